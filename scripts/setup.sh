@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Installs what Coop Atlas needs on a fresh machine that has only Rust (rustup), node/npm, python3
+# and apt — from crates.io, npm and Debian only (nothing from GitHub or a CDN). Idempotent: each step
+# checks what is there and skips it when it is already at the right version, and says so.
+#
+#   scripts/setup.sh            everything (build + tests)
+#   scripts/setup.sh --build    only what building and serving the app needs (no Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+WANT_BROWSER=1
+[ "${1:-}" = "--build" ] && WANT_BROWSER=0
+
+say() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+# 1. The wasm target.
+if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "rust target wasm32-unknown-unknown: present, skipping"
+else
+  say "rust target wasm32-unknown-unknown: installing"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Trunk (from crates.io; about 5 minutes on 2 cores the first time).
+if command -v trunk >/dev/null && trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
+  say "trunk $TRUNK_VERSION: present, skipping"
+else
+  say "trunk $TRUNK_VERSION: installing from crates.io"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# 3. wasm-bindgen-cli at the Cargo.lock version (also brings wasm-bindgen-test-runner).
+#    Not --locked: its lock file pins a yanked crate.
+if command -v wasm-bindgen >/dev/null && wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present, skipping"
+else
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: installing from crates.io"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# 4. npm packages (echarts, esbuild, binaryen's wasm-opt, playwright-core, axe-core) from the lock file.
+npm_ok() {
+  node -e '
+    const deps = require("./package.json").devDependencies;
+    for (const [name, want] of Object.entries(deps)) {
+      let have = null;
+      try { have = require("./node_modules/" + name + "/package.json").version; } catch {}
+      if (have !== want) { console.error(name + ": want " + want + ", have " + have); process.exit(1); }
+    }' 2>/dev/null
+}
+if npm_ok; then
+  say "npm packages: at package.json versions, skipping"
+else
+  say "npm packages: installing from package-lock.json (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+# 5. Chromium and its driver from Debian, for the browser tests.
+if [ "$WANT_BROWSER" = 1 ]; then
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    say "chromium + chromium-driver: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
+  else
+    say "chromium + chromium-driver: installing from Debian"
+    SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+
+# 6. The self-hosted ECharts bundle (also rebuilt by Trunk's pre_build hook when stale).
+node scripts/build-echarts.mjs
+say "done"

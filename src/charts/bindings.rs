@@ -1,0 +1,223 @@
+//! The thin JavaScript binding to ECharts for what charming 0.6's `WasmRenderer` lacks:
+//! `registerMap`, `setOption` with `notMerge` (so a re-render leaves no old series behind), click
+//! events, `dispose` on unmount, `resize` when the container changes size, and PNG export.
+//!
+//! ECharts itself is self-hosted (`vendor/echarts.min.js`, built from the npm package) and loaded
+//! *after* the first view so it never delays the headline cards: [`load_echarts`] injects the script
+//! once and resolves when it has run. Every imported function is declared `catch`, so a JavaScript
+//! exception becomes an `Err` here instead of unwinding through the wasm stack.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An ECharts instance bound to one DOM element.
+    #[derive(Clone, Debug)]
+    pub type EChartsInstance;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
+    fn echarts_init(el: &web_sys::HtmlElement, theme: &JsValue, opts: &JsValue) -> Result<EChartsInstance, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = registerMap)]
+    fn echarts_register_map(name: &str, geo_json: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = echarts, js_name = getMap)]
+    fn echarts_get_map(name: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = setOption)]
+    fn set_option_raw(this: &EChartsInstance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, method)]
+    fn resize(this: &EChartsInstance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, method)]
+    fn dispose(this: &EChartsInstance) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, js_name = isDisposed)]
+    fn is_disposed(this: &EChartsInstance) -> bool;
+
+    #[wasm_bindgen(catch, method)]
+    fn on(this: &EChartsInstance, event: &str, handler: &js_sys::Function) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, method, js_name = getDataURL)]
+    fn get_data_url(this: &EChartsInstance, opts: &JsValue) -> Result<String, JsValue>;
+}
+
+/// Converts a `serde_json::Value` option into a plain JS object. ECharts ignores JS `Map`s, which is
+/// what `serde_wasm_bindgen`'s default serializer makes of objects, hence `json_compatible`.
+pub fn to_js(value: &serde_json::Value) -> Result<JsValue, String> {
+    use serde::Serialize;
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| format!("cannot convert chart option: {e}"))
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()))
+        .unwrap_or_else(|| "unknown JavaScript error".to_string())
+}
+
+/// Whether `globalThis.echarts` exists (the bundle has run).
+pub fn echarts_ready() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &"echarts".into())
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false)
+}
+
+thread_local! {
+    static LOADING: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+/// Loads the self-hosted ECharts bundle once (later calls share the same promise).
+/// `src` is the bundle's URL relative to the page, e.g. `vendor/echarts.min.js`.
+pub async fn load_echarts(src: &str) -> Result<(), String> {
+    if echarts_ready() {
+        return Ok(());
+    }
+    let promise = LOADING.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if let Some(p) = slot.as_ref() {
+            return Ok(p.clone());
+        }
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or_else(|| "no document".to_string())?;
+        let script = document
+            .create_element("script")
+            .map_err(js_error)?
+            .dyn_into::<web_sys::HtmlElement>()
+            .map_err(|_| "script element".to_string())?;
+        script.set_attribute("src", src).map_err(js_error)?;
+        let p = js_sys::Promise::new(&mut |resolve, reject| {
+            let ok = Closure::once_into_js(move || {
+                let _ = resolve.call0(&JsValue::NULL);
+            });
+            let err = Closure::once_into_js(move || {
+                let _ = reject.call1(&JsValue::NULL, &"the chart library could not be loaded".into());
+            });
+            script.set_onload(Some(ok.unchecked_ref()));
+            script.set_onerror(Some(err.unchecked_ref()));
+        });
+        if let Some(head) = document.head() {
+            head.append_child(&script).map_err(js_error)?;
+        }
+        *slot = Some(p.clone());
+        Ok::<_, String>(p)
+    })?;
+    let result = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(js_error);
+    if result.is_err() {
+        // Let a later attempt (e.g. back online) try again.
+        LOADING.with(|cell| *cell.borrow_mut() = None);
+    }
+    result.map(|_| ())
+}
+
+/// Registers GeoJSON under a map name, once: re-registering the same name is a no-op.
+pub fn register_map(name: &str, geo_json: &serde_json::Value) -> Result<(), String> {
+    let existing = echarts_get_map(name).map_err(js_error)?;
+    if !existing.is_undefined() && !existing.is_null() {
+        return Ok(());
+    }
+    echarts_register_map(name, &to_js(geo_json)?).map_err(js_error)
+}
+
+/// One chart bound to one element. Dropping it disposes the ECharts instance, removes the click
+/// handler and stops observing the element's size.
+pub struct Chart {
+    instance: EChartsInstance,
+    _click: Option<Closure<dyn FnMut(JsValue)>>,
+    observer: Option<web_sys::ResizeObserver>,
+    _on_resize: Option<Closure<dyn FnMut(js_sys::Array)>>,
+}
+
+impl Chart {
+    /// Creates a chart on `el` that follows `el`'s size (a `ResizeObserver`, not window resize, so
+    /// it also follows a tab or a panel that changes width).
+    pub fn new(el: &web_sys::HtmlElement) -> Result<Chart, String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"renderer".into(), &"canvas".into());
+        let instance = echarts_init(el, &JsValue::NULL, &opts).map_err(js_error)?;
+        let weak = instance.clone();
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |_entries: js_sys::Array| {
+            if !weak.is_disposed() {
+                let _ = weak.resize();
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+        if let Some(o) = &observer {
+            o.observe(el);
+        }
+        Ok(Chart { instance, _click: None, observer, _on_resize: Some(on_resize) })
+    }
+
+    /// Replaces the whole option (`notMerge: true`): series of the previous render never linger.
+    pub fn set_option(&self, option: &serde_json::Value) -> Result<(), String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"notMerge".into(), &JsValue::TRUE);
+        let _ = js_sys::Reflect::set(&opts, &"lazyUpdate".into(), &JsValue::FALSE);
+        self.instance.set_option_raw(&to_js(option)?, &opts).map_err(js_error)
+    }
+
+    /// Calls `handler(name, data_name_or_series)` when an item (a province, a bar) is clicked.
+    /// Replaces any previous handler of this chart.
+    pub fn on_click(&mut self, handler: impl Fn(ClickEvent) + 'static) -> Result<(), String> {
+        let handler = Rc::new(handler);
+        let cb = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let get = |k: &str| js_sys::Reflect::get(&ev, &k.into()).ok().and_then(|v| v.as_string());
+            handler(ClickEvent {
+                name: get("name").unwrap_or_default(),
+                series_name: get("seriesName"),
+                component_type: get("componentType").unwrap_or_default(),
+            });
+        });
+        self.instance.on("click", cb.as_ref().unchecked_ref()).map_err(js_error)?;
+        self._click = Some(cb);
+        Ok(())
+    }
+
+    /// The chart as a PNG data URL (white background, 2× pixel ratio for print).
+    pub fn png_data_url(&self) -> Result<String, String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"type".into(), &"png".into());
+        let _ = js_sys::Reflect::set(&opts, &"pixelRatio".into(), &JsValue::from_f64(2.0));
+        let _ = js_sys::Reflect::set(&opts, &"backgroundColor".into(), &"#ffffff".into());
+        self.instance.get_data_url(&opts).map_err(js_error)
+    }
+
+    /// Whether ECharts considers this instance disposed (tests check unmount).
+    pub fn is_disposed(&self) -> bool {
+        self.instance.is_disposed()
+    }
+
+    /// Follows the container's size now (e.g. after a tab panel became visible).
+    pub fn resize(&self) {
+        let _ = self.instance.resize();
+    }
+}
+
+impl Drop for Chart {
+    fn drop(&mut self) {
+        if let Some(o) = &self.observer {
+            o.disconnect();
+        }
+        if !self.instance.is_disposed() {
+            let _ = self.instance.dispose();
+        }
+    }
+}
+
+/// What a click on a chart item reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClickEvent {
+    /// The item's name: a province name for the map, a category for bars.
+    pub name: String,
+    /// The series the item belongs to.
+    pub series_name: Option<String>,
+    /// `series`, `geo`, …
+    pub component_type: String,
+}

@@ -1,0 +1,320 @@
+//! ECharts options for every chart of the app, built from plain, already-computed figures.
+//!
+//! charming builds the structure (axes, series types, grid, tooltip); the data items are then set
+//! as JSON because they carry what charming's `DataPointItem` cannot: a per-item label and tooltip
+//! already formatted the Vietnamese way ("3.000", "38,3%"), since ECharts formats numbers with
+//! English separators and a JSON option cannot carry a formatter function. The map is pure JSON:
+//! charming 0.6 has no `geo` and its `Map` series carries no data.
+//!
+//! Every function is pure and tested natively; text from datasets goes through [`escape_html`]
+//! before it reaches a tooltip (ECharts renders tooltips as HTML).
+
+use charming::component::{Axis, Grid, Legend};
+use charming::element::{AxisType, Tooltip, Trigger};
+use charming::series::{Bar, Line, Pie};
+use charming::Chart;
+use serde_json::{json, Value};
+
+/// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
+pub const CLASS_COLORS: [&str; 9] =
+    ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
+
+/// Colour of provinces without a value.
+pub const NO_DATA_COLOR: &str = "#e3e6e5";
+
+/// Series colours for bars and lines (Okabe–Ito, colour-blind safe).
+pub const SERIES_COLORS: [&str; 8] =
+    ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+
+/// Escapes text for an ECharts tooltip, which is HTML: a dataset's `<script>` stays text.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            // ECharts templates read `{a}` … `{c}` in formatter strings.
+            '{' => out.push_str("&#123;"),
+            '}' => out.push_str("&#125;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for a label formatter string (plain text, but `{…}` is a template there).
+fn escape_template(s: &str) -> String {
+    s.replace('{', "(").replace('}', ")")
+}
+
+/// One bar, point or slice: a value and its formatted text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// Category name (province, year, kind).
+    pub name: String,
+    /// The value; `None` draws nothing.
+    pub value: Option<f64>,
+    /// The value as the reader reads it ("3.000", "38,3%").
+    pub text: String,
+}
+
+fn to_value(chart: &Chart) -> Value {
+    serde_json::to_value(chart).unwrap_or_else(|_| json!({}))
+}
+
+fn item_json(it: &Item, tooltip_extra: &str, label: bool, position: &str) -> Value {
+    let tip = format!("{}<br/><b>{}</b>{}", escape_html(&it.name), escape_html(&it.text), tooltip_extra);
+    let mut v = json!({
+        "name": it.name,
+        "value": it.value,
+        "tooltip": { "formatter": tip },
+    });
+    if label {
+        v["label"] = json!({ "show": it.value.is_some(), "position": position, "formatter": escape_template(&it.text) });
+    }
+    v
+}
+
+/// Provinces ranked: horizontal bars, largest on top, each labelled with its formatted value.
+/// `source` is appended to every tooltip.
+pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
+    let mut sorted: Vec<&Item> = items.iter().filter(|i| i.value.is_some()).collect();
+    sorted.sort_by(|a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal));
+    let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
+    let chart = Chart::new()
+        .grid(Grid::new().left("3%").right("16%").top(10).bottom(10).contain_label(true))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .x_axis(Axis::new().type_(AxisType::Value).show(false))
+        .y_axis(Axis::new().type_(AxisType::Category).data(names))
+        .series(Bar::new().name(series_name));
+    let mut v = to_value(&chart);
+    let extra = source_line(source);
+    v["series"][0]["data"] = Value::Array(sorted.iter().map(|i| item_json(i, &extra, true, "right")).collect());
+    v["color"] = json!([SERIES_COLORS[0]]);
+    v["animation"] = json!(false);
+    v
+}
+
+/// A trend: one line per series over the years, each point labelled and with a tooltip.
+pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str) -> Value {
+    let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let mut chart = Chart::new()
+        .grid(Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .legend(Legend::new().top(0))
+        .x_axis(Axis::new().type_(AxisType::Category).data(cats))
+        .y_axis(Axis::new().type_(AxisType::Value));
+    for (name, _) in series {
+        chart = chart.series(Line::new().name(name.as_str()));
+    }
+    let mut v = to_value(&chart);
+    let extra = source_line(source);
+    let single = series.len() == 1;
+    for (i, (_, items)) in series.iter().enumerate() {
+        v["series"][i]["data"] = Value::Array(items.iter().map(|it| item_json(it, &extra, single, "top")).collect());
+        v["series"][i]["connectNulls"] = json!(false);
+    }
+    v["color"] = json!(SERIES_COLORS);
+    v["animation"] = json!(false);
+    v
+}
+
+/// A composition (e.g. OCOP subjects by kind): a ring with each slice's share as its label.
+pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
+    let chart = Chart::new()
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .legend(Legend::new().bottom(0))
+        .series(Pie::new().name(series_name).radius(vec!["38%", "68%"]));
+    let mut v = to_value(&chart);
+    let extra = source_line(source);
+    v["series"][0]["data"] = Value::Array(
+        items
+            .iter()
+            .filter(|i| i.value.is_some())
+            .map(|it| {
+                let mut j = item_json(it, &extra, false, "outside");
+                j["label"] = json!({ "formatter": format!("{}\n{}", escape_template(&it.name), escape_template(&it.text)) });
+                j
+            })
+            .collect(),
+    );
+    v["color"] = json!(SERIES_COLORS);
+    v["animation"] = json!(false);
+    v
+}
+
+/// Side-by-side bars (selected provinces, their region, the whole dataset), labelled.
+pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
+    let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
+    let chart = Chart::new()
+        .grid(Grid::new().left("3%").right("4%").top(30).bottom(10).contain_label(true))
+        .tooltip(Tooltip::new().trigger(Trigger::Item))
+        .x_axis(Axis::new().type_(AxisType::Category).data(names))
+        .y_axis(Axis::new().type_(AxisType::Value).show(false))
+        .series(Bar::new().name(series_name));
+    let mut v = to_value(&chart);
+    let extra = source_line(source);
+    v["series"][0]["data"] = Value::Array(
+        items
+            .iter()
+            .enumerate()
+            .map(|(k, it)| {
+                let mut j = item_json(it, &extra, true, "top");
+                j["itemStyle"] = json!({ "color": SERIES_COLORS[k % SERIES_COLORS.len()] });
+                j
+            })
+            .collect(),
+    );
+    v["xAxis"]["axisLabel"] = json!({ "interval": 0, "overflow": "break", "width": 90 });
+    v["animation"] = json!(false);
+    v
+}
+
+fn source_line(source: &str) -> String {
+    if source.is_empty() {
+        String::new()
+    } else {
+        format!("<br/><small>{}</small>", escape_html(source))
+    }
+}
+
+/// One area of the choropleth.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapArea {
+    /// The feature's `code` property (two-digit GSO code, or `HS`/`TS` for the archipelagos).
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// The value; `None` = no data.
+    pub value: Option<f64>,
+    /// The value as read ("3.000 HTX").
+    pub text: String,
+    /// The class index (colour) of the value.
+    pub class: Option<usize>,
+}
+
+/// A label drawn on the map for an area without data of its own: the Hoàng Sa and Trường Sa
+/// archipelagos, labelled as maps published in Vietnam do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLabel {
+    /// Feature code (`HS`, `TS`).
+    pub code: String,
+    /// The label ("Quần đảo Hoàng Sa").
+    pub text: String,
+    /// The tooltip ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)").
+    pub tooltip: String,
+}
+
+/// The choropleth of a registered map (`map_name`), features matched on their `code` property.
+/// Colours come from each area's class, so the HTML legend and the map agree exactly.
+pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: &[MapLabel], source: &str) -> Value {
+    let extra = source_line(source);
+    let mut data: Vec<Value> = areas
+        .iter()
+        .map(|a| {
+            let color = a.class.map(|c| CLASS_COLORS[c.min(CLASS_COLORS.len() - 1)]).unwrap_or(NO_DATA_COLOR);
+            json!({
+                "name": a.code,
+                "value": a.value,
+                "itemStyle": { "areaColor": color },
+                "tooltip": { "formatter": format!("{}<br/><b>{}</b>{}", escape_html(&a.name), escape_html(&a.text), extra) },
+            })
+        })
+        .collect();
+    for l in labels {
+        data.push(json!({
+            "name": l.code,
+            "value": null,
+            "itemStyle": { "areaColor": "#b9c4c1" },
+            "label": { "show": true, "formatter": escape_template(&l.text), "fontSize": 10, "color": "#1d2a26" },
+            "tooltip": { "formatter": escape_html(&l.tooltip) },
+        }));
+    }
+    json!({
+        "animation": false,
+        "tooltip": { "trigger": "item", "confine": true },
+        "series": [{
+            "type": "map",
+            "name": series_name,
+            "map": map_name,
+            "nameProperty": "code",
+            "roam": true,
+            "scaleLimit": { "min": 1, "max": 8 },
+            "aspectScale": 1,
+            "selectedMode": false,
+            "label": { "show": false },
+            "emphasis": { "label": { "show": false }, "itemStyle": { "areaColor": "#ffd166" } },
+            "itemStyle": { "borderColor": "#ffffff", "borderWidth": 0.6, "areaColor": NO_DATA_COLOR },
+            "data": data,
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn it(name: &str, v: Option<f64>, text: &str) -> Item {
+        Item { name: name.into(), value: v, text: text.into() }
+    }
+
+    #[test]
+    fn rank_sorts_ascending_for_a_horizontal_bar_and_drops_missing() {
+        let v = rank_bars("HTX", &[it("A", Some(3.0), "3"), it("B", None, "–"), it("C", Some(10.0), "10")], "GSO");
+        assert_eq!(v["yAxis"]["data"], json!(["A", "C"]));
+        assert_eq!(v["series"][0]["type"], "bar");
+        assert_eq!(v["series"][0]["data"][1]["label"]["formatter"], "10");
+        assert!(v["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap().contains("GSO"));
+    }
+
+    #[test]
+    fn tooltips_escape_dataset_text() {
+        let v = rank_bars("x", &[it("<img src=x onerror=alert(1)>", Some(1.0), "1")], "<script>");
+        let tip = v["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap();
+        assert!(!tip.contains("<img"), "{tip}");
+        assert!(!tip.contains("<script>"), "{tip}");
+        assert!(tip.contains("&lt;img"));
+    }
+
+    #[test]
+    fn trend_has_one_line_per_series() {
+        let s = vec![
+            ("A".to_string(), vec![it("2023", Some(1.0), "1"), it("2024", Some(2.0), "2")]),
+            ("B".to_string(), vec![it("2023", None, "–"), it("2024", Some(4.0), "4")]),
+        ];
+        let v = trend_lines(&[2023, 2024], &s, "");
+        assert_eq!(v["series"].as_array().unwrap().len(), 2);
+        assert_eq!(v["xAxis"]["data"], json!(["2023", "2024"]));
+        assert_eq!(v["series"][1]["data"][0]["value"], Value::Null);
+        // Several lines: point labels would collide, so only tooltips carry the values.
+        assert!(v["series"][0]["data"][0].get("label").is_none());
+    }
+
+    #[test]
+    fn choropleth_colours_by_class_and_labels_archipelagos() {
+        let areas = vec![
+            MapArea { code: "19".into(), name: "Thái Nguyên".into(), value: Some(5.0), text: "5".into(), class: Some(2) },
+            MapArea { code: "06".into(), name: "Bắc Kạn".into(), value: None, text: "–".into(), class: None },
+        ];
+        let labels = vec![MapLabel { code: "HS".into(), text: "QĐ Hoàng Sa".into(), tooltip: "Quần đảo Hoàng Sa".into() }];
+        let v = choropleth("vn63", "HTX", &areas, &labels, "GSO");
+        let data = v["series"][0]["data"].as_array().unwrap();
+        assert_eq!(data.len(), 3);
+        assert_eq!(data[0]["itemStyle"]["areaColor"], CLASS_COLORS[2]);
+        assert_eq!(data[1]["itemStyle"]["areaColor"], NO_DATA_COLOR);
+        assert_eq!(data[2]["label"]["show"], true);
+        assert_eq!(data[2]["label"]["formatter"], "QĐ Hoàng Sa");
+        assert_eq!(v["series"][0]["nameProperty"], "code");
+        assert_eq!(v["series"][0]["map"], "vn63");
+    }
+
+    #[test]
+    fn composition_drops_empty_slices() {
+        let v = composition_ring("OCOP", &[it("HTX", Some(0.383), "38,3%"), it("THT", None, "–")], "");
+        assert_eq!(v["series"][0]["data"].as_array().unwrap().len(), 1);
+        assert_eq!(v["series"][0]["type"], "pie");
+    }
+}

@@ -1,0 +1,998 @@
+//! What each screen of the dashboard shows, computed from a dataset and a view.
+//!
+//! This is the seam between the engine and the components: every figure, label, legend entry, chart
+//! option and table cell is produced here, by pure functions of `(&Dataset, &ViewState, Lang)`, so
+//! the whole dashboard is tested natively and the Leptos components only render what they get.
+//! Every result names its source; illustrative data is flagged wherever it travels.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
+use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
+use crate::engine::dataset::{Dataset, IndicatorDef, Unit};
+use crate::engine::filter::Filter;
+use crate::engine::format;
+use crate::engine::indicators::{self, compute, compute_all, Cell, GroupBy, GroupKey, IndicatorResult};
+use crate::engine::provinces::registry;
+use crate::engine::url_state::{ChartKind, ViewState};
+use crate::engine::vocab::{Boundary, Kind, Lang, Region};
+use crate::i18n::{t, Msg};
+
+/// The ECharts map name of a boundary version (also the shape file's stem: `geo/vn63.json`).
+pub fn map_name(b: Boundary) -> &'static str {
+    match b {
+        Boundary::P63 => "vn63",
+        Boundary::P34 => "vn34",
+    }
+}
+
+/// The years the dataset has (ascending).
+pub fn dataset_years(ds: &Dataset) -> Vec<u16> {
+    indicators::years(ds)
+}
+
+/// The year a view shows: its `y` when the dataset has it, else the latest year.
+pub fn view_year(ds: &Dataset, v: &ViewState) -> Option<u16> {
+    let years = dataset_years(ds);
+    v.year.filter(|y| years.contains(y)).or_else(|| years.last().copied())
+}
+
+/// The engine filter of a view, without years: region, provinces, kinds, sectors, flags, boundary.
+/// Province codes that are not of the view's boundary version are ignored (the URL layer has
+/// already told the user).
+pub fn base_filter(v: &ViewState) -> Filter {
+    let reg = registry();
+    Filter {
+        years: None,
+        region: v.region,
+        provinces: v.provinces.iter().filter_map(|c| reg.index_of(v.boundary, c)).collect(),
+        view: v.boundary,
+        kinds: v.kinds.clone(),
+        sectors: v.sectors.clone(),
+        ntm: v.ntm.clone(),
+        stage: v.stage.clone(),
+        high_tech: v.high_tech,
+        value_chain: v.value_chain,
+        trademark: v.trademark,
+        ethnic_area: v.ethnic_area,
+        ocop_star_min: None,
+    }
+}
+
+fn with_year(mut f: Filter, year: Option<u16>) -> Filter {
+    f.years = year.map(|y| (y, y));
+    f
+}
+
+/// Every indicator the dataset can show: the built-ins when it has entity rows, then the ones its
+/// file defines.
+pub fn indicator_defs(ds: &Dataset) -> Vec<&IndicatorDef> {
+    let mut out: Vec<&IndicatorDef> = Vec::new();
+    if !ds.entities.is_empty() {
+        out.extend(indicators::builtins().iter());
+    }
+    for d in &ds.indicators {
+        if !out.iter().any(|o| o.id == d.id) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The indicator a view shows: its `i` when the dataset has it, else the first one that has
+/// figures by province (so the map is never empty by default).
+pub fn current_indicator(ds: &Dataset, v: &ViewState) -> Option<String> {
+    let defs = indicator_defs(ds);
+    if defs.iter().any(|d| d.id == v.indicator) {
+        return Some(v.indicator.clone());
+    }
+    if !ds.entities.is_empty() {
+        return defs.first().map(|d| d.id.clone());
+    }
+    defs.iter()
+        .find(|d| ds.observations.iter().any(|o| o.indicator == d.id && matches!(o.area, crate::engine::dataset::Area::Province(_))))
+        .or_else(|| defs.first())
+        .map(|d| d.id.clone())
+}
+
+/// For published figures, which exist only for some years: the latest year up to `year` that has
+/// an observation of `id` (so a 2024 view still shows the 2022 provincial figures, saying so).
+pub fn observed_year(ds: &Dataset, id: &str, year: Option<u16>) -> Option<u16> {
+    ds.observations
+        .iter()
+        .filter(|o| o.indicator == id && year.is_none_or(|y| o.year <= y))
+        .map(|o| o.year)
+        .max()
+}
+
+fn is_observed(ds: &Dataset, def: &IndicatorDef) -> bool {
+    def.observed || ds.entities.is_empty()
+}
+
+/// Computes one indicator for a view's filter in `year` (published figures: the latest year up to
+/// it), returning the result and the year actually used.
+fn evaluate(ds: &Dataset, def: &IndicatorDef, filter: &Filter, year: Option<u16>, group: GroupBy) -> (IndicatorResult, Option<u16>) {
+    let used = if is_observed(ds, def) { observed_year(ds, &def.id, year) } else { year };
+    let f = with_year(filter.clone(), used.or(year));
+    (compute(ds, def, &f, group), used)
+}
+
+/// A figure as the reader reads it, in the indicator's unit.
+pub fn format_value(value: Option<f64>, unit: Unit, lang: Lang) -> String {
+    match value {
+        Some(v) if v.is_finite() => format::value(v, unit.code(), lang),
+        _ => t(lang, Msg::NoData).to_string(),
+    }
+}
+
+/// The unit's name for legends and the Sources tab.
+pub fn unit_label(unit: Unit, lang: Lang) -> &'static str {
+    match (unit, lang) {
+        (Unit::Count, Lang::Vi) => "đơn vị",
+        (Unit::Count, Lang::En) => "units",
+        (Unit::Persons, Lang::Vi) => "người",
+        (Unit::Persons, Lang::En) => "persons",
+        (Unit::VndMonth, Lang::Vi) => "đồng/người/tháng",
+        (Unit::VndMonth, Lang::En) => "VND per person per month",
+        (Unit::MillionVnd, Lang::Vi) => "triệu đồng",
+        (Unit::MillionVnd, Lang::En) => "million VND",
+        (Unit::BillionVnd, Lang::Vi) => "tỷ đồng",
+        (Unit::BillionVnd, Lang::En) => "billion VND",
+        (Unit::Share, Lang::Vi) => "tỷ lệ (%)",
+        (Unit::Share, Lang::En) => "share (%)",
+        (Unit::Products, Lang::Vi) => "sản phẩm",
+        (Unit::Products, Lang::En) => "products",
+    }
+}
+
+/// The source line of a dataset's figures: its publisher, and the illustrative label when it applies.
+pub fn dataset_source(ds: &Dataset, lang: Lang) -> String {
+    let mut s = ds.meta.source.publisher.clone();
+    if let Some(d) = &ds.meta.source.date {
+        s.push_str(&format!(" ({d})"));
+    }
+    if ds.meta.illustrative {
+        s.push_str(" — ");
+        s.push_str(t(lang, Msg::Illustrative));
+    }
+    s
+}
+
+fn result_source(ds: &Dataset, res: &IndicatorResult, lang: Lang) -> String {
+    if res.sources.is_empty() {
+        dataset_source(ds, lang)
+    } else {
+        res.sources.join("; ")
+    }
+}
+
+fn year_note(used: Option<u16>, asked: Option<u16>, lang: Lang) -> Option<String> {
+    match (used, asked) {
+        (Some(u), Some(a)) if u != a => Some(match lang {
+            Lang::Vi => format!("Số liệu năm {u} (năm gần nhất có số liệu)"),
+            Lang::En => format!("Figures for {u} (the latest year with figures)"),
+        }),
+        _ => None,
+    }
+}
+
+// ---- headline cards ---------------------------------------------------------------------------
+
+/// One headline card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    /// Indicator id (`data-testid="kpi-<id>"`).
+    pub id: String,
+    /// Label in the view's language.
+    pub label: String,
+    /// The unformatted value (`data-value`).
+    pub value: Option<f64>,
+    /// The value as read.
+    pub text: String,
+    /// Records behind the value.
+    pub n: u32,
+    /// Change from the previous year (same unit; points for shares).
+    pub change: Option<f64>,
+    /// The change as read ("+120", "+1,2 điểm %").
+    pub change_text: Option<String>,
+    /// The selection's share of the whole dataset in the same year, as read ("38,3%").
+    pub share_text: Option<String>,
+    /// A note (the year of a published figure, missing values left out).
+    pub note: Option<String>,
+}
+
+fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
+    match unit {
+        Unit::Share => {
+            let pts = format::signed_change(delta * 100.0, 1, lang);
+            match lang {
+                Lang::Vi => format!("{pts} điểm %"),
+                Lang::En => format!("{pts} pts"),
+            }
+        }
+        Unit::VndMonth => {
+            let m = format::signed_change(delta / 1_000_000.0, 2, lang);
+            match lang {
+                Lang::Vi => format!("{m} triệu đồng"),
+                Lang::En => format!("{m} million VND"),
+            }
+        }
+        _ => {
+            let decimals = if delta.fract().abs() > 1e-9 { 1 } else { 0 };
+            format::signed_change(delta, decimals, lang)
+        }
+    }
+}
+
+/// The headline cards of a view: every indicator of the dataset for the selection and year, with
+/// the change from the previous year (when that year is loaded) and, for counts and sums, the
+/// selection's share of the whole dataset.
+pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
+    let year = view_year(ds, v);
+    let years = dataset_years(ds);
+    let base = base_filter(v);
+    let whole_filter = Filter { view: v.boundary, ..Filter::default() };
+    let selection_is_whole = base.is_all();
+    let mut out = Vec::new();
+
+    if !ds.entities.is_empty() {
+        let cur = compute_all(ds, &with_year(base.clone(), year));
+        let prev_year = year.and_then(|y| y.checked_sub(1)).filter(|p| years.contains(p) && has_entity_year(ds, *p));
+        let prev = prev_year.map(|p| compute_all(ds, &with_year(base.clone(), Some(p))));
+        let whole = (!selection_is_whole).then(|| compute_all(ds, &with_year(whole_filter.clone(), year)));
+        for (i, (def, res)) in indicators::builtins().iter().zip(cur.iter()).enumerate() {
+            let value = res.total.value;
+            let change = match (value, prev.as_ref().and_then(|p| p.get(i)).and_then(|p| p.total.value)) {
+                (Some(a), Some(b)) => Some(a - b),
+                _ => None,
+            };
+            let share = if def.unit.summable() {
+                whole.as_ref().and_then(|w| w.get(i)).and_then(|w| match (value, w.total.value) {
+                    (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+                    _ => None,
+                })
+            } else {
+                None
+            };
+            out.push(Card {
+                id: def.id.clone(),
+                label: def.label.get(lang).to_string(),
+                value,
+                text: format_value(value, def.unit, lang),
+                n: res.total.n,
+                change,
+                change_text: change.map(|d| change_text(d, def.unit, lang)),
+                share_text: share.map(|s| format::percent(s, 1, lang)),
+                note: res.warnings.first().map(|w| w.message(lang)),
+            });
+        }
+    }
+    for def in ds.indicators.iter() {
+        if indicators::builtin(&def.id).is_some() && !ds.entities.is_empty() {
+            continue;
+        }
+        let (res, used) = evaluate(ds, def, &base, year, GroupBy::None);
+        let value = res.total.value;
+        let prev = used.and_then(|u| u.checked_sub(1)).filter(|p| years.contains(p)).map(|p| {
+            let f = with_year(base.clone(), Some(p));
+            compute(ds, def, &f, GroupBy::None)
+        });
+        let change = match (value, prev.and_then(|p| p.total.value)) {
+            (Some(a), Some(b)) if !is_observed(ds, def) || observed_year(ds, &def.id, used.and_then(|u| u.checked_sub(1))) == used.and_then(|u| u.checked_sub(1)) => Some(a - b),
+            _ => None,
+        };
+        let mut note = year_note(used, year, lang);
+        if value.is_none() {
+            note = note.or_else(|| res.warnings.first().map(|w| w.message(lang)));
+        }
+        out.push(Card {
+            id: def.id.clone(),
+            label: def.label.get(lang).to_string(),
+            value,
+            text: format_value(value, def.unit, lang),
+            n: res.total.n,
+            change,
+            change_text: change.map(|d| change_text(d, def.unit, lang)),
+            share_text: None,
+            note,
+        });
+    }
+    // Published figures first show the ones that have a value.
+    if ds.entities.is_empty() {
+        out.sort_by_key(|c| c.value.is_none());
+    }
+    out
+}
+
+fn has_entity_year(ds: &Dataset, y: u16) -> bool {
+    ds.entities.years_raw().contains(&y)
+}
+
+// ---- indicator picker --------------------------------------------------------------------------
+
+/// The indicators a view can pick, and the one picked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorPicker {
+    /// `(id, label)` in display order.
+    pub options: Vec<(String, String)>,
+    /// The id shown.
+    pub current: String,
+}
+
+/// The indicator selector's content.
+pub fn indicator_picker(ds: &Dataset, v: &ViewState, lang: Lang) -> IndicatorPicker {
+    IndicatorPicker {
+        options: indicator_defs(ds).iter().map(|d| (d.id.clone(), d.label.get(lang).to_string())).collect(),
+        current: current_indicator(ds, v).unwrap_or_default(),
+    }
+}
+
+/// The class methods offered for the map, `(code, label)`.
+pub fn class_choices(lang: Lang) -> Vec<(String, String)> {
+    vec![
+        ("eq5".into(), format!("{} (5)", t(lang, Msg::ClassEqual))),
+        ("eq7".into(), format!("{} (7)", t(lang, Msg::ClassEqual))),
+        ("q5".into(), format!("{} (5)", t(lang, Msg::ClassQuantile))),
+        ("q4".into(), format!("{} (4)", t(lang, Msg::ClassQuantile))),
+        ("nb5".into(), format!("{} (5)", t(lang, Msg::ClassJenks))),
+    ]
+}
+
+/// Why custom breaks typed by the user were refused.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BreaksError(String);
+
+impl BreaksError {
+    /// The message in a language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => format!("Ngưỡng không hợp lệ: {}", self.0),
+            Lang::En => format!("Invalid breaks: {}", self.0),
+        }
+    }
+}
+
+/// Parses custom class breaks typed as "10; 50; 100" (Vietnamese or English number format).
+pub fn parse_custom_breaks(text: &str) -> Result<ClassSpec, BreaksError> {
+    let mut breaks = Vec::new();
+    for (i, part) in text.split([';', '~']).map(str::trim).filter(|p| !p.is_empty()).enumerate() {
+        match format::parse_number(part) {
+            Some(x) if x.is_finite() => breaks.push(x),
+            _ => return Err(BreaksError(format!("#{} \"{part}\"", i + 1))),
+        }
+    }
+    if breaks.is_empty() {
+        return Err(BreaksError("∅".into()));
+    }
+    let code = format!("x:{}", breaks.iter().map(|b| b.to_string()).collect::<Vec<_>>().join("~"));
+    ClassSpec::from_code(&code).map_err(|e| BreaksError(e.to_string()))
+}
+
+// ---- map ---------------------------------------------------------------------------------------
+
+/// One legend entry: a colour and its range as read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LegendEntry {
+    /// CSS colour.
+    pub color: &'static str,
+    /// "1.000 – 2.000".
+    pub text: String,
+}
+
+/// Everything the Map tab draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapView {
+    /// The ECharts option.
+    pub option: Value,
+    /// Indicator, year and unit.
+    pub title: String,
+    /// The legend (HTML, matching the option's colours).
+    pub legend: Vec<LegendEntry>,
+    /// Where the figures come from.
+    pub source: String,
+    /// Notes for the reader.
+    pub warnings: Vec<String>,
+    /// Values by province code (tests and the table read them).
+    pub values: BTreeMap<String, f64>,
+}
+
+fn title_of(def: &IndicatorDef, year: Option<u16>, lang: Lang) -> String {
+    let mut s = def.label.get(lang).to_string();
+    if let Some(y) = year {
+        s.push_str(&format!(" — {y}"));
+    }
+    s.push_str(&format!(" ({})", unit_label(def.unit, lang)));
+    s
+}
+
+fn fallback_def(id: &str) -> IndicatorDef {
+    IndicatorDef {
+        id: id.to_string(),
+        label: crate::engine::dataset::Text::new(id, id),
+        description: None,
+        measure: crate::engine::dataset::Measure::Count,
+        field: None,
+        weight: None,
+        of: Default::default(),
+        where_: Default::default(),
+        unit: Unit::Count,
+        source: None,
+        observed: true,
+        summable: Some(true),
+        definition: None,
+    }
+}
+
+fn def_of(ds: &Dataset, id: &str) -> IndicatorDef {
+    indicators::find(ds, id).cloned().unwrap_or_else(|| fallback_def(id))
+}
+
+/// The labels of the Hoàng Sa and Trường Sa archipelagos, drawn on every map.
+pub fn archipelago_labels(b: Boundary, lang: Lang) -> Vec<MapLabel> {
+    let reg = registry();
+    // Đà Nẵng is 48 in both versions; Khánh Hòa is 56 in both.
+    let city = reg.by_code(b, "48").map(|p| p.name).unwrap_or("Đà Nẵng");
+    let prov = reg.by_code(b, "56").map(|p| p.name).unwrap_or("Khánh Hòa");
+    match lang {
+        Lang::Vi => vec![
+            MapLabel { code: "HS".into(), text: "QĐ. Hoàng Sa".into(), tooltip: format!("Quần đảo Hoàng Sa (thành phố {city})") },
+            MapLabel { code: "TS".into(), text: "QĐ. Trường Sa".into(), tooltip: format!("Quần đảo Trường Sa (tỉnh {prov})") },
+        ],
+        Lang::En => vec![
+            MapLabel { code: "HS".into(), text: "Hoàng Sa Is.".into(), tooltip: format!("Hoàng Sa archipelago ({city} city)") },
+            MapLabel { code: "TS".into(), text: "Trường Sa Is.".into(), tooltip: format!("Trường Sa archipelago ({prov} province)") },
+        ],
+    }
+}
+
+/// The choropleth of the view's indicator by province (every province drawn; selected ones
+/// outlined), with its classes and legend.
+pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
+    let id = current_indicator(ds, v).unwrap_or_else(|| v.indicator.clone());
+    let def = def_of(ds, &id);
+    let year = view_year(ds, v);
+    // The map shows every province; the province selection is drawn as outlines, not as a filter.
+    let mut filter = base_filter(v);
+    filter.provinces.clear();
+    let (res, used) = evaluate(ds, &def, &filter, year, GroupBy::Province);
+    let b = res.view;
+    let reg = registry();
+    let by_idx: BTreeMap<u8, Cell> = res
+        .groups
+        .iter()
+        .filter_map(|(k, c)| match k {
+            GroupKey::Province(p) => Some((*p, *c)),
+            _ => None,
+        })
+        .collect();
+    let values: Vec<f64> = by_idx.values().filter_map(|c| c.value).filter(|x| x.is_finite()).collect();
+    let mut warnings: Vec<String> = res.warnings.iter().map(|w| w.message(lang)).collect();
+    if let Some(n) = year_note(used, year, lang) {
+        warnings.push(n);
+    }
+    let classes: Option<Classes> = if values.is_empty() {
+        None
+    } else {
+        match classify(&values, &v.classes.method, v.classes.n) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                warnings.push(e.to_string());
+                classify(&values, &Method::Equal, 5).ok()
+            }
+        }
+    };
+    let mut areas = Vec::new();
+    let mut value_map = BTreeMap::new();
+    for p in reg.provinces(b) {
+        let cell = by_idx.get(&p.index);
+        let value = cell.and_then(|c| c.value).filter(|x| x.is_finite());
+        if let Some(x) = value {
+            value_map.insert(p.code.to_string(), x);
+        }
+        let mut text = format_value(value, def.unit, lang);
+        if let Some(c) = cell.filter(|c| c.n > 0 && !is_observed(ds, &def)) {
+            text.push_str(&format!(" · {} {}", format::integer(c.n as f64, lang), t(lang, Msg::Records)));
+        }
+        areas.push(MapArea {
+            code: p.code.to_string(),
+            name: p.name.to_string(),
+            value,
+            text,
+            class: value.and_then(|x| classes.as_ref().and_then(|c| class_of(c, x))),
+        });
+    }
+    let source = result_source(ds, &res, lang);
+    let mut option = options::choropleth(map_name(b), def.label.get(lang), &areas, &archipelago_labels(b, lang), &source);
+    // Outline the selected provinces.
+    if let Some(data) = option["series"][0]["data"].as_array_mut() {
+        for item in data.iter_mut() {
+            if item["name"].as_str().is_some_and(|c| v.provinces.iter().any(|p| p == c)) {
+                item["itemStyle"]["borderColor"] = json!("#d62828");
+                item["itemStyle"]["borderWidth"] = json!(2.5);
+            }
+        }
+    }
+    let mut legend = Vec::new();
+    if let Some(c) = &classes {
+        for i in 0..c.count() {
+            if let Some((lo, hi)) = c.bounds(i) {
+                legend.push(LegendEntry {
+                    color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)],
+                    text: format!("{} – {}", format_value(Some(lo), def.unit, lang), format_value(Some(hi), def.unit, lang)),
+                });
+            }
+        }
+    }
+    legend.push(LegendEntry { color: NO_DATA_COLOR, text: t(lang, Msg::NoData).to_string() });
+    MapView { option, title: title_of(&def, used.or(year), lang), legend, source, warnings, values: value_map }
+}
+
+// ---- charts ------------------------------------------------------------------------------------
+
+/// Everything the Chart tab draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartView {
+    /// The ECharts option.
+    pub option: Value,
+    /// What the chart shows.
+    pub title: String,
+    /// Where the figures come from.
+    pub source: String,
+    /// Notes for the reader.
+    pub notes: Vec<String>,
+    /// Whether the figures are illustrative (the label travels with the chart).
+    pub illustrative: bool,
+    /// A file name stem for the PNG download.
+    pub file_stem: String,
+}
+
+fn province_name(b: Boundary, idx: u8) -> String {
+    registry().get(b, idx).map(|p| p.name.to_string()).unwrap_or_else(|| idx.to_string())
+}
+
+fn item(name: String, value: Option<f64>, unit: Unit, lang: Lang) -> Item {
+    Item { name, value, text: format_value(value, unit, lang) }
+}
+
+/// The Chart tab's chart for a view.
+pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
+    let id = current_indicator(ds, v).unwrap_or_else(|| v.indicator.clone());
+    let def = def_of(ds, &id);
+    let year = view_year(ds, v);
+    let base = base_filter(v);
+    let label = def.label.get(lang).to_string();
+    let mut notes = Vec::new();
+    let (option, title, source) = match v.chart {
+        ChartKind::Rank => {
+            let (res, used) = evaluate(ds, &def, &base, year, GroupBy::Province);
+            notes.extend(res.warnings.iter().map(|w| w.message(lang)));
+            notes.extend(year_note(used, year, lang));
+            let items: Vec<Item> = res
+                .groups
+                .iter()
+                .filter_map(|(k, c)| match k {
+                    GroupKey::Province(p) => Some(item(province_name(res.view, *p), c.value, def.unit, lang)),
+                    _ => None,
+                })
+                .collect();
+            let src = result_source(ds, &res, lang);
+            (options::rank_bars(&label, &items, &src), title_of(&def, used.or(year), lang), src)
+        }
+        ChartKind::Trend => {
+            let years = dataset_years(ds);
+            let mut series = Vec::new();
+            let mut src = dataset_source(ds, lang);
+            let mut groups: Vec<(String, Filter)> = vec![(t(lang, Msg::Selection).to_string(), base.clone())];
+            for code in v.provinces.iter().take(6) {
+                if let Some(p) = registry().by_code(v.boundary, code) {
+                    let mut f = base.clone();
+                    f.provinces = vec![p.index];
+                    groups.push((p.name.to_string(), f));
+                }
+            }
+            if groups.len() == 2 {
+                groups.remove(0); // one province: the selection is that province
+            }
+            for (name, f) in groups {
+                let res = compute(ds, &def, &f, GroupBy::Year);
+                if !res.sources.is_empty() {
+                    src = res.sources.join("; ");
+                }
+                let by_year: BTreeMap<u16, Option<f64>> = res
+                    .groups
+                    .iter()
+                    .filter_map(|(k, c)| match k {
+                        GroupKey::Year(y) => Some((*y, c.value)),
+                        _ => None,
+                    })
+                    .collect();
+                let items = years.iter().map(|y| item(y.to_string(), by_year.get(y).copied().flatten(), def.unit, lang)).collect();
+                series.push((name, items));
+            }
+            let title = format!("{label} ({})", unit_label(def.unit, lang));
+            (options::trend_lines(&years, &series, &src), title, src)
+        }
+        ChartKind::Composition => {
+            let (items, src, title) = composition(ds, &base, year, lang);
+            (options::composition_ring(&title, &items, &src), title, src)
+        }
+        ChartKind::Compare => {
+            let (items, src) = compare(ds, v, &def, year, lang);
+            (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
+        }
+    };
+    ChartView {
+        option,
+        title,
+        source,
+        notes,
+        illustrative: ds.meta.illustrative,
+        file_stem: format!("coop-atlas-{}-{}", ds.meta.id, v.chart.code()),
+    }
+}
+
+/// OCOP subjects by kind: from entity rows when the dataset has them, else from the published
+/// shares of subjects by kind.
+fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (Vec<Item>, String, String) {
+    let title_vi = "Chủ thể OCOP (từ 3 sao) theo loại hình";
+    let title_en = "OCOP subjects (3 stars or more) by kind";
+    let title = if lang == Lang::Vi { title_vi } else { title_en }.to_string();
+    if !ds.entities.is_empty() {
+        let def = def_of(ds, "ocop_subjects");
+        let res = compute(ds, &def, &with_year(base.clone(), year), GroupBy::Kind);
+        let total = res.total.value.unwrap_or(0.0);
+        let items = res
+            .groups
+            .iter()
+            .filter_map(|(k, c)| match k {
+                GroupKey::Kind(kind) => Some((*kind, c.value.unwrap_or(0.0))),
+                _ => None,
+            })
+            .filter(|(_, n)| *n > 0.0)
+            .map(|(kind, n)| Item {
+                name: kind.label(lang).to_string(),
+                value: Some(n),
+                text: format!(
+                    "{} ({})",
+                    format::percent(if total > 0.0 { n / total } else { 0.0 }, 1, lang),
+                    format::integer(n, lang)
+                ),
+            })
+            .collect();
+        return (items, dataset_source(ds, lang), format!("{title} — {}", year.map(|y| y.to_string()).unwrap_or_default()));
+    }
+    let parts = [("ocop_subject_share_htx", Kind::Htx), ("ocop_subject_share_dn", Kind::Dn), ("ocop_subject_share_hkd", Kind::Hkd)];
+    let mut items = Vec::new();
+    let mut sources = Vec::new();
+    let mut used_year = None;
+    for (id, kind) in parts {
+        let def = def_of(ds, id);
+        let (res, used) = evaluate(ds, &def, &Filter { view: base.view, ..Filter::default() }, year, GroupBy::None);
+        if let Some(v) = res.total.value {
+            items.push(Item { name: kind.label(lang).to_string(), value: Some(v), text: format::percent(v, 1, lang) });
+            used_year = used_year.or(used);
+        }
+        for s in res.sources {
+            if !sources.contains(&s) {
+                sources.push(s);
+            }
+        }
+    }
+    let known: f64 = items.iter().filter_map(|i| i.value).sum();
+    if !items.is_empty() && known < 0.999 {
+        let rest = 1.0 - known;
+        items.push(Item {
+            name: if lang == Lang::Vi { "Còn lại (tổ hợp tác, khác)" } else { "Rest (cooperative groups, other)" }.to_string(),
+            value: Some(rest),
+            text: format::percent(rest, 1, lang),
+        });
+    }
+    (items, sources.join("; "), format!("{title} — {}", used_year.map(|y| y.to_string()).unwrap_or_default()))
+}
+
+/// Selected provinces side by side with their regions and the whole dataset (or, with no
+/// province selected, each region and the whole dataset).
+fn compare(ds: &Dataset, v: &ViewState, def: &IndicatorDef, year: Option<u16>, lang: Lang) -> (Vec<Item>, String) {
+    let base = base_filter(v);
+    let mut items = Vec::new();
+    let mut src = dataset_source(ds, lang);
+    let mut push = |name: String, f: Filter, items: &mut Vec<Item>| {
+        let (res, _) = evaluate(ds, def, &f, year, GroupBy::None);
+        if !res.sources.is_empty() {
+            src = res.sources.join("; ");
+        }
+        items.push(item(name, res.total.value, def.unit, lang));
+    };
+    let reg = registry();
+    let mut regions: Vec<Region> = Vec::new();
+    for code in &v.provinces {
+        if let Some(p) = reg.by_code(v.boundary, code) {
+            let mut f = base.clone();
+            f.provinces = vec![p.index];
+            f.region = None;
+            push(p.name.to_string(), f, &mut items);
+            if !regions.contains(&p.region) {
+                regions.push(p.region);
+            }
+        }
+    }
+    if regions.is_empty() {
+        regions = Region::ALL.to_vec();
+    }
+    for r in regions {
+        let mut f = base.clone();
+        f.provinces.clear();
+        f.region = Some(r);
+        push(r.label(lang).to_string(), f, &mut items);
+    }
+    let whole = Filter { view: v.boundary, kinds: base.kinds.clone(), ..Filter::default() };
+    push(t(lang, Msg::WholeDataset).to_string(), whole, &mut items);
+    (items, src)
+}
+
+// ---- table -------------------------------------------------------------------------------------
+
+/// Rows of the table: provinces or regions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableBy {
+    /// One row per province of the view's boundary version.
+    Province,
+    /// One row per GSO region.
+    Region,
+}
+
+/// A column of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Indicator id (`""` for the name column).
+    pub id: String,
+    /// Header.
+    pub label: String,
+}
+
+/// A row of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Province code or region code.
+    pub key: String,
+    /// Name.
+    pub label: String,
+    /// Values per indicator column.
+    pub values: Vec<Option<f64>>,
+    /// Values as read.
+    pub texts: Vec<String>,
+}
+
+/// The Table tab's content.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    /// What the table shows.
+    pub caption: String,
+    /// The name column, then one per indicator.
+    pub columns: Vec<Column>,
+    /// Units of the indicator columns.
+    pub units: Vec<Unit>,
+    /// One per province or region with figures.
+    pub rows: Vec<Row>,
+    /// Totals of the selection (ratios recomputed, not averaged).
+    pub total: Row,
+    /// Where the figures come from.
+    pub source: String,
+    /// Illustrative data (the label goes into the CSV too).
+    pub illustrative: bool,
+    /// File name stem for the CSV download.
+    pub file_stem: String,
+}
+
+/// The indicators the table shows for entity data.
+const TABLE_INDICATORS: [&str; 12] = [
+    "htx_count",
+    "tht_count",
+    "qtdnd_count",
+    "workers",
+    "income_avg",
+    "members_per_htx",
+    "htx_high_tech",
+    "value_chain_units",
+    "htx_ntm",
+    "ocop_subjects",
+    "ocop_5star_products",
+    "htx_output_share",
+];
+
+/// Provinces (or regions) × indicators of the view's selection and year.
+pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
+    let year = view_year(ds, v);
+    let base = base_filter(v);
+    let group = match by {
+        TableBy::Province => GroupBy::Province,
+        TableBy::Region => GroupBy::Region,
+    };
+    let defs: Vec<IndicatorDef> = if ds.entities.is_empty() {
+        indicator_defs(ds)
+            .into_iter()
+            .filter(|d| ds.observations.iter().any(|o| o.indicator == d.id && matches!(o.area, crate::engine::dataset::Area::Province(_))))
+            .cloned()
+            .collect()
+    } else {
+        TABLE_INDICATORS.iter().map(|id| def_of(ds, id)).collect()
+    };
+    let mut columns = vec![Column { id: String::new(), label: if by == TableBy::Province { t(lang, Msg::Province) } else { t(lang, Msg::Region) }.to_string() }];
+    let mut rows: BTreeMap<GroupKey, Row> = BTreeMap::new();
+    let mut total = Row { key: "total".into(), label: t(lang, Msg::Total).to_string(), values: Vec::new(), texts: Vec::new() };
+    let mut sources: Vec<String> = Vec::new();
+    let mut view = v.boundary;
+    for (col, def) in defs.iter().enumerate() {
+        columns.push(Column { id: def.id.clone(), label: def.label.get(lang).to_string() });
+        let (res, _) = evaluate(ds, def, &base, year, group);
+        view = res.view;
+        for s in &res.sources {
+            if !sources.contains(s) {
+                sources.push(s.clone());
+            }
+        }
+        for (k, c) in &res.groups {
+            let row = rows.entry(*k).or_insert_with(|| {
+                let (key, label) = match k {
+                    GroupKey::Province(p) => (
+                        registry().get(res.view, *p).map(|x| x.code.to_string()).unwrap_or_default(),
+                        province_name(res.view, *p),
+                    ),
+                    GroupKey::Region(r) => (r.code().to_string(), r.label(lang).to_string()),
+                    GroupKey::Year(y) => (y.to_string(), y.to_string()),
+                    GroupKey::Kind(kd) => (kd.code().to_string(), kd.label(lang).to_string()),
+                };
+                Row { key, label, values: vec![None; defs.len()], texts: Vec::new() }
+            });
+            row.values[col] = c.value;
+        }
+        total.values.push(res.total.value);
+    }
+    let units: Vec<Unit> = defs.iter().map(|d| d.unit).collect();
+    let mut rows: Vec<Row> = rows.into_values().collect();
+    for r in rows.iter_mut().chain(std::iter::once(&mut total)) {
+        r.texts = r.values.iter().zip(&units).map(|(x, u)| format_value(*x, *u, lang)).collect();
+    }
+    let source = if sources.is_empty() { dataset_source(ds, lang) } else { sources.join("; ") };
+    let caption = format!(
+        "{} — {}{}",
+        ds.meta.title.get(lang),
+        year.map(|y| y.to_string()).unwrap_or_default(),
+        if view == Boundary::P34 { format!(" · {}", t(lang, Msg::Boundary34)) } else { String::new() }
+    );
+    Table {
+        caption,
+        columns,
+        units,
+        rows,
+        total,
+        source,
+        illustrative: ds.meta.illustrative,
+        file_stem: format!("coop-atlas-{}-{}", ds.meta.id, year.map(|y| y.to_string()).unwrap_or_default()),
+    }
+}
+
+/// Sorts rows by a column: 0 = name (Vietnamese-aware: diacritics folded), else an indicator
+/// column; rows without a value go last either way.
+pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
+    if col == 0 {
+        rows.sort_by(|a, b| crate::engine::provinces::fold(&a.label).cmp(&crate::engine::provinces::fold(&b.label)));
+        if desc {
+            rows.reverse();
+        }
+        return;
+    }
+    let i = col - 1;
+    rows.sort_by(|a, b| {
+        let (x, y) = (a.values.get(i).copied().flatten(), b.values.get(i).copied().flatten());
+        match (x, y) {
+            (Some(x), Some(y)) => {
+                let o = x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal);
+                if desc {
+                    o.reverse()
+                } else {
+                    o
+                }
+            }
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+}
+
+fn csv_field(s: &str) -> String {
+    // A leading = + - @ would be run as a formula by Excel: quote it with an apostrophe.
+    let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv_number(x: Option<f64>, unit: Unit) -> String {
+    match x {
+        Some(v) if v.is_finite() => match unit {
+            Unit::Share => format!("{:.4}", v),
+            _ if v.fract().abs() < 1e-9 => format!("{}", v as i64),
+            _ => format!("{:.2}", v),
+        },
+        _ => String::new(),
+    }
+}
+
+/// The table as CSV for Excel: UTF-8 with a byte-order mark (so Vietnamese letters survive),
+/// comma-separated, numbers unformatted (`.` decimal point, shares as 0–1), then the source and,
+/// for illustrative data, the label.
+pub fn table_csv(tb: &Table, lang: Lang) -> String {
+    let mut out = String::from("\u{feff}");
+    let header: Vec<String> = std::iter::once("code".to_string())
+        .chain(tb.columns.iter().map(|c| csv_field(&c.label)))
+        .collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for r in tb.rows.iter().chain(std::iter::once(&tb.total)) {
+        let mut cells = vec![csv_field(&r.key), csv_field(&r.label)];
+        cells.extend(r.values.iter().zip(&tb.units).map(|(x, u)| csv_number(*x, *u)));
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    out.push_str(&csv_field(&format!("{}: {}", t(lang, Msg::Source), tb.source)));
+    out.push_str("\r\n");
+    if tb.illustrative {
+        out.push_str(&csv_field(t(lang, Msg::Illustrative)));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+// ---- sources -----------------------------------------------------------------------------------
+
+/// One indicator as the Sources tab describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorInfo {
+    /// Id (used in links).
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// What it counts or measures.
+    pub definition: String,
+    /// Unit.
+    pub unit: String,
+    /// Source.
+    pub source: String,
+}
+
+/// Every indicator of the dataset with its definition, unit and source.
+pub fn indicator_infos(ds: &Dataset, lang: Lang) -> Vec<IndicatorInfo> {
+    indicator_defs(ds)
+        .into_iter()
+        .map(|d| IndicatorInfo {
+            id: d.id.clone(),
+            label: d.label.get(lang).to_string(),
+            definition: d
+                .definition
+                .as_ref()
+                .or(d.description.as_ref())
+                .map(|x| x.get(lang).to_string())
+                .unwrap_or_default(),
+            unit: unit_label(d.unit, lang).to_string(),
+            source: d.source.clone().unwrap_or_else(|| dataset_source(ds, lang)),
+        })
+        .collect()
+}
+
+/// The distinct sources of a dataset's published figures, with their confidence.
+pub fn observation_sources(ds: &Dataset) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for o in &ds.observations {
+        if !out.iter().any(|(s, c)| *s == o.source && *c == o.confidence) {
+            out.push((o.source.clone(), o.confidence.clone()));
+        }
+    }
+    out
+}

@@ -1,0 +1,1184 @@
+//! Indicators: the built-in ones (stable ids used in URLs — never rename them), those a file
+//! defines, grouping by province, region, year or kind, and published observations.
+//!
+//! Every cell keeps its parts (`num`, `den`, `n`), so a ratio or mean in a group is recomputed from
+//! summed parts when groups are merged (63 → 34 provinces, provinces → regions), never averaged.
+//! Values left out because a field is missing are counted and reported as warnings, so a reader
+//! knows what a figure stands on.
+//!
+//! [`compute_all`] computes every built-in total in one fused pass over the rows (the summary
+//! cards refresh on each filter change; the target is 20 ms for a million rows natively).
+
+use std::sync::OnceLock;
+
+use super::columns::{flag, get_flag, Entities, MISSING, NONE};
+use super::dataset::{Area, Dataset, IndicatorDef, Measure, NumField, Subset, Text, Unit};
+use super::filter::{Filter, Predicate, Tri};
+use super::provinces::registry;
+use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Stage};
+
+/// One computed figure with the parts it was computed from.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cell {
+    /// The figure; `None` when nothing is known (a mean of no values).
+    pub value: Option<f64>,
+    /// Records behind it.
+    pub n: u32,
+    /// Numerator: count, sum, Σ value × weight, or matching records of a share.
+    pub num: f64,
+    /// Denominator: records with a value, Σ weight, or known records of a share.
+    pub den: f64,
+}
+
+/// What a group is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GroupKey {
+    /// A province index in the result's view boundary.
+    Province(u8),
+    /// A GSO region.
+    Region(Region),
+    /// A year.
+    Year(u16),
+    /// A kind of unit.
+    Kind(Kind),
+}
+
+/// How to split a result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GroupBy {
+    /// Totals only.
+    #[default]
+    None,
+    /// By province of the view boundary.
+    Province,
+    /// By GSO region.
+    Region,
+    /// By year.
+    Year,
+    /// By kind of unit.
+    Kind,
+}
+
+impl GroupBy {
+    /// The code used in URLs and the CLI.
+    pub fn code(self) -> &'static str {
+        match self {
+            GroupBy::None => "none",
+            GroupBy::Province => "province",
+            GroupBy::Region => "region",
+            GroupBy::Year => "year",
+            GroupBy::Kind => "kind",
+        }
+    }
+
+    /// Parses a code.
+    pub fn from_code(s: &str) -> Option<GroupBy> {
+        [GroupBy::None, GroupBy::Province, GroupBy::Region, GroupBy::Year, GroupBy::Kind]
+            .into_iter()
+            .find(|g| g.code() == s)
+    }
+}
+
+/// Something a reader of a figure should know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Warning {
+    /// Records without the needed field were left out.
+    MissingLeftOut {
+        /// The field(s) missing, e.g. `workers` or `income/workers`.
+        what: String,
+        /// How many records.
+        count: u32,
+    },
+    /// The data's boundary cannot be shown in the requested one (34 → 63).
+    ViewFallback {
+        /// The dataset's boundary.
+        data: Boundary,
+    },
+    /// Values that cannot be added (averages, shares) would have to be merged; they were not.
+    NotSummable,
+    /// This grouping does not apply (e.g. by kind for published totals).
+    GroupNotAvailable(GroupBy),
+    /// No indicator or observation with this id.
+    UnknownIndicator(String),
+    /// The indicator exists only as published observations, and none matched.
+    NoObservations,
+}
+
+impl Warning {
+    /// The message in a language.
+    pub fn message(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Warning::MissingLeftOut { what, count }, Lang::Vi) => format!("{count} bản ghi thiếu {what} đã bị loại khỏi phép tính"),
+            (Warning::MissingLeftOut { what, count }, Lang::En) => format!("{count} records without {what} were left out"),
+            (Warning::ViewFallback { data }, Lang::Vi) => {
+                format!("Dữ liệu theo {} tỉnh nên không thể hiển thị theo đơn vị hành chính khác", data.number())
+            }
+            (Warning::ViewFallback { data }, Lang::En) => {
+                format!("The data uses {} provinces and cannot be shown in the other boundary", data.number())
+            }
+            (Warning::NotSummable, Lang::Vi) => "Số bình quân/tỷ lệ không cộng được nên không gộp".into(),
+            (Warning::NotSummable, Lang::En) => "Averages and shares cannot be added up, so they were not merged".into(),
+            (Warning::GroupNotAvailable(g), Lang::Vi) => format!("Không thể chia theo \"{}\"", g.code()),
+            (Warning::GroupNotAvailable(g), Lang::En) => format!("Cannot be split by \"{}\"", g.code()),
+            (Warning::UnknownIndicator(id), Lang::Vi) => format!("Không có chỉ tiêu \"{id}\""),
+            (Warning::UnknownIndicator(id), Lang::En) => format!("No indicator \"{id}\""),
+            (Warning::NoObservations, Lang::Vi) => "Không có số liệu công bố phù hợp".into(),
+            (Warning::NoObservations, Lang::En) => "No published figure matches".into(),
+        }
+    }
+}
+
+/// A computed indicator: total, groups, warnings and sources.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndicatorResult {
+    /// Indicator id.
+    pub id: String,
+    /// Unit of the values.
+    pub unit: Unit,
+    /// The boundary province groups refer to.
+    pub view: Boundary,
+    /// Over everything the filter selects.
+    pub total: Cell,
+    /// Per group, in key order (only groups with records).
+    pub groups: Vec<(GroupKey, Cell)>,
+    /// What the reader should know.
+    pub warnings: Vec<Warning>,
+    /// Sources of published observations used (empty for figures computed from entity rows).
+    pub sources: Vec<String>,
+}
+
+// ---- built-in definitions --------------------------------------------------------------------
+
+const COLLECTIVE: [Kind; 4] = [Kind::Htx, Kind::Tht, Kind::Qtdnd, Kind::Lhhtx];
+
+struct B {
+    id: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    dvi: &'static str,
+    den: &'static str,
+    measure: Measure,
+    field: Option<NumField>,
+    weight: Option<NumField>,
+    of: fn() -> Subset,
+    where_: fn() -> Subset,
+    unit: Unit,
+    def_vi: &'static str,
+    def_en: &'static str,
+}
+
+fn all() -> Subset {
+    Subset::default()
+}
+fn htx() -> Subset {
+    Subset::kinds(&[Kind::Htx])
+}
+fn collective() -> Subset {
+    Subset::kinds(&COLLECTIVE)
+}
+fn ocop3() -> Subset {
+    Subset { ocop_star_min: Some(3), ..Subset::default() }
+}
+
+fn table() -> Vec<B> {
+    use Measure::*;
+    vec![
+        B { id: "htx_count", vi: "Số hợp tác xã", en: "Cooperatives", dvi: "Số HTX trong phạm vi lọc", den: "Number of cooperatives in the selection",
+            measure: Count, field: None, weight: None, of: htx, where_: all, unit: Unit::Count,
+            def_vi: "Đếm bản ghi loại htx", def_en: "Count of records of kind htx" },
+        B { id: "tht_count", vi: "Số tổ hợp tác", en: "Cooperative groups", dvi: "Số THT trong phạm vi lọc", den: "Number of cooperative groups in the selection",
+            measure: Count, field: None, weight: None, of: || Subset::kinds(&[Kind::Tht]), where_: all, unit: Unit::Count,
+            def_vi: "Đếm bản ghi loại tht", def_en: "Count of records of kind tht" },
+        B { id: "qtdnd_count", vi: "Số quỹ tín dụng nhân dân", en: "People's credit funds", dvi: "Số QTDND trong phạm vi lọc", den: "Number of people's credit funds in the selection",
+            measure: Count, field: None, weight: None, of: || Subset::kinds(&[Kind::Qtdnd]), where_: all, unit: Unit::Count,
+            def_vi: "Đếm bản ghi loại qtdnd", def_en: "Count of records of kind qtdnd" },
+        B { id: "workers", vi: "Lao động khu vực KTTT", en: "Workers in the collective economy", dvi: "Tổng lao động của HTX, THT, QTDND, liên hiệp HTX", den: "Total workers of cooperatives, groups, credit funds and unions",
+            measure: Sum, field: Some(NumField::Workers), weight: None, of: collective, where_: all, unit: Unit::Persons,
+            def_vi: "Tổng workers, loại htx/tht/qtdnd/lhhtx", def_en: "Sum of workers over kinds htx, tht, qtdnd, lhhtx" },
+        B { id: "income_avg", vi: "Thu nhập bình quân của lao động", en: "Average income of a worker", dvi: "Thu nhập bình quân tháng, bình quân gia quyền theo số lao động", den: "Monthly income, mean weighted by workers",
+            measure: WeightedMean, field: Some(NumField::Income), weight: Some(NumField::Workers), of: collective, where_: all, unit: Unit::VndMonth,
+            def_vi: "Σ(income × workers) / Σ workers, loại htx/tht/qtdnd/lhhtx", def_en: "Σ(income × workers) / Σ workers over kinds htx, tht, qtdnd, lhhtx" },
+        B { id: "members_per_htx", vi: "Thành viên bình quân một HTX", en: "Members per cooperative (mean)", dvi: "Số thành viên bình quân của một HTX", den: "Mean number of members of a cooperative",
+            measure: Mean, field: Some(NumField::Members), weight: None, of: htx, where_: all, unit: Unit::Persons,
+            def_vi: "Σ members / số HTX có members", def_en: "Σ members / cooperatives reporting members" },
+        B { id: "members_per_htx_median", vi: "Thành viên một HTX (trung vị)", en: "Members per cooperative (median)", dvi: "Trung vị số thành viên của HTX", den: "Median number of members of a cooperative",
+            measure: Median, field: Some(NumField::Members), weight: None, of: htx, where_: all, unit: Unit::Persons,
+            def_vi: "Trung vị members của HTX", def_en: "Median of members over cooperatives" },
+        B { id: "htx_high_tech", vi: "HTX ứng dụng công nghệ cao", en: "High-tech cooperatives", dvi: "Số HTX ứng dụng công nghệ cao", den: "Cooperatives applying high technology",
+            measure: Count, field: None, weight: None, of: || Subset { high_tech: Some(true), ..htx() }, where_: all, unit: Unit::Count,
+            def_vi: "Đếm HTX có high_tech = true", def_en: "Count of cooperatives with high_tech = true" },
+        B { id: "htx_high_tech_share", vi: "Tỷ lệ HTX ứng dụng công nghệ cao", en: "Share of high-tech cooperatives", dvi: "Tỷ lệ HTX ứng dụng công nghệ cao trong số HTX", den: "High-tech cooperatives among cooperatives",
+            measure: Share, field: None, weight: None, of: htx, where_: || Subset { high_tech: Some(true), ..Subset::default() }, unit: Unit::Share,
+            def_vi: "HTX có high_tech = true / HTX có khai báo high_tech", def_en: "Cooperatives with high_tech = true / cooperatives reporting high_tech" },
+        B { id: "value_chain_units", vi: "Đơn vị KTTT sản xuất theo chuỗi", en: "Collective units in value chains", dvi: "Số HTX, THT, QTDND, liên hiệp tham gia chuỗi giá trị", den: "Collective units producing along a value chain",
+            measure: Count, field: None, weight: None, of: || Subset { value_chain: Some(true), ..collective() }, where_: all, unit: Unit::Count,
+            def_vi: "Đếm đơn vị KTTT có value_chain = true", def_en: "Count of collective units with value_chain = true" },
+        B { id: "value_chain_share", vi: "Tỷ lệ đơn vị KTTT theo chuỗi", en: "Share of collective units in value chains", dvi: "Tỷ lệ đơn vị KTTT sản xuất theo chuỗi giá trị", den: "Collective units in value chains among collective units",
+            measure: Share, field: None, weight: None, of: collective, where_: || Subset { value_chain: Some(true), ..Subset::default() }, unit: Unit::Share,
+            def_vi: "Đơn vị có value_chain = true / đơn vị có khai báo value_chain", def_en: "Units with value_chain = true / units reporting value_chain" },
+        B { id: "htx_ntm", vi: "HTX ở xã đạt chuẩn NTM", en: "Cooperatives in new-rural communes", dvi: "Số HTX ở xã đạt chuẩn nông thôn mới (mọi mức)", den: "Cooperatives in communes meeting the new-rural standard at any level",
+            measure: Count, field: None, weight: None, of: || Subset { ntm: vec![Ntm::Ntm, Ntm::Advanced, Ntm::Model], ..htx() }, where_: all, unit: Unit::Count,
+            def_vi: "Đếm HTX có ntm ∈ {ntm, advanced, model}", def_en: "Count of cooperatives with ntm in {ntm, advanced, model}" },
+        B { id: "ocop_subjects", vi: "Chủ thể OCOP", en: "OCOP subjects", dvi: "Số chủ thể (mọi loại) có sản phẩm OCOP từ 3 sao", den: "Units of any kind with a product rated 3 stars or more",
+            measure: Count, field: None, weight: None, of: ocop3, where_: all, unit: Unit::Count,
+            def_vi: "Đếm bản ghi có ocop_star ≥ 3", def_en: "Count of records with ocop_star ≥ 3" },
+        B { id: "ocop_5star_products", vi: "Sản phẩm OCOP 5 sao", en: "5-star OCOP products", dvi: "Tổng số sản phẩm OCOP 5 sao", den: "Total 5-star OCOP products",
+            measure: Sum, field: Some(NumField::Ocop5star), weight: None, of: all, where_: all, unit: Unit::Products,
+            def_vi: "Tổng ocop_5star", def_en: "Sum of ocop_5star" },
+        B { id: "ocop_share_htx", vi: "Tỷ lệ HTX trong chủ thể OCOP", en: "Cooperatives among OCOP subjects", dvi: "Tỷ lệ HTX trong số chủ thể OCOP", den: "Share of cooperatives among OCOP subjects",
+            measure: Share, field: None, weight: None, of: ocop3, where_: htx, unit: Unit::Share,
+            def_vi: "Chủ thể OCOP loại htx / chủ thể OCOP", def_en: "OCOP subjects of kind htx / OCOP subjects" },
+        B { id: "ocop_share_dn", vi: "Tỷ lệ doanh nghiệp trong chủ thể OCOP", en: "Enterprises among OCOP subjects", dvi: "Tỷ lệ doanh nghiệp trong số chủ thể OCOP", den: "Share of enterprises among OCOP subjects",
+            measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Dn]), unit: Unit::Share,
+            def_vi: "Chủ thể OCOP loại dn / chủ thể OCOP", def_en: "OCOP subjects of kind dn / OCOP subjects" },
+        B { id: "ocop_share_hkd", vi: "Tỷ lệ hộ kinh doanh trong chủ thể OCOP", en: "Household businesses among OCOP subjects", dvi: "Tỷ lệ cơ sở, hộ kinh doanh trong số chủ thể OCOP", den: "Share of household businesses among OCOP subjects",
+            measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Hkd]), unit: Unit::Share,
+            def_vi: "Chủ thể OCOP loại hkd / chủ thể OCOP", def_en: "OCOP subjects of kind hkd / OCOP subjects" },
+        B { id: "ocop_share_tht", vi: "Tỷ lệ tổ hợp tác trong chủ thể OCOP", en: "Cooperative groups among OCOP subjects", dvi: "Tỷ lệ THT trong số chủ thể OCOP", den: "Share of cooperative groups among OCOP subjects",
+            measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Tht]), unit: Unit::Share,
+            def_vi: "Chủ thể OCOP loại tht / chủ thể OCOP", def_en: "OCOP subjects of kind tht / OCOP subjects" },
+        B { id: "htx_output_share", vi: "Tỷ lệ HTX làm dịch vụ đầu ra", en: "Cooperatives serving outputs", dvi: "Tỷ lệ HTX làm dịch vụ đầu ra (hoặc cả đầu vào và đầu ra) trong số HTX có khai báo", den: "Cooperatives in output services (alone or with inputs) among those reporting a stage",
+            measure: Share, field: None, weight: None, of: htx, where_: || Subset { stage: vec![Stage::Output, Stage::Both], ..Subset::default() }, unit: Unit::Share,
+            def_vi: "HTX có stage ∈ {output, both} / HTX có khai báo stage", def_en: "Cooperatives with stage in {output, both} / cooperatives reporting stage" },
+        B { id: "htx_trademark_share", vi: "Tỷ lệ HTX có nhãn hiệu", en: "Cooperatives with a trademark", dvi: "Tỷ lệ HTX có nhãn hiệu đã đăng ký", den: "Share of cooperatives with a registered trademark",
+            measure: Share, field: None, weight: None, of: htx, where_: || Subset { trademark: Some(true), ..Subset::default() }, unit: Unit::Share,
+            def_vi: "HTX có trademark = true / HTX có khai báo trademark", def_en: "Cooperatives with trademark = true / cooperatives reporting trademark" },
+    ]
+}
+
+/// Every built-in indicator, in display order. Built once; ids are stable (they appear in URLs).
+pub fn builtins() -> &'static [IndicatorDef] {
+    static DEFS: OnceLock<Vec<IndicatorDef>> = OnceLock::new();
+    DEFS.get_or_init(|| {
+        table()
+            .into_iter()
+            .map(|b| IndicatorDef {
+                id: b.id.to_string(),
+                label: Text::new(b.vi, b.en),
+                description: Some(Text::new(b.dvi, b.den)),
+                measure: b.measure,
+                field: b.field,
+                weight: b.weight,
+                of: (b.of)(),
+                where_: (b.where_)(),
+                unit: b.unit,
+                source: None,
+                observed: false,
+                summable: None,
+                definition: Some(Text::new(b.def_vi, b.def_en)),
+            })
+            .collect()
+    })
+}
+
+/// A built-in indicator by id.
+pub fn builtin(id: &str) -> Option<&'static IndicatorDef> {
+    builtins().iter().find(|d| d.id == id)
+}
+
+/// A built-in or file-defined indicator by id.
+pub fn find<'a>(ds: &'a Dataset, id: &str) -> Option<&'a IndicatorDef> {
+    builtin(id).or_else(|| ds.indicator(id))
+}
+
+/// Every year the dataset has figures for (entities, observations and `meta.years`), ascending.
+pub fn years(ds: &Dataset) -> Vec<u16> {
+    let mut seen = [false; 2101];
+    for &y in ds.entities.years_raw() {
+        if let Some(s) = seen.get_mut(y as usize) {
+            *s = true;
+        }
+    }
+    for y in ds.observations.iter().map(|o| o.year).chain(ds.meta.years.iter().copied()) {
+        if let Some(s) = seen.get_mut(y as usize) {
+            *s = true;
+        }
+    }
+    (1990..=2100u16).filter(|&y| seen[y as usize]).collect()
+}
+
+// ---- generic computation ---------------------------------------------------------------------
+
+#[derive(Clone, Debug, Default)]
+struct Acc {
+    touched: bool,
+    n: u32,
+    num: f64,
+    den: f64,
+    values: Vec<f64>,
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    let n = values.len();
+    if n == 0 {
+        return None;
+    }
+    let mid = n / 2;
+    let (lower, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
+    let m = *m;
+    if n % 2 == 1 {
+        Some(m)
+    } else {
+        let lo = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some((lo + m) / 2.0)
+    }
+}
+
+fn finish(measure: Measure, acc: &mut Acc) -> Cell {
+    let value = match measure {
+        Measure::Count | Measure::Sum => Some(acc.num),
+        Measure::Mean | Measure::WeightedMean | Measure::Share => {
+            if acc.den > 0.0 {
+                Some(acc.num / acc.den)
+            } else {
+                None
+            }
+        }
+        Measure::Median => median(&mut acc.values),
+    };
+    Cell { value, n: acc.n, num: acc.num, den: acc.den }
+}
+
+/// Recomputes a cell's value from its parts, for cells merged by addition (counts and sums keep
+/// `num`, means and shares divide, medians cannot be merged and become `None`).
+pub fn value_from_parts(measure: Measure, num: f64, den: f64) -> Option<f64> {
+    match measure {
+        Measure::Count | Measure::Sum => Some(num),
+        Measure::Mean | Measure::WeightedMean | Measure::Share => (den > 0.0).then(|| num / den),
+        Measure::Median => None,
+    }
+}
+
+fn missing_what(def: &IndicatorDef) -> String {
+    match def.measure {
+        Measure::Count => String::new(),
+        Measure::WeightedMean => format!(
+            "{}/{}",
+            def.field.map_or("?", NumField::code),
+            def.weight.map_or("?", NumField::code)
+        ),
+        Measure::Share => {
+            let w = &def.where_;
+            let mut names = Vec::new();
+            for (on, name) in [
+                (!w.kinds.is_empty(), "kind"),
+                (!w.sectors.is_empty(), "sector"),
+                (!w.ntm.is_empty(), "ntm"),
+                (!w.stage.is_empty(), "stage"),
+                (w.high_tech.is_some(), "high_tech"),
+                (w.value_chain.is_some(), "value_chain"),
+                (w.trademark.is_some(), "trademark"),
+                (w.ethnic_area.is_some(), "ethnic_area"),
+                (w.ocop_star_min.is_some(), "ocop_star"),
+            ] {
+                if on {
+                    names.push(name);
+                }
+            }
+            names.join("/")
+        }
+        _ => def.field.map_or("?", NumField::code).to_string(),
+    }
+}
+
+/// Computes an indicator from entity rows for the rows the filter selects, split by `group`.
+/// Observed-only definitions are answered from observations (see [`observed`]).
+pub fn compute(ds: &Dataset, def: &IndicatorDef, filter: &Filter, group: GroupBy) -> IndicatorResult {
+    if def.observed {
+        return observed(ds, &def.id, filter, group);
+    }
+    let c = filter.compile(ds);
+    let view = c.geo.view;
+    let e = &ds.entities;
+    let of = Predicate::from_subset(&def.of);
+    let wh = Predicate::from_subset(&def.where_);
+    let n_groups = match group {
+        GroupBy::None => 0,
+        GroupBy::Province => registry().provinces(view).len(),
+        GroupBy::Region => Region::ALL.len(),
+        GroupBy::Year => 111,
+        GroupBy::Kind => Kind::ALL.len(),
+    };
+    let mut accs: Vec<Acc> = vec![Acc::default(); n_groups];
+    let mut total = Acc::default();
+    let mut missing = 0u32;
+    let keep_values = def.measure == Measure::Median;
+    let field = def.field.unwrap_or(NumField::Workers);
+    let weight = def.weight.unwrap_or(NumField::Workers);
+    for i in 0..e.len() {
+        if !c.matches(e, i) || !of.test(e, i) {
+            continue;
+        }
+        // (num, den) this row adds, or None when a needed value is missing.
+        let part = match def.measure {
+            Measure::Count => Some((1.0, 1.0, None)),
+            Measure::Sum | Measure::Mean => field.get(e, i).map(|x| (x, 1.0, None)),
+            Measure::Median => field.get(e, i).map(|x| (x, 1.0, Some(x))),
+            Measure::WeightedMean => match (field.get(e, i), weight.get(e, i)) {
+                (Some(x), Some(w)) => Some((x * w, w, None)),
+                _ => None,
+            },
+            Measure::Share => match wh.eval(e, i) {
+                Tri::Yes => Some((1.0, 1.0, None)),
+                Tri::No => Some((0.0, 1.0, None)),
+                Tri::Unknown => None,
+            },
+        };
+        let g = match group {
+            GroupBy::None => None,
+            GroupBy::Province => Some(c.geo.view_of(e.province.get(i).copied().unwrap_or(NONE)) as usize),
+            GroupBy::Region => Some(c.geo.region_of(e.province.get(i).copied().unwrap_or(NONE)) as usize),
+            GroupBy::Year => Some(e.year.get(i).map_or(usize::MAX, |&y| (y as usize).wrapping_sub(1990))),
+            GroupBy::Kind => Some(e.kind.get(i).copied().unwrap_or(NONE) as usize),
+        };
+        let Some((num, den, v)) = part else {
+            missing += 1;
+            if let Some(a) = g.and_then(|g| accs.get_mut(g)) {
+                a.touched = true;
+            }
+            continue;
+        };
+        for a in std::iter::once(&mut total).chain(g.and_then(|g| accs.get_mut(g))) {
+            a.touched = true;
+            a.n += 1;
+            a.num += num;
+            a.den += den;
+            if keep_values {
+                if let Some(v) = v {
+                    a.values.push(v);
+                }
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for (gi, a) in accs.iter_mut().enumerate() {
+        if !a.touched {
+            continue;
+        }
+        let key = match group {
+            GroupBy::None => continue,
+            GroupBy::Province => GroupKey::Province(gi as u8),
+            GroupBy::Region => match Region::from_index(gi as u8) {
+                Some(r) => GroupKey::Region(r),
+                None => continue,
+            },
+            GroupBy::Year => GroupKey::Year(1990 + gi as u16),
+            GroupBy::Kind => match Kind::from_index(gi as u8) {
+                Some(k) => GroupKey::Kind(k),
+                None => continue,
+            },
+        };
+        groups.push((key, finish(def.measure, a)));
+    }
+    let mut warnings = Vec::new();
+    if view != filter.view {
+        warnings.push(Warning::ViewFallback { data: ds.meta.boundary });
+    }
+    if missing > 0 {
+        warnings.push(Warning::MissingLeftOut { what: missing_what(def), count: missing });
+    }
+    IndicatorResult {
+        id: def.id.clone(),
+        unit: def.unit,
+        view,
+        total: finish(def.measure, &mut total),
+        groups,
+        warnings,
+        sources: Vec::new(),
+    }
+}
+
+/// Computes an indicator by id (built-in, file-defined, or observation-only).
+pub fn compute_id(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> IndicatorResult {
+    match find(ds, id) {
+        Some(def) => compute(ds, def, filter, group),
+        None => observed(ds, id, filter, group),
+    }
+}
+
+// ---- fused pass over every built-in ----------------------------------------------------------
+
+#[derive(Default)]
+struct Fused {
+    kind: [u32; 6],
+    workers_sum: u64,
+    workers_n: u32,
+    workers_missing: u32,
+    inc_num: f64,
+    inc_den: f64,
+    inc_n: u32,
+    inc_missing: u32,
+    mem_sum: u64,
+    mem_missing: u32,
+    mem_values: Vec<u32>,
+    ht_yes: u32,
+    ht_known: u32,
+    vc_yes: u32,
+    vc_known: u32,
+    coll: u32,
+    htx_ntm: u32,
+    ocop_kind: [u32; 6],
+    ocop5_sum: u64,
+    ocop5_n: u32,
+    ocop5_missing: u32,
+    stage_known: u32,
+    stage_out: u32,
+    tm_yes: u32,
+    tm_known: u32,
+}
+
+impl Fused {
+    #[inline]
+    fn add(&mut self, e: &Entities, i: usize) {
+        let k = e.kind.get(i).copied().unwrap_or(NONE);
+        if let Some(c) = self.kind.get_mut(k as usize) {
+            *c += 1;
+        }
+        let is_htx = k == Kind::Htx.index();
+        let is_coll = (k as usize) < COLLECTIVE.len();
+        let f = e.flags.get(i).copied().unwrap_or(0);
+        if is_coll {
+            self.coll += 1;
+            let w = e.workers.get(i).copied().unwrap_or(MISSING);
+            if w == MISSING {
+                self.workers_missing += 1;
+                self.inc_missing += 1;
+            } else {
+                self.workers_sum += u64::from(w);
+                self.workers_n += 1;
+                let inc = e.income.get(i).copied().unwrap_or(f32::NAN);
+                if inc.is_nan() {
+                    self.inc_missing += 1;
+                } else {
+                    self.inc_num += inc as f64 * w as f64;
+                    self.inc_den += w as f64;
+                    self.inc_n += 1;
+                }
+            }
+            match get_flag(f, flag::VALUE_CHAIN) {
+                Some(true) => {
+                    self.vc_yes += 1;
+                    self.vc_known += 1
+                }
+                Some(false) => self.vc_known += 1,
+                None => {}
+            }
+        }
+        if is_htx {
+            let m = e.members.get(i).copied().unwrap_or(MISSING);
+            if m == MISSING {
+                self.mem_missing += 1;
+            } else {
+                self.mem_sum += u64::from(m);
+                self.mem_values.push(m);
+            }
+            match get_flag(f, flag::HIGH_TECH) {
+                Some(true) => {
+                    self.ht_yes += 1;
+                    self.ht_known += 1
+                }
+                Some(false) => self.ht_known += 1,
+                None => {}
+            }
+            match get_flag(f, flag::TRADEMARK) {
+                Some(true) => {
+                    self.tm_yes += 1;
+                    self.tm_known += 1
+                }
+                Some(false) => self.tm_known += 1,
+                None => {}
+            }
+            let nt = e.ntm.get(i).copied().unwrap_or(NONE);
+            if nt != NONE && nt != Ntm::None.index() {
+                self.htx_ntm += 1;
+            }
+            let st = e.stage.get(i).copied().unwrap_or(NONE);
+            if st != NONE {
+                self.stage_known += 1;
+                if st != Stage::Input.index() {
+                    self.stage_out += 1;
+                }
+            }
+        }
+        let star = e.ocop_star.get(i).copied().unwrap_or(NONE);
+        if star != NONE && star >= 3 {
+            if let Some(c) = self.ocop_kind.get_mut(k as usize) {
+                *c += 1;
+            }
+        }
+        let o5 = e.ocop_5star.get(i).copied().unwrap_or(MISSING);
+        if o5 == MISSING {
+            self.ocop5_missing += 1;
+        } else {
+            self.ocop5_sum += u64::from(o5);
+            self.ocop5_n += 1;
+        }
+    }
+}
+
+/// The total of every built-in indicator (no groups) for the rows the filter selects, in the
+/// order of [`builtins`], computed in one pass. Results equal [`compute`]'s totals.
+pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
+    let c = filter.compile(ds);
+    let e = &ds.entities;
+    let mut f = Fused::default();
+    if c.is_all() {
+        for i in 0..e.len() {
+            f.add(e, i);
+        }
+    } else {
+        for i in 0..e.len() {
+            if c.matches(e, i) {
+                f.add(e, i);
+            }
+        }
+    }
+    let count = |n: u32| Cell { value: Some(n as f64), n, num: n as f64, den: n as f64 };
+    let ratio = |num: f64, den: f64, n: u32| Cell { value: (den > 0.0).then(|| num / den), n, num, den };
+    let share = |yes: u32, known: u32| ratio(yes as f64, known as f64, known);
+    let sum = |s: u64, n: u32| Cell { value: Some(s as f64), n, num: s as f64, den: n as f64 };
+    let ocop_total: u32 = f.ocop_kind.iter().sum();
+    let htx = f.kind[0];
+    let mem_n = f.mem_values.len() as u32;
+    let mut mem_vals: Vec<f64> = f.mem_values.iter().map(|&m| m as f64).collect();
+    let view = c.geo.view;
+    let left = |what: &str, count: u32| {
+        if count > 0 {
+            vec![Warning::MissingLeftOut { what: what.to_string(), count }]
+        } else {
+            Vec::new()
+        }
+    };
+    let cells: Vec<(Cell, Vec<Warning>)> = vec![
+        (count(f.kind[Kind::Htx.index() as usize]), vec![]),
+        (count(f.kind[Kind::Tht.index() as usize]), vec![]),
+        (count(f.kind[Kind::Qtdnd.index() as usize]), vec![]),
+        (sum(f.workers_sum, f.workers_n), left("workers", f.workers_missing)),
+        (ratio(f.inc_num, f.inc_den, f.inc_n), left("income/workers", f.inc_missing)),
+        (ratio(f.mem_sum as f64, mem_n as f64, mem_n), left("members", f.mem_missing)),
+        (
+            Cell { value: median(&mut mem_vals), n: mem_n, num: f.mem_sum as f64, den: mem_n as f64 },
+            left("members", f.mem_missing),
+        ),
+        (count(f.ht_yes), vec![]),
+        (share(f.ht_yes, f.ht_known), left("high_tech", htx - f.ht_known)),
+        (count(f.vc_yes), vec![]),
+        (share(f.vc_yes, f.vc_known), left("value_chain", f.coll - f.vc_known)),
+        (count(f.htx_ntm), vec![]),
+        (count(ocop_total), vec![]),
+        (sum(f.ocop5_sum, f.ocop5_n), left("ocop_5star", f.ocop5_missing)),
+        (share(f.ocop_kind[Kind::Htx.index() as usize], ocop_total), vec![]),
+        (share(f.ocop_kind[Kind::Dn.index() as usize], ocop_total), vec![]),
+        (share(f.ocop_kind[Kind::Hkd.index() as usize], ocop_total), vec![]),
+        (share(f.ocop_kind[Kind::Tht.index() as usize], ocop_total), vec![]),
+        (share(f.stage_out, f.stage_known), left("stage", htx - f.stage_known)),
+        (share(f.tm_yes, f.tm_known), left("trademark", htx - f.tm_known)),
+    ];
+    let fallback = view != filter.view;
+    builtins()
+        .iter()
+        .zip(cells)
+        .map(|(def, (total, mut warnings))| {
+            if fallback {
+                warnings.insert(0, Warning::ViewFallback { data: ds.meta.boundary });
+            }
+            IndicatorResult { id: def.id.clone(), unit: def.unit, view, total, groups: Vec::new(), warnings, sources: Vec::new() }
+        })
+        .collect()
+}
+
+/// Regroups a by-province result of a 63-province view into the 34 provinces: counts and sums are
+/// added, means and shares recomputed from their summed parts, medians dropped (they cannot be
+/// merged; recompute with [`compute`] in the 34 view instead).
+pub fn regroup_to_34(result: &IndicatorResult, measure: Measure) -> IndicatorResult {
+    if result.view == Boundary::P34 {
+        return result.clone();
+    }
+    let reg = registry();
+    let n34 = reg.provinces(Boundary::P34).len();
+    let mut parts = vec![(false, 0u32, 0.0f64, 0.0f64); n34];
+    for (key, cell) in &result.groups {
+        if let GroupKey::Province(p) = key {
+            if let Some(slot) = reg.to_34(*p).and_then(|q| parts.get_mut(q as usize)) {
+                slot.0 = true;
+                slot.1 += cell.n;
+                slot.2 += cell.num;
+                slot.3 += cell.den;
+            }
+        }
+    }
+    let groups = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.0)
+        .map(|(q, &(_, n, num, den))| {
+            (GroupKey::Province(q as u8), Cell { value: value_from_parts(measure, num, den), n, num, den })
+        })
+        .collect();
+    let mut out = result.clone();
+    out.view = Boundary::P34;
+    out.groups = groups;
+    if measure == Measure::Median {
+        out.warnings.push(Warning::NotSummable);
+    }
+    out
+}
+
+// ---- observations ------------------------------------------------------------------------------
+
+#[derive(Default, Clone)]
+struct ObsAcc {
+    n: u32,
+    sum: f64,
+}
+
+impl ObsAcc {
+    fn add(&mut self, v: f64) {
+        self.n += 1;
+        self.sum += v;
+    }
+
+    fn merge(&mut self, o: &ObsAcc) {
+        self.n += o.n;
+        self.sum += o.sum;
+    }
+
+    fn cell(&self, summable: bool, not_summable_hit: &mut bool) -> Cell {
+        let value = if self.n == 0 {
+            None
+        } else if summable || self.n == 1 {
+            Some(self.sum)
+        } else {
+            *not_summable_hit = true;
+            None
+        };
+        Cell { value, n: self.n, num: self.sum, den: self.n as f64 }
+    }
+}
+
+/// Published observations of an indicator for the filter's years and areas, split by `group`.
+///
+/// Province observations are summed into regions and (for a 63-coded dataset viewed in 34) into
+/// the merged provinces when the indicator is summable (counts, persons, money sums); national and
+/// regional observations are returned as they are. The total prefers, for each year, the national
+/// figure (no area filter), then the regional one (a region filter), then the sum of provinces.
+/// Each source used is listed with its confidence.
+pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> IndicatorResult {
+    let c = filter.compile(ds);
+    let view = c.geo.view;
+    let obs: Vec<_> = ds.observations.iter().filter(|o| o.indicator == id && c.year_passes(o.year)).collect();
+    let def = find(ds, id);
+    let unit = def.map(|d| d.unit).or_else(|| obs.first().map(|o| o.unit)).unwrap_or(Unit::Count);
+    let summable = def.map_or_else(|| unit.summable(), |d| d.is_summable());
+    let mut warnings = Vec::new();
+    if def.is_none() && obs.is_empty() && !ds.observations.iter().any(|o| o.indicator == id) {
+        warnings.push(Warning::UnknownIndicator(id.to_string()));
+    } else if obs.is_empty() {
+        warnings.push(Warning::NoObservations);
+    }
+    if view != filter.view {
+        warnings.push(Warning::ViewFallback { data: ds.meta.boundary });
+    }
+    let mut used: Vec<&super::dataset::Observation> = Vec::new();
+    let mut not_summable = false;
+
+    // Per year: national, per region, per view province (only provinces passing the filter).
+    let mut year_list: Vec<u16> = obs.iter().map(|o| o.year).collect();
+    year_list.sort_unstable();
+    year_list.dedup();
+    let n_view = registry().provinces(view).len();
+    let region_filter = filter.region.filter(|_| filter.provinces.is_empty());
+    let area_filter = c.has_area_filter();
+
+    let mut total = ObsAcc::default();
+    let mut by_year: Vec<(u16, ObsAcc)> = Vec::new();
+    let mut by_region = vec![ObsAcc::default(); Region::ALL.len()];
+    let mut region_direct = [false; 6];
+    let mut by_prov = vec![ObsAcc::default(); n_view];
+    for &y in &year_list {
+        let year_obs: Vec<_> = obs.iter().copied().filter(|o| o.year == y).collect();
+        let national: Vec<_> = year_obs.iter().copied().filter(|o| o.area == Area::National).collect();
+        let regional: Vec<_> = year_obs
+            .iter()
+            .copied()
+            .filter(|o| matches!(o.area, Area::Region(r) if region_filter.is_none_or(|f| f == r)))
+            .collect();
+        let provincial: Vec<_> = year_obs
+            .iter()
+            .copied()
+            .filter(|o| matches!(o.area, Area::Province(p) if c.province_passes(p)))
+            .collect();
+        // Groups.
+        for o in &provincial {
+            if let Area::Province(p) = o.area {
+                let v = c.geo.view_of(p);
+                if let Some(a) = by_prov.get_mut(v as usize) {
+                    a.add(o.value);
+                }
+            }
+        }
+        for o in &regional {
+            if let Area::Region(r) = o.area {
+                if filter.provinces.is_empty() {
+                    if let Some(a) = by_region.get_mut(r.index() as usize) {
+                        a.add(o.value);
+                        region_direct[r.index() as usize] = true;
+                    }
+                }
+            }
+        }
+        // Year total.
+        let mut yt = ObsAcc::default();
+        let mut chosen: Vec<&super::dataset::Observation> = Vec::new();
+        if !area_filter && !national.is_empty() {
+            chosen = national;
+        } else if region_filter.is_some() && !regional.is_empty() {
+            chosen = regional;
+        } else if !provincial.is_empty() && (summable || provincial.len() == 1) {
+            chosen = provincial;
+        } else if !area_filter && !regional.is_empty() && summable {
+            chosen = regional;
+        }
+        for o in &chosen {
+            yt.add(o.value);
+        }
+        used.extend(chosen.iter().copied());
+        total.merge(&yt);
+        by_year.push((y, yt));
+    }
+    // Regions without a published figure: the sum of their provinces, when summable.
+    if summable && group == GroupBy::Region {
+        for o in &obs {
+            if let Area::Province(p) = o.area {
+                let r = c.geo.region_of(p) as usize;
+                if c.province_passes(p) && !region_direct.get(r).copied().unwrap_or(true) {
+                    if let Some(a) = by_region.get_mut(r) {
+                        a.add(o.value);
+                    }
+                }
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    match group {
+        GroupBy::None => {}
+        GroupBy::Province => {
+            if view != ds.meta.boundary && !summable {
+                not_summable = true;
+            } else {
+                for (q, a) in by_prov.iter().enumerate() {
+                    if a.n > 0 {
+                        groups.push((GroupKey::Province(q as u8), a.cell(summable, &mut not_summable)));
+                    }
+                }
+                used.extend(obs.iter().copied().filter(|o| matches!(o.area, Area::Province(p) if c.province_passes(p))));
+            }
+        }
+        GroupBy::Region => {
+            for (r, a) in by_region.iter().enumerate() {
+                if let (true, Some(reg)) = (a.n > 0, Region::from_index(r as u8)) {
+                    groups.push((GroupKey::Region(reg), a.cell(summable, &mut not_summable)));
+                }
+            }
+            used.extend(obs.iter().copied().filter(|o| matches!(o.area, Area::Region(_) | Area::Province(_))));
+        }
+        GroupBy::Year => {
+            for (y, a) in &by_year {
+                if a.n > 0 {
+                    groups.push((GroupKey::Year(*y), a.cell(summable, &mut not_summable)));
+                }
+            }
+        }
+        GroupBy::Kind => warnings.push(Warning::GroupNotAvailable(GroupBy::Kind)),
+    }
+    let total_cell = if year_list.len() > 1 && !summable {
+        not_summable = true;
+        Cell { value: None, n: total.n, num: total.sum, den: total.n as f64 }
+    } else {
+        let mut dummy = false;
+        let cell = total.cell(summable, &mut dummy);
+        not_summable |= dummy;
+        cell
+    };
+    if not_summable {
+        warnings.push(Warning::NotSummable);
+    }
+    let mut sources: Vec<String> = Vec::new();
+    for o in used {
+        let s = match &o.confidence {
+            Some(conf) => format!("{} (confidence: {conf})", o.source),
+            None => o.source.clone(),
+        };
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    IndicatorResult { id: id.to_string(), unit, view, total: total_cell, groups, warnings, sources }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::columns::Row;
+    use crate::engine::dataset::Observation;
+    use crate::engine::parse::{parse_dataset_str, Limits};
+    use crate::engine::vocab::Sector;
+
+    fn idx(b: Boundary, code: &str) -> u8 {
+        registry().index_of(b, code).unwrap_or(NONE)
+    }
+
+    fn small() -> Dataset {
+        let mut d = Dataset::default();
+        let mk = |id: &str, code: &str, kind: Kind| Row::new(id, idx(Boundary::P63, code), 2024, kind);
+        let mut a = mk("a", "19", Kind::Htx);
+        a.members = Some(10);
+        a.workers = Some(10);
+        a.income = Some(5_000_000.0);
+        a.high_tech = Some(true);
+        a.ocop_star = Some(4);
+        a.stage = Some(Stage::Output);
+        let mut b = mk("b", "06", Kind::Htx);
+        b.members = Some(30);
+        b.workers = Some(30);
+        b.income = Some(9_000_000.0);
+        b.high_tech = Some(false);
+        b.stage = Some(Stage::Input);
+        let mut c = mk("c", "06", Kind::Htx);
+        c.members = Some(20);
+        let mut t = mk("t", "01", Kind::Tht);
+        t.workers = Some(5);
+        t.value_chain = Some(true);
+        let mut dn = mk("dn", "01", Kind::Dn);
+        dn.ocop_star = Some(5);
+        dn.ocop_5star = Some(2);
+        for r in [a, b, c, t, dn] {
+            d.entities.push(&r);
+        }
+        d
+    }
+
+    fn total(id: &str, d: &Dataset) -> Cell {
+        compute(d, builtin(id).expect("builtin"), &Filter::default(), GroupBy::None).total
+    }
+
+    #[test]
+    fn builtin_values_on_a_small_dataset() {
+        let d = small();
+        let cases: &[(&str, Option<f64>, u32)] = &[
+            ("htx_count", Some(3.0), 3),
+            ("tht_count", Some(1.0), 1),
+            ("workers", Some(45.0), 3),
+            // (5M×10 + 9M×30) / 40 = 8M; the THT has workers but no income: left out.
+            ("income_avg", Some(8_000_000.0), 2),
+            ("members_per_htx", Some(20.0), 3),
+            ("members_per_htx_median", Some(20.0), 3),
+            ("htx_high_tech", Some(1.0), 1),
+            ("htx_high_tech_share", Some(0.5), 2),
+            ("value_chain_units", Some(1.0), 1),
+            ("value_chain_share", Some(1.0), 1),
+            ("ocop_subjects", Some(2.0), 2),
+            ("ocop_5star_products", Some(2.0), 1),
+            ("ocop_share_htx", Some(0.5), 2),
+            ("ocop_share_dn", Some(0.5), 2),
+            ("htx_output_share", Some(0.5), 2),
+            ("htx_trademark_share", None, 0),
+        ];
+        for &(id, value, n) in cases {
+            let c = total(id, &d);
+            assert_eq!((c.value, c.n), (value, n), "{id}");
+        }
+        let r = compute(&d, builtin("income_avg").expect("b"), &Filter::default(), GroupBy::None);
+        assert_eq!(r.warnings, vec![Warning::MissingLeftOut { what: "income/workers".into(), count: 2 }]);
+        assert_eq!(r.warnings[0].message(Lang::En), "2 records without income/workers were left out");
+    }
+
+    #[test]
+    fn ids_are_unique_and_stable() {
+        let ids: Vec<&str> = builtins().iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids.len(), 20);
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len());
+        for d in builtins() {
+            assert!(!d.label.vi.is_empty() && !d.label.en.is_empty(), "{}", d.id);
+            assert!(d.description.is_some() && d.definition.is_some(), "{}", d.id);
+        }
+    }
+
+    fn synth(rows: usize, seed: u64) -> Dataset {
+        let text = crate::synth::scale::generate(rows, seed);
+        parse_dataset_str(&text, &Limits::default()).expect("generated data parses").dataset
+    }
+
+    fn filters() -> Vec<Filter> {
+        vec![
+            Filter::default(),
+            Filter { years: Some((2022, 2023)), ..Filter::default() },
+            Filter { region: Some(Region::Dbscl), view: Boundary::P34, ..Filter::default() },
+            Filter { kinds: vec![Kind::Htx], sectors: vec![Sector::Nn], ..Filter::default() },
+            Filter { high_tech: Some(true), ocop_star_min: Some(3), ..Filter::default() },
+        ]
+    }
+
+    /// compute_all's fused pass equals the generic computation, value by value.
+    #[test]
+    fn fused_pass_equals_generic() {
+        let d = synth(3000, 11);
+        for f in filters() {
+            let fused = compute_all(&d, &f);
+            assert_eq!(fused.len(), builtins().len());
+            for (r, def) in fused.iter().zip(builtins()) {
+                let g = compute(&d, def, &f, GroupBy::None);
+                assert_eq!(r.id, g.id);
+                assert_eq!(r.total.n, g.total.n, "{} {f:?}", def.id);
+                assert!((r.total.num - g.total.num).abs() <= 1e-6 * g.total.num.abs().max(1.0), "{} num", def.id);
+                assert!((r.total.den - g.total.den).abs() <= 1e-6 * g.total.den.abs().max(1.0), "{} den", def.id);
+                match (r.total.value, g.total.value) {
+                    (Some(a), Some(b)) => assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{} {a} {b}", def.id),
+                    (a, b) => assert_eq!(a, b, "{}", def.id),
+                }
+                assert_eq!(r.warnings, g.warnings, "{}", def.id);
+            }
+        }
+    }
+
+    /// Grouped parts add up to the total, for every built-in and every grouping; shares stay in 0..1.
+    #[test]
+    fn groups_add_up_to_the_total() {
+        let d = synth(2000, 5);
+        for f in filters() {
+            for def in builtins() {
+                for g in [GroupBy::Province, GroupBy::Region, GroupBy::Year, GroupBy::Kind] {
+                    let r = compute(&d, def, &f, g);
+                    let n: u32 = r.groups.iter().map(|x| x.1.n).sum();
+                    let num: f64 = r.groups.iter().map(|x| x.1.num).sum();
+                    let den: f64 = r.groups.iter().map(|x| x.1.den).sum();
+                    assert_eq!(n, r.total.n, "{} {g:?}", def.id);
+                    assert!((num - r.total.num).abs() <= 1e-6 * num.abs().max(1.0), "{} {g:?}", def.id);
+                    assert!((den - r.total.den).abs() <= 1e-6 * den.abs().max(1.0), "{} {g:?}", def.id);
+                    if def.unit == Unit::Share {
+                        for (_, c) in r.groups.iter().chain(std::iter::once(&(GroupKey::Year(0), r.total))) {
+                            if let Some(v) = c.value {
+                                assert!((0.0..=1.0).contains(&v), "{} {v}", def.id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Regrouping 63 → 34 keeps counts and sums and recomputes ratios from parts, and equals a
+    /// direct computation in the 34 view.
+    #[test]
+    fn regroup_63_to_34_preserves_totals() {
+        let d = synth(2000, 9);
+        for def in builtins().iter().filter(|d| d.measure != Measure::Median) {
+            let r63 = compute(&d, def, &Filter::default(), GroupBy::Province);
+            let r34 = regroup_to_34(&r63, def.measure);
+            let direct = compute(&d, def, &Filter { view: Boundary::P34, ..Filter::default() }, GroupBy::Province);
+            assert_eq!(r34.groups.len(), direct.groups.len(), "{}", def.id);
+            for ((ka, a), (kb, b)) in r34.groups.iter().zip(&direct.groups) {
+                assert_eq!(ka, kb);
+                assert_eq!(a.n, b.n, "{}", def.id);
+                assert!((a.num - b.num).abs() <= 1e-6 * b.num.abs().max(1.0));
+                match (a.value, b.value) {
+                    (Some(x), Some(y)) => assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{} {x} {y}", def.id),
+                    (x, y) => assert_eq!(x, y),
+                }
+            }
+            let s63: f64 = r63.groups.iter().map(|g| g.1.num).sum();
+            let s34: f64 = r34.groups.iter().map(|g| g.1.num).sum();
+            assert!((s63 - s34).abs() <= 1e-6 * s63.abs().max(1.0));
+        }
+    }
+
+    #[test]
+    fn all_pass_filter_changes_nothing() {
+        let d = synth(500, 3);
+        let everything = Filter { years: Some((1990, 2100)), ..Filter::default() };
+        for def in builtins() {
+            let a = compute(&d, def, &Filter::default(), GroupBy::None);
+            let b = compute(&d, def, &everything, GroupBy::None);
+            assert_eq!(a.total.n, b.total.n, "{}", def.id);
+            assert_eq!(a.total.value, b.total.value, "{}", def.id);
+        }
+        assert_eq!(Filter::default().mask(&d).count(), d.entities.len());
+    }
+
+    #[test]
+    fn file_defined_indicator() {
+        let d = small();
+        let def = IndicatorDef {
+            id: "htx_ht_members".into(),
+            label: Text::new("x", "x"),
+            description: None,
+            measure: Measure::Sum,
+            field: Some(NumField::Members),
+            weight: None,
+            of: Subset { high_tech: Some(true), ..Subset::kinds(&[Kind::Htx]) },
+            where_: Subset::default(),
+            unit: Unit::Persons,
+            source: None,
+            observed: false,
+            summable: None,
+            definition: None,
+        };
+        let r = compute(&d, &def, &Filter::default(), GroupBy::Province);
+        assert_eq!(r.total.value, Some(10.0));
+        assert_eq!(r.groups, vec![(GroupKey::Province(idx(Boundary::P63, "19")), Cell { value: Some(10.0), n: 1, num: 10.0, den: 1.0 })]);
+    }
+
+    #[test]
+    fn observations_are_summed_where_summable() {
+        let mut d = Dataset::default();
+        let ob = |area: Area, value: f64, unit: Unit, ind: &str| Observation {
+            area,
+            year: 2022,
+            as_of: None,
+            indicator: ind.into(),
+            value,
+            unit,
+            source: "GSO".into(),
+            confidence: Some("high".into()),
+            note: None,
+        };
+        d.observations = vec![
+            ob(Area::National, 1000.0, Unit::Count, "htx_active"),
+            ob(Area::Province(idx(Boundary::P63, "19")), 100.0, Unit::Count, "htx_active"),
+            ob(Area::Province(idx(Boundary::P63, "06")), 50.0, Unit::Count, "htx_active"),
+            ob(Area::Region(Region::Dbsh), 300.0, Unit::Count, "htx_active"),
+            ob(Area::Province(idx(Boundary::P63, "19")), 0.4, Unit::Share, "htx_share_x"),
+            ob(Area::Province(idx(Boundary::P63, "06")), 0.6, Unit::Share, "htx_share_x"),
+        ];
+        let r = observed(&d, "htx_active", &Filter::default(), GroupBy::None);
+        assert_eq!(r.total.value, Some(1000.0));
+        assert_eq!(r.sources, vec!["GSO (confidence: high)".to_string()]);
+        let v34 = Filter { view: Boundary::P34, ..Filter::default() };
+        let r = observed(&d, "htx_active", &v34, GroupBy::Province);
+        assert_eq!(r.groups, vec![(GroupKey::Province(idx(Boundary::P34, "19")), Cell { value: Some(150.0), n: 2, num: 150.0, den: 2.0 })]);
+        let r = observed(&d, "htx_active", &Filter::default(), GroupBy::Region);
+        let regions: Vec<(GroupKey, Option<f64>)> = r.groups.iter().map(|(k, c)| (*k, c.value)).collect();
+        assert_eq!(regions, vec![(GroupKey::Region(Region::Tdmnpb), Some(150.0)), (GroupKey::Region(Region::Dbsh), Some(300.0))]);
+        let tn = Filter { provinces: vec![idx(Boundary::P63, "19")], ..Filter::default() };
+        assert_eq!(observed(&d, "htx_active", &tn, GroupBy::None).total.value, Some(100.0));
+        // Shares are not added up when provinces merge.
+        let r = observed(&d, "htx_share_x", &v34, GroupBy::Province);
+        assert!(r.groups.is_empty());
+        assert!(r.warnings.contains(&Warning::NotSummable));
+        let r = observed(&d, "nothing_here", &Filter::default(), GroupBy::None);
+        assert_eq!(r.warnings, vec![Warning::UnknownIndicator("nothing_here".into())]);
+        assert_eq!(years(&d), vec![2022]);
+    }
+
+    #[test]
+    fn median_of_even_and_odd() {
+        let cases: &[(&[f64], Option<f64>)] = &[(&[], None), (&[3.0], Some(3.0)), (&[4.0, 1.0], Some(2.5)), (&[5.0, 1.0, 3.0], Some(3.0))];
+        for (vals, want) in cases {
+            let mut v = vals.to_vec();
+            assert_eq!(median(&mut v), *want);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The root component: provides the shared state, keeps the URL in sync, fetches what the view
+//! needs, and lays out the page (header, filters, headline cards, tabs, footer). With `?embed=1`
+//! only the active view and its source line are shown, for an iframe.
+
+use leptos::prelude::*;
+
+use crate::dashboard;
+use crate::engine::provinces::registry;
+use crate::engine::url_state;
+use crate::i18n::{t, Msg};
+
+use super::echart::ChartLib;
+use super::filters::{ChipRow, Filters};
+use super::header::{DatasetLine, Header};
+use super::kpis::Kpis;
+use super::loader::Loader;
+use super::map_tab::MapShapes;
+use super::state::{install_url_sync, AppState};
+use super::tabs::Tabs;
+use super::web;
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::from_location();
+    provide_context(state);
+    install_url_sync(state);
+    let loader = Loader::start(state);
+    provide_context(loader);
+    let charts = ChartLib::new();
+    provide_context(charts);
+    provide_context(MapShapes::new());
+
+    // Province codes of the wrong boundary version in a link: drop them, say so.
+    {
+        let mut v = state.view.get_untracked();
+        let notices = url_state::validate_against(&mut v, registry());
+        if !notices.is_empty() {
+            state.view.set(v);
+            state.notices.update(|n| n.extend(notices));
+        }
+    }
+
+    // Fetch what the view needs: the dataset's year shown and the year before (for the change on
+    // each card). Other years wait until a view needs them (the trend chart asks for all).
+    Effect::new(move |_| {
+        let Some(catalog) = loader.catalog.get() else { return };
+        let (id, year) = state.view.with(|v| (v.dataset.clone(), v.year));
+        let Some(entry) = catalog.get(&id).cloned() else {
+            // A link to a dataset this app does not have: say which, show the default.
+            let default = catalog.datasets[0].id.clone();
+            state.load_error.set(Some((id.clone(), missing_dataset_message(&id, state.lang()))));
+            state.update(|v| v.dataset = default);
+            return;
+        };
+        let year = year.filter(|y| entry.years.contains(y)).or_else(|| entry.latest_year());
+        let mut years: Vec<u16> = year.into_iter().collect();
+        if let Some(y) = year.and_then(|y| y.checked_sub(1)).filter(|p| entry.years.contains(p)) {
+            // Only after the shown year is in: the first view needs one file.
+            if state.datasets.with(|m| m.contains_key(&id)) {
+                years.push(y);
+            }
+        }
+        loader.ensure(state, &id, &years, false);
+    });
+
+    // ECharts (and the shapes) load right after the first figures are on screen, never before.
+    Effect::new(move |_| {
+        if state.datasets.with(|m| !m.is_empty()) {
+            charts.load();
+        }
+    });
+
+    let years = Signal::derive(move || state.current().map(|l| dashboard::dataset_years(&l.dataset)).unwrap_or_default());
+    let cards = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let lang = state.lang();
+        let start = web::now_ms();
+        let c = state.view.with(|v| dashboard::cards(&loaded.dataset, v, lang));
+        set_timing("cards", web::now_ms() - start);
+        Some(c)
+    });
+    let embed = move || state.view.with(|v| v.embed);
+    let lang = move || state.lang();
+
+    view! {
+        <a class="skip" href="#main">{move || t(lang(), Msg::Skip)}</a>
+        {move || (!embed()).then(|| view! { <Header/> })}
+        <Notices/>
+        <main id="main" class=move || if embed() { "embed" } else { "" }>
+            <div class="layout">
+                {move || (!embed()).then(|| view! { <Filters years=years/> })}
+                <div class="content">
+                    {move || (!embed()).then(|| view! { <ChipRow/> })}
+                    {move || match cards.get() {
+                        Some(c) => view! {
+                            <Kpis cards=c/>
+                            <span data-testid="app-ready" hidden></span>
+                        }.into_any(),
+                        None => view! { <p class="status-line" role="status">{t(lang(), Msg::Loading)}</p> }.into_any(),
+                    }}
+                    <Tabs embed=embed()/>
+                    {move || embed().then(|| view! { <DatasetLine/> })}
+                </div>
+            </div>
+        </main>
+        {move || (!embed()).then(|| view! { <Footer/> })}
+    }
+}
+
+/// Records how long a computation took, for the performance script (`window.__coopTimings`).
+fn set_timing(name: &str, ms: f64) {
+    use wasm_bindgen::JsValue;
+    let global = js_sys::global();
+    let key = JsValue::from_str("__coopTimings");
+    let obj = match js_sys::Reflect::get(&global, &key) {
+        Ok(v) if v.is_object() => v,
+        _ => {
+            let o = js_sys::Object::new().into();
+            let _ = js_sys::Reflect::set(&global, &key, &o);
+            o
+        }
+    };
+    let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(name), &JsValue::from_f64(ms));
+}
+
+fn missing_dataset_message(id: &str, lang: crate::engine::vocab::Lang) -> String {
+    match lang {
+        crate::engine::vocab::Lang::Vi => format!("Liên kết dẫn tới bộ dữ liệu \"{id}\" nhưng ứng dụng không có bộ dữ liệu này; đang hiển thị bộ dữ liệu mặc định."),
+        crate::engine::vocab::Lang::En => format!("The link names the dataset \"{id}\", which this app does not have; showing the default dataset."),
+    }
+}
+
+/// Problems in the link that opened the page, and loading errors: shown, never fatal.
+#[component]
+fn Notices() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    view! {
+        {move || {
+            let notices = state.notices.get();
+            (!notices.is_empty()).then(|| view! {
+                <div class="notices" role="status" data-testid="url-notices">
+                    <p>{t(lang(), Msg::NoticeTitle)}</p>
+                    <ul>{notices.into_iter().map(|n| view! { <li>{n.message(lang())}</li> }).collect_view()}</ul>
+                    <button type="button" class="link" on:click=move |_| state.notices.set(Vec::new())>{t(lang(), Msg::Dismiss)}</button>
+                </div>
+            })
+        }}
+        {move || state.load_error.get().map(|(id, e)| view! {
+            <div class="error-box" role="alert" data-testid="load-error">
+                <strong>{t(lang(), Msg::LoadError)}" ("{id}")"</strong>": "{e}
+                <button type="button" class="link" on:click=move |_| state.load_error.set(None)>{t(lang(), Msg::Dismiss)}</button>
+            </div>
+        })}
+    }
+}
+
+/// Credits and the data-honesty line.
+#[component]
+fn Footer() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    view! {
+        <footer class="app-footer">
+            <p>{move || t(lang(), Msg::PrivacyNote)}</p>
+            <p>{move || t(lang(), Msg::MapCredit)}" Made with Natural Earth."</p>
+            <p>"Coop Atlas · Atlas Kinh tế tập thể — ECharts (Apache-2.0), Leptos (MIT)."</p>
+        </footer>
+    }
+}

@@ -1,0 +1,87 @@
+//! The Chart tab: provinces ranked, the trend over the years, the composition by kind (OCOP
+//! subjects), and the selected provinces compared with their region and the whole dataset. Each
+//! chart can be downloaded as PNG; the Table tab holds the same figures as text.
+
+use leptos::prelude::*;
+
+use crate::dashboard;
+use crate::engine::url_state::ChartKind;
+use crate::i18n::{t, Msg};
+
+use super::echart::{ChartHandle, EChart};
+use super::loader::Loader;
+use super::map_tab::IndicatorSelect;
+use super::state::AppState;
+use super::web;
+
+fn chart_label(k: ChartKind) -> Msg {
+    match k {
+        ChartKind::Rank => Msg::ChartRank,
+        ChartKind::Trend => Msg::ChartTrend,
+        ChartKind::Composition => Msg::ChartMix,
+        ChartKind::Compare => Msg::ChartCompare,
+    }
+}
+
+/// The Chart tab.
+#[component]
+pub fn ChartTab() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let loader = expect_context::<Loader>();
+    let lang = move || state.lang();
+    let kind = move || state.view.with(|v| v.chart);
+
+    // A trend needs every year: fetch the rest when this chart is shown.
+    Effect::new(move |_| {
+        if kind() == ChartKind::Trend && loader.catalog.with(|c| c.is_some()) {
+            let id = state.view.with(|v| v.dataset.clone());
+            loader.ensure(state, &id, &[], true);
+        }
+    });
+
+    let chart = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let l = lang();
+        Some(state.view.with(|v| dashboard::chart_view(&loaded.dataset, v, l)))
+    });
+    let handle = RwSignal::new(None::<ChartHandle>);
+    let download = move |_| {
+        if let Some(url) = handle.get_untracked().and_then(|h| h.png()) {
+            let name = chart.get_untracked().map(|c| c.file_stem).unwrap_or_else(|| "coop-atlas".into());
+            let _ = web::download_url(&format!("{name}.png"), &url);
+        }
+    };
+
+    view! {
+        <div class="chart-tab">
+            <div class="toolbar">
+                <label class="field">
+                    <span>{move || t(lang(), Msg::ChartKind)}</span>
+                    <select data-testid="chart-kind" prop:value=move || kind().code()
+                        on:change=move |ev| {
+                            if let Some(k) = ChartKind::from_code(&event_target_value(&ev)) { state.update(|v| v.chart = k) }
+                        }>
+                        {ChartKind::ALL.iter().map(|&k| view! {
+                            <option value=k.code() selected=move || kind() == k>{move || t(lang(), chart_label(k))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {move || (kind() != ChartKind::Composition).then(|| view! { <IndicatorSelect/> })}
+                <button type="button" class="btn small" data-testid="download-png" on:click=download>
+                    {move || t(lang(), Msg::DownloadPng)}
+                </button>
+            </div>
+            {move || chart.get().map(|c| view! { <h3 data-testid="chart-title">{c.title}</h3> })}
+            <EChart option=Signal::derive(move || chart.get().map(|c| c.option)) handle=handle testid="chart"
+                label=Signal::derive(move || chart.get().map(|c| c.title).unwrap_or_default())/>
+            {move || chart.get().map(|c| {
+                let l = lang();
+                view! {
+                    <p class="source-note" data-testid="chart-source">{t(l, Msg::Source)}": "{c.source}</p>
+                    {c.illustrative.then(|| view! { <p class="badge illustrative">{t(l, Msg::Illustrative)}</p> })}
+                    {c.notes.into_iter().map(|w| view! { <p class="hint">{w}</p> }).collect_view()}
+                }
+            })}
+        </div>
+    }
+}

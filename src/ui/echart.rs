@@ -1,0 +1,138 @@
+//! `<EChart>`: one ECharts chart bound to a `<div>`, redrawn whenever its option changes.
+//!
+//! It owns the chart's life: created when the element mounts (once the self-hosted ECharts bundle
+//! has loaded — it is fetched after the first view so the headline cards never wait for it),
+//! `setOption(…, notMerge)` on every new option so no series of the previous view lingers,
+//! resized with its container, and disposed when the component unmounts.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+
+use crate::charts::bindings::{self, Chart, ClickEvent};
+
+/// Where the ECharts bundle lives, relative to the page (works under a sub-path).
+pub const ECHARTS_SRC: &str = "vendor/echarts.min.js";
+
+/// Registered map names (`vn63`, `vn34`) and whether their GeoJSON is registered.
+#[derive(Clone, Copy)]
+pub struct ChartLib {
+    /// `true` once `globalThis.echarts` exists.
+    pub ready: RwSignal<bool>,
+    /// A message when the library could not be loaded (e.g. offline on a first visit).
+    pub error: RwSignal<Option<String>>,
+}
+
+impl ChartLib {
+    /// The handle, not loading yet; provided as context by the app.
+    pub fn new() -> ChartLib {
+        ChartLib { ready: RwSignal::new(bindings::echarts_ready()), error: RwSignal::new(None) }
+    }
+
+    /// Starts loading ECharts (once; later calls do nothing).
+    pub fn load(&self) {
+        if self.ready.get_untracked() {
+            return;
+        }
+        let lib = *self;
+        leptos::task::spawn_local(async move {
+            match bindings::load_echarts(ECHARTS_SRC).await {
+                Ok(()) => {
+                    lib.error.set(None);
+                    lib.ready.set(true)
+                }
+                Err(e) => lib.error.set(Some(e)),
+            }
+        });
+    }
+}
+
+impl Default for ChartLib {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A chart. `option` is the full ECharts option; `on_click` receives clicked items; `label` is the
+/// accessible name (the chart's data is also in the Table tab, its text alternative).
+#[component]
+pub fn EChart(
+    #[prop(into)] option: Signal<Option<serde_json::Value>>,
+    #[prop(optional)] on_click: Option<Callback<ClickEvent>>,
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional, into)] testid: Option<String>,
+    /// Receives the chart handle so a parent can export it as PNG.
+    #[prop(optional)] handle: Option<RwSignal<Option<ChartHandle>>>,
+) -> impl IntoView {
+    let lib = use_context::<ChartLib>().expect("ChartLib context");
+    let node = NodeRef::<Div>::new();
+    let chart: Rc<RefCell<Option<Chart>>> = Rc::new(RefCell::new(None));
+    let error = RwSignal::new(None::<String>);
+
+    let chart_for_effect = SendWrapper::new(chart.clone());
+    Effect::new(move |_| {
+        let ready = lib.ready.get();
+        let opt = option.get();
+        let Some(el) = node.get() else { return };
+        if !ready {
+            return;
+        }
+        let mut slot = chart_for_effect.borrow_mut();
+        if slot.is_none() {
+            match Chart::new(&el) {
+                Ok(mut c) => {
+                    if let Some(cb) = on_click {
+                        let _ = c.on_click(move |ev| cb.run(ev));
+                    }
+                    *slot = Some(c);
+                    if let Some(h) = handle {
+                        h.set(Some(ChartHandle(SendWrapper::new(Rc::clone(&chart_for_effect)))));
+                    }
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    return;
+                }
+            }
+        }
+        if let (Some(c), Some(o)) = (slot.as_ref(), opt.as_ref()) {
+            match c.set_option(o) {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+
+    let chart_for_cleanup = SendWrapper::new(chart);
+    on_cleanup(move || {
+        // Dropping the Chart disposes the ECharts instance and disconnects its ResizeObserver.
+        chart_for_cleanup.borrow_mut().take();
+    });
+
+    view! {
+        <div class="chart-box">
+            <div
+                class="chart"
+                node_ref=node
+                role="img"
+                aria-label=move || label.get()
+                data-testid=testid
+            ></div>
+            {move || lib.error.get().or_else(|| error.get()).map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
+        </div>
+    }
+}
+
+/// A shared handle on a mounted chart, for PNG export.
+#[derive(Clone)]
+pub struct ChartHandle(pub SendWrapper<Rc<RefCell<Option<Chart>>>>);
+
+impl ChartHandle {
+    /// The chart as a PNG data URL, when it is drawn.
+    pub fn png(&self) -> Option<String> {
+        self.0.borrow().as_ref().and_then(|c| c.png_data_url().ok())
+    }
+}

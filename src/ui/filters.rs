@@ -1,0 +1,368 @@
+//! The filter panel (region, provinces, year with a play-through, kind, sector, yes/no fields,
+//! boundary version) and the chip row of active filters. Every control writes the view; the URL and
+//! every figure follow from it.
+
+use leptos::prelude::*;
+
+use crate::engine::provinces::registry;
+use crate::engine::url_state::ViewState;
+use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
+use crate::i18n::{t, Msg};
+
+use super::state::AppState;
+
+/// The yes/no fields a user can filter on, with their labels and accessors on the view.
+pub const FLAGS: [(Msg, &str); 4] =
+    [(Msg::HighTech, "ht"), (Msg::ValueChain, "vc"), (Msg::Trademark, "tm"), (Msg::EthnicArea, "dt")];
+
+/// Reads a yes/no filter of the view by its URL key.
+pub fn flag_get(v: &ViewState, key: &str) -> Option<bool> {
+    match key {
+        "ht" => v.high_tech,
+        "vc" => v.value_chain,
+        "tm" => v.trademark,
+        "dt" => v.ethnic_area,
+        _ => None,
+    }
+}
+
+/// Sets a yes/no filter of the view by its URL key.
+pub fn flag_set(v: &mut ViewState, key: &str, value: Option<bool>) {
+    match key {
+        "ht" => v.high_tech = value,
+        "vc" => v.value_chain = value,
+        "tm" => v.trademark = value,
+        "dt" => v.ethnic_area = value,
+        _ => {}
+    }
+}
+
+/// Moves selected province codes to another boundary version: a 63-province code becomes the
+/// 34-province it merged into; a 34-province code becomes all the 63-provinces it is made of.
+pub fn convert_provinces(codes: &[String], from: Boundary, to: Boundary) -> Vec<String> {
+    if from == to {
+        return codes.to_vec();
+    }
+    let reg = registry();
+    let mut out: Vec<String> = Vec::new();
+    for code in codes {
+        let Some(idx) = reg.index_of(from, code) else { continue };
+        let targets: Vec<u8> = match to {
+            Boundary::P34 => reg.to_34(idx).into_iter().collect(),
+            Boundary::P63 => reg.members_63(idx),
+        };
+        for t in targets {
+            if let Some(p) = reg.get(to, t) {
+                if !out.iter().any(|c| c == p.code) {
+                    out.push(p.code.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The filter panel. `years` are the dataset's years, ascending.
+#[component]
+pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    let view = state.view;
+
+    // Region.
+    let on_region = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        state.update(|s| s.region = Region::from_code(&v));
+    };
+
+    // Province search: with or without diacritics ("thai nguyen" finds Thái Nguyên).
+    let query = RwSignal::new(String::new());
+    let suggestions = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return Vec::new();
+        }
+        let (b, chosen) = view.with(|v| (v.boundary, v.provinces.clone()));
+        registry()
+            .search(b, &q)
+            .into_iter()
+            .filter(|p| !chosen.iter().any(|c| c == p.code))
+            .take(8)
+            .map(|p| (p.code.to_string(), p.name.to_string()))
+            .collect::<Vec<_>>()
+    });
+    let add_province = move |code: String| {
+        state.update(|s| {
+            if !s.provinces.contains(&code) {
+                s.provinces.push(code);
+            }
+        });
+        query.set(String::new());
+    };
+
+    // Year and its play-through.
+    let playing = RwSignal::new(false);
+    let current_year = move || {
+        let ys = years.get();
+        view.with(|v| v.year).filter(|y| ys.contains(y)).or_else(|| ys.last().copied())
+    };
+    let set_year = move |y: u16| {
+        let latest = years.with_untracked(|ys| ys.last().copied());
+        state.update(|s| s.year = if Some(y) == latest { None } else { Some(y) });
+    };
+    let play = move |_| {
+        if playing.get_untracked() {
+            playing.set(false);
+            return;
+        }
+        let ys = years.get_untracked();
+        if ys.len() < 2 {
+            return;
+        }
+        playing.set(true);
+        leptos::task::spawn_local(async move {
+            for y in ys {
+                if !playing.get_untracked() {
+                    return;
+                }
+                set_year(y);
+                gloo_timers::future::TimeoutFuture::new(1200).await;
+            }
+            playing.set(false);
+        });
+    };
+
+    let toggle_kind = move |k: Kind, on: bool| {
+        state.update(|s| {
+            s.kinds.retain(|x| *x != k);
+            if on {
+                s.kinds.push(k);
+                s.kinds.sort();
+            }
+        })
+    };
+    let on_sector = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        state.update(|s| s.sectors = Sector::from_code(&v).into_iter().collect());
+    };
+    let set_boundary = move |b: Boundary| {
+        state.update(|s| {
+            if s.boundary != b {
+                s.provinces = convert_provinces(&s.provinces, s.boundary, b);
+                s.boundary = b;
+            }
+        })
+    };
+
+    view! {
+        <section class="panel filters" aria-labelledby="filters-h">
+            <h2 id="filters-h">{move || t(lang(), Msg::Filters)}</h2>
+            <label class="field">
+                <span>{move || t(lang(), Msg::Year)}</span>
+                <div class="year-row">
+                    <input type="range" data-testid="year-range"
+                        min=move || years.get().first().copied().unwrap_or(0)
+                        max=move || years.get().last().copied().unwrap_or(0)
+                        step="1"
+                        prop:value=move || current_year().unwrap_or(0).to_string()
+                        aria-valuetext=move || current_year().map(|y| y.to_string()).unwrap_or_default()
+                        on:input=move |ev| {
+                            if let Ok(y) = event_target_value(&ev).parse::<u16>() { set_year(y) }
+                        }/>
+                    <output data-testid="year-value">{move || current_year().map(|y| y.to_string()).unwrap_or_default()}</output>
+                    <button type="button" class="btn small" data-testid="year-play" on:click=play
+                        aria-pressed=move || if playing.get() { "true" } else { "false" }>
+                        {move || if playing.get() { t(lang(), Msg::Pause) } else { t(lang(), Msg::Play) }}
+                    </button>
+                </div>
+            </label>
+            <label class="field">
+                <span>{move || t(lang(), Msg::Region)}</span>
+                <select data-testid="region-select" on:change=on_region
+                    prop:value=move || view.with(|v| v.region.map(|r| r.code()).unwrap_or(""))>
+                    <option value="">{move || t(lang(), Msg::AllRegions)}</option>
+                    {Region::ALL.iter().map(|r| view! {
+                        <option value=r.code() selected=move || view.with(|v| v.region == Some(*r))>{move || r.label(lang())}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <div class="field">
+                <label for="province-search"><span>{move || t(lang(), Msg::Provinces)}</span></label>
+                <input id="province-search" type="search" data-testid="province-search" autocomplete="off"
+                    placeholder=move || t(lang(), Msg::SearchProvince)
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" {
+                            ev.prevent_default();
+                            if let Some((code, _)) = suggestions.get_untracked().first().cloned() { add_province(code) }
+                        }
+                    }/>
+                {move || {
+                    let list = suggestions.get();
+                    (!query.get().trim().is_empty()).then(|| if list.is_empty() {
+                        view! { <p class="hint" role="status">{t(lang(), Msg::NoMatch)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="suggestions" data-testid="province-suggestions">
+                                {list.into_iter().map(|(code, name)| {
+                                    let c = code.clone();
+                                    view! { <li><button type="button" on:click=move |_| add_province(c.clone())>{name}" ("{code}")"</button></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })
+                }}
+            </div>
+            <fieldset class="checks">
+                <legend>{move || t(lang(), Msg::Kind)}</legend>
+                {Kind::ALL.iter().map(|&k| view! {
+                    <label>
+                        <input type="checkbox" data-testid=format!("kind-{}", k.code())
+                            prop:checked=move || view.with(|v| v.kinds.contains(&k))
+                            on:change=move |ev| toggle_kind(k, event_target_checked(&ev))/>
+                        {move || k.label(lang())}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <label class="field">
+                <span>{move || t(lang(), Msg::Sector)}</span>
+                <select data-testid="sector-select" on:change=on_sector
+                    prop:value=move || view.with(|v| v.sectors.first().map(|s| s.code()).unwrap_or(""))>
+                    <option value="">{move || t(lang(), Msg::AllSectors)}</option>
+                    {Sector::ALL.iter().map(|s| view! {
+                        <option value=s.code() selected=move || view.with(|v| v.sectors.first() == Some(s))>{move || s.label(lang())}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <div class="filter-grid">
+                {FLAGS.iter().map(|&(msg, key)| view! {
+                    <label class="field">
+                        <span>{move || t(lang(), msg)}</span>
+                        <select data-testid=format!("flag-{key}")
+                            prop:value=move || match view.with(|v| flag_get(v, key)) { Some(true) => "1", Some(false) => "0", None => "" }
+                            on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                let value = match v.as_str() { "1" => Some(true), "0" => Some(false), _ => None };
+                                state.update(|s| flag_set(s, key, value));
+                            }>
+                            <option value="">{move || t(lang(), Msg::Any)}</option>
+                            <option value="1">{move || t(lang(), Msg::Yes)}</option>
+                            <option value="0">{move || t(lang(), Msg::No)}</option>
+                        </select>
+                    </label>
+                }).collect_view()}
+            </div>
+            <fieldset class="checks" data-testid="boundary">
+                <legend>{move || t(lang(), Msg::Boundary)}</legend>
+                <label><input type="radio" name="boundary" data-testid="boundary-63"
+                    prop:checked=move || view.with(|v| v.boundary == Boundary::P63)
+                    on:change=move |_| set_boundary(Boundary::P63)/>{move || t(lang(), Msg::Boundary63)}</label>
+                <label><input type="radio" name="boundary" data-testid="boundary-34"
+                    prop:checked=move || view.with(|v| v.boundary == Boundary::P34)
+                    on:change=move |_| set_boundary(Boundary::P34)/>{move || t(lang(), Msg::Boundary34)}</label>
+            </fieldset>
+        </section>
+    }
+}
+
+/// One active filter, as shown in the chip row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chip {
+    /// What the chip says.
+    pub label: String,
+    /// Which filter it removes.
+    pub remove: ChipTarget,
+}
+
+/// What removing a chip clears.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ChipTarget {
+    /// The region.
+    Region,
+    /// One province code.
+    Province(String),
+    /// One kind.
+    Kind(Kind),
+    /// The sector.
+    Sector,
+    /// A yes/no field, by URL key.
+    Flag(&'static str),
+}
+
+/// The chips of the active filters of `v`, in the language `lang`.
+pub fn chips(v: &ViewState, lang: Lang) -> Vec<Chip> {
+    let mut out = Vec::new();
+    if let Some(r) = v.region {
+        out.push(Chip { label: format!("{}: {}", t(lang, Msg::Region), r.label(lang)), remove: ChipTarget::Region });
+    }
+    for code in &v.provinces {
+        let name = registry().by_code(v.boundary, code).map(|p| p.name).unwrap_or(code.as_str()).to_string();
+        out.push(Chip { label: name, remove: ChipTarget::Province(code.clone()) });
+    }
+    for k in &v.kinds {
+        out.push(Chip { label: k.label(lang).to_string(), remove: ChipTarget::Kind(*k) });
+    }
+    if let Some(s) = v.sectors.first() {
+        out.push(Chip { label: s.label(lang).to_string(), remove: ChipTarget::Sector });
+    }
+    for (msg, key) in FLAGS {
+        if let Some(b) = flag_get(v, key) {
+            let yn = if b { t(lang, Msg::Yes) } else { t(lang, Msg::No) };
+            out.push(Chip { label: format!("{}: {yn}", t(lang, msg)), remove: ChipTarget::Flag(key) });
+        }
+    }
+    out
+}
+
+/// The chip row: each active filter, removable; or a line saying nothing is filtered.
+#[component]
+pub fn ChipRow() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    let remove = move |target: ChipTarget| {
+        state.update(|s| match target {
+            ChipTarget::Region => s.region = None,
+            ChipTarget::Province(c) => s.provinces.retain(|x| *x != c),
+            ChipTarget::Kind(k) => s.kinds.retain(|x| *x != k),
+            ChipTarget::Sector => s.sectors.clear(),
+            ChipTarget::Flag(key) => flag_set(s, key, None),
+        })
+    };
+    let clear = move |_| {
+        state.update(|s| {
+            s.region = None;
+            s.provinces.clear();
+            s.kinds.clear();
+            s.sectors.clear();
+            for (_, key) in FLAGS {
+                flag_set(s, key, None);
+            }
+        })
+    };
+    view! {
+        <div class="chips" data-testid="chips" aria-label=move || t(lang(), Msg::ActiveFilters) role="group">
+            {move || {
+                let list = state.view.with(|v| chips(v, lang()));
+                if list.is_empty() {
+                    view! { <span class="hint">{t(lang(), Msg::NoFilters)}</span> }.into_any()
+                } else {
+                    let n = list.len();
+                    view! {
+                        <span class="hint">{t(lang(), Msg::ActiveFilters)}":"</span>
+                        {list.into_iter().map(|c| {
+                            let target = c.remove.clone();
+                            let aria = format!("{} {}", t(lang(), Msg::RemoveFilter), c.label);
+                            view! {
+                                <span class="chip" data-testid="chip">{c.label}
+                                    <button type="button" aria-label=aria on:click=move |_| remove(target.clone())>"×"</button>
+                                </span>
+                            }
+                        }).collect_view()}
+                        {(n > 1).then(|| view! { <button type="button" class="link" on:click=clear>{t(lang(), Msg::ClearAll)}</button> })}
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,115 @@
+//! The header: app name, the active dataset with its source (and the illustrative-data label when it
+//! applies), the dataset switcher, the language toggle and the Share button.
+
+use leptos::prelude::*;
+
+use crate::engine::vocab::Lang;
+use crate::i18n::{t, Msg};
+
+use super::loader::Loader;
+use super::state::AppState;
+use super::web;
+
+/// The page header.
+#[component]
+pub fn Header() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let loader = expect_context::<Loader>();
+    let lang = move || state.lang();
+
+    let switch_lang = move |_| {
+        state.update(|v| v.lang = if v.lang == Lang::Vi { Lang::En } else { Lang::Vi });
+    };
+    let share = move |_| {
+        let url = format!("{}{}", web::location_base(), {
+            let q = web::location_query();
+            if q.is_empty() { String::new() } else { format!("?{q}") }
+        });
+        leptos::task::spawn_local(async move {
+            let lang = state.lang();
+            if web::copy_to_clipboard(&url).await {
+                state.flash.set(Some(t(lang, Msg::LinkCopied).to_string()));
+            } else {
+                state.flash.set(Some(format!("{}: {url}", t(lang, Msg::CopyThisLink))));
+            }
+        });
+    };
+
+    let datasets = move || {
+        loader.catalog.with(|c| {
+            c.as_ref()
+                .map(|c| c.datasets.iter().map(|d| (d.id.clone(), d.title.get(lang()).to_string(), d.illustrative)).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let on_dataset = move |ev: leptos::ev::Event| {
+        let id = event_target_value(&ev);
+        state.update(|v| {
+            if v.dataset != id {
+                v.dataset = id;
+                // Indicators and years belong to a dataset: start its view from its defaults.
+                v.indicator = crate::engine::url_state::ViewState::default().indicator;
+                v.year = None;
+            }
+        });
+    };
+
+    view! {
+        <header class="app-header">
+            <div class="brand">
+                <h1 data-testid="app-title">{move || t(lang(), Msg::AppName)}</h1>
+                <p class="tagline">{move || t(lang(), Msg::AppTagline)}</p>
+            </div>
+            <div class="header-controls">
+                <label class="field">
+                    <span>{move || t(lang(), Msg::Dataset)}</span>
+                    <select data-testid="dataset-select" on:change=on_dataset
+                        prop:value=move || state.view.with(|v| v.dataset.clone())>
+                        {move || datasets().into_iter().map(|(id, title, _)| {
+                            let selected = state.view.with(|v| v.dataset == id);
+                            view! { <option value=id.clone() selected=selected>{title}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button type="button" class="btn" data-testid="lang-toggle" on:click=switch_lang
+                    lang=move || if lang() == Lang::Vi { "en" } else { "vi" }>
+                    {move || t(lang(), Msg::OtherLanguage)}
+                </button>
+                <button type="button" class="btn primary" data-testid="share" on:click=share>
+                    {move || t(lang(), Msg::Share)}
+                </button>
+            </div>
+            <DatasetLine/>
+            {move || state.flash.get().map(|m| view! {
+                <p class="flash" role="status" data-testid="flash">{m}
+                    <button type="button" class="link" on:click=move |_| state.flash.set(None)>{t(lang(), Msg::Dismiss)}</button>
+                </p>
+            })}
+        </header>
+    }
+}
+
+/// The active dataset's title and source, and the illustrative label when it applies. Shown in the
+/// header and, in embed mode, under the view: a figure never travels without its source.
+#[component]
+pub fn DatasetLine() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    move || {
+        let loaded = state.current()?;
+        let meta = loaded.dataset.meta.clone();
+        let l = lang();
+        Some(view! {
+            <div class="dataset-line" data-testid="dataset-line">
+                {meta.illustrative.then(|| view! {
+                    <strong class="badge illustrative" data-testid="illustrative-label">{t(l, Msg::Illustrative)}</strong>
+                })}
+                <span class="dataset-title">{meta.title.get(l).to_string()}</span>
+                <span class="source">
+                    {t(l, Msg::Source)}": "{meta.source.publisher.clone()}
+                    {meta.source.date.clone().map(|d| format!(" ({d})"))}
+                </span>
+            </div>
+        })
+    }
+}

@@ -1,0 +1,116 @@
+//! Fetches bundled datasets and hands them to the engine's parser.
+//!
+//! Bundled datasets are split by year: the first view fetches only the catalogue and the year it
+//! shows, and other years are fetched when a view needs them (the previous year for the change on
+//! each card, every year for a trend). A file that fails to fetch or parse leaves what is already on
+//! screen untouched and shows a message naming the file.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::catalog::{Catalog, CatalogEntry};
+use crate::engine::dataset::Dataset;
+use crate::engine::parse::{parse_dataset, Limits};
+
+use super::state::{AppState, Loaded};
+use super::web;
+
+/// Loading state shared by the app: the catalogue and which files are in flight.
+#[derive(Clone, Copy)]
+pub struct Loader {
+    /// `catalog.json`, once fetched.
+    pub catalog: RwSignal<Option<Catalog>>,
+    in_flight: StoredValue<BTreeSet<String>>,
+}
+
+impl Loader {
+    /// Starts fetching the catalogue.
+    pub fn start(state: AppState) -> Loader {
+        let loader = Loader { catalog: RwSignal::new(None), in_flight: StoredValue::new(BTreeSet::new()) };
+        leptos::task::spawn_local(async move {
+            match web::fetch_bytes("data/catalog.json").await.and_then(|b| Catalog::parse(&b)) {
+                Ok(c) => loader.catalog.set(Some(c)),
+                Err(e) => state.load_error.set(Some(("catalog".into(), e))),
+            }
+        });
+        loader
+    }
+
+    /// Makes sure the files holding `years` of dataset `id` are fetched (all years when `years` is
+    /// empty and `all` is set). Already fetched or in-flight files are not fetched again.
+    pub fn ensure(&self, state: AppState, id: &str, years: &[u16], all: bool) {
+        let Some(entry) = self.catalog.with_untracked(|c| c.as_ref().and_then(|c| c.get(id)).cloned()) else {
+            return;
+        };
+        let loaded: BTreeSet<u16> = state
+            .datasets
+            .with_untracked(|m| m.get(id).map(|l| entity_years(&l.dataset)).unwrap_or_default());
+        let complete = state.datasets.with_untracked(|m| m.get(id).map(|l| l.complete).unwrap_or(false));
+        if complete {
+            return;
+        }
+        let plan = entry.plan();
+        let latest = plan.files.first().and_then(|f| f.0);
+        for (year, path) in plan.files {
+            let wanted = match year {
+                None => true,
+                Some(y) => all || years.contains(&y) || (years.is_empty() && Some(y) == latest),
+            };
+            if !wanted || year.is_some_and(|y| loaded.contains(&y)) {
+                continue;
+            }
+            if !self.in_flight.try_update_value(|s| s.insert(path.clone())).unwrap_or(false) {
+                continue;
+            }
+            let loader = *self;
+            let entry = entry.clone();
+            leptos::task::spawn_local(async move {
+                let result = fetch_and_parse(&path).await;
+                loader.in_flight.update_value(|s| {
+                    s.remove(&path);
+                });
+                match result {
+                    Ok(ds) => merge(state, &entry, ds, year.is_none()),
+                    Err(e) => state.load_error.set(Some((entry.id.clone(), e))),
+                }
+            });
+        }
+    }
+}
+
+async fn fetch_and_parse(path: &str) -> Result<Dataset, String> {
+    let bytes = web::fetch_bytes(path).await?;
+    match parse_dataset(&bytes, &Limits::default()) {
+        Ok(parsed) => Ok(parsed.dataset),
+        Err(report) => Err(format!("{path}: {}", report.to_string())),
+    }
+}
+
+fn merge(state: AppState, entry: &CatalogEntry, ds: Dataset, complete: bool) {
+    let fetched_at = js_sys::Date::now();
+    let mut error = None;
+    state.datasets.update(|m| {
+        let next = match m.get(&entry.id) {
+            Some(prev) => match prev.dataset.append(&ds) {
+                Ok(merged) => merged,
+                Err(report) => {
+                    error = Some(report.to_string());
+                    return;
+                }
+            },
+            None => ds,
+        };
+        let complete = complete || entry.years.iter().all(|y| entity_years(&next).contains(y));
+        m.insert(entry.id.clone(), Loaded { dataset: Arc::new(next), complete, fetched_at });
+    });
+    if let Some(e) = error {
+        state.load_error.set(Some((entry.id.clone(), e)));
+    }
+}
+
+/// The years that have entity rows in a (partly fetched) dataset.
+fn entity_years(ds: &Dataset) -> BTreeSet<u16> {
+    ds.entities.years_raw().iter().copied().collect()
+}

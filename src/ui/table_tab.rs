@@ -1,0 +1,103 @@
+//! The Table tab: provinces (or regions) × indicators of the current selection, sortable by any
+//! column, with a totals row computed by the engine (ratios recomputed, never averaged). It is the
+//! text alternative of every chart. "Download CSV" writes UTF-8 with a byte-order mark so Excel
+//! opens Vietnamese letters intact.
+
+use leptos::prelude::*;
+
+use crate::dashboard::{self, TableBy};
+use crate::i18n::{t, Msg};
+
+use super::state::AppState;
+use super::web;
+
+/// The Table tab.
+#[component]
+pub fn TableTab() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    let by = RwSignal::new(TableBy::Province);
+    // (column index, descending); column 0 is the name.
+    let sort = RwSignal::new((0usize, false));
+
+    let table = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let l = lang();
+        let b = by.get();
+        Some(state.view.with(|v| dashboard::table(&loaded.dataset, v, b, l)))
+    });
+    let rows = move || {
+        let mut tb = table.get()?;
+        let (col, desc) = sort.get();
+        dashboard::sort_rows(&mut tb.rows, col, desc);
+        Some(tb)
+    };
+    let download = move |_| {
+        let Some(tb) = table.get_untracked() else { return };
+        let csv = dashboard::table_csv(&tb, lang());
+        let _ = web::download_bytes(&format!("{}.csv", tb.file_stem), "text/csv;charset=utf-8", csv.as_bytes());
+    };
+    let click_sort = move |col: usize| {
+        sort.update(|s| {
+            if s.0 == col {
+                s.1 = !s.1;
+            } else {
+                *s = (col, col != 0);
+            }
+        })
+    };
+
+    view! {
+        <div class="table-tab">
+            <div class="toolbar">
+                <label class="field">
+                    <span>{move || t(lang(), Msg::RowsBy)}</span>
+                    <select data-testid="table-by" on:change=move |ev| {
+                        by.set(if event_target_value(&ev) == "region" { TableBy::Region } else { TableBy::Province })
+                    }>
+                        <option value="province" selected=move || by.get() == TableBy::Province>{move || t(lang(), Msg::ByProvince)}</option>
+                        <option value="region" selected=move || by.get() == TableBy::Region>{move || t(lang(), Msg::ByRegion)}</option>
+                    </select>
+                </label>
+                <button type="button" class="btn small" data-testid="download-csv" on:click=download>
+                    {move || t(lang(), Msg::DownloadCsv)}
+                </button>
+            </div>
+            {move || rows().map(|tb| {
+                let l = lang();
+                let (scol, sdesc) = sort.get();
+                view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=tb.caption.clone()>
+                        <table data-testid="data-table">
+                            <caption>{tb.caption.clone()}</caption>
+                            <thead><tr>
+                                {tb.columns.iter().enumerate().map(|(i, c)| {
+                                    let aria = if i == scol { if sdesc { "descending" } else { "ascending" } } else { "none" };
+                                    view! {
+                                        <th scope="col" aria-sort=aria data-col=c.id.clone()>
+                                            <button type="button" on:click=move |_| click_sort(i)>{c.label.clone()}</button>
+                                        </th>
+                                    }
+                                }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {tb.rows.into_iter().map(|r| view! {
+                                    <tr data-key=r.key.clone()>
+                                        <th scope="row">{r.label}</th>
+                                        {r.texts.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                            <tfoot><tr data-testid="table-total">
+                                <th scope="row">{t(l, Msg::Total)}</th>
+                                {tb.total.texts.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}
+                            </tr></tfoot>
+                        </table>
+                    </div>
+                    <p class="source-note">{t(l, Msg::Source)}": "{tb.source}</p>
+                    {tb.illustrative.then(|| view! { <p class="badge illustrative">{t(l, Msg::Illustrative)}</p> })}
+                }
+            })}
+        </div>
+    }
+}

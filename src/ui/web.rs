@@ -1,0 +1,96 @@
+//! Small wrappers over browser APIs the components use: the address bar, the clipboard, downloads and
+//! fetching files. Each returns a `Result` or does nothing on failure: a browser that refuses (no
+//! clipboard permission, private mode) must never take the app down.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The query string of the address bar, without the leading `?`.
+pub fn location_query() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .map(|s| s.trim_start_matches('?').to_string())
+        .unwrap_or_default()
+}
+
+/// The page's URL without its query string (keeps the sub-path the app is served under).
+pub fn location_base() -> String {
+    window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_default()
+}
+
+/// Writes `query` into the address bar: `push` adds a history entry (Back returns to the previous
+/// view), otherwise the current entry is replaced (filters must not pile up entries).
+pub fn set_location_query(query: &str, push: bool) {
+    let Some(w) = window() else { return };
+    let Ok(history) = w.history() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    let url = if query.is_empty() { path } else { format!("{path}?{query}") };
+    let _ = if push {
+        history.push_state_with_url(&JsValue::NULL, "", Some(&url))
+    } else {
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
+    };
+}
+
+/// Copies text to the clipboard; resolves to whether it worked.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let promise = w.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// Offers `bytes` as a download named `filename`.
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+        .map_err(|_| "cannot create the file".to_string())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot create the file".to_string())?;
+    let result = download_url(filename, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Offers a URL (an object URL or a `data:` URL) as a download named `filename`.
+pub fn download_url(filename: &str, url: &str) -> Result<(), String> {
+    let document = window().and_then(|w| w.document()).ok_or("no document")?;
+    let a = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no link")?;
+    a.set_href(url);
+    a.set_download(filename);
+    let body = document.body().ok_or("no body")?;
+    let _ = body.append_child(&a);
+    a.click();
+    let _ = body.remove_child(&a);
+    Ok(())
+}
+
+/// Fetches a file relative to the page as bytes. Errors name the file and the HTTP status.
+pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
+    let resp = gloo_net::http::Request::get(path)
+        .send()
+        .await
+        .map_err(|e| format!("{path}: {e}"))?;
+    if !resp.ok() {
+        return Err(format!("{path}: HTTP {}", resp.status()));
+    }
+    resp.binary().await.map_err(|e| format!("{path}: {e}"))
+}
+
+/// Milliseconds since the page started (for the filter-to-render timing the tests read).
+pub fn now_ms() -> f64 {
+    window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}

@@ -1,0 +1,127 @@
+//! Runs the built `coop-atlas` binary on the fixture files, checking exit codes and output, so the
+//! command publishers use to check files keeps working exactly as documented.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_coop-atlas"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn validate_exit_codes_and_messages() {
+    let cases: &[(&str, i32, &[&str])] = &[
+        ("tests/fixtures/good_columnar.json", 0, &["ok — 5 rows, 3 observations, 1 indicator definitions, boundary 63"]),
+        ("tests/fixtures/good_rows.json", 0, &["ok — 3 rows", "warning: field \"extra\": found an unknown top-level key \"extra\""]),
+        (
+            "tests/fixtures/bad_types.json",
+            1,
+            &[
+                "error: row 2, field \"kind\": found \"coop\", expected one of htx, tht, qtdnd, lhhtx, dn, hkd",
+                "error: row 2, field \"workers\": found -3, expected a whole number ≥ 0",
+                "error: row 3, field \"workers\": found \"many\", expected a whole number ≥ 0",
+                "error: row 2, field \"province\": found \"99\"",
+                "error: row 3, field \"id\": found \"A\", expected an id used once in 2024; it is already used in row 1",
+                "refused — 5 errors",
+            ],
+        ),
+        ("tests/fixtures/broken.json", 1, &["error: line 3, column 1: found the end of the file"]),
+        ("tests/fixtures/utf16.json", 1, &["save it as UTF-8"]),
+        ("tests/fixtures/wrong_boundary.json", 1, &["a code of the 63-province list", "set \"boundary\": 63"]),
+        ("tests/fixtures/does-not-exist.json", 2, &["cannot read"]),
+    ];
+    for (file, code, needles) in cases {
+        let o = run(&["validate", file]);
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(*code), "{file}: {t}");
+        for n in *needles {
+            assert!(t.contains(n), "{file}: missing {n:?} in\n{t}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: &[&[&str]] = &[
+        &[],
+        &["frobnicate"],
+        &["validate"],
+        &["validate", "a", "b"],
+        &["indicators"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--year"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--year", "soon"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--kind", "coop"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--units", "40"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--group", "district"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--province", "02", "--units", "34"],
+        &["indicators", "tests/fixtures/good_columnar.json", "--colour", "red"],
+    ];
+    for args in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains("USAGE"), "{args:?}");
+    }
+    let help = run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0));
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = run(args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+fn indicator<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["indicators"].as_array().and_then(|a| a.iter().find(|x| x["id"] == id)).unwrap_or(&serde_json::Value::Null)
+}
+
+#[test]
+fn indicators_totals_and_filters() {
+    let f = "tests/fixtures/good_columnar.json";
+    let all = json(&["indicators", f]);
+    assert_eq!(all["rows"], 5);
+    assert_eq!(indicator(&all, "htx_count")["total"]["value"], 3.0);
+    assert_eq!(indicator(&all, "htx_agri_share")["total"]["value"], 1.0);
+    assert_eq!(indicator(&all, "htx_active")["total"]["value"], 19000.0);
+    assert_eq!(indicator(&all, "htx_active")["sources"][0], "GSO 2022 (confidence: high)");
+
+    let y = json(&["indicators", f, "--year", "2024", "--kind", "htx"]);
+    assert_eq!(y["selected_rows"], 2);
+    assert_eq!(indicator(&y, "htx_count")["total"]["value"], 2.0);
+    // (5M × 10 + 9M × 30) / 40
+    assert_eq!(indicator(&y, "income_avg")["total"]["value"], 8_000_000.0);
+
+    let p = json(&["indicators", f, "--province", "19~06"]);
+    assert_eq!(p["selected_rows"], 3);
+    let p2 = json(&["indicators", f, "--province", "19,06"]);
+    assert_eq!(p2["selected_rows"], 3);
+    let r = json(&["indicators", f, "--region", "dbsh"]);
+    assert_eq!(r["selected_rows"], 2);
+}
+
+#[test]
+fn indicators_grouped_in_34() {
+    let g = json(&["indicators", "tests/fixtures/good_columnar.json", "--units", "34", "--group", "province"]);
+    assert_eq!(g["view"], 34);
+    let htx = indicator(&g, "htx_count");
+    let groups = htx["groups"].as_array().cloned().unwrap_or_default();
+    // Thái Nguyên (19) and Bắc Kạn (06) merge into Thái Nguyên (19) of the 34.
+    let tn = groups.iter().find(|x| x["province"] == "19").cloned().unwrap_or_default();
+    assert_eq!(tn["value"], 2.0);
+    assert_eq!(tn["name"], "Thái Nguyên");
+    let obs = indicator(&g, "htx_active");
+    assert_eq!(obs["groups"][0]["value"], 333.0);
+    let years = json(&["indicators", "tests/fixtures/good_columnar.json", "--group", "year"]);
+    let ys: Vec<i64> = indicator(&years, "htx_count")["groups"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["year"].as_i64()).collect())
+        .unwrap_or_default();
+    assert_eq!(ys, vec![2023, 2024]);
+}

@@ -1,0 +1,67 @@
+// Shared harness for the end-to-end tests: serves dist/ with scripts/serve.py on a free loopback
+// port and drives Debian's Chromium through playwright-core (no browser download).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+];
+
+async function freePort() {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+/** Starts scripts/serve.py on dist (or `dir`) under `prefix`; returns { url, stop }. */
+export async function serve({ dir = join(ROOT, 'dist'), prefix = '/' } = {}) {
+  const port = await freePort();
+  const proc = spawn('python3', [join(ROOT, 'scripts/serve.py'), '--dir', dir, '--port', String(port), '--prefix', prefix], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    proc.stdout.on('data', (d) => { if (String(d).includes('http://')) resolve(); });
+    proc.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
+  });
+  const norm = '/' + prefix.replace(/^\/+|\/+$/g, '') + (prefix.replace(/\//g, '') ? '/' : '');
+  return {
+    url: `http://127.0.0.1:${port}${norm}`,
+    port,
+    stop: () => { proc.kill(); },
+  };
+}
+
+/** Launches headless Chromium (a fresh profile each time). */
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** Opens a page that records console errors and uncaught exceptions into `page.errors`. */
+export async function openPage(context, url, { waitFor = '[data-testid="app-ready"]' } = {}) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  if (url) {
+    await page.goto(url);
+    if (waitFor) await page.waitForSelector(waitFor, { timeout: 30000 });
+  }
+  return page;
+}
+
+/** Reads a headline card's unformatted value. */
+export async function kpi(page, id) {
+  const v = await page.getAttribute(`[data-testid="kpi-${id}"]`, 'data-value');
+  return v === null || v === '' ? null : Number(v);
+}
