@@ -33,11 +33,16 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = match std::env::args().skip(1).find_map(|a| a.parse::<usize>().ok()) {
+    let sizes: Vec<usize> = match std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<usize>().ok())
+    {
         Some(n) => vec![n],
         None => vec![100_000, 1_000_000],
     };
-    let limits = Limits { max_bytes: 400_000_000 };
+    let limits = Limits {
+        max_bytes: 400_000_000,
+    };
     println!("| rows | file MB | step | median ms | runs |");
     println!("|---:|---:|---|---:|---:|");
     for n in sizes {
@@ -45,38 +50,84 @@ fn main() {
         let bytes = text.as_bytes();
         let mb = bytes.len() as f64 / 1e6;
         let runs = if n >= 1_000_000 { 5 } else { 11 };
-        let row = |step: &str, d: Duration, runs: usize| println!("| {n} | {mb:.1} | {step} | {} | {runs} |", ms(d));
+        let row = |step: &str, d: Duration, runs: usize| {
+            println!("| {n} | {mb:.1} | {step} | {} | {runs} |", ms(d))
+        };
 
-        let t = median_of(runs, || parse_dataset(bytes, &limits).map(|p| p.dataset.entities.len()));
+        let t = median_of(runs, || {
+            parse_dataset(bytes, &limits).map(|p| p.dataset.entities.len())
+        });
         row("parse + validate (columnar JSON)", t, runs);
         let ds = match parse_dataset(bytes, &limits) {
             Ok(p) => p.dataset,
             Err(r) => panic!("generated data must parse: {r}"),
         };
-        println!("| {n} | {mb:.1} | (entities heap: {:.1} MB) | | |", ds.entities.heap_bytes() as f64 / 1e6);
+        println!(
+            "| {n} | {mb:.1} | (entities heap: {:.1} MB) | | |",
+            ds.entities.heap_bytes() as f64 / 1e6
+        );
 
         let all = Filter::default();
         let t = median_of(runs * 2, || compute_all(&ds, &all));
         row("compute_all, no filter (20 built-ins)", t, runs * 2);
-        let one_year = Filter { years: Some((2024, 2024)), ..Filter::default() };
+        let one_year = Filter {
+            years: Some((2024, 2024)),
+            ..Filter::default()
+        };
         let t = median_of(runs * 2, || compute_all(&ds, &one_year));
         row("compute_all, year 2024", t, runs * 2);
 
         let reg = registry();
-        let fourteen: Vec<u8> = reg.provinces(Boundary::P63).iter().take(14).map(|p| p.index).collect();
-        let f = Filter { years: Some((2024, 2024)), kinds: vec![Kind::Htx], provinces: fourteen, ..Filter::default() };
+        let fourteen: Vec<u8> = reg
+            .provinces(Boundary::P63)
+            .iter()
+            .take(14)
+            .map(|p| p.index)
+            .collect();
+        let f = Filter {
+            years: Some((2024, 2024)),
+            kinds: vec![Kind::Htx],
+            provinces: fourteen,
+            ..Filter::default()
+        };
         let ids = ["htx_count", "workers", "income_avg", "htx_high_tech_share"];
         let defs: Vec<_> = ids.iter().filter_map(|id| builtin(id)).collect();
-        let t = median_of(runs * 2, || defs.iter().map(|d| compute(&ds, d, &f, GroupBy::Province)).collect::<Vec<_>>());
-        row("group by province: 1 year, 1 kind, 14 provinces, 4 indicators", t, runs * 2);
-
-        let results: Vec<_> = defs.iter().map(|d| compute(&ds, d, &Filter::default(), GroupBy::Province)).collect();
         let t = median_of(runs * 2, || {
-            results.iter().zip(&defs).map(|(r, d)| regroup_to_34(r, d.measure)).collect::<Vec<_>>()
+            defs.iter()
+                .map(|d| compute(&ds, d, &f, GroupBy::Province))
+                .collect::<Vec<_>>()
+        });
+        row(
+            "group by province: 1 year, 1 kind, 14 provinces, 4 indicators",
+            t,
+            runs * 2,
+        );
+
+        let results: Vec<_> = defs
+            .iter()
+            .map(|d| compute(&ds, d, &Filter::default(), GroupBy::Province))
+            .collect();
+        let t = median_of(runs * 2, || {
+            results
+                .iter()
+                .zip(&defs)
+                .map(|(r, d)| regroup_to_34(r, d.measure))
+                .collect::<Vec<_>>()
         });
         row("regroup 63 → 34 of 4 by-province results", t, runs * 2);
-        let v34 = Filter { view: Boundary::P34, ..Filter::default() };
-        let t = median_of(runs * 2, || defs.iter().map(|d| compute(&ds, d, &v34, GroupBy::Province)).collect::<Vec<_>>());
-        row("group by province in the 34 view, 4 indicators, all rows", t, runs * 2);
+        let v34 = Filter {
+            view: Boundary::P34,
+            ..Filter::default()
+        };
+        let t = median_of(runs * 2, || {
+            defs.iter()
+                .map(|d| compute(&ds, d, &v34, GroupBy::Province))
+                .collect::<Vec<_>>()
+        });
+        row(
+            "group by province in the 34 view, 4 indicators, all rows",
+            t,
+            runs * 2,
+        );
     }
 }

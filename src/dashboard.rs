@@ -996,3 +996,157 @@ pub fn observation_sources(ds: &Dataset) -> Vec<(String, Option<String>)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::parse::{parse_dataset, Limits};
+
+    fn bundled(path: &str) -> Dataset {
+        let bytes = std::fs::read(format!("{}/public/data/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        parse_dataset(&bytes, &Limits::default()).unwrap().dataset
+    }
+
+    fn illustrative_2023_2024() -> Dataset {
+        bundled("dtts-mn/2024.json").append(&bundled("dtts-mn/2023.json")).unwrap()
+    }
+
+    fn card<'a>(cards: &'a [Card], id: &str) -> &'a Card {
+        cards.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no card {id}"))
+    }
+
+    #[test]
+    fn cards_show_the_article_figures_with_change_and_share() {
+        let ds = illustrative_2023_2024();
+        let v = ViewState::default();
+        let cards = cards(&ds, &v, Lang::Vi);
+        let htx = card(&cards, "htx_count");
+        assert_eq!(htx.value, Some(3000.0));
+        assert_eq!(htx.text, "3.000");
+        assert!(htx.change.is_some_and(|d| d > 0.0), "counts grow to 2024");
+        assert_eq!(htx.share_text, None, "no filter: the selection is the whole dataset");
+        assert_eq!(card(&cards, "qtdnd_count").value, Some(19.0));
+        assert!(card(&cards, "income_avg").text.ends_with("triệu đồng"));
+
+        let mut tn = v.clone();
+        tn.region = Some(Region::Tn);
+        let cards = cards_for(&ds, &tn);
+        let part = card(&cards, "htx_count");
+        assert!(part.value.unwrap() < 3000.0);
+        assert!(part.share_text.as_deref().is_some_and(|s| s.ends_with('%')));
+        // A mean has no share of the whole.
+        assert_eq!(card(&cards, "income_avg").share_text, None);
+    }
+
+    fn cards_for(ds: &Dataset, v: &ViewState) -> Vec<Card> {
+        cards(ds, v, Lang::Vi)
+    }
+
+    #[test]
+    fn without_the_previous_year_there_is_no_change() {
+        let ds = bundled("dtts-mn/2024.json");
+        let cards = cards(&ds, &ViewState::default(), Lang::En);
+        assert_eq!(card(&cards, "htx_count").change, None);
+        assert_eq!(card(&cards, "htx_count").text, "3,000");
+    }
+
+    #[test]
+    fn map_values_add_up_to_the_total_in_both_boundary_versions() {
+        let ds = bundled("dtts-mn/2024.json");
+        for b in [Boundary::P63, Boundary::P34] {
+            let v = ViewState { boundary: b, ..ViewState::default() };
+            let m = map_view(&ds, &v, Lang::Vi);
+            let sum: f64 = m.values.values().sum();
+            assert_eq!(sum, 3000.0, "{b:?}");
+            assert_eq!(m.option["series"][0]["map"], map_name(b));
+            let data = m.option["series"][0]["data"].as_array().unwrap();
+            assert!(data.iter().any(|d| d["name"] == "HS" && d["label"]["show"] == true));
+            assert!(data.iter().any(|d| d["name"] == "TS" && d["label"]["show"] == true));
+            assert!(m.legend.len() >= 2);
+            assert!(m.source.contains("minh họa"), "illustrative label travels with the map");
+        }
+        let v34 = ViewState { boundary: Boundary::P34, ..ViewState::default() };
+        assert!(map_view(&ds, &v34, Lang::Vi).values.len() < map_view(&ds, &ViewState::default(), Lang::Vi).values.len());
+    }
+
+    #[test]
+    fn table_totals_do_not_change_with_the_boundary_and_ratios_are_recomputed() {
+        let ds = bundled("dtts-mn/2024.json");
+        let t63 = table(&ds, &ViewState::default(), TableBy::Province, Lang::Vi);
+        let t34 = table(&ds, &ViewState { boundary: Boundary::P34, ..ViewState::default() }, TableBy::Province, Lang::Vi);
+        assert_eq!(t63.total.values, t34.total.values);
+        assert!(t34.rows.len() < t63.rows.len());
+        // Counts add up; the income mean of the total is not the mean of the province means.
+        let col = t63.columns.iter().position(|c| c.id == "htx_count").unwrap() - 1;
+        let sum: f64 = t63.rows.iter().filter_map(|r| r.values[col]).sum();
+        assert_eq!(Some(sum), t63.total.values[col]);
+        let inc = t63.columns.iter().position(|c| c.id == "income_avg").unwrap() - 1;
+        let naive: f64 = t63.rows.iter().filter_map(|r| r.values[inc]).sum::<f64>() / t63.rows.len() as f64;
+        assert!((naive - t63.total.values[inc].unwrap()).abs() > 1.0);
+        let regions = table(&ds, &ViewState::default(), TableBy::Region, Lang::Vi);
+        assert!(regions.rows.len() <= 6);
+        assert_eq!(regions.total.values, t63.total.values);
+    }
+
+    #[test]
+    fn csv_has_a_bom_the_source_and_the_illustrative_label() {
+        let ds = bundled("dtts-mn/2024.json");
+        let tb = table(&ds, &ViewState::default(), TableBy::Province, Lang::Vi);
+        let csv = table_csv(&tb, Lang::Vi);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("Thái Nguyên"));
+        assert!(csv.contains("Dữ liệu minh họa — không phải số liệu chính thức"));
+        assert_eq!(csv_field("=1+2"), "'=1+2");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("-3"), "-3");
+    }
+
+    #[test]
+    fn sorting_puts_missing_values_last() {
+        let mk = |label: &str, v: Option<f64>| Row { key: label.into(), label: label.into(), values: vec![v], texts: vec![] };
+        let mut rows = vec![mk("Đắk Lắk", Some(2.0)), mk("An Giang", None), mk("Bắc Kạn", Some(5.0))];
+        sort_rows(&mut rows, 1, true);
+        assert_eq!(rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["Bắc Kạn", "Đắk Lắk", "An Giang"]);
+        sort_rows(&mut rows, 0, false);
+        assert_eq!(rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(), ["An Giang", "Bắc Kạn", "Đắk Lắk"]);
+    }
+
+    #[test]
+    fn custom_breaks_are_read_in_either_format_and_bad_ones_name_the_place() {
+        assert_eq!(parse_custom_breaks("10; 50; 100").unwrap().code(), "x:10~50~100");
+        assert_eq!(parse_custom_breaks("0,25; 0,5").unwrap().code(), "x:0.25~0.5");
+        let e = parse_custom_breaks("10; abc").unwrap_err();
+        assert!(e.message(Lang::En).contains("#2"), "{}", e.message(Lang::En));
+        assert!(parse_custom_breaks("50; 10").is_err());
+        assert!(parse_custom_breaks("").is_err());
+    }
+
+    #[test]
+    fn charts_for_every_kind_carry_source_and_label() {
+        let ds = illustrative_2023_2024();
+        for kind in ChartKind::ALL {
+            let v = ViewState { chart: *kind, provinces: vec!["19".into(), "06".into()], ..ViewState::default() };
+            let c = chart_view(&ds, &v, Lang::Vi);
+            assert!(c.illustrative);
+            assert!(!c.title.is_empty());
+            assert!(c.option["series"].as_array().is_some_and(|s| !s.is_empty()), "{kind:?}");
+        }
+        let mix = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::Vi);
+        let names: Vec<&str> = mix.option["series"][0]["data"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+        assert!(names.contains(&"Hợp tác xã") && names.contains(&"Doanh nghiệp"));
+    }
+
+    #[test]
+    fn the_official_dataset_shows_published_figures_of_their_latest_year() {
+        let ds = bundled("gso/official.json");
+        let v = ViewState { dataset: "gso-chinh-thuc".into(), indicator: "htx_active".into(), ..ViewState::default() };
+        let cards = cards(&ds, &v, Lang::Vi);
+        let c = card(&cards, "htx_active");
+        assert_eq!(c.value, Some(15832.0));
+        assert!(c.note.as_deref().is_some_and(|n| n.contains("2022")), "{:?}", c.note);
+        let m = map_view(&ds, &v, Lang::Vi);
+        assert_eq!(m.values.values().sum::<f64>(), 15832.0);
+        assert!(m.source.contains("GSO"));
+        assert_eq!(current_indicator(&ds, &ViewState::default()).as_deref(), Some("htx_active"));
+    }
+}

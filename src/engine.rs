@@ -14,6 +14,8 @@ pub mod classify;
 pub mod url_state;
 pub mod parse;
 pub mod validate;
+pub mod csv_import;
+pub mod incremental;
 pub mod filter;
 pub mod indicators;
 pub use dataset::Dataset;

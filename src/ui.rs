@@ -6,14 +6,17 @@
 
 mod app;
 mod echart;
-mod filters;
+pub mod filters;
 mod header;
-mod kpis;
+pub mod kpis;
 mod loader;
 mod map_tab;
+mod offline;
+mod own_data;
 mod chart_tab;
 mod sources_tab;
-mod state;
+pub mod state;
+mod storage;
 mod table_tab;
 mod tabs;
 mod web;

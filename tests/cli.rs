@@ -12,7 +12,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -56,12 +60,44 @@ fn usage_errors_exit_2() {
         &["validate", "a", "b"],
         &["indicators"],
         &["indicators", "tests/fixtures/good_columnar.json", "--year"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--year", "soon"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--kind", "coop"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--units", "40"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--group", "district"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--province", "02", "--units", "34"],
-        &["indicators", "tests/fixtures/good_columnar.json", "--colour", "red"],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--year",
+            "soon",
+        ],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--kind",
+            "coop",
+        ],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--units",
+            "40",
+        ],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--group",
+            "district",
+        ],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--province",
+            "02",
+            "--units",
+            "34",
+        ],
+        &[
+            "indicators",
+            "tests/fixtures/good_columnar.json",
+            "--colour",
+            "red",
+        ],
     ];
     for args in cases {
         let o = run(args);
@@ -79,7 +115,10 @@ fn json(args: &[&str]) -> serde_json::Value {
 }
 
 fn indicator<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    v["indicators"].as_array().and_then(|a| a.iter().find(|x| x["id"] == id)).unwrap_or(&serde_json::Value::Null)
+    v["indicators"]
+        .as_array()
+        .and_then(|a| a.iter().find(|x| x["id"] == id))
+        .unwrap_or(&serde_json::Value::Null)
 }
 
 #[test]
@@ -90,7 +129,10 @@ fn indicators_totals_and_filters() {
     assert_eq!(indicator(&all, "htx_count")["total"]["value"], 3.0);
     assert_eq!(indicator(&all, "htx_agri_share")["total"]["value"], 1.0);
     assert_eq!(indicator(&all, "htx_active")["total"]["value"], 19000.0);
-    assert_eq!(indicator(&all, "htx_active")["sources"][0], "GSO 2022 (confidence: high)");
+    assert_eq!(
+        indicator(&all, "htx_active")["sources"][0],
+        "GSO 2022 (confidence: high)"
+    );
 
     let y = json(&["indicators", f, "--year", "2024", "--kind", "htx"]);
     assert_eq!(y["selected_rows"], 2);
@@ -108,17 +150,33 @@ fn indicators_totals_and_filters() {
 
 #[test]
 fn indicators_grouped_in_34() {
-    let g = json(&["indicators", "tests/fixtures/good_columnar.json", "--units", "34", "--group", "province"]);
+    let g = json(&[
+        "indicators",
+        "tests/fixtures/good_columnar.json",
+        "--units",
+        "34",
+        "--group",
+        "province",
+    ]);
     assert_eq!(g["view"], 34);
     let htx = indicator(&g, "htx_count");
     let groups = htx["groups"].as_array().cloned().unwrap_or_default();
     // Thái Nguyên (19) and Bắc Kạn (06) merge into Thái Nguyên (19) of the 34.
-    let tn = groups.iter().find(|x| x["province"] == "19").cloned().unwrap_or_default();
+    let tn = groups
+        .iter()
+        .find(|x| x["province"] == "19")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(tn["value"], 2.0);
     assert_eq!(tn["name"], "Thái Nguyên");
     let obs = indicator(&g, "htx_active");
     assert_eq!(obs["groups"][0]["value"], 333.0);
-    let years = json(&["indicators", "tests/fixtures/good_columnar.json", "--group", "year"]);
+    let years = json(&[
+        "indicators",
+        "tests/fixtures/good_columnar.json",
+        "--group",
+        "year",
+    ]);
     let ys: Vec<i64> = indicator(&years, "htx_count")["groups"]
         .as_array()
         .map(|a| a.iter().filter_map(|x| x["year"].as_i64()).collect())

@@ -53,7 +53,9 @@ fn main() -> ExitCode {
             _ => usage_error("validate takes exactly one FILE"),
         },
         Some("indicators") => match args.get(1) {
-            Some(file) if !file.starts_with("--") => indicators_cmd(file, args.get(2..).unwrap_or(&[])),
+            Some(file) if !file.starts_with("--") => {
+                indicators_cmd(file, args.get(2..).unwrap_or(&[]))
+            }
             _ => usage_error("indicators needs a FILE"),
         },
         Some("-h") | Some("--help") | Some("help") => {
@@ -78,7 +80,11 @@ fn load(file: &str) -> Result<(Dataset, Report), ExitCode> {
         Ok(p) => Ok((p.dataset, p.warnings)),
         Err(report) => {
             print!("{report}");
-            println!("{file}: refused — {} errors, {} warnings", report.error_count(), report.warning_count());
+            println!(
+                "{file}: refused — {} errors, {} warnings",
+                report.error_count(),
+                report.warning_count()
+            );
             Err(ExitCode::from(1))
         }
     }
@@ -110,18 +116,30 @@ struct Options {
 }
 
 fn split_list(s: &str) -> Vec<&str> {
-    s.split(['~', ',']).map(str::trim).filter(|x| !x.is_empty()).collect()
+    s.split(['~', ','])
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .collect()
 }
 
 fn parse_options(args: &[String]) -> Result<Options, String> {
-    let mut o = Options { filter: Filter::default(), group: GroupBy::None, province_codes: Vec::new(), units: None };
+    let mut o = Options {
+        filter: Filter::default(),
+        group: GroupBy::None,
+        province_codes: Vec::new(),
+        units: None,
+    };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--year" => {
                 let v = value()?;
-                let parse = |s: &str| s.trim().parse::<u16>().map_err(|_| format!("--year: \"{s}\" is not a year"));
+                let parse = |s: &str| {
+                    s.trim()
+                        .parse::<u16>()
+                        .map_err(|_| format!("--year: \"{s}\" is not a year"))
+                };
                 let (a, b) = match v.split_once('-') {
                     Some((a, b)) => (parse(a)?, parse(b)?),
                     None => {
@@ -134,29 +152,40 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
                 }
                 o.filter.years = Some((a, b));
             }
-            "--province" => o.province_codes = split_list(value()?).into_iter().map(String::from).collect(),
+            "--province" => {
+                o.province_codes = split_list(value()?).into_iter().map(String::from).collect()
+            }
             "--region" => {
                 let v = value()?;
-                o.filter.region = Some(
-                    Region::from_code(v).ok_or_else(|| format!("--region: \"{v}\" is not one of {}", Region::codes_list()))?,
-                );
+                o.filter.region = Some(Region::from_code(v).ok_or_else(|| {
+                    format!("--region: \"{v}\" is not one of {}", Region::codes_list())
+                })?);
             }
             "--kind" => {
                 for k in split_list(value()?) {
-                    o.filter.kinds.push(Kind::from_code(k).ok_or_else(|| format!("--kind: \"{k}\" is not one of {}", Kind::codes_list()))?);
+                    o.filter.kinds.push(Kind::from_code(k).ok_or_else(|| {
+                        format!("--kind: \"{k}\" is not one of {}", Kind::codes_list())
+                    })?);
                 }
             }
             "--units" => {
                 let v = value()?;
                 o.units = Some(
-                    v.parse::<u64>().ok().and_then(Boundary::from_number).ok_or_else(|| format!("--units: \"{v}\" is not 63 or 34"))?,
+                    v.parse::<u64>()
+                        .ok()
+                        .and_then(Boundary::from_number)
+                        .ok_or_else(|| format!("--units: \"{v}\" is not 63 or 34"))?,
                 );
             }
             "--group" => {
                 let v = value()?;
                 o.group = match GroupBy::from_code(v) {
                     Some(g) => g,
-                    None => return Err(format!("--group: \"{v}\" is not one of province, region, year, kind")),
+                    None => {
+                        return Err(format!(
+                            "--group: \"{v}\" is not one of province, region, year, kind"
+                        ))
+                    }
                 };
             }
             other => return Err(format!("unknown option \"{other}\"")),
@@ -224,7 +253,10 @@ fn indicators_cmd(file: &str, args: &[String]) -> ExitCode {
         match idx {
             Some(i) => opts.filter.provinces.push(i),
             None => {
-                return usage_error(&format!("--province: \"{code}\" is not a province code of the {}-province list", view.number()))
+                return usage_error(&format!(
+                    "--province: \"{code}\" is not a province code of the {}-province list",
+                    view.number()
+                ))
             }
         }
     }
@@ -235,7 +267,10 @@ fn indicators_cmd(file: &str, args: &[String]) -> ExitCode {
     } else if opts.group == GroupBy::None {
         indicators::compute_all(&ds, f)
     } else {
-        indicators::builtins().iter().map(|d| indicators::compute(&ds, d, f, opts.group)).collect()
+        indicators::builtins()
+            .iter()
+            .map(|d| indicators::compute(&ds, d, f, opts.group))
+            .collect()
     };
     for d in &ds.indicators {
         results.push(indicators::compute(&ds, d, f, opts.group));

@@ -212,7 +212,8 @@ impl Entities {
     /// below 4 GB), so offsets never overflow in practice; they saturate if they would.
     pub fn push(&mut self, row: &Row) {
         self.id_text.push_str(&row.id);
-        self.id_ends.push(u32::try_from(self.id_text.len()).unwrap_or(u32::MAX));
+        self.id_ends
+            .push(u32::try_from(self.id_text.len()).unwrap_or(u32::MAX));
         self.province.push(row.province);
         self.year.push(row.year);
         self.kind.push(row.kind.map_or(NONE, Kind::index));
@@ -222,9 +223,11 @@ impl Entities {
         self.members.push(row.members.unwrap_or(MISSING));
         self.workers.push(row.workers.unwrap_or(MISSING));
         self.income.push(row.income.map_or(f32::NAN, |v| v as f32));
-        self.revenue.push(row.revenue.map_or(f32::NAN, |v| v as f32));
+        self.revenue
+            .push(row.revenue.map_or(f32::NAN, |v| v as f32));
         self.ocop_star.push(row.ocop_star.unwrap_or(NONE));
-        self.ocop_products.push(row.ocop_products.unwrap_or(MISSING));
+        self.ocop_products
+            .push(row.ocop_products.unwrap_or(MISSING));
         self.ocop_5star.push(row.ocop_5star.unwrap_or(MISSING));
         let mut f = 0;
         f = set_flag(f, flag::HIGH_TECH, row.high_tech);
@@ -239,7 +242,10 @@ impl Entities {
         let base = self.id_text.len();
         self.id_text.push_str(&other.id_text);
         self.id_ends.extend(
-            other.id_ends.iter().map(|&e| u32::try_from(base + e as usize).unwrap_or(u32::MAX)),
+            other
+                .id_ends
+                .iter()
+                .map(|&e| u32::try_from(base + e as usize).unwrap_or(u32::MAX)),
         );
         self.province.extend_from_slice(&other.province);
         self.year.extend_from_slice(&other.year);
@@ -263,7 +269,11 @@ impl Entities {
             Some(&e) => e as usize,
             None => return "",
         };
-        let start = if i == 0 { 0 } else { self.id_ends.get(i - 1).map_or(0, |&s| s as usize) };
+        let start = if i == 0 {
+            0
+        } else {
+            self.id_ends.get(i - 1).map_or(0, |&s| s as usize)
+        };
         self.id_text.get(start..end).unwrap_or("")
     }
 
@@ -466,8 +476,17 @@ mod tests {
 
     #[test]
     fn flags_are_tri_state() {
-        let cases = [(None, None), (Some(false), Some(false)), (Some(true), Some(true))];
-        for k in [flag::HIGH_TECH, flag::VALUE_CHAIN, flag::TRADEMARK, flag::ETHNIC_AREA] {
+        let cases = [
+            (None, None),
+            (Some(false), Some(false)),
+            (Some(true), Some(true)),
+        ];
+        for k in [
+            flag::HIGH_TECH,
+            flag::VALUE_CHAIN,
+            flag::TRADEMARK,
+            flag::ETHNIC_AREA,
+        ] {
             for (set, want) in cases {
                 let f = set_flag(0xFF, k, set);
                 assert_eq!(get_flag(f, k), want, "flag {k} set {set:?}");

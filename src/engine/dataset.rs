@@ -21,7 +21,10 @@ pub struct Text {
 impl Text {
     /// A text from both languages.
     pub fn new(vi: &str, en: &str) -> Text {
-        Text { vi: vi.to_string(), en: en.to_string() }
+        Text {
+            vi: vi.to_string(),
+            en: en.to_string(),
+        }
     }
 
     /// The text in `lang`, falling back to Vietnamese when the English text is missing.
@@ -147,7 +150,11 @@ impl Unit {
 
     /// The list of codes for "expected one of …" messages.
     pub fn codes_list() -> String {
-        Unit::ALL.iter().map(|u| u.code()).collect::<Vec<_>>().join(", ")
+        Unit::ALL
+            .iter()
+            .map(|u| u.code())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -271,7 +278,11 @@ impl NumField {
 
     /// Names for "expected one of …" messages.
     pub fn codes_list() -> String {
-        NumField::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ")
+        NumField::ALL
+            .iter()
+            .map(|f| f.code())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The value of this field in row `i`, `None` when unknown.
@@ -315,7 +326,10 @@ pub struct Subset {
 impl Subset {
     /// Rows of the given kinds.
     pub fn kinds(kinds: &[Kind]) -> Subset {
-        Subset { kinds: kinds.to_vec(), ..Subset::default() }
+        Subset {
+            kinds: kinds.to_vec(),
+            ..Subset::default()
+        }
     }
 
     /// Whether the subset imposes nothing.
@@ -385,15 +399,21 @@ impl Dataset {
         let mut report = Report::new();
         if self.meta.id != other.meta.id {
             report.push(
-                Issue::error(quote(&other.meta.id), format!("the same dataset id as {}", quote(&self.meta.id)))
-                    .in_field("meta.id"),
+                Issue::error(
+                    quote(&other.meta.id),
+                    format!("the same dataset id as {}", quote(&self.meta.id)),
+                )
+                .in_field("meta.id"),
             );
         }
         if self.meta.boundary != other.meta.boundary {
             report.push(
                 Issue::error(
                     format!("boundary {}", other.meta.boundary.number()),
-                    format!("boundary {} like the first file", self.meta.boundary.number()),
+                    format!(
+                        "boundary {} like the first file",
+                        self.meta.boundary.number()
+                    ),
                 )
                 .in_field("meta.boundary"),
             );
@@ -411,7 +431,11 @@ impl Dataset {
                 report.error_with(|| {
                     Issue::error(
                         quote(key.1),
-                        format!("an id not already used in {} (row {} of the first file)", key.0, first + 1),
+                        format!(
+                            "an id not already used in {} (row {} of the first file)",
+                            key.0,
+                            first + 1
+                        ),
                     )
                     .at_row(j + 1)
                     .in_field("id")

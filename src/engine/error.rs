@@ -68,7 +68,10 @@ impl Issue {
 
     /// A warning without a place yet.
     pub fn warning(found: impl Into<String>, expected: impl Into<String>) -> Issue {
-        Issue { severity: Severity::Warning, ..Issue::error(found, expected) }
+        Issue {
+            severity: Severity::Warning,
+            ..Issue::error(found, expected)
+        }
     }
 
     /// Sets the 1-based data row.
@@ -243,10 +246,16 @@ impl Report {
             ));
         }
         if self.more_errors > 0 {
-            out.push_str(&format!(",,{} more errors not listed,,error\n", self.more_errors));
+            out.push_str(&format!(
+                ",,{} more errors not listed,,error\n",
+                self.more_errors
+            ));
         }
         if self.more_warnings > 0 {
-            out.push_str(&format!(",,{} more warnings not listed,,warning\n", self.more_warnings));
+            out.push_str(&format!(
+                ",,{} more warnings not listed,,warning\n",
+                self.more_warnings
+            ));
         }
         out
     }
@@ -303,14 +312,19 @@ mod tests {
     fn display_names_the_place() {
         let cases = [
             (
-                Issue::error(quote("-3"), "a whole number ≥ 0").at_row(12).in_field("workers"),
+                Issue::error(quote("-3"), "a whole number ≥ 0")
+                    .at_row(12)
+                    .in_field("workers"),
                 "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0",
             ),
             (
                 Issue::error("`}`", "a value").at_line_col(3, 7),
                 "line 3, column 7: found `}`, expected a value",
             ),
-            (Issue::error("an empty file", "a JSON object"), "found an empty file, expected a JSON object"),
+            (
+                Issue::error("an empty file", "a JSON object"),
+                "found an empty file, expected a JSON object",
+            ),
         ];
         for (issue, want) in cases {
             assert_eq!(issue.to_string(), want);
@@ -342,7 +356,11 @@ mod tests {
     #[test]
     fn csv_quotes_and_counts() {
         let mut r = Report::new();
-        r.push(Issue::error(quote("a,b"), "a code").at_row(2).in_field("kind"));
+        r.push(
+            Issue::error(quote("a,b"), "a code")
+                .at_row(2)
+                .in_field("kind"),
+        );
         for _ in 0..MAX_LISTED {
             r.push(Issue::warning("w", "v"));
         }

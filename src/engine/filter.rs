@@ -48,7 +48,10 @@ pub struct Filter {
 impl Filter {
     /// Whether the filter selects every row, whatever the view (lets hot paths skip the test).
     pub fn is_all(&self) -> bool {
-        Filter { view: Boundary::default(), ..self.clone() } == Filter::default()
+        Filter {
+            view: Boundary::default(),
+            ..self.clone()
+        } == Filter::default()
     }
 
     /// The boundary results are shown in: the requested view, except that a 34-coded dataset
@@ -83,7 +86,10 @@ impl Filter {
         } else {
             // A 34 dataset with 63-province choices: select the 34-provinces containing them.
             let reg = registry();
-            self.provinces.iter().filter_map(|&p| reg.to_34(p)).collect()
+            self.provinces
+                .iter()
+                .filter_map(|&p| reg.to_34(p))
+                .collect()
         };
         let mut province_ok = [true; 256];
         let geo_all = self.region.is_none() && view_provinces.is_empty();
@@ -92,7 +98,8 @@ impl Filter {
                 let v = geo.view_index[p];
                 let r = geo.region_index[p];
                 let region_ok = self.region.is_none_or(|want| r == want.index());
-                let prov_ok = view_provinces.is_empty() || (v != NONE && view_provinces.contains(&v));
+                let prov_ok =
+                    view_provinces.is_empty() || (v != NONE && view_provinces.contains(&v));
                 *ok = v != NONE && region_ok && prov_ok;
             }
         }
@@ -123,7 +130,11 @@ impl Filter {
                 count += 1;
             }
         }
-        Mask { bits, count, len: n }
+        Mask {
+            bits,
+            count,
+            len: n,
+        }
     }
 
     /// The ids (0-based row numbers) of the rows the filter selects.
@@ -149,20 +160,36 @@ impl Geo {
     /// The tables for a dataset boundary and a view (`P34` → `P63` is not possible and falls back
     /// to `P34`, see [`Filter::effective_view`]).
     pub fn new(data: Boundary, view: Boundary) -> Geo {
-        let view = if data == Boundary::P34 { Boundary::P34 } else { view };
+        let view = if data == Boundary::P34 {
+            Boundary::P34
+        } else {
+            view
+        };
         let reg = registry();
         let mut view_index = [NONE; 256];
         let mut region_index = [NONE; 256];
         for p in reg.provinces(data) {
-            let v = if data == view { Some(p.index) } else { reg.to_34(p.index) };
+            let v = if data == view {
+                Some(p.index)
+            } else {
+                reg.to_34(p.index)
+            };
             if let (Some(v), Some(slot)) = (v, view_index.get_mut(p.index as usize)) {
                 *slot = v;
-                if let (Some(r), Some(rs)) = (reg.region_of(view, v), region_index.get_mut(p.index as usize)) {
+                if let (Some(r), Some(rs)) = (
+                    reg.region_of(view, v),
+                    region_index.get_mut(p.index as usize),
+                ) {
                     *rs = r.index();
                 }
             }
         }
-        Geo { data, view, view_index, region_index }
+        Geo {
+            data,
+            view,
+            view_index,
+            region_index,
+        }
     }
 
     /// View province index of a dataset province index.
@@ -262,7 +289,12 @@ impl Predicate {
             return Tri::Yes;
         }
         let mut unknown = false;
-        for (mask, col) in [(self.kind, &e.kind), (self.sector, &e.sector), (self.ntm, &e.ntm), (self.stage, &e.stage)] {
+        for (mask, col) in [
+            (self.kind, &e.kind),
+            (self.sector, &e.sector),
+            (self.ntm, &e.ntm),
+            (self.stage, &e.stage),
+        ] {
             if mask != u32::MAX {
                 let c = col.get(i).copied().unwrap_or(NONE);
                 if c == NONE {
@@ -384,7 +416,9 @@ impl Mask {
 
     /// Whether row `i` is selected.
     pub fn contains(&self, i: usize) -> bool {
-        self.bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     /// The selected rows in order.
@@ -434,7 +468,10 @@ mod tests {
 
     fn selected(f: &Filter) -> Vec<String> {
         let d = ds();
-        f.row_ids(&d).iter().map(|&i| d.entities.id(i as usize).to_string()).collect()
+        f.row_ids(&d)
+            .iter()
+            .map(|&i| d.entities.id(i as usize).to_string())
+            .collect()
     }
 
     #[test]
@@ -444,16 +481,71 @@ mod tests {
         let tn63 = reg.index_of(Boundary::P63, "19").unwrap_or(NONE);
         let cases: Vec<(Filter, &[&str])> = vec![
             (Filter::default(), &["a", "b", "c", "d"]),
-            (Filter { years: Some((2024, 2024)), ..Filter::default() }, &["b", "c", "d"]),
-            (Filter { kinds: vec![Kind::Htx, Kind::Tht], ..Filter::default() }, &["a", "b", "c"]),
-            (Filter { high_tech: Some(true), ..Filter::default() }, &["a", "d"]),
-            (Filter { high_tech: Some(false), ..Filter::default() }, &["b"]),
-            (Filter { sectors: vec![Sector::Nn, Sector::Cn], ..Filter::default() }, &["a", "c"]),
-            (Filter { region: Some(Region::Tdmnpb), ..Filter::default() }, &["a", "b"]),
-            (Filter { region: Some(Region::Dnb), ..Filter::default() }, &["d"]),
+            (
+                Filter {
+                    years: Some((2024, 2024)),
+                    ..Filter::default()
+                },
+                &["b", "c", "d"],
+            ),
+            (
+                Filter {
+                    kinds: vec![Kind::Htx, Kind::Tht],
+                    ..Filter::default()
+                },
+                &["a", "b", "c"],
+            ),
+            (
+                Filter {
+                    high_tech: Some(true),
+                    ..Filter::default()
+                },
+                &["a", "d"],
+            ),
+            (
+                Filter {
+                    high_tech: Some(false),
+                    ..Filter::default()
+                },
+                &["b"],
+            ),
+            (
+                Filter {
+                    sectors: vec![Sector::Nn, Sector::Cn],
+                    ..Filter::default()
+                },
+                &["a", "c"],
+            ),
+            (
+                Filter {
+                    region: Some(Region::Tdmnpb),
+                    ..Filter::default()
+                },
+                &["a", "b"],
+            ),
+            (
+                Filter {
+                    region: Some(Region::Dnb),
+                    ..Filter::default()
+                },
+                &["d"],
+            ),
             // Thái Nguyên in 63 is only itself; in 34 it also holds Bắc Kạn (06).
-            (Filter { provinces: vec![tn63], ..Filter::default() }, &["a"]),
-            (Filter { provinces: vec![tn34], view: Boundary::P34, ..Filter::default() }, &["a", "b"]),
+            (
+                Filter {
+                    provinces: vec![tn63],
+                    ..Filter::default()
+                },
+                &["a"],
+            ),
+            (
+                Filter {
+                    provinces: vec![tn34],
+                    view: Boundary::P34,
+                    ..Filter::default()
+                },
+                &["a", "b"],
+            ),
         ];
         for (f, want) in cases {
             assert_eq!(selected(&f), want, "{f:?}");
@@ -466,7 +558,11 @@ mod tests {
         let m = Filter::default().mask(&d);
         assert_eq!(m.count(), 4);
         assert_eq!(m.iter().collect::<Vec<_>>(), vec![0, 1, 2, 3]);
-        let m = Filter { kinds: vec![Kind::Qtdnd], ..Filter::default() }.mask(&d);
+        let m = Filter {
+            kinds: vec![Kind::Qtdnd],
+            ..Filter::default()
+        }
+        .mask(&d);
         assert!(m.contains(3) && !m.contains(0) && !m.contains(999));
         assert_eq!(m.count(), 1);
     }
@@ -474,17 +570,27 @@ mod tests {
     #[test]
     fn predicate_is_three_valued() {
         let d = ds();
-        let p = Predicate::from_subset(&Subset { high_tech: Some(true), ..Subset::default() });
+        let p = Predicate::from_subset(&Subset {
+            high_tech: Some(true),
+            ..Subset::default()
+        });
         let got: Vec<Tri> = (0..4).map(|i| p.eval(&d.entities, i)).collect();
         assert_eq!(got, [Tri::Yes, Tri::No, Tri::Unknown, Tri::Yes]);
-        let p = Predicate::from_subset(&Subset { sectors: vec![Sector::Nn], kinds: vec![Kind::Htx], ..Subset::default() });
+        let p = Predicate::from_subset(&Subset {
+            sectors: vec![Sector::Nn],
+            kinds: vec![Kind::Htx],
+            ..Subset::default()
+        });
         let got: Vec<Tri> = (0..4).map(|i| p.eval(&d.entities, i)).collect();
         assert_eq!(got, [Tri::Yes, Tri::Unknown, Tri::No, Tri::No]);
     }
 
     #[test]
     fn thirty_four_dataset_stays_in_34() {
-        let f = Filter { view: Boundary::P63, ..Filter::default() };
+        let f = Filter {
+            view: Boundary::P63,
+            ..Filter::default()
+        };
         assert_eq!(f.effective_view(Boundary::P34), Boundary::P34);
         assert_eq!(f.effective_view(Boundary::P63), Boundary::P63);
         assert!(f.is_all());

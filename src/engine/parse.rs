@@ -38,7 +38,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_bytes: 100_000_000 }
+        Limits {
+            max_bytes: 100_000_000,
+        }
     }
 }
 
@@ -62,7 +64,9 @@ pub fn parse_dataset(bytes: &[u8], limits: &Limits) -> Result<Parsed, Report> {
     let body = sniff(bytes, limits).map_err(Report::single)?;
     let mut ctx = Ctx::new();
     let mut de = serde_json::Deserializer::from_slice(body);
-    let outcome = de.deserialize_map(TopVisitor { ctx: &mut ctx }).and_then(|()| de.end());
+    let outcome = de
+        .deserialize_map(TopVisitor { ctx: &mut ctx })
+        .and_then(|()| de.end());
     if let Err(e) = outcome {
         let mut report = Report::single(json_issue(&e));
         report.merge(ctx.report);
@@ -77,7 +81,11 @@ pub fn parse_dataset(bytes: &[u8], limits: &Limits) -> Result<Parsed, Report> {
 fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
     if bytes.len() > limits.max_bytes {
         return Err(Issue::error(
-            format!("a file of {} bytes ({:.1} MB)", bytes.len(), bytes.len() as f64 / 1e6),
+            format!(
+                "a file of {} bytes ({:.1} MB)",
+                bytes.len(),
+                bytes.len() as f64 / 1e6
+            ),
             format!(
                 "at most {} bytes ({} MB); split it into one file per year",
                 limits.max_bytes,
@@ -107,7 +115,10 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
     }
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
-        None => Err(Issue::error("an empty file", "a JSON object {\"format\": \"coop-atlas/1\", …}")),
+        None => Err(Issue::error(
+            "an empty file",
+            "a JSON object {\"format\": \"coop-atlas/1\", …}",
+        )),
         Some(b'{') => Ok(body),
         Some(b) => {
             let what = match b {
@@ -117,7 +128,10 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
                 b't' | b'f' => "a boolean".to_string(),
                 b'n' => "null".to_string(),
                 b'<' => "HTML or XML (is it a web page saved by mistake?)".to_string(),
-                _ => format!("the character {}", quote(&String::from_utf8_lossy(&body[..body.len().min(1)]))),
+                _ => format!(
+                    "the character {}",
+                    quote(&String::from_utf8_lossy(&body[..body.len().min(1)]))
+                ),
             };
             Err(Issue::error(
                 format!("{what} at the top level"),
@@ -143,9 +157,10 @@ fn json_issue(e: &serde_json::Error) -> Issue {
             "nesting deeper than 128 levels",
             "a flatter document (at most 128 nested arrays or objects)",
         ),
-        _ if core == "trailing characters" => {
-            Issue::error("more text after the end of the JSON object", "a single JSON object")
-        }
+        _ if core == "trailing characters" => Issue::error(
+            "more text after the end of the JSON object",
+            "a single JSON object",
+        ),
         _ => match core.strip_prefix("expected ") {
             Some(rest) => Issue::error("broken JSON", rest.to_string()),
             None => Issue::error(format!("broken JSON ({core})"), "valid JSON"),
@@ -361,7 +376,9 @@ impl Ctx {
             if let Some(x) = extra {
                 expected.push_str(x);
             }
-            Issue::error(v.describe(), expected).at_row(row).in_field(field.code())
+            Issue::error(v.describe(), expected)
+                .at_row(row)
+                .in_field(field.code())
         });
     }
 
@@ -385,7 +402,9 @@ impl Ctx {
             Field::OcopProducts => e.ocop_products.reserve(n),
             Field::Ocop5star => e.ocop_5star.reserve(n),
             Field::Stage => e.stage.reserve(n),
-            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => e.flags.reserve(n),
+            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
+                e.flags.reserve(n)
+            }
         }
     }
 
@@ -408,7 +427,9 @@ impl Ctx {
             Field::Revenue => e.revenue.resize(n.max(e.revenue.len()), f32::NAN),
             Field::Ntm => e.ntm.resize(n.max(e.ntm.len()), NONE),
             Field::OcopStar => e.ocop_star.resize(n.max(e.ocop_star.len()), NONE),
-            Field::OcopProducts => e.ocop_products.resize(n.max(e.ocop_products.len()), MISSING),
+            Field::OcopProducts => e
+                .ocop_products
+                .resize(n.max(e.ocop_products.len()), MISSING),
             Field::Ocop5star => e.ocop_5star.resize(n.max(e.ocop_5star.len()), MISSING),
             Field::Stage => e.stage.resize(n.max(e.stage.len()), NONE),
             Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
@@ -481,7 +502,12 @@ impl Ctx {
                             MISSING
                         }
                         Some(_) => {
-                            self.cell_error(field, row, v, Some(" below 4,294,967,295 (this count is absurd)"));
+                            self.cell_error(
+                                field,
+                                row,
+                                v,
+                                Some(" below 4,294,967,295 (this count is absurd)"),
+                            );
                             MISSING
                         }
                         None => {
@@ -565,7 +591,11 @@ impl Ctx {
             Val::S(s) => match parse(s) {
                 Some(t) => index(t),
                 None => {
-                    let hint = if parse(&s.trim().to_lowercase()).is_some() { Some(" (codes are lowercase, without spaces)") } else { None };
+                    let hint = if parse(&s.trim().to_lowercase()).is_some() {
+                        Some(" (codes are lowercase, without spaces)")
+                    } else {
+                        None
+                    };
                     self.cell_error(field, row, v, hint);
                     NONE
                 }
@@ -579,13 +609,16 @@ impl Ctx {
 
     fn warn_key(&mut self, path: &str, key: &str) {
         let full = format!("{path}{key}");
-        if self.warned_keys.iter().any(|k| *k == full) {
+        if self.warned_keys.contains(&full) {
             return;
         }
         let known: Vec<&str> = FIELDS.iter().map(|f| f.code()).collect();
         self.report.warning_with(|| {
-            Issue::warning(format!("an unknown field {}", quote(key)), format!("one of {} (the field is ignored)", known.join(", ")))
-                .in_field(full.clone())
+            Issue::warning(
+                format!("an unknown field {}", quote(key)),
+                format!("one of {} (the field is ignored)", known.join(", ")),
+            )
+            .in_field(full.clone())
         });
         self.warned_keys.push(full);
     }
@@ -595,7 +628,10 @@ impl Ctx {
     fn finish(mut self) -> Result<Parsed, Report> {
         let mut report = std::mem::take(&mut self.report);
         match &self.format {
-            None => report.push(Issue::error("no \"format\" key", format!("\"format\": \"{FORMAT}\"")).in_field("format")),
+            None => report.push(
+                Issue::error("no \"format\" key", format!("\"format\": \"{FORMAT}\""))
+                    .in_field("format"),
+            ),
             Some(Value::String(s)) if s == FORMAT => {}
             Some(v) => report.push(
                 Issue::error(
@@ -607,7 +643,13 @@ impl Ctx {
         }
         let meta = match self.meta.take() {
             None => {
-                report.push(Issue::error("no \"meta\" object", "a \"meta\" object with id, title, source and boundary").in_field("meta"));
+                report.push(
+                    Issue::error(
+                        "no \"meta\" object",
+                        "a \"meta\" object with id, title, source and boundary",
+                    )
+                    .in_field("meta"),
+                );
                 None
             }
             Some(v) => meta_from_value(&v, &mut report),
@@ -623,23 +665,38 @@ impl Ctx {
 
         // Columns: equal lengths (columnar form), then missing columns filled.
         if self.entities_seen && !self.rows_form {
-            let present: Vec<Field> = FIELDS.iter().copied().filter(|f| self.columns_seen & f.bit() != 0).collect();
+            let present: Vec<Field> = FIELDS
+                .iter()
+                .copied()
+                .filter(|f| self.columns_seen & f.bit() != 0)
+                .collect();
             for f in REQUIRED {
                 if self.columns_seen & f.bit() == 0 {
                     report.push(
-                        Issue::error(format!("no \"{}\" column", f.code()), format!("a \"{}\" column: {}", f.code(), f.expected()))
-                            .in_field(format!("entities.{}", f.code())),
+                        Issue::error(
+                            format!("no \"{}\" column", f.code()),
+                            format!("a \"{}\" column: {}", f.code(), f.expected()),
+                        )
+                        .in_field(format!("entities.{}", f.code())),
                     );
                 }
             }
-            let lens: Vec<(Field, usize)> =
-                present.iter().map(|&f| (f, self.col_len.get(f as usize).copied().unwrap_or(0))).collect();
+            let lens: Vec<(Field, usize)> = present
+                .iter()
+                .map(|&f| (f, self.col_len.get(f as usize).copied().unwrap_or(0)))
+                .collect();
             let n = lens.iter().map(|l| l.1).max().unwrap_or(0);
             if lens.iter().any(|l| l.1 != n) {
-                let listing: Vec<String> = lens.iter().map(|(f, l)| format!("{}: {l}", f.code())).collect();
+                let listing: Vec<String> = lens
+                    .iter()
+                    .map(|(f, l)| format!("{}: {l}", f.code()))
+                    .collect();
                 report.push(
-                    Issue::error(format!("columns of unequal length ({})", listing.join(", ")), format!("every column with {n} values"))
-                        .in_field("entities"),
+                    Issue::error(
+                        format!("columns of unequal length ({})", listing.join(", ")),
+                        format!("every column with {n} values"),
+                    )
+                    .in_field("entities"),
                 );
             }
             for f in FIELDS {
@@ -670,7 +727,12 @@ impl Ctx {
         };
         self.ents.shrink_to_fit();
         Ok(Parsed {
-            dataset: Dataset { meta, entities: self.ents, observations, indicators },
+            dataset: Dataset {
+                meta,
+                entities: self.ents,
+                observations,
+                indicators,
+            },
             warnings: report,
         })
     }
@@ -691,7 +753,10 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             if self.ctx.top_keys_seen.iter().any(|k| *k == key) {
                 let k = key.to_string();
-                self.ctx.report.push(Issue::error(format!("a second \"{k}\" key"), "each top-level key once").in_field(k));
+                self.ctx.report.push(
+                    Issue::error(format!("a second \"{k}\" key"), "each top-level key once")
+                        .in_field(k),
+                );
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
@@ -746,8 +811,11 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
             match Field::from_key(&key) {
                 Some(f) if self.ctx.columns_seen & f.bit() != 0 => {
                     self.ctx.report.push(
-                        Issue::error(format!("a second \"{}\" column", f.code()), "each column once")
-                            .in_field(format!("entities.{}", f.code())),
+                        Issue::error(
+                            format!("a second \"{}\" column", f.code()),
+                            "each column once",
+                        )
+                        .in_field(format!("entities.{}", f.code())),
                     );
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -756,7 +824,10 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
                     if self.ctx.size_hint > 0 {
                         self.ctx.reserve(f, self.ctx.size_hint);
                     }
-                    map.next_value_seed(ColumnSeed { ctx: self.ctx, field: f })?;
+                    map.next_value_seed(ColumnSeed {
+                        ctx: self.ctx,
+                        field: f,
+                    })?;
                     if self.ctx.size_hint == 0 {
                         self.ctx.size_hint = self.ctx.col_len.get(f as usize).copied().unwrap_or(0);
                     }
@@ -779,7 +850,10 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
             }
         }
         let mut pos = 0usize;
-        while seq.next_element_seed(RowSeed { ctx: self.ctx, pos })?.is_some() {
+        while seq
+            .next_element_seed(RowSeed { ctx: self.ctx, pos })?
+            .is_some()
+        {
             pos += 1;
         }
         Ok(())
@@ -808,8 +882,11 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
 impl EntitiesSeed<'_> {
     fn wrong<E>(self, v: Val<'_>) -> Result<(), E> {
         self.ctx.report.push(
-            Issue::error(v.describe(), "an object of columns {\"id\": […], …} or an array of rows [{\"id\": …}, …]")
-                .in_field("entities"),
+            Issue::error(
+                v.describe(),
+                "an object of columns {\"id\": […], …} or an array of rows [{\"id\": …}, …]",
+            )
+            .in_field("entities"),
         );
         Ok(())
     }
@@ -836,7 +913,14 @@ impl<'de> Visitor<'de> for ColumnSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut pos = 0usize;
-        while seq.next_element_seed(CellSeed { ctx: &mut *self.ctx, field: self.field, pos })?.is_some() {
+        while seq
+            .next_element_seed(CellSeed {
+                ctx: &mut *self.ctx,
+                field: self.field,
+                pos,
+            })?
+            .is_some()
+        {
             pos += 1;
         }
         if let Some(l) = self.ctx.col_len.get_mut(self.field as usize) {
@@ -880,8 +964,11 @@ impl ColumnSeed<'_> {
     fn wrong(self, v: Val<'_>) {
         let f = self.field;
         self.ctx.report.push(
-            Issue::error(v.describe(), format!("an array with one value per row ({} each)", f.expected()))
-                .in_field(format!("entities.{}", f.code())),
+            Issue::error(
+                v.describe(),
+                format!("an array with one value per row ({} each)", f.expected()),
+            )
+            .in_field(format!("entities.{}", f.code())),
         );
     }
 }
@@ -912,15 +999,22 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             match Field::from_key(&key) {
                 Some(f) if set & f.bit() != 0 => {
                     self.ctx.report.error_with(|| {
-                        Issue::error(format!("a second \"{}\" key", f.code()), "each field once per row")
-                            .at_row(pos + 1)
-                            .in_field(f.code())
+                        Issue::error(
+                            format!("a second \"{}\" key", f.code()),
+                            "each field once per row",
+                        )
+                        .at_row(pos + 1)
+                        .in_field(f.code())
                     });
                     map.next_value::<IgnoredAny>()?;
                 }
                 Some(f) => {
                     set |= f.bit();
-                    map.next_value_seed(CellSeed { ctx: &mut *self.ctx, field: f, pos })?;
+                    map.next_value_seed(CellSeed {
+                        ctx: &mut *self.ctx,
+                        field: f,
+                        pos,
+                    })?;
                 }
                 None => {
                     self.ctx.warn_key("entities[].", &key);
@@ -932,9 +1026,12 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
             if set & f.bit() == 0 {
                 if REQUIRED.contains(&f) {
                     self.ctx.report.error_with(|| {
-                        Issue::error("nothing", format!("{} (this field is required)", f.expected()))
-                            .at_row(pos + 1)
-                            .in_field(f.code())
+                        Issue::error(
+                            "nothing",
+                            format!("{} (this field is required)", f.expected()),
+                        )
+                        .at_row(pos + 1)
+                        .in_field(f.code())
                     });
                 }
                 self.ctx.pad(f, pos + 1);
@@ -979,9 +1076,12 @@ impl RowSeed<'_> {
     fn wrong(self, v: Val<'_>) {
         let pos = self.pos;
         self.ctx.report.error_with(|| {
-            Issue::error(v.describe(), "an object such as {\"id\": \"HTX-19-0001\", \"province\": \"19\", …}")
-                .at_row(pos + 1)
-                .in_field("entities")
+            Issue::error(
+                v.describe(),
+                "an object such as {\"id\": \"HTX-19-0001\", \"province\": \"19\", …}",
+            )
+            .at_row(pos + 1)
+            .in_field("entities")
         });
         for f in FIELDS {
             self.ctx.pad(f, pos + 1);
@@ -1071,7 +1171,10 @@ struct Obj<'a> {
 impl<'a> Obj<'a> {
     fn new(v: &'a Value, path: &str, report: &mut Report) -> Option<Obj<'a>> {
         match v {
-            Value::Object(map) => Some(Obj { map, path: path.to_string() }),
+            Value::Object(map) => Some(Obj {
+                map,
+                path: path.to_string(),
+            }),
             other => {
                 report.push(Issue::error(describe_value(other), "an object").in_field(path));
                 None
@@ -1088,7 +1191,8 @@ impl<'a> Obj<'a> {
     }
 
     fn missing(&self, key: &str, expected: &str, report: &mut Report) {
-        report.push(Issue::error("nothing", format!("{expected} (required)")).in_field(self.at(key)));
+        report
+            .push(Issue::error("nothing", format!("{expected} (required)")).in_field(self.at(key)));
     }
 
     fn wrong(&self, key: &str, v: &Value, expected: &str, report: &mut Report) {
@@ -1140,7 +1244,10 @@ impl<'a> Obj<'a> {
                 }
                 None
             }
-            Some(Value::String(s)) => Some(Text { vi: s.clone(), en: String::new() }),
+            Some(Value::String(s)) => Some(Text {
+                vi: s.clone(),
+                en: String::new(),
+            }),
             Some(v @ Value::Object(_)) => {
                 let o = Obj::new(v, &self.at(key), report)?;
                 let vi = o.string("vi", true, report)?;
@@ -1158,8 +1265,11 @@ impl<'a> Obj<'a> {
         for k in self.map.keys() {
             if !known.contains(&k.as_str()) {
                 report.push(
-                    Issue::warning(format!("an unknown key {}", quote(k)), format!("one of {} (the key is ignored)", known.join(", ")))
-                        .in_field(self.at(k)),
+                    Issue::warning(
+                        format!("an unknown key {}", quote(k)),
+                        format!("one of {} (the key is ignored)", known.join(", ")),
+                    )
+                    .in_field(self.at(k)),
                 );
             }
         }
@@ -1169,15 +1279,25 @@ impl<'a> Obj<'a> {
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
         && matches!(s.get(5..7).and_then(|m| m.parse::<u8>().ok()), Some(1..=12))
-        && matches!(s.get(8..10).and_then(|d| d.parse::<u8>().ok()), Some(1..=31))
+        && matches!(
+            s.get(8..10).and_then(|d| d.parse::<u8>().ok()),
+            Some(1..=31)
+        )
 }
 
 fn is_id(s: &str, extra: u8) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == extra)
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == extra)
 }
 
 fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
@@ -1185,13 +1305,19 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
     let errors_before = report.error_count();
     let id = o.string("id", true, report).unwrap_or_default();
     if o.get("id").is_some() && !is_id(&id, b'-') {
-        report.push(Issue::error(quote(&id), "1–64 characters among a–z, 0–9 and -").in_field("meta.id"));
+        report.push(
+            Issue::error(quote(&id), "1–64 characters among a–z, 0–9 and -").in_field("meta.id"),
+        );
     }
     let title = o.text("title", true, report).unwrap_or_default();
     let description = o.text("description", false, report);
     let source = match o.get("source") {
         None => {
-            o.missing("source", "{\"publisher\": …, \"url\": …, \"date\": \"YYYY-MM-DD\"}", report);
+            o.missing(
+                "source",
+                "{\"publisher\": …, \"url\": …, \"date\": \"YYYY-MM-DD\"}",
+                report,
+            );
             Source::default()
         }
         Some(sv) => match Obj::new(sv, "meta.source", report) {
@@ -1219,7 +1345,12 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
             };
             let b = n.and_then(Boundary::from_number);
             if b.is_none() {
-                o.wrong("boundary", bv, "63 (codes before 1 July 2025) or 34 (codes from 1 July 2025)", report);
+                o.wrong(
+                    "boundary",
+                    bv,
+                    "63 (codes before 1 July 2025) or 34 (codes from 1 July 2025)",
+                    report,
+                );
             }
             b
         }
@@ -1232,7 +1363,8 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
                 match y.as_u64().filter(|y| (1990..=2100).contains(y)) {
                     Some(y) => years.push(y as u16),
                     None => report.push(
-                        Issue::error(describe_value(y), "a whole number from 1990 to 2100").in_field(format!("meta.years[{i}]")),
+                        Issue::error(describe_value(y), "a whole number from 1990 to 2100")
+                            .in_field(format!("meta.years[{i}]")),
                     ),
                 }
             }
@@ -1253,7 +1385,17 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
         years,
     };
     o.warn_unknown(
-        &["id", "title", "description", "source", "licence", "illustrative", "reference_date", "boundary", "years"],
+        &[
+            "id",
+            "title",
+            "description",
+            "source",
+            "licence",
+            "illustrative",
+            "reference_date",
+            "boundary",
+            "years",
+        ],
         report,
     );
     if report.error_count() > errors_before || boundary.is_none() {
@@ -1280,7 +1422,9 @@ fn codes<T: Copy>(
     for v in items {
         match v.as_str().and_then(parse) {
             Some(t) => out.push(t),
-            None => report.push(Issue::error(describe_value(v), format!("one of {}", list())).in_field(o.at(key))),
+            None => report.push(
+                Issue::error(describe_value(v), format!("one of {}", list())).in_field(o.at(key)),
+            ),
         }
     }
     out
@@ -1290,10 +1434,26 @@ fn subset_from_value(v: &Value, path: &str, report: &mut Report) -> Subset {
     let Some(o) = Obj::new(v, path, report) else {
         return Subset::default();
     };
-    let known = ["kind", "sector", "ntm", "stage", "high_tech", "value_chain", "trademark", "ethnic_area", "ocop_star_min"];
+    let known = [
+        "kind",
+        "sector",
+        "ntm",
+        "stage",
+        "high_tech",
+        "value_chain",
+        "trademark",
+        "ethnic_area",
+        "ocop_star_min",
+    ];
     for k in o.map.keys() {
         if !known.contains(&k.as_str()) {
-            report.push(Issue::error(format!("an unknown key {}", quote(k)), format!("one of {}", known.join(", "))).in_field(o.at(k)));
+            report.push(
+                Issue::error(
+                    format!("an unknown key {}", quote(k)),
+                    format!("one of {}", known.join(", ")),
+                )
+                .in_field(o.at(k)),
+            );
         }
     }
     let ocop_star_min = match o.get("ocop_star_min") {
@@ -1321,24 +1481,49 @@ fn subset_from_value(v: &Value, path: &str, report: &mut Report) -> Subset {
 
 fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
     let Value::Array(items) = v else {
-        report.push(Issue::error(describe_value(v), "an array of indicator definitions").in_field("indicators"));
+        report.push(
+            Issue::error(describe_value(v), "an array of indicator definitions")
+                .in_field("indicators"),
+        );
         return Vec::new();
     };
     let mut out: Vec<IndicatorDef> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let path = format!("indicators[{i}]");
-        let Some(o) = Obj::new(item, &path, report) else { continue };
+        let Some(o) = Obj::new(item, &path, report) else {
+            continue;
+        };
         let before = report.error_count();
         o.warn_unknown(
-            &["id", "label", "description", "measure", "field", "weight", "of", "where", "unit", "source", "observed", "summable", "definition"],
+            &[
+                "id",
+                "label",
+                "description",
+                "measure",
+                "field",
+                "weight",
+                "of",
+                "where",
+                "unit",
+                "source",
+                "observed",
+                "summable",
+                "definition",
+            ],
             report,
         );
         let id = o.string("id", true, report).unwrap_or_default();
         if o.get("id").is_some() && !is_id(&id, b'_') {
-            report.push(Issue::error(quote(&id), "1–64 characters among a–z, 0–9, - and _").in_field(o.at("id")));
+            report.push(
+                Issue::error(quote(&id), "1–64 characters among a–z, 0–9, - and _")
+                    .in_field(o.at("id")),
+            );
         }
         if super::indicators::builtin(&id).is_some() {
-            report.push(Issue::error(quote(&id), "an id not used by a built-in indicator").in_field(o.at("id")));
+            report.push(
+                Issue::error(quote(&id), "an id not used by a built-in indicator")
+                    .in_field(o.at("id")),
+            );
         }
         if out.iter().any(|d| d.id == id) {
             report.push(Issue::error(quote(&id), "an id defined once").in_field(o.at("id")));
@@ -1349,7 +1534,11 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
             None => Measure::Count,
             Some(m) => Measure::from_code(&m).unwrap_or_else(|| {
                 report.push(
-                    Issue::error(quote(&m), "one of count, sum, mean, weighted_mean, median, share").in_field(o.at("measure")),
+                    Issue::error(
+                        quote(&m),
+                        "one of count, sum, mean, weighted_mean, median, share",
+                    )
+                    .in_field(o.at("measure")),
                 );
                 Measure::Count
             }),
@@ -1358,30 +1547,58 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
             match o.string(key, false, report) {
                 None => {
                     if needed {
-                        o.missing(key, &format!("a numeric field: one of {}", NumField::codes_list()), report);
+                        o.missing(
+                            key,
+                            &format!("a numeric field: one of {}", NumField::codes_list()),
+                            report,
+                        );
                     }
                     None
                 }
                 Some(f) => {
                     let nf = NumField::from_code(&f);
                     if nf.is_none() {
-                        report.push(Issue::error(quote(&f), format!("one of {}", NumField::codes_list())).in_field(o.at(key)));
+                        report.push(
+                            Issue::error(quote(&f), format!("one of {}", NumField::codes_list()))
+                                .in_field(o.at(key)),
+                        );
                     }
                     nf
                 }
             }
         };
-        let needs_field = !observed && matches!(measure, Measure::Sum | Measure::Mean | Measure::Median | Measure::WeightedMean);
+        let needs_field = !observed
+            && matches!(
+                measure,
+                Measure::Sum | Measure::Mean | Measure::Median | Measure::WeightedMean
+            );
         let field = num("field", needs_field, report);
-        let weight = num("weight", !observed && measure == Measure::WeightedMean, report);
-        let of = o.get("of").map(|v| subset_from_value(v, &o.at("of"), report)).unwrap_or_default();
-        let where_ = o.get("where").map(|v| subset_from_value(v, &o.at("where"), report)).unwrap_or_default();
+        let weight = num(
+            "weight",
+            !observed && measure == Measure::WeightedMean,
+            report,
+        );
+        let of = o
+            .get("of")
+            .map(|v| subset_from_value(v, &o.at("of"), report))
+            .unwrap_or_default();
+        let where_ = o
+            .get("where")
+            .map(|v| subset_from_value(v, &o.at("where"), report))
+            .unwrap_or_default();
         if measure == Measure::Share && !observed && where_.is_all() {
-            o.missing("where", "the part counted by a share (a filter object)", report);
+            o.missing(
+                "where",
+                "the part counted by a share (a filter object)",
+                report,
+            );
         }
         let unit = match o.string("unit", false, report) {
             Some(u) => Unit::from_code(&u).unwrap_or_else(|| {
-                report.push(Issue::error(quote(&u), format!("one of {}", Unit::codes_list())).in_field(o.at("unit")));
+                report.push(
+                    Issue::error(quote(&u), format!("one of {}", Unit::codes_list()))
+                        .in_field(o.at("unit")),
+                );
                 Unit::Count
             }),
             None => match measure {
@@ -1415,18 +1632,40 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
     out
 }
 
-fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report: &mut Report) -> Vec<Observation> {
+fn observations_from_value(
+    v: &Value,
+    b: Boundary,
+    defs: &[IndicatorDef],
+    report: &mut Report,
+) -> Vec<Observation> {
     let Value::Array(items) = v else {
-        report.push(Issue::error(describe_value(v), "an array of observations").in_field("observations"));
+        report.push(
+            Issue::error(describe_value(v), "an array of observations").in_field("observations"),
+        );
         return Vec::new();
     };
     let reg = registry();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("observations[{i}]");
-        let Some(o) = Obj::new(item, &path, report) else { continue };
+        let Some(o) = Obj::new(item, &path, report) else {
+            continue;
+        };
         let before = report.error_count();
-        o.warn_unknown(&["area", "year", "as_of", "indicator", "value", "unit", "source", "confidence", "note"], report);
+        o.warn_unknown(
+            &[
+                "area",
+                "year",
+                "as_of",
+                "indicator",
+                "value",
+                "unit",
+                "source",
+                "confidence",
+                "note",
+            ],
+            report,
+        );
         let area = match o.get("area") {
             None => {
                 o.missing("area", "a province code, a region code or \"VN\"", report);
@@ -1448,19 +1687,35 @@ fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report
                                 Some(code) => match reg.index_of(b, &code) {
                                     Some(idx) => Some(Area::Province(idx)),
                                     None => {
-                                        report.push(validate::province_code_issue(&code, b).in_field(o.at("area")));
+                                        report.push(
+                                            validate::province_code_issue(&code, b)
+                                                .in_field(o.at("area")),
+                                        );
                                         None
                                     }
                                 },
                                 None => {
-                                    o.wrong("area", av, &format!("a province code, \"VN\" or a region: {}", Region::codes_list()), report);
+                                    o.wrong(
+                                        "area",
+                                        av,
+                                        &format!(
+                                            "a province code, \"VN\" or a region: {}",
+                                            Region::codes_list()
+                                        ),
+                                        report,
+                                    );
                                     None
                                 }
                             }
                         }
                     }
                     None => {
-                        o.wrong("area", av, "a province code, a region code or \"VN\"", report);
+                        o.wrong(
+                            "area",
+                            av,
+                            "a province code, a region code or \"VN\"",
+                            report,
+                        );
                         None
                     }
                 }
@@ -1472,7 +1727,10 @@ fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report
                 None
             }
             Some(y) => {
-                let yy = y.as_u64().filter(|y| (1990..=2100).contains(y)).map(|y| y as u16);
+                let yy = y
+                    .as_u64()
+                    .filter(|y| (1990..=2100).contains(y))
+                    .map(|y| y as u16);
                 if yy.is_none() {
                     o.wrong("year", y, "a whole number from 1990 to 2100", report);
                 }
@@ -1481,7 +1739,10 @@ fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report
         };
         let indicator = o.string("indicator", true, report).unwrap_or_default();
         if !indicator.is_empty() && !is_id(&indicator, b'_') {
-            report.push(Issue::error(quote(&indicator), "an indicator id (a–z, 0–9, - and _)").in_field(o.at("indicator")));
+            report.push(
+                Issue::error(quote(&indicator), "an indicator id (a–z, 0–9, - and _)")
+                    .in_field(o.at("indicator")),
+            );
         }
         let value = match o.get("value") {
             None => {
@@ -1498,11 +1759,15 @@ fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report
         };
         let unit = match o.string("unit", false, report) {
             Some(u) => Unit::from_code(&u).or_else(|| {
-                report.push(Issue::error(quote(&u), format!("one of {}", Unit::codes_list())).in_field(o.at("unit")));
+                report.push(
+                    Issue::error(quote(&u), format!("one of {}", Unit::codes_list()))
+                        .in_field(o.at("unit")),
+                );
                 None
             }),
             None => {
-                let known = super::indicators::builtin(&indicator).or_else(|| defs.iter().find(|d| d.id == indicator));
+                let known = super::indicators::builtin(&indicator)
+                    .or_else(|| defs.iter().find(|d| d.id == indicator));
                 match known {
                     Some(d) => Some(d.unit),
                     None => {
@@ -1517,7 +1782,11 @@ fn observations_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report
             let word = c.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
             if !matches!(word, "high" | "medium" | "low") {
                 report.push(
-                    Issue::error(quote(&c), "high, medium or low, optionally followed by an explanation").in_field(o.at("confidence")),
+                    Issue::error(
+                        quote(&c),
+                        "high, medium or low, optionally followed by an explanation",
+                    )
+                    .in_field(o.at("confidence")),
                 );
             }
         }
@@ -1577,7 +1846,10 @@ mod tests {
         let a = parse(&columnar).expect("columnar parses");
         let b = parse(&rows).expect("rows parse");
         // NaN (missing revenue) is not equal to itself, so compare the debug text.
-        assert_eq!(format!("{:?}", a.dataset.entities), format!("{:?}", b.dataset.entities));
+        assert_eq!(
+            format!("{:?}", a.dataset.entities),
+            format!("{:?}", b.dataset.entities)
+        );
         let e = &a.dataset.entities;
         assert_eq!(e.len(), 2);
         assert_eq!(e.id(1), "B");
@@ -1585,7 +1857,10 @@ mod tests {
         assert_eq!(e.workers(1), None);
         assert_eq!(e.kind(1), Some(Kind::Tht));
         assert_eq!(e.ntm(0), Some(Ntm::Model));
-        assert_eq!(e.flag(1, crate::engine::columns::flag::HIGH_TECH), Some(false));
+        assert_eq!(
+            e.flag(1, crate::engine::columns::flag::HIGH_TECH),
+            Some(false)
+        );
         assert_eq!(e.province(0), registry().index_of(Boundary::P63, "19"));
         assert_eq!(e.province(1), registry().index_of(Boundary::P63, "01"));
         assert!(a.warnings.is_empty(), "{}", a.warnings);
@@ -1636,15 +1911,24 @@ mod tests {
 
     #[test]
     fn province_of_the_other_boundary_is_explained() {
-        let s = doc(r#"{"id": ["A"], "province": ["02"], "year": [2024], "kind": ["htx"]}"#).replace("\"boundary\": 63", "\"boundary\": 34");
+        let s = doc(r#"{"id": ["A"], "province": ["02"], "year": [2024], "kind": ["htx"]}"#)
+            .replace("\"boundary\": 63", "\"boundary\": 34");
         let msg = first_error(&s);
-        assert!(msg.starts_with("row 1, field \"province\": found \"02\" (a code of the 63-province list"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "row 1, field \"province\": found \"02\" (a code of the 63-province list"
+            ),
+            "{msg}"
+        );
         assert!(msg.contains("set \"boundary\": 63"), "{msg}");
     }
 
     #[test]
     fn file_level_errors() {
-        let deep = format!("{{\"format\": \"coop-atlas/1\", \"meta\": {}}}", "[".repeat(1_000_000));
+        let deep = format!(
+            "{{\"format\": \"coop-atlas/1\", \"meta\": {}}}",
+            "[".repeat(1_000_000)
+        );
         let cases: Vec<(Vec<u8>, &str)> = vec![
             (b"".to_vec(), "found an empty file"),
             (b"   \n ".to_vec(), "found an empty file"),
@@ -1653,14 +1937,32 @@ mod tests {
             (vec![0xFF, 0xFE, b'{', 0], "this looks like a UTF-16"),
             (vec![0, 0, 0xFE, 0xFF], "found a UTF-32 text"),
             (vec![b'{', 0, b'"', 0], "found a UTF-16 text"),
-            (b"{\"format\": \"coop-atlas/1\",\n \"meta\": {\"id\": }".to_vec(), "line 2, column 17: found broken JSON, expected value"),
-            (b"{\"format\": \"coop-atlas/1\"".to_vec(), "found the end of the file"),
+            (
+                b"{\"format\": \"coop-atlas/1\",\n \"meta\": {\"id\": }".to_vec(),
+                "line 2, column 17: found broken JSON, expected value",
+            ),
+            (
+                b"{\"format\": \"coop-atlas/1\"".to_vec(),
+                "found the end of the file",
+            ),
             (b"{} {}".to_vec(), "found more text after the end"),
             (deep.into_bytes(), "found nesting deeper than 128 levels"),
-            ("[".repeat(1_000_000).into_bytes(), "found an array at the top level"),
-            (b"{\"meta\": {}}".to_vec(), "field \"format\": found no \"format\" key"),
-            (b"{\"format\": \"coop-atlas/2\", \"meta\": {}}".to_vec(), "field \"format\": found \"coop-atlas/2\", expected \"coop-atlas/1\""),
-            (b"{\"format\": \"coop-atlas/1\"}".to_vec(), "field \"meta\": found no \"meta\" object"),
+            (
+                "[".repeat(1_000_000).into_bytes(),
+                "found an array at the top level",
+            ),
+            (
+                b"{\"meta\": {}}".to_vec(),
+                "field \"format\": found no \"format\" key",
+            ),
+            (
+                b"{\"format\": \"coop-atlas/2\", \"meta\": {}}".to_vec(),
+                "field \"format\": found \"coop-atlas/2\", expected \"coop-atlas/1\"",
+            ),
+            (
+                b"{\"format\": \"coop-atlas/1\"}".to_vec(),
+                "field \"meta\": found no \"meta\" object",
+            ),
         ];
         for (bytes, want) in cases {
             let r = parse_dataset(&bytes, &Limits::default()).expect_err("must be refused");
@@ -1668,12 +1970,16 @@ mod tests {
             assert!(msg.contains(want), "want {want:?}, got {msg:?}");
         }
         let big = parse_dataset(b"{}", &Limits { max_bytes: 1 }).expect_err("too big");
-        assert!(big.errors[0].to_string().contains("expected at most 1 bytes"));
-        assert!(parse_dataset(&[0xEF, 0xBB, 0xBF, b'{', b'}'], &Limits::default())
-            .expect_err("BOM is fine, but the object is empty")
-            .errors[0]
+        assert!(big.errors[0]
             .to_string()
-            .contains("format"));
+            .contains("expected at most 1 bytes"));
+        assert!(
+            parse_dataset(&[0xEF, 0xBB, 0xBF, b'{', b'}'], &Limits::default())
+                .expect_err("BOM is fine, but the object is empty")
+                .errors[0]
+                .to_string()
+                .contains("format")
+        );
     }
 
     #[test]
@@ -1682,7 +1988,16 @@ mod tests {
                    "reference_date": "2024-13-01", "colour": 1}, "observations": []}"#;
         let r = parse(s).expect_err("bad meta");
         let fields: Vec<String> = r.errors.iter().filter_map(|i| i.field.clone()).collect();
-        assert_eq!(fields, ["meta.id", "meta.title.vi", "meta.source.publisher", "meta.boundary", "meta.reference_date"]);
+        assert_eq!(
+            fields,
+            [
+                "meta.id",
+                "meta.title.vi",
+                "meta.source.publisher",
+                "meta.boundary",
+                "meta.reference_date"
+            ]
+        );
         assert_eq!(r.warnings[0].field.as_deref(), Some("meta.colour"));
     }
 
@@ -1699,7 +2014,10 @@ mod tests {
         let p = parse(&s).expect("valid");
         let d = &p.dataset;
         assert_eq!(d.observations.len(), 3);
-        assert_eq!(d.observations[0].area, Area::Province(registry().index_of(Boundary::P63, "19").unwrap_or(NONE)));
+        assert_eq!(
+            d.observations[0].area,
+            Area::Province(registry().index_of(Boundary::P63, "19").unwrap_or(NONE))
+        );
         assert_eq!(d.observations[1].area, Area::Region(Region::Dbsh));
         assert_eq!(d.observations[1].unit, Unit::Count);
         assert_eq!(d.observations[2].unit, Unit::Share);
@@ -1725,9 +2043,16 @@ mod tests {
 
     #[test]
     fn warnings_do_not_refuse() {
-        let s = doc(r#"{"id": ["A"], "province": ["19"], "year": [2024], "kind": ["htx"], "workers": [250000], "colour": ["red"]}"#);
+        let s = doc(
+            r#"{"id": ["A"], "province": ["19"], "year": [2024], "kind": ["htx"], "workers": [250000], "colour": ["red"]}"#,
+        );
         let p = parse(&s).expect("warnings only");
-        let fields: Vec<_> = p.warnings.warnings.iter().filter_map(|i| i.field.clone()).collect();
+        let fields: Vec<_> = p
+            .warnings
+            .warnings
+            .iter()
+            .filter_map(|i| i.field.clone())
+            .collect();
         assert_eq!(fields, ["entities.colour", "workers"]);
     }
 

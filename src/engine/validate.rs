@@ -119,7 +119,14 @@ pub fn province_code_issue(code: &str, boundary: Boundary) -> Issue {
     } else {
         let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
         codes.sort_unstable();
-        Issue::error(quote(code), format!("a province code of {}: one of {}", boundary_words(boundary), codes.join(", ")))
+        Issue::error(
+            quote(code),
+            format!(
+                "a province code of {}: one of {}",
+                boundary_words(boundary),
+                codes.join(", ")
+            ),
+        )
     }
 }
 
@@ -135,7 +142,11 @@ pub fn resolve_provinces(codes: &mut [u8], boundary: Boundary, report: &mut Repo
         let idx = table.get(*c as usize).copied().unwrap_or(NONE);
         if idx == NONE {
             let code = format!("{:02}", *c);
-            report.error_with(|| province_code_issue(&code, boundary).at_row(i + 1).in_field("province"));
+            report.error_with(|| {
+                province_code_issue(&code, boundary)
+                    .at_row(i + 1)
+                    .in_field("province")
+            });
         }
         *c = idx;
     }
@@ -156,9 +167,12 @@ pub fn check_duplicates(e: &Entities, report: &mut Report) {
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if let Some(&first) = seen.get(&(year, id)) {
             report.error_with(|| {
-                Issue::error(quote(id), format!("an id used once in {year}; it is already used in row {first}"))
-                    .at_row(i + 1)
-                    .in_field("id")
+                Issue::error(
+                    quote(id),
+                    format!("an id used once in {year}; it is already used in row {first}"),
+                )
+                .at_row(i + 1)
+                .in_field("id")
             });
         } else {
             seen.insert((year, id), row);
@@ -185,9 +199,12 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
         let members = e.members.get(i).copied().unwrap_or(MISSING);
         if members != MISSING && members > MEMBERS_WARN {
             report.warning_with(|| {
-                Issue::warning(members.to_string(), format!("at most {MEMBERS_WARN} members in one unit"))
-                    .at_row(i + 1)
-                    .in_field("members")
+                Issue::warning(
+                    members.to_string(),
+                    format!("at most {MEMBERS_WARN} members in one unit"),
+                )
+                .at_row(i + 1)
+                .in_field("members")
             });
         }
         if let Some(income) = e.income(i) {
@@ -228,13 +245,21 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let id = e.id(i);
         let chars = id.chars().count();
         if chars == 0 || chars > ID_MAX_CHARS {
-            report.error_with(|| Issue::error(quote(id), "a text of 1–64 characters").at_row(row).in_field("id"));
+            report.error_with(|| {
+                Issue::error(quote(id), "a text of 1–64 characters")
+                    .at_row(row)
+                    .in_field("id")
+            });
         }
         let p = e.province.get(i).copied().unwrap_or(NONE);
         if p as usize >= n_prov {
             report.error_with(|| {
                 Issue::error(
-                    if p == NONE { "nothing".to_string() } else { format!("province index {p}") },
+                    if p == NONE {
+                        "nothing".to_string()
+                    } else {
+                        format!("province index {p}")
+                    },
                     format!("a province of {}", boundary_words(boundary)),
                 )
                 .at_row(row)
@@ -244,35 +269,57 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let y = e.year.get(i).copied().unwrap_or(0);
         if !(YEAR_MIN..=YEAR_MAX).contains(&y) {
             report.error_with(|| {
-                Issue::error(y.to_string(), "a whole number from 1990 to 2100").at_row(row).in_field("year")
+                Issue::error(y.to_string(), "a whole number from 1990 to 2100")
+                    .at_row(row)
+                    .in_field("year")
             });
         }
         let k = e.kind.get(i).copied().unwrap_or(NONE);
         if Kind::from_index(k).is_none() {
             report.error_with(|| {
-                Issue::error("nothing", format!("one of {}", Kind::codes_list())).at_row(row).in_field("kind")
+                Issue::error("nothing", format!("one of {}", Kind::codes_list()))
+                    .at_row(row)
+                    .in_field("kind")
             });
         }
         let code_checks: [(u8, usize, &str); 3] = [
-            (e.sector.get(i).copied().unwrap_or(NONE), Sector::ALL.len(), "sector"),
+            (
+                e.sector.get(i).copied().unwrap_or(NONE),
+                Sector::ALL.len(),
+                "sector",
+            ),
             (e.ntm.get(i).copied().unwrap_or(NONE), Ntm::ALL.len(), "ntm"),
-            (e.stage.get(i).copied().unwrap_or(NONE), Stage::ALL.len(), "stage"),
+            (
+                e.stage.get(i).copied().unwrap_or(NONE),
+                Stage::ALL.len(),
+                "stage",
+            ),
         ];
         for (code, len, field) in code_checks {
             if code != NONE && code as usize >= len {
-                report.error_with(|| Issue::error(format!("code index {code}"), "a known code").at_row(row).in_field(field));
+                report.error_with(|| {
+                    Issue::error(format!("code index {code}"), "a known code")
+                        .at_row(row)
+                        .in_field(field)
+                });
             }
         }
         let star = e.ocop_star.get(i).copied().unwrap_or(NONE);
         if star != NONE && star > 5 {
             report.error_with(|| {
-                Issue::error(star.to_string(), "a whole number from 0 to 5").at_row(row).in_field("ocop_star")
+                Issue::error(star.to_string(), "a whole number from 0 to 5")
+                    .at_row(row)
+                    .in_field("ocop_star")
             });
         }
         for (v, field) in [(e.income(i), "income"), (e.revenue(i), "revenue")] {
             if let Some(v) = v {
                 if !(v >= 0.0 && v.is_finite()) {
-                    report.error_with(|| Issue::error(format!("{v}"), "a number ≥ 0").at_row(row).in_field(field));
+                    report.error_with(|| {
+                        Issue::error(format!("{v}"), "a number ≥ 0")
+                            .at_row(row)
+                            .in_field(field)
+                    });
                 }
             }
         }
@@ -301,7 +348,10 @@ mod tests {
         let mut codes = vec![19, 2, 99, NONE];
         let mut report = Report::new();
         resolve_provinces(&mut codes, Boundary::P34, &mut report);
-        assert_eq!(codes[0], registry().index_of(Boundary::P34, "19").unwrap_or(NONE));
+        assert_eq!(
+            codes[0],
+            registry().index_of(Boundary::P34, "19").unwrap_or(NONE)
+        );
         assert_eq!(&codes[1..], &[NONE, NONE, NONE]);
         assert_eq!(report.error_count(), 2);
         let msg = report.errors[0].to_string();
@@ -364,10 +414,25 @@ mod tests {
     fn hand_built_columns_are_checked() {
         let mut bad_year = Row::new("y", 0, 1850, Kind::Htx);
         bad_year.ocop_star = Some(7);
-        let no_kind = Row { kind: None, ..Row::new("k", 0, 2020, Kind::Htx) };
+        let no_kind = Row {
+            kind: None,
+            ..Row::new("k", 0, 2020, Kind::Htx)
+        };
         let bad_prov = Row::new("p", 40, 2020, Kind::Htx);
-        let r = entities(&ents(&[bad_year, no_kind, bad_prov, Row::new("", 0, 2020, Kind::Htx)]), Boundary::P34);
-        let fields: Vec<_> = r.errors.iter().map(|i| (i.row, i.field.clone().unwrap_or_default())).collect();
+        let r = entities(
+            &ents(&[
+                bad_year,
+                no_kind,
+                bad_prov,
+                Row::new("", 0, 2020, Kind::Htx),
+            ]),
+            Boundary::P34,
+        );
+        let fields: Vec<_> = r
+            .errors
+            .iter()
+            .map(|i| (i.row, i.field.clone().unwrap_or_default()))
+            .collect();
         assert_eq!(
             fields,
             vec![

@@ -25,22 +25,49 @@ pub fn generate(rows: usize, seed: u64) -> String {
         acc += 0.3 + 1.4 * rng.next_f64();
         cum_p.push(acc);
     }
-    let kinds = [Kind::Htx, Kind::Tht, Kind::Qtdnd, Kind::Lhhtx, Kind::Dn, Kind::Hkd];
+    let kinds = [
+        Kind::Htx,
+        Kind::Tht,
+        Kind::Qtdnd,
+        Kind::Lhhtx,
+        Kind::Dn,
+        Kind::Hkd,
+    ];
     let cum_k = [0.46, 0.80, 0.84, 0.845, 0.92, 1.0];
     let sectors = Sector::ALL;
     let cum_s = [0.55, 0.67, 0.72, 0.84, 0.92, 0.95, 1.0];
 
-    let mut col: Vec<String> = (0..17).map(|_| String::with_capacity(rows * 6 + 2)).collect();
+    let mut col: Vec<String> = (0..17)
+        .map(|_| String::with_capacity(rows * 6 + 2))
+        .collect();
     let names = [
-        "id", "province", "year", "kind", "sector", "members", "workers", "income", "revenue", "high_tech",
-        "value_chain", "ntm", "ocop_star", "ocop_products", "ocop_5star", "trademark", "stage",
+        "id",
+        "province",
+        "year",
+        "kind",
+        "sector",
+        "members",
+        "workers",
+        "income",
+        "revenue",
+        "high_tech",
+        "value_chain",
+        "ntm",
+        "ocop_star",
+        "ocop_products",
+        "ocop_5star",
+        "trademark",
+        "stage",
     ];
     use std::fmt::Write;
     for i in 0..rows {
         let sep = if i == 0 { "" } else { "," };
         let p = rng.pick_cumulative(&cum_p);
         let code = codes.get(p).copied().unwrap_or("01");
-        let kind = kinds.get(rng.pick_cumulative(&cum_k)).copied().unwrap_or(Kind::Htx);
+        let kind = kinds
+            .get(rng.pick_cumulative(&cum_k))
+            .copied()
+            .unwrap_or(Kind::Htx);
         let year = 2019 + rng.below(6);
         let collective = kind.is_collective();
         let miss = |rng: &mut SplitMix64| rng.chance(0.05);
@@ -49,21 +76,48 @@ pub fn generate(rows: usize, seed: u64) -> String {
         cells[1] = format!("\"{code}\"");
         cells[2] = year.to_string();
         cells[3] = format!("\"{}\"", kind.code());
-        let sector = if kind == Kind::Qtdnd { Sector::Td } else { sectors.get(rng.pick_cumulative(&cum_s)).copied().unwrap_or(Sector::Nn) };
-        cells[4] = if miss(&mut rng) { "null".into() } else { format!("\"{}\"", sector.code()) };
+        let sector = if kind == Kind::Qtdnd {
+            Sector::Td
+        } else {
+            sectors
+                .get(rng.pick_cumulative(&cum_s))
+                .copied()
+                .unwrap_or(Sector::Nn)
+        };
+        cells[4] = if miss(&mut rng) {
+            "null".into()
+        } else {
+            format!("\"{}\"", sector.code())
+        };
         let members = match kind {
             Kind::Qtdnd => rng.log_normal(1500.0, 0.6),
             Kind::Htx | Kind::Lhhtx => rng.log_normal(40.0, 0.9),
             Kind::Tht => rng.log_normal(12.0, 0.5),
             _ => 0.0,
         } as u64;
-        cells[5] = if !collective || miss(&mut rng) { "null".into() } else { members.to_string() };
+        cells[5] = if !collective || miss(&mut rng) {
+            "null".into()
+        } else {
+            members.to_string()
+        };
         let workers = (rng.log_normal(if collective { 12.0 } else { 6.0 }, 0.8) as u64).max(1);
-        cells[6] = if miss(&mut rng) { "null".into() } else { workers.to_string() };
+        cells[6] = if miss(&mut rng) {
+            "null".into()
+        } else {
+            workers.to_string()
+        };
         let income = (rng.log_normal(5_500_000.0, 0.3) / 1000.0).round() * 1000.0;
-        cells[7] = if miss(&mut rng) { "null".into() } else { format!("{income}") };
+        cells[7] = if miss(&mut rng) {
+            "null".into()
+        } else {
+            format!("{income}")
+        };
         let revenue = (rng.log_normal(1500.0, 1.0) * 10.0).round() / 10.0;
-        cells[8] = if miss(&mut rng) { "null".into() } else { format!("{revenue}") };
+        cells[8] = if miss(&mut rng) {
+            "null".into()
+        } else {
+            format!("{revenue}")
+        };
         let b = |rng: &mut SplitMix64, p: f64| -> String {
             if rng.chance(0.05) {
                 "null".into()
@@ -75,18 +129,36 @@ pub fn generate(rows: usize, seed: u64) -> String {
         };
         cells[9] = b(&mut rng, 0.08);
         cells[10] = b(&mut rng, 0.25);
-        let ntm = Ntm::ALL.get(rng.pick_cumulative(&[0.25, 0.75, 0.93, 1.0])).copied().unwrap_or(Ntm::Ntm);
-        cells[11] = if miss(&mut rng) { "null".into() } else { format!("\"{}\"", ntm.code()) };
+        let ntm = Ntm::ALL
+            .get(rng.pick_cumulative(&[0.25, 0.75, 0.93, 1.0]))
+            .copied()
+            .unwrap_or(Ntm::Ntm);
+        cells[11] = if miss(&mut rng) {
+            "null".into()
+        } else {
+            format!("\"{}\"", ntm.code())
+        };
         let ocop = !collective || rng.chance(0.12);
         let star = if ocop { 3 + rng.below(3) } else { 0 };
         cells[12] = star.to_string();
         let products = if ocop { 1 + rng.below(4) } else { 0 };
         cells[13] = products.to_string();
-        let five = if star == 5 { 1 + rng.below(products) } else { 0 };
+        let five = if star == 5 {
+            1 + rng.below(products)
+        } else {
+            0
+        };
         cells[14] = five.to_string();
         cells[15] = b(&mut rng, 0.2);
-        let stage = Stage::ALL.get(rng.pick_cumulative(&[0.5, 0.7, 1.0])).copied().unwrap_or(Stage::Input);
-        cells[16] = if !collective || miss(&mut rng) { "null".into() } else { format!("\"{}\"", stage.code()) };
+        let stage = Stage::ALL
+            .get(rng.pick_cumulative(&[0.5, 0.7, 1.0]))
+            .copied()
+            .unwrap_or(Stage::Input);
+        cells[16] = if !collective || miss(&mut rng) {
+            "null".into()
+        } else {
+            format!("\"{}\"", stage.code())
+        };
         for (c, v) in col.iter_mut().zip(cells.iter()) {
             let _ = write!(c, "{sep}{v}");
         }
@@ -119,10 +191,16 @@ mod tests {
         let e = &p.dataset.entities;
         assert_eq!(e.len(), 500);
         assert!(p.dataset.meta.illustrative);
-        let htx = (0..e.len()).filter(|&i| e.kind(i) == Some(Kind::Htx)).count();
+        let htx = (0..e.len())
+            .filter(|&i| e.kind(i) == Some(Kind::Htx))
+            .count();
         assert!((150..350).contains(&htx), "{htx} cooperatives");
-        let years: std::collections::BTreeSet<u16> = (0..e.len()).filter_map(|i| e.year(i)).collect();
-        assert_eq!(years.into_iter().collect::<Vec<_>>(), vec![2019, 2020, 2021, 2022, 2023, 2024]);
+        let years: std::collections::BTreeSet<u16> =
+            (0..e.len()).filter_map(|i| e.year(i)).collect();
+        assert_eq!(
+            years.into_iter().collect::<Vec<_>>(),
+            vec![2019, 2020, 2021, 2022, 2023, 2024]
+        );
         assert!(a.len() / 500 < 130, "{} bytes per row", a.len() / 500);
     }
 

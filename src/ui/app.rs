@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     let charts = ChartLib::new();
     provide_context(charts);
     provide_context(MapShapes::new());
+    provide_context(super::own_data::OwnData::start(state));
 
     // Province codes of the wrong boundary version in a link: drop them, say so.
     {
@@ -45,6 +46,10 @@ pub fn App() -> impl IntoView {
     // each card). Other years wait until a view needs them (the trend chart asks for all).
     Effect::new(move |_| {
         let Some(catalog) = loader.catalog.get() else { return };
+        // A device-local (`ld=`) or fetched (`data=`) dataset replaces the bundled one: own_data.
+        if state.view.with(|v| v.local.is_some() || v.data_url.is_some()) {
+            return;
+        }
         let (id, year) = state.view.with(|v| (v.dataset.clone(), v.year));
         let Some(entry) = catalog.get(&id).cloned() else {
             // A link to a dataset this app does not have: say which, show the default.
@@ -87,6 +92,8 @@ pub fn App() -> impl IntoView {
         <a class="skip" href="#main">{move || t(lang(), Msg::Skip)}</a>
         {move || (!embed()).then(|| view! { <Header/> })}
         <Notices/>
+        <super::offline::OfflineStatus/>
+        <super::own_data::DataOriginBanner/>
         <main id="main" class=move || if embed() { "embed" } else { "" }>
             <div class="layout">
                 {move || (!embed()).then(|| view! { <Filters years=years/> })}
@@ -100,6 +107,7 @@ pub fn App() -> impl IntoView {
                         None => view! { <p class="status-line" role="status">{t(lang(), Msg::Loading)}</p> }.into_any(),
                     }}
                     <Tabs embed=embed()/>
+                    {move || (!embed()).then(|| view! { <super::own_data::OwnDataPanel/> })}
                     {move || embed().then(|| view! { <DatasetLine/> })}
                 </div>
             </div>

@@ -14,7 +14,8 @@ use send_wrapper::SendWrapper;
 
 use crate::charts::bindings::{self, Chart, ClickEvent};
 
-/// Where the ECharts bundle lives, relative to the page (works under a sub-path).
+/// Where the ECharts bundle lives, relative to the page (works under a sub-path), before the build
+/// gives it a content hash; the hashed name is read from the page (`offline::echarts_src`).
 pub const ECHARTS_SRC: &str = "vendor/echarts.min.js";
 
 /// Registered map names (`vn63`, `vn34`) and whether their GeoJSON is registered.
@@ -39,7 +40,7 @@ impl ChartLib {
         }
         let lib = *self;
         leptos::task::spawn_local(async move {
-            match bindings::load_echarts(ECHARTS_SRC).await {
+            match bindings::load_echarts(&super::offline::echarts_src()).await {
                 Ok(()) => {
                     lib.error.set(None);
                     lib.ready.set(true)

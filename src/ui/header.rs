@@ -41,11 +41,20 @@ pub fn Header() -> impl IntoView {
                 .map(|c| c.datasets.iter().map(|d| (d.id.clone(), d.title.get(lang()).to_string(), d.illustrative)).collect::<Vec<_>>())
                 .unwrap_or_default()
         })
+        .into_iter()
+        .chain(super::own_data::switcher_entries(state))
+        .collect::<Vec<_>>()
     };
     let on_dataset = move |ev: leptos::ev::Event| {
         let id = event_target_value(&ev);
         state.update(|v| {
-            if v.dataset != id {
+            // `local:<id>` and `url:<address>` entries come from own_data (datasets not bundled).
+            if super::own_data::select_entry(v, &id) {
+                return;
+            }
+            if v.dataset != id || v.local.is_some() || v.data_url.is_some() {
+                v.local = None;
+                v.data_url = None;
                 v.dataset = id;
                 // Indicators and years belong to a dataset: start its view from its defaults.
                 v.indicator = crate::engine::url_state::ViewState::default().indicator;
@@ -64,9 +73,9 @@ pub fn Header() -> impl IntoView {
                 <label class="field">
                     <span>{move || t(lang(), Msg::Dataset)}</span>
                     <select data-testid="dataset-select" on:change=on_dataset
-                        prop:value=move || state.view.with(|v| v.dataset.clone())>
+                        prop:value=move || state.current_key()>
                         {move || datasets().into_iter().map(|(id, title, _)| {
-                            let selected = state.view.with(|v| v.dataset == id);
+                            let selected = state.current_key() == id;
                             view! { <option value=id.clone() selected=selected>{title}</option> }
                         }).collect_view()}
                     </select>

@@ -57,7 +57,7 @@ pub fn SourcesTab() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 })}
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, Msg::Definition)>
                     <table data-testid="indicator-definitions">
                         <caption>{t(lang, Msg::Definition)}</caption>
                         <thead><tr>

@@ -67,9 +67,20 @@ impl AppState {
         self.view.update(f);
     }
 
+    /// The key in [`AppState::datasets`] of the dataset the view shows: a device-local dataset
+    /// (`ld=`, key `local:<id>`) or a fetched one (`data=`, key `url:<address>`) takes the place of
+    /// the bundled `d=`, so a link never shows other data under the name it gives.
+    pub fn current_key(&self) -> String {
+        self.view.with(|v| match (&v.local, &v.data_url) {
+            (Some(l), _) => format!("local:{l}"),
+            (None, Some(u)) => format!("url:{u}"),
+            (None, None) => v.dataset.clone(),
+        })
+    }
+
     /// The dataset of the current view, if fetched.
     pub fn current(&self) -> Option<Loaded> {
-        let id = self.view.with(|v| v.dataset.clone());
+        let id = self.current_key();
         self.datasets.with(|m| m.get(&id).cloned())
     }
 }
@@ -84,7 +95,9 @@ pub fn install_url_sync(state: AppState) {
             last.set_value(view);
             return;
         }
-        let push = last.with_value(|prev| prev.tab != view.tab || prev.dataset != view.dataset);
+        let push = last.with_value(|prev| {
+            prev.tab != view.tab || prev.dataset != view.dataset || prev.local != view.local
+        });
         web::set_location_query(&query, push);
         if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", view.lang.code());

@@ -55,7 +55,7 @@ export async function openPage(context, url, { waitFor = '[data-testid="app-read
   page.on('pageerror', (err) => page.errors.push(String(err)));
   if (url) {
     await page.goto(url);
-    if (waitFor) await page.waitForSelector(waitFor, { timeout: 30000 });
+    if (waitFor) await page.waitForSelector(waitFor, { state: 'attached', timeout: 30000 });
   }
   return page;
 }

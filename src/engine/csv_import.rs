@@ -1,0 +1,1224 @@
+//! CSV files exported from Excel → [`Dataset`], with the column headers mapped to the format's
+//! entity fields.
+//!
+//! Why a CSV path at all: provincial staff keep their lists in Excel, and "save as CSV" is the one
+//! export every version has. What Excel writes varies with the machine's region settings, so this
+//! reader accepts UTF-8 with or without a byte-order mark, `,` `;` or tab separators (guessed from
+//! the header line), quoted fields with `""` escapes and line breaks, CRLF or LF, and a decimal
+//! comma or point (guessed from the numbers of the file, see [`detect_decimal`]).
+//!
+//! Headers are matched to fields in Vietnamese or English, with or without diacritics
+//! ("Số lao động", "so lao dong", "workers", "Lao động (người)"). When a header cannot be matched
+//! with certainty, [`Guess::sure`] is false and the app asks the user to pick the field for each
+//! column, showing the guess.
+//!
+//! Cells are translated into the JSON format (codes from labels, `có`/`không` to booleans,
+//! province names to codes, Vietnamese numbers to numbers) and the result goes through the same
+//! parser and checks as a JSON file ([`parse_dataset`]), so a CSV is held to exactly the same
+//! rules and gives the same messages. A cell that cannot be translated is passed through as text,
+//! and the parser reports it as "found …, expected …".
+//!
+//! Rows in messages are **spreadsheet rows**: the header is row 1 and the first data row is row 2,
+//! so the numbers match what the user sees in Excel.
+//!
+//! The work is resumable ([`Converter::step`]) so the browser can convert a large file in slices,
+//! showing progress and keeping the page responsive.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::error::{quote, Issue, Report};
+use super::format::{parse_number_with, DecimalHint};
+use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
+use super::provinces::{fold, normalise_code, registry};
+use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
+
+/// How many data rows the mapping step shows under each column.
+pub const PREVIEW_ROWS: usize = 3;
+/// Most columns a CSV may have: more is a sign the file is not a table of units.
+pub const MAX_COLUMNS: usize = 200;
+
+/// The value type of a field, which decides how a cell is translated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Type {
+    Text,
+    Province,
+    Whole,
+    Number,
+    Bool,
+    Kind,
+    Sector,
+    Ntm,
+    Stage,
+}
+
+/// An entity field of the dataset format that a CSV column can be mapped to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// `id`
+    Id,
+    /// `province`
+    Province,
+    /// `year`
+    Year,
+    /// `kind`
+    Kind,
+    /// `sector`
+    Sector,
+    /// `members`
+    Members,
+    /// `workers`
+    Workers,
+    /// `income`
+    Income,
+    /// `revenue`
+    Revenue,
+    /// `high_tech`
+    HighTech,
+    /// `value_chain`
+    ValueChain,
+    /// `ntm`
+    Ntm,
+    /// `ocop_star`
+    OcopStar,
+    /// `ocop_products`
+    OcopProducts,
+    /// `ocop_5star`
+    Ocop5Star,
+    /// `trademark`
+    Trademark,
+    /// `stage`
+    Stage,
+    /// `ethnic_area`
+    EthnicArea,
+}
+
+impl Field {
+    /// Every field, in the order of docs/dataset-format.md.
+    pub const ALL: &'static [Field] = &[
+        Field::Id,
+        Field::Province,
+        Field::Year,
+        Field::Kind,
+        Field::Sector,
+        Field::Members,
+        Field::Workers,
+        Field::Income,
+        Field::Revenue,
+        Field::HighTech,
+        Field::ValueChain,
+        Field::Ntm,
+        Field::OcopStar,
+        Field::OcopProducts,
+        Field::Ocop5Star,
+        Field::Trademark,
+        Field::Stage,
+        Field::EthnicArea,
+    ];
+
+    /// The fields a dataset cannot do without.
+    pub const REQUIRED: &'static [Field] = &[Field::Id, Field::Province, Field::Year, Field::Kind];
+
+    /// The key in the JSON format.
+    pub fn code(self) -> &'static str {
+        self.info().0
+    }
+
+    /// Parses a field code (as written in the JSON format).
+    pub fn from_code(s: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.code() == s)
+    }
+
+    /// A short label for the mapping step.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (_, vi, en, _, _) = self.info();
+        match lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    fn ty(self) -> Type {
+        self.info().3
+    }
+
+    /// Header spellings, already folded (lowercase, no diacritics, words separated by one space).
+    fn aliases(self) -> &'static [&'static str] {
+        self.info().4
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn info(self) -> (&'static str, &'static str, &'static str, Type, &'static [&'static str]) {
+        use Type as T;
+        match self {
+            Field::Id => ("id", "Mã đơn vị", "Unit id", T::Text,
+                &["id", "ma", "ma so", "ma don vi", "ma htx", "ma dinh danh", "code", "unit id", "ma co so"]),
+            Field::Province => ("province", "Tỉnh (mã hoặc tên)", "Province (code or name)", T::Province,
+                &["province", "tinh", "ma tinh", "tinh thanh pho", "tinh thanh", "tinh tp", "province code", "ten tinh", "tinh thanh pho truc thuoc trung uong"]),
+            Field::Year => ("year", "Năm", "Year", T::Whole,
+                &["year", "nam", "nam bao cao", "nam thong ke", "nam du lieu"]),
+            Field::Kind => ("kind", "Loại hình", "Kind of unit", T::Kind,
+                &["kind", "loai hinh", "loai", "type", "loai hinh to chuc", "kind of unit", "loai hinh kinh te tap the"]),
+            Field::Sector => ("sector", "Lĩnh vực", "Sector", T::Sector,
+                &["sector", "linh vuc", "nganh", "nganh nghe", "linh vuc hoat dong", "nganh nghe chinh"]),
+            Field::Members => ("members", "Số thành viên", "Members", T::Whole,
+                &["members", "thanh vien", "so thanh vien", "tong so thanh vien"]),
+            Field::Workers => ("workers", "Số lao động", "Workers", T::Whole,
+                &["workers", "lao dong", "so lao dong", "tong so lao dong", "lao dong thuong xuyen"]),
+            Field::Income => ("income", "Thu nhập bình quân (đồng/người/tháng)", "Average income (VND/person/month)", T::Number,
+                &["income", "thu nhap", "thu nhap binh quan", "thu nhap binh quan lao dong", "thu nhap binh quan thang", "thu nhap binh quan nguoi thang"]),
+            Field::Revenue => ("revenue", "Doanh thu (triệu đồng)", "Revenue (million VND)", T::Number,
+                &["revenue", "doanh thu", "tong doanh thu", "doanh thu nam"]),
+            Field::HighTech => ("high_tech", "Ứng dụng công nghệ cao", "Applies high technology", T::Bool,
+                &["high tech", "hightech", "cong nghe cao", "ung dung cong nghe cao", "ung dung cnc", "cnc"]),
+            Field::ValueChain => ("value_chain", "Sản xuất theo chuỗi giá trị", "Value chain", T::Bool,
+                &["value chain", "chuoi gia tri", "san xuat theo chuoi", "san xuat theo chuoi gia tri", "lien ket chuoi", "lien ket chuoi gia tri"]),
+            Field::Ntm => ("ntm", "Chuẩn nông thôn mới của xã", "New-rural standard", T::Ntm,
+                &["ntm", "nong thon moi", "new rural", "chuan nong thon moi", "xa nong thon moi", "chuan ntm"]),
+            Field::OcopStar => ("ocop_star", "Hạng sao OCOP", "OCOP stars", T::Whole,
+                &["ocop star", "sao ocop", "hang sao ocop", "so sao ocop", "ocop stars", "hang sao"]),
+            Field::OcopProducts => ("ocop_products", "Số sản phẩm OCOP", "OCOP products", T::Whole,
+                &["ocop products", "san pham ocop", "so san pham ocop"]),
+            Field::Ocop5Star => ("ocop_5star", "Số sản phẩm OCOP 5 sao", "5-star OCOP products", T::Whole,
+                &["ocop 5star", "ocop 5 star", "ocop 5 sao", "san pham 5 sao", "so san pham 5 sao", "so san pham ocop 5 sao", "san pham ocop 5 sao"]),
+            Field::Trademark => ("trademark", "Có nhãn hiệu", "Registered trademark", T::Bool,
+                &["trademark", "nhan hieu", "co nhan hieu", "nhan hieu dang ky", "nhan hieu tap the"]),
+            Field::Stage => ("stage", "Khâu dịch vụ", "Service stage", T::Stage,
+                &["stage", "khau dich vu", "giai doan", "dich vu dau vao dau ra"]),
+            Field::EthnicArea => ("ethnic_area", "Vùng đồng bào DTTS & MN", "Ethnic-minority area", T::Bool,
+                &["ethnic area", "vung dtts", "dtts", "vung dtts mn", "vung dong bao dtts", "vung dong bao dan toc thieu so", "vung dong bao dtts va mien nui", "dan toc thieu so"]),
+        }
+    }
+}
+
+/// Folds a header or a cell for matching: lowercase, no diacritics, every run of characters that
+/// are not letters or digits becomes one space (`"Số lao động (người)"` → `"so lao dong nguoi"`).
+fn norm(s: &str) -> String {
+    let f = fold(s);
+    let mut out = String::with_capacity(f.len());
+    for w in f.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The same without a trailing part in parentheses or after `/`, where units usually go
+/// (`"Doanh thu (triệu đồng)"` → `"doanh thu"`).
+fn norm_without_unit(s: &str) -> String {
+    let cut = s.find(['(', '[', '/']).map_or(s, |i| &s[..i]);
+    norm(cut)
+}
+
+/// The field guessed for one column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Guess {
+    /// The field, if any header spelling resembles the header.
+    pub field: Option<Field>,
+    /// Whether the header is a known spelling of the field (no need to ask the user).
+    pub sure: bool,
+}
+
+/// Guesses the field of each header. A header is *sure* when, folded, it is a known spelling of a
+/// field, with or without a unit in parentheses; it is a guess when every word of a known spelling
+/// appears in it. Two columns never get the same field: the second becomes an unsure guess.
+pub fn guess_mapping(headers: &[String]) -> Vec<Guess> {
+    let mut out: Vec<Guess> = headers.iter().map(|h| guess_one(h)).collect();
+    for i in 0..out.len() {
+        if let Some(f) = out[i].field {
+            if out[..i].iter().any(|g| g.field == Some(f)) {
+                out[i] = Guess { field: None, sure: false };
+            }
+        }
+    }
+    out
+}
+
+fn guess_one(header: &str) -> Guess {
+    let full = norm(header);
+    if full.is_empty() {
+        return Guess { field: None, sure: false };
+    }
+    let short = norm_without_unit(header);
+    for &f in Field::ALL {
+        let code = norm(f.code());
+        if f.aliases().iter().any(|a| *a == full || *a == short) || code == full || code == short {
+            return Guess { field: Some(f), sure: true };
+        }
+    }
+    // Every word of a spelling appears among the header's words: take the longest such spelling.
+    let words: Vec<&str> = full.split(' ').collect();
+    let mut best: Option<(usize, Field)> = None;
+    for &f in Field::ALL {
+        for a in f.aliases() {
+            let aw: Vec<&str> = a.split(' ').collect();
+            // One-word spellings of two letters or fewer ("ma", "tv") are too weak alone.
+            if aw.len() == 1 && aw[0].len() <= 3 {
+                continue;
+            }
+            if aw.iter().all(|w| words.contains(w)) && best.is_none_or(|(n, _)| a.len() > n) {
+                best = Some((a.len(), f));
+            }
+        }
+    }
+    Guess { field: best.map(|(_, f)| f), sure: false }
+}
+
+/// Whether the user must confirm the mapping: some column is not surely mapped, or a required
+/// field has no column.
+pub fn needs_mapping(guesses: &[Guess]) -> bool {
+    guesses.iter().any(|g| !g.sure)
+        || Field::REQUIRED.iter().any(|r| !guesses.iter().any(|g| g.field == Some(*r)))
+}
+
+// ---- reading records -----------------------------------------------------------------------
+
+/// A CSV file read far enough to show the mapping step: its text, separator, headers and the first
+/// rows. The text is shared with the [`Converter`] (no copy).
+#[derive(Clone, Debug)]
+pub struct CsvFile {
+    text: Arc<str>,
+    /// Byte offset of the first data record.
+    body_start: usize,
+    /// The separator: `,`, `;` or tab.
+    pub delimiter: char,
+    /// The header cells, trimmed.
+    pub headers: Vec<String>,
+    /// The first [`PREVIEW_ROWS`] data rows.
+    pub preview: Vec<Vec<String>>,
+}
+
+impl CsvFile {
+    /// The size of the text in bytes (without a byte-order mark).
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the text is empty (never true for a file [`read`] accepted).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Reads the header and the first rows of a CSV file. Refuses, with a message, what is not a
+/// UTF-8 CSV: too large, empty, UTF-16/32, invalid UTF-8, a binary file, a header with one column
+/// or with more than [`MAX_COLUMNS`].
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
+    let one = |found: String, expected: &str| Err(Report::single(Issue::error(found, expected)));
+    if bytes.len() > limits.max_bytes {
+        return one(
+            format!("a file of {} bytes ({:.1} MB)", bytes.len(), bytes.len() as f64 / 1e6),
+            &format!("at most {} bytes ({} MB); split it into one file per year", limits.max_bytes, limits.max_bytes / 1_000_000),
+        );
+    }
+    let advice = "a UTF-8 CSV text: this looks like a UTF-16 file (Excel's \"Unicode text\"); save it as \"CSV UTF-8\"";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return one("a UTF-16 text".into(), advice);
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if body.iter().all(|b| b.is_ascii_whitespace()) {
+        return one("an empty file".into(), "a CSV text with a header row and one row per unit");
+    }
+    if let Some(pos) = body.iter().position(|&b| b == 0) {
+        let found = if pos < 4 { "a UTF-16 text".to_string() } else { format!("a NUL byte at byte {pos}") };
+        return one(found, "a UTF-8 CSV text (is it a binary file, such as an image or a .xlsx workbook?)");
+    }
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => {
+            let pos = e.valid_up_to();
+            let line = 1 + body[..pos].iter().filter(|&&b| b == b'\n').count();
+            return Err(Report::single(
+                Issue::error(
+                    format!("a byte that is not UTF-8 at byte {pos}"),
+                    "a UTF-8 CSV text: save it from Excel as \"CSV UTF-8 (comma delimited)\"",
+                )
+                .at_row(line),
+            ));
+        }
+    };
+    let delimiter = sniff_delimiter(text);
+    let mut reader = Reader { text, pos: 0, delim: delimiter as u8, record: 0 };
+    let mut cells = Vec::new();
+    reader.next_record(&mut cells).map_err(Report::single)?;
+    let headers: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+    if headers.len() < 2 {
+        return one(
+            format!("a header row with one column ({})", quote(headers.first().map_or("", |s| s.as_str()))),
+            "a header row with one column per field, separated by commas or semicolons (id, province, year, kind, …)",
+        );
+    }
+    if headers.len() > MAX_COLUMNS {
+        return one(format!("{} columns in the header row", headers.len()), &format!("at most {MAX_COLUMNS} columns"));
+    }
+    let body_start = reader.pos;
+    let mut preview = Vec::new();
+    while preview.len() < PREVIEW_ROWS {
+        match reader.next_record(&mut cells) {
+            Ok(true) => {
+                if !cells.iter().all(|c| c.trim().is_empty()) {
+                    preview.push(cells.iter().map(|c| c.to_string()).collect());
+                }
+            }
+            Ok(false) => break,
+            Err(e) => return Err(Report::single(e)),
+        }
+    }
+    Ok(CsvFile { text: Arc::from(text), body_start, delimiter, headers, preview })
+}
+
+/// Picks the separator from the header line: the most frequent of `;`, `,` and tab outside quotes
+/// (`;` wins a tie: Vietnamese Excel writes it, and `,` then appears inside numbers).
+fn sniff_delimiter(text: &str) -> char {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b';' if !quoted => counts[0] += 1,
+            b',' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let max = counts.iter().copied().max().unwrap_or(0);
+    if max == 0 {
+        // No separator at all: `,` so that the one-column message names the likely problem.
+        ','
+    } else if counts[0] == max {
+        ';'
+    } else if counts[1] == max {
+        ','
+    } else {
+        '\t'
+    }
+}
+
+/// A resumable record reader over the text (RFC 4180 as Excel writes it).
+struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    delim: u8,
+    /// Records read so far (the header is record 1).
+    record: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// Reads the next record into `out`; `Ok(false)` at the end of the text. A quote that is never
+    /// closed is an error naming the spreadsheet row where it opened.
+    fn next_record(&mut self, out: &mut Vec<Cow<'a, str>>) -> Result<bool, Issue> {
+        out.clear();
+        let bytes = self.text.as_bytes();
+        if self.pos >= bytes.len() {
+            return Ok(false);
+        }
+        self.record += 1;
+        loop {
+            if out.len() > MAX_COLUMNS + 1 {
+                return Err(Issue::error(
+                    format!("more than {MAX_COLUMNS} columns"),
+                    "at most one value per header column",
+                )
+                .at_row(self.record));
+            }
+            let start = self.pos;
+            if bytes.get(start) == Some(&b'"') {
+                // Quoted field: up to the closing quote, `""` is one quote.
+                let mut i = start + 1;
+                let mut owned: Option<String> = None;
+                let mut seg = i;
+                loop {
+                    match bytes[i..].iter().position(|&b| b == b'"') {
+                        None => {
+                            return Err(Issue::error(
+                                "a quote (\") that is never closed",
+                                "a closing quote before the end of the file",
+                            )
+                            .at_row(self.record));
+                        }
+                        Some(k) => {
+                            let q = i + k;
+                            if bytes.get(q + 1) == Some(&b'"') {
+                                owned.get_or_insert_with(String::new).push_str(&self.text[seg..=q]);
+                                i = q + 2;
+                                seg = i;
+                            } else {
+                                let value = match owned {
+                                    Some(mut s) => {
+                                        s.push_str(&self.text[seg..q]);
+                                        Cow::Owned(s)
+                                    }
+                                    None => Cow::Borrowed(&self.text[seg..q]),
+                                };
+                                // Text between the closing quote and the separator is kept (Excel
+                                // never writes any; a hand-edited file might).
+                                let end = self.field_end(q + 1);
+                                let value = if end > q + 1 {
+                                    Cow::Owned(format!("{value}{}", &self.text[q + 1..end]))
+                                } else {
+                                    value
+                                };
+                                out.push(value);
+                                if self.after_field(end) {
+                                    return Ok(true);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+            } else {
+                let end = self.field_end(start);
+                out.push(Cow::Borrowed(&self.text[start..end]));
+                if self.after_field(end) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+
+    /// The end of an unquoted stretch: the next separator or line break.
+    fn field_end(&self, from: usize) -> usize {
+        let d = self.delim;
+        self.text.as_bytes()[from..]
+            .iter()
+            .position(|&b| b == d || b == b'\n' || b == b'\r')
+            .map_or(self.text.len(), |k| from + k)
+    }
+
+    /// Moves past the separator or line break at `end`; returns whether the record ended.
+    fn after_field(&mut self, end: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        match bytes.get(end) {
+            None => {
+                self.pos = end;
+                true
+            }
+            Some(b'\r') => {
+                self.pos = if bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
+                true
+            }
+            Some(b'\n') => {
+                self.pos = end + 1;
+                true
+            }
+            Some(_) => {
+                self.pos = end + 1;
+                false
+            }
+        }
+    }
+}
+
+// ---- translating cells -----------------------------------------------------------------------
+
+/// Guesses the decimal separator from the numeric cells: a cell whose only separator is a comma
+/// followed by one, two or more than three digits (`3,5`, `12,75`) proves a decimal comma; the same
+/// with a point proves a decimal point. With no proof either way, each cell is read on its own
+/// ([`DecimalHint::Auto`]: `3.000` is three thousand).
+pub fn detect_decimal<'a>(cells: impl IntoIterator<Item = &'a str>) -> DecimalHint {
+    let (mut comma, mut point) = (0usize, 0usize);
+    for c in cells {
+        let t = c.trim();
+        let has_dot = t.contains('.');
+        let has_comma = t.contains(',');
+        if has_dot && has_comma {
+            if t.rfind(',') > t.rfind('.') { comma += 1 } else { point += 1 }
+            continue;
+        }
+        for (sep, n) in [(',', &mut comma), ('.', &mut point)] {
+            if t.matches(sep).count() == 1 {
+                let (before, after) = t.split_once(sep).unwrap_or(("", ""));
+                let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                if digits(before.trim_start_matches(['-', '+'])) && digits(after) && (after.len() != 3 || before == "0") {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    match (comma > 0, point > 0) {
+        (true, false) => DecimalHint::Comma,
+        (false, true) => DecimalHint::Point,
+        _ => DecimalHint::Auto,
+    }
+}
+
+/// Province names (folded, without "tỉnh"/"thành phố") → code, for one boundary version.
+fn province_names(b: Boundary) -> HashMap<String, &'static str> {
+    registry().provinces(b).iter().map(|p| (norm(p.name), p.code)).collect()
+}
+
+fn strip_province_prefix(folded: &str) -> &str {
+    for p in ["thanh pho ", "tinh ", "tp "] {
+        if let Some(rest) = folded.strip_prefix(p) {
+            return rest;
+        }
+    }
+    folded
+}
+
+/// The province code a cell names in boundary `b` (a code, or a name with or without diacritics).
+fn province_code(cell: &str, names: &HashMap<String, &'static str>, b: Boundary) -> Option<String> {
+    if let Some(code) = normalise_code(cell) {
+        return registry().index_of(b, &code).map(|_| code);
+    }
+    let n = norm(cell);
+    names.get(strip_province_prefix(&n)).map(|c| (*c).to_string())
+}
+
+/// Guesses the boundary version from the province cells: the version in which more of them are
+/// known (63 when equal, the version of the bundled data).
+pub fn guess_boundary<'a>(cells: impl IntoIterator<Item = &'a str>) -> Boundary {
+    let names63 = province_names(Boundary::P63);
+    let names34 = province_names(Boundary::P34);
+    let (mut a, mut b) = (0usize, 0usize);
+    for c in cells {
+        a += usize::from(province_code(c, &names63, Boundary::P63).is_some());
+        b += usize::from(province_code(c, &names34, Boundary::P34).is_some());
+    }
+    if b > a {
+        Boundary::P34
+    } else {
+        Boundary::P63
+    }
+}
+
+fn code_of<T: Copy>(cell: &str, all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, extra: &[(&str, T)]) -> Option<&'static str> {
+    let n = norm(cell);
+    for &v in all {
+        if n == code(v) || n == norm(label(v, Lang::Vi)) || n == norm(label(v, Lang::En)) {
+            return Some(code(v));
+        }
+    }
+    extra.iter().find(|(a, _)| *a == n).map(|(_, v)| code(*v))
+}
+
+fn translate_code(ty: Type, cell: &str) -> Option<&'static str> {
+    match ty {
+        Type::Kind => code_of(cell, Kind::ALL, Kind::code, Kind::label, &[
+            ("quy tin dung", Kind::Qtdnd), ("qtd", Kind::Qtdnd), ("lien hiep htx", Kind::Lhhtx),
+            ("lhhtx", Kind::Lhhtx), ("ho kinh doanh", Kind::Hkd), ("co so san xuat", Kind::Hkd),
+            ("cooperative group", Kind::Tht), ("to hop tac", Kind::Tht), ("hop tac xa", Kind::Htx),
+        ]),
+        Type::Sector => code_of(cell, Sector::ALL, Sector::code, Sector::label, &[
+            ("nong nghiep", Sector::Nn), ("agriculture", Sector::Nn), ("cong nghiep", Sector::Cn),
+            ("tieu thu cong nghiep", Sector::Cn), ("thuong mai", Sector::Tm), ("dich vu", Sector::Tm),
+            ("van tai", Sector::Vt), ("tin dung", Sector::Td), ("xay dung", Sector::Xd), ("other", Sector::Khac),
+        ]),
+        Type::Ntm => code_of(cell, Ntm::ALL, Ntm::code, Ntm::label, &[
+            ("chua dat", Ntm::None), ("chua", Ntm::None), ("khong", Ntm::None), ("dat chuan", Ntm::Ntm),
+            ("dat", Ntm::Ntm), ("nang cao", Ntm::Advanced), ("ntm nang cao", Ntm::Advanced),
+            ("kieu mau", Ntm::Model), ("ntm kieu mau", Ntm::Model),
+        ]),
+        Type::Stage => code_of(cell, Stage::ALL, Stage::code, Stage::label, &[
+            ("dau vao", Stage::Input), ("dau ra", Stage::Output), ("ca hai", Stage::Both),
+            ("ca dau vao va dau ra", Stage::Both), ("dau vao va dau ra", Stage::Both),
+        ]),
+        _ => None,
+    }
+}
+
+fn translate_bool(cell: &str) -> Option<bool> {
+    match norm(cell).as_str() {
+        "1" | "true" | "yes" | "y" | "x" | "co" | "dat" | "v" | "c" => Some(true),
+        "0" | "false" | "no" | "n" | "khong" | "chua" | "k" => Some(false),
+        _ => None,
+    }
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn push_json_number(out: &mut String, v: f64) {
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        out.push_str(&format!("{}", v as i64));
+    } else {
+        out.push_str(&format!("{v}"));
+    }
+}
+
+// ---- converting ------------------------------------------------------------------------------
+
+/// What the app knows about a CSV dataset that the CSV itself cannot say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvMeta {
+    /// `meta.id` (`[a-z0-9-]{1,64}`), see [`id_from_file_name`].
+    pub id: String,
+    /// The title (the file name, unless the user typed one).
+    pub title: String,
+    /// Who published the figures (the user's own file unless said otherwise).
+    pub publisher: String,
+    /// Which province codes the file uses.
+    pub boundary: Boundary,
+}
+
+/// A dataset id made from a file name: folded, `[a-z0-9-]`, at most 64 characters, never empty.
+pub fn id_from_file_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let n = norm(stem);
+    let mut id: String = n
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    id.truncate(64);
+    let id = id.trim_matches('-').to_string();
+    if id.is_empty() { "tep-csv".to_string() } else { id }
+}
+
+/// How far a [`Converter`] has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the text converted.
+    pub done: usize,
+    /// Bytes of the text in all.
+    pub total: usize,
+    /// Whether every record has been converted ([`Converter::finish`] may be called).
+    pub finished: bool,
+}
+
+/// Converts the records of a [`CsvFile`] into the JSON format, a slice at a time.
+pub struct Converter {
+    text: Arc<str>,
+    pos: usize,
+    record: usize,
+    delim: u8,
+    columns: usize,
+    /// For each CSV column, the field it fills.
+    mapping: Vec<Option<Field>>,
+    /// For each field in [`Field::ALL`] order, its JSON array so far (without brackets).
+    out: Vec<Option<String>>,
+    /// The spreadsheet row of each entity.
+    rows: Vec<u32>,
+    hint: DecimalHint,
+    names: HashMap<String, &'static str>,
+    meta: CsvMeta,
+    report: Report,
+    done: bool,
+}
+
+impl Converter {
+    /// Prepares the conversion with `mapping[i]` the field of column `i` (`None`: ignored). Refuses
+    /// a mapping that leaves a required field without a column or maps two columns to one field.
+    pub fn new(file: &CsvFile, mapping: &[Option<Field>], meta: CsvMeta) -> Result<Converter, Report> {
+        let mut report = Report::new();
+        for f in Field::REQUIRED {
+            if !mapping.contains(&Some(*f)) {
+                report.push(
+                    Issue::error(
+                        format!("no column for {} ({})", quote(f.code()), f.label(Lang::Vi)),
+                        format!("a column holding {}; pick it in the column list", f.label(Lang::En).to_lowercase()),
+                    )
+                    .in_field(f.code()),
+                );
+            }
+        }
+        for (i, f) in mapping.iter().enumerate() {
+            if let Some(f) = f {
+                if let Some(j) = mapping[..i].iter().position(|g| g == &Some(*f)) {
+                    report.push(
+                        Issue::error(
+                            format!("columns {} and {} both mapped to {}", j + 1, i + 1, quote(f.code())),
+                            "one column per field",
+                        )
+                        .in_field(f.code()),
+                    );
+                }
+            }
+        }
+        if report.has_errors() {
+            return Err(report);
+        }
+        // The decimal separator, from the numeric cells of the first rows.
+        let numeric: Vec<usize> = mapping
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_some_and(|f| matches!(f.ty(), Type::Number | Type::Whole)))
+            .map(|(i, _)| i)
+            .collect();
+        let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
+        let mut cells = Vec::new();
+        let mut sample: Vec<String> = Vec::new();
+        for _ in 0..2000 {
+            match reader.next_record(&mut cells) {
+                Ok(true) => sample.extend(numeric.iter().filter_map(|&i| cells.get(i)).map(|c| c.to_string())),
+                _ => break,
+            }
+        }
+        let hint = detect_decimal(sample.iter().map(|s| s.as_str()));
+        let mut out = vec![None; Field::ALL.len()];
+        for f in mapping.iter().flatten() {
+            if let Some(k) = Field::ALL.iter().position(|g| g == f) {
+                out[k] = Some(String::new());
+            }
+        }
+        Ok(Converter {
+            text: file.text.clone(),
+            pos: file.body_start,
+            record: 1,
+            delim: file.delimiter as u8,
+            columns: file.headers.len(),
+            mapping: mapping.to_vec(),
+            out,
+            rows: Vec::new(),
+            hint,
+            names: province_names(meta.boundary),
+            meta,
+            report: Report::new(),
+            done: false,
+        })
+    }
+
+    /// The decimal separator the conversion uses.
+    pub fn decimal(&self) -> DecimalHint {
+        self.hint
+    }
+
+    /// Converts at most `max_records` more records; call until [`Progress::finished`].
+    pub fn step(&mut self, max_records: usize) -> Progress {
+        let text: &str = &self.text;
+        let mut reader = Reader { text, pos: self.pos, delim: self.delim, record: self.record };
+        let mut cells: Vec<Cow<str>> = Vec::new();
+        for _ in 0..max_records {
+            match reader.next_record(&mut cells) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
+                Err(e) => {
+                    self.report.push(e);
+                    self.done = true;
+                    break;
+                }
+            }
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue; // Blank lines (Excel often leaves some at the end) are skipped.
+            }
+            let row = reader.record;
+            if cells.len() > self.columns && cells[self.columns..].iter().any(|c| !c.trim().is_empty()) {
+                self.report.error_with(|| {
+                    Issue::error(
+                        format!("{} values", cells.len()),
+                        format!(
+                            "{} values, one per header column (is there an unquoted separator inside a value, such as a decimal comma?)",
+                            self.columns
+                        ),
+                    )
+                    .at_row(row)
+                });
+                continue;
+            }
+            self.rows.push(u32::try_from(row).unwrap_or(u32::MAX));
+            for (k, field) in Field::ALL.iter().enumerate() {
+                let Some(buf) = self.out[k].as_mut() else { continue };
+                let col = self.mapping.iter().position(|m| m == &Some(*field));
+                let cell = col.and_then(|c| cells.get(c)).map_or("", |c| c.trim());
+                if !buf.is_empty() {
+                    buf.push(',');
+                }
+                translate(buf, field.ty(), cell, self.hint, &self.names, self.meta.boundary);
+            }
+        }
+        self.pos = reader.pos;
+        self.record = reader.record;
+        Progress { done: self.pos.min(self.text.len()), total: self.text.len(), finished: self.done }
+    }
+
+    /// Converts everything that is left in one go (for the command line and tests).
+    pub fn run(mut self) -> Result<Parsed, Report> {
+        while !self.step(10_000).finished {}
+        self.finish()
+    }
+
+    /// Parses and checks the converted dataset with the JSON format's rules. Errors and warnings
+    /// name spreadsheet rows (header = row 1).
+    pub fn finish(self) -> Result<Parsed, Report> {
+        self.finish_with_json().map(|(p, _)| p)
+    }
+
+    /// [`finish`](Self::finish), also returning the dataset in the JSON format: the app stores
+    /// that, so a stored CSV never needs its column mapping again.
+    pub fn finish_with_json(self) -> Result<(Parsed, String), Report> {
+        if self.report.has_errors() {
+            return Err(self.report);
+        }
+        if self.rows.is_empty() {
+            return Err(Report::single(Issue::error(
+                "a header row and no data rows",
+                "one row per unit under the header",
+            )));
+        }
+        let mut json = String::with_capacity(self.out.iter().flatten().map(|s| s.len() + 20).sum::<usize>() + 512);
+        json.push_str("{\"format\":");
+        push_json_str(&mut json, FORMAT);
+        json.push_str(",\"meta\":{\"id\":");
+        push_json_str(&mut json, &self.meta.id);
+        json.push_str(",\"title\":{\"vi\":");
+        push_json_str(&mut json, &self.meta.title);
+        json.push_str(",\"en\":");
+        push_json_str(&mut json, &self.meta.title);
+        json.push_str("},\"source\":{\"publisher\":");
+        push_json_str(&mut json, &self.meta.publisher);
+        json.push_str(&format!("}},\"boundary\":{}}},\"entities\":{{", self.meta.boundary.number()));
+        let mut first = true;
+        for (k, f) in Field::ALL.iter().enumerate() {
+            if let Some(buf) = &self.out[k] {
+                if !first {
+                    json.push(',');
+                }
+                first = false;
+                push_json_str(&mut json, f.code());
+                json.push_str(":[");
+                json.push_str(buf);
+                json.push(']');
+            }
+        }
+        json.push_str("}}");
+        drop(self.out);
+        let rows = self.rows;
+        let limits = Limits { max_bytes: usize::MAX };
+        match parse_dataset(json.as_bytes(), &limits) {
+            Ok(mut parsed) => {
+                remap_rows(&mut parsed.warnings, &rows);
+                Ok((parsed, json))
+            }
+            Err(mut report) => {
+                remap_rows(&mut report, &rows);
+                Err(report)
+            }
+        }
+    }
+}
+
+fn translate(buf: &mut String, ty: Type, cell: &str, hint: DecimalHint, names: &HashMap<String, &'static str>, b: Boundary) {
+    if cell.is_empty() || cell == "-" {
+        buf.push_str("null");
+        return;
+    }
+    match ty {
+        Type::Text => push_json_str(buf, cell),
+        Type::Province => match province_code(cell, names, b) {
+            Some(code) => push_json_str(buf, &code),
+            // Unknown: passed on, so the parser names the code and the list it expected.
+            None => push_json_str(buf, &normalise_code(cell).unwrap_or_else(|| cell.to_string())),
+        },
+        Type::Whole | Type::Number => match parse_number_with(cell, hint) {
+            Some(v) => push_json_number(buf, v),
+            None => push_json_str(buf, cell),
+        },
+        Type::Bool => match translate_bool(cell) {
+            Some(v) => buf.push_str(if v { "true" } else { "false" }),
+            None => push_json_str(buf, cell),
+        },
+        Type::Kind | Type::Sector | Type::Ntm | Type::Stage => match translate_code(ty, cell) {
+            Some(code) => push_json_str(buf, code),
+            None => push_json_str(buf, cell),
+        },
+    }
+}
+
+/// Entity rows (1-based n-th entity) → spreadsheet rows, in issues and in the "row N" the
+/// duplicate-id message quotes.
+fn remap_rows(report: &mut Report, rows: &[u32]) {
+    let map = |r: usize| rows.get(r.wrapping_sub(1)).map_or(r, |&x| x as usize);
+    for issue in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+        if let Some(r) = issue.row {
+            issue.row = Some(map(r));
+        }
+        issue.expected = remap_mentions(&issue.expected, &map);
+    }
+}
+
+fn remap_mentions(text: &str, map: &dyn Fn(usize) -> usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("row ") {
+        out.push_str(&rest[..i + 4]);
+        rest = &rest[i + 4..];
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 {
+            if let Ok(n) = rest[..digits].parse::<usize>() {
+                out.push_str(&map(n).to_string());
+                rest = &rest[digits..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Reads, maps (without asking) and converts a CSV in one call: for the command line and tests.
+/// Fails when a column cannot be mapped with certainty, naming it.
+pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Result<Parsed, Report> {
+    let file = read(bytes, limits)?;
+    let guesses = guess_mapping(&file.headers);
+    let mut report = Report::new();
+    for (h, g) in file.headers.iter().zip(&guesses) {
+        if !g.sure && !h.is_empty() {
+            report.push(
+                Issue::error(
+                    format!("a column {} that matches no field", quote(h)),
+                    format!("one of {}", Field::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ")),
+                )
+                .in_field(h.clone()),
+            );
+        }
+    }
+    if report.has_errors() {
+        return Err(report);
+    }
+    let mapping: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
+    let boundary = province_column_boundary(&file, &mapping);
+    let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: title.to_string(), boundary };
+    Converter::new(&file, &mapping, meta)?.run()
+}
+
+/// Guesses the boundary from the province column of the first 2,000 rows.
+pub fn province_column_boundary(file: &CsvFile, mapping: &[Option<Field>]) -> Boundary {
+    let Some(col) = mapping.iter().position(|m| m == &Some(Field::Province)) else {
+        return Boundary::P63;
+    };
+    let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
+    let mut cells = Vec::new();
+    let mut sample = Vec::new();
+    for _ in 0..2000 {
+        match reader.next_record(&mut cells) {
+            Ok(true) => sample.extend(cells.get(col).map(|c| c.trim().to_string())),
+            _ => break,
+        }
+    }
+    guess_boundary(sample.iter().map(|s| s.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::vocab::Kind as K;
+
+    fn meta() -> CsvMeta {
+        CsvMeta { id: "t".into(), title: "T".into(), publisher: "P".into(), boundary: Boundary::P63 }
+    }
+
+    fn convert(text: &str) -> Result<Parsed, Report> {
+        let file = read(text.as_bytes(), &Limits::default())?;
+        let mapping: Vec<Option<Field>> = guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+        Converter::new(&file, &mapping, meta())?.run()
+    }
+
+    #[test]
+    fn vietnamese_headers_with_and_without_diacritics() {
+        let h: Vec<String> = ["Mã HTX", "Tỉnh", "Năm", "Loại hình", "Số lao động (người)", "thu nhap binh quan", "Doanh thu (triệu đồng)", "Ứng dụng công nghệ cao", "workers x"]
+            .iter().map(|s| s.to_string()).collect();
+        let g = guess_mapping(&h);
+        let fields: Vec<Option<Field>> = g.iter().map(|g| g.field).collect();
+        assert_eq!(&fields[..8], &[Some(Field::Id), Some(Field::Province), Some(Field::Year), Some(Field::Kind), Some(Field::Workers), Some(Field::Income), Some(Field::Revenue), Some(Field::HighTech)]);
+        assert!(g[..8].iter().all(|g| g.sure), "{g:?}");
+        // "workers x" resembles workers, which is taken: not mapped, and the user is asked.
+        assert_eq!(g[8], Guess { field: None, sure: false });
+        assert!(needs_mapping(&g));
+        assert!(!needs_mapping(&g[..8]));
+    }
+
+    #[test]
+    fn unsure_guess_is_shown_but_asked() {
+        let h = vec!["id".to_string(), "Tổng số lao động của HTX cuối năm".to_string()];
+        let g = guess_mapping(&h);
+        assert_eq!(g[1], Guess { field: Some(Field::Workers), sure: false });
+        let h = vec!["ghi chú".to_string()];
+        assert_eq!(guess_mapping(&h)[0], Guess { field: None, sure: false });
+    }
+
+    #[test]
+    fn semicolon_bom_decimal_comma_and_names() {
+        let text = "\u{feff}Mã;Tỉnh;Năm;Loại hình;Thu nhập;Doanh thu;Chuỗi giá trị\r\n\
+                    A1;Thái Nguyên;2024;Hợp tác xã;\"5.500.000\";1234,5;có\r\n\
+                    A2;19;2024;THT;4.800.000;12,75;không\r\n\
+                    A3;tinh bac kan;2024;htx;;;\r\n\
+                    ;;;;;;\r\n";
+        let p = convert(text).unwrap();
+        let e = &p.dataset.entities;
+        assert_eq!(e.len(), 3);
+        assert_eq!(e.id(0), "A1");
+        assert_eq!(e.kind(1), Some(K::Tht));
+        assert_eq!(crate::engine::dataset::NumField::Income.get(e, 0), Some(5_500_000.0));
+        assert_eq!(crate::engine::dataset::NumField::Revenue.get(e, 0), Some(1234.5));
+        assert_eq!(crate::engine::dataset::NumField::Revenue.get(e, 1), Some(12.75));
+        assert_eq!(crate::engine::dataset::NumField::Income.get(e, 2), None);
+        let reg = registry();
+        assert_eq!(reg.get(Boundary::P63, e.province(0).unwrap()).unwrap().code, "19");
+        assert_eq!(reg.get(Boundary::P63, e.province(2).unwrap()).unwrap().code, "06");
+    }
+
+    #[test]
+    fn comma_separated_decimal_point_quoted_fields() {
+        let text = "id,province,year,kind,revenue,sector\n\
+                    \"X, \"\"one\"\"\",1,2023,htx,\"1,250.5\",Nông nghiệp\n\
+                    Y,01,2023,qtdnd,3.25,td\n";
+        let p = convert(text).unwrap();
+        let e = &p.dataset.entities;
+        assert_eq!(e.id(0), "X, \"one\"");
+        assert_eq!(crate::engine::dataset::NumField::Revenue.get(e, 0), Some(1250.5));
+        assert_eq!(crate::engine::dataset::NumField::Revenue.get(e, 1), Some(3.25));
+    }
+
+    #[test]
+    fn errors_name_spreadsheet_rows_and_fields() {
+        let text = "id;province;year;kind;workers\nA;19;2024;htx;10\n\nB;99;2024;htx;nhiều\nA;19;2024;htx;-3\n";
+        let r = convert(text).unwrap_err();
+        let msgs: Vec<String> = r.errors.iter().map(|i| i.to_string()).collect();
+        let joined = msgs.join("\n");
+        // Row 4 is the 4th line (header = 1, a blank line 3 in between).
+        assert!(joined.contains("row 4, field \"province\": found \"99\""), "{joined}");
+        assert!(joined.contains("row 4, field \"workers\": found \"nhiều\""), "{joined}");
+        assert!(joined.contains("row 5, field \"workers\": found -3"), "{joined}");
+        assert!(joined.contains("row 5, field \"id\"") && joined.contains("row 2"), "{joined}");
+    }
+
+    #[test]
+    fn missing_required_column_and_double_mapping() {
+        let file = read(b"id;year;kind\nA;2024;htx\n", &Limits::default()).unwrap();
+        let r = Converter::new(&file, &[Some(Field::Id), Some(Field::Year), Some(Field::Kind)], meta()).err().unwrap();
+        assert!(r.to_string().contains("no column for \"province\""), "{r}");
+        let r = Converter::new(&file, &[Some(Field::Id), Some(Field::Id), Some(Field::Kind)], meta()).err().unwrap();
+        assert!(r.to_string().contains("columns 1 and 2 both mapped to \"id\""), "{r}");
+    }
+
+    #[test]
+    fn not_a_csv() {
+        let l = Limits::default();
+        assert!(read(b"", &l).unwrap_err().to_string().contains("an empty file"));
+        assert!(read(b"\xff\xfei\0d\0", &l).unwrap_err().to_string().contains("UTF-16"));
+        assert!(read(b"\x89PNG\r\n\x1a\n\0\0\0", &l).unwrap_err().to_string().contains("NUL"));
+        assert!(read(b"id;x\n\xc3\x28;1\n", &l).unwrap_err().to_string().contains("not UTF-8"));
+        assert!(read(b"just one column\n1\n", &l).unwrap_err().to_string().contains("one column"));
+        let small = Limits { max_bytes: 10 };
+        assert!(read(b"id;province;year\n", &small).unwrap_err().to_string().contains("at most 10 bytes"));
+        assert!(read(b"id;x\n\"never closed;1\n", &l).is_err());
+        let wide = "a;".repeat(300);
+        assert!(read(wide.as_bytes(), &l).unwrap_err().to_string().contains("columns"));
+        let r = convert("id;province;year;kind\n").unwrap_err();
+        assert!(r.to_string().contains("no data rows"), "{r}");
+        let r = convert("id;province;year;kind\nA;19;2024;htx;5;6\n").unwrap_err();
+        assert!(r.to_string().contains("row 2: found 6 values, expected 4 values"), "{r}");
+    }
+
+    #[test]
+    fn decimal_detection() {
+        assert_eq!(detect_decimal(["3,5", "1000"]), DecimalHint::Comma);
+        assert_eq!(detect_decimal(["3.25", "1000"]), DecimalHint::Point);
+        assert_eq!(detect_decimal(["3.000", "5.000.000"]), DecimalHint::Auto);
+        assert_eq!(detect_decimal(["1.234,5"]), DecimalHint::Comma);
+        assert_eq!(detect_decimal(["0,500"]), DecimalHint::Comma);
+    }
+
+    #[test]
+    fn boundary_guess_and_id_from_name() {
+        assert_eq!(guess_boundary(["02", "Hà Giang", "06"]), Boundary::P63);
+        assert_eq!(id_from_file_name("Danh sách HTX Thái Nguyên 2024.csv"), "danh-sach-htx-thai-nguyen-2024");
+        assert_eq!(id_from_file_name("???.csv"), "tep-csv");
+        assert!(id_from_file_name(&"a".repeat(100)).len() <= 64);
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let p = convert("id;province;year;kind\n<script>alert(1)</script>;19;2024;htx\n").unwrap();
+        assert_eq!(p.dataset.entities.id(0), "<script>alert(1)</script>");
+    }
+
+    #[test]
+    fn import_refuses_unmapped_columns() {
+        let r = import("id;province;year;kind;ghi chú\nA;19;2024;htx;x\n".as_bytes(), "t", "T", &Limits::default()).unwrap_err();
+        assert!(r.to_string().contains("\"ghi chú\""), "{r}");
+        let ok = import("id;province;year;kind\nA;19;2024;htx\n".as_bytes(), "t", "T", &Limits::default()).unwrap();
+        assert_eq!(ok.dataset.meta.id, "t");
+    }
+
+    #[test]
+    fn fixture_with_vietnamese_headers_loads_without_asking() {
+        let bytes = include_bytes!("../../tests/fixtures/own-good-vi.csv");
+        let file = read(bytes, &Limits::default()).unwrap();
+        assert_eq!(file.delimiter, ';');
+        let g = guess_mapping(&file.headers);
+        assert!(!needs_mapping(&g), "{g:?}");
+        let p = import(bytes, "own-good-vi", "own-good-vi.csv", &Limits::default()).unwrap();
+        let e = &p.dataset.entities;
+        assert_eq!(e.len(), 40);
+        assert_eq!((0..40).filter(|&i| e.kind(i) == Some(K::Htx)).count(), 20);
+        assert_eq!(crate::engine::dataset::NumField::Income.get(e, 1), Some(4_050_000.0));
+        assert_eq!(crate::engine::dataset::NumField::Revenue.get(e, 1), Some(101.5));
+        assert!(p.warnings.errors.is_empty());
+    }
+
+    #[test]
+    fn fixture_with_unknown_column_asks() {
+        let bytes = include_bytes!("../../tests/fixtures/own-needs-mapping.csv");
+        let file = read(bytes, &Limits::default()).unwrap();
+        let g = guess_mapping(&file.headers);
+        assert!(needs_mapping(&g));
+        assert_eq!(g[5], Guess { field: None, sure: false });
+        let mapping: Vec<Option<Field>> = g.iter().map(|g| g.field).collect();
+        let p = Converter::new(&file, &mapping, meta()).unwrap().run().unwrap();
+        assert_eq!(p.dataset.entities.len(), 10);
+        let bad = read(include_bytes!("../../tests/bad-files/bad-values.csv"), &Limits::default()).unwrap();
+        let m: Vec<Option<Field>> = guess_mapping(&bad.headers).iter().map(|g| g.field).collect();
+        let r = Converter::new(&bad, &m, meta()).unwrap().run().unwrap_err().to_string();
+        assert!(r.contains("row 3, field \"province\": found \"Hà Tây\""), "{r}");
+        assert!(r.contains("row 3, field \"workers\": found -3"), "{r}");
+    }
+
+    #[test]
+    fn slices_give_the_same_result_and_report_progress() {
+        let mut text = String::from("id;province;year;kind;workers\n");
+        for i in 0..1000 {
+            text.push_str(&format!("U{i};19;2024;htx;{}\n", i % 7));
+        }
+        let file = read(text.as_bytes(), &Limits::default()).unwrap();
+        let mapping: Vec<Option<Field>> = guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+        let mut c = Converter::new(&file, &mapping, meta()).unwrap();
+        let mut last = 0;
+        let mut steps = 0;
+        loop {
+            let p = c.step(100);
+            assert!(p.done >= last && p.done <= p.total);
+            last = p.done;
+            steps += 1;
+            if p.finished {
+                break;
+            }
+        }
+        assert!(steps >= 10, "{steps}");
+        let (sliced, sliced_json) = c.finish_with_json().unwrap();
+        let mut whole = Converter::new(&file, &mapping, meta()).unwrap();
+        while !whole.step(usize::MAX).finished {}
+        let (whole, whole_json) = whole.finish_with_json().unwrap();
+        assert!(sliced_json == whole_json, "slicing changed the converted text");
+        assert_eq!(sliced.dataset.entities.len(), 1000);
+        assert_eq!(whole.dataset.entities.len(), 1000);
+        assert_eq!(sliced.dataset.entities.id(999), "U999");
+    }
+
+    #[test]
+    fn never_panics_on_odd_bytes() {
+        let samples: &[&[u8]] = &[b"\"", b"a;b\n\"", b"a;b\r", b";\n;\n", b"a,b\n\"x\"y,z\n", b"a;b\n\"\"\"\"", b"\r\r\r", b"a\tb\n1\t2"];
+        for s in samples {
+            if let Ok(f) = read(s, &Limits::default()) {
+                let mapping = vec![None; f.headers.len()];
+                let _ = Converter::new(&f, &mapping, meta());
+            }
+        }
+    }
+}

@@ -1,0 +1,896 @@
+//! Bring your own data: open a dataset file (JSON in the Coop Atlas format, or a CSV exported from
+//! Excel) from the device or by drag-and-drop, or from a link (`?data=https://…`); check it; keep it
+//! in the browser (IndexedDB, see `storage`); list and remove what is kept.
+//!
+//! Promises this module keeps, and why:
+//! - **Nothing leaves the device.** Files are read with the File API and parsed in wasm; the only
+//!   request made is the `data=` fetch the link itself asks for, and it carries no user data (no
+//!   cookies, no referrer).
+//! - **A bad file changes nothing on screen.** A file is parsed into a new value; only a file
+//!   without errors is added to the state. Errors are listed (row, field, found, expected; the first
+//!   50, then a count), announced with `role="alert"`, and offered as a CSV download.
+//! - **The page never freezes for long.** The file is read in 4 MB slices and a CSV is converted
+//!   in slices of about 30 ms, with a progress bar and a Cancel button between slices.
+//! - **A link cannot pass a file off as official.** A dataset from `data=` is shown under a banner
+//!   naming the site it came from; a link to a device-local dataset (`ld=`) names it, and a device
+//!   without it says which dataset is missing instead of showing other data.
+//! - **Dataset text is text.** Every name, title and source is rendered as a text node.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
+use crate::engine::error::{Issue, Report};
+use crate::engine::incremental::IncrementalParser;
+use crate::engine::parse::{parse_dataset, Limits, Parsed};
+use crate::engine::vocab::{Boundary, Lang};
+
+use super::state::{AppState, Loaded};
+use super::storage::{self, StoredMeta};
+use super::web;
+
+/// Largest file read from the device or a link (the format's limit, docs/dataset-format.md).
+const MAX_BYTES: usize = 100_000_000;
+/// A `data=` fetch that takes longer than this is stopped (3G can be slow, but not this slow).
+const FETCH_TIMEOUT_MS: u32 = 60_000;
+/// Bytes read from a file per slice.
+const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
+/// Time spent converting before yielding to the page.
+const SLICE_MS: f64 = 30.0;
+
+fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// The key of a device-local dataset in [`AppState::datasets`].
+pub fn local_key(id: &str) -> String {
+    format!("local:{id}")
+}
+
+/// The key of a dataset fetched from a `data=` link in [`AppState::datasets`].
+pub fn remote_key(url: &str) -> String {
+    format!("url:{url}")
+}
+
+/// The host of an `https://` address (what the banner names).
+pub fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
+}
+
+/// The CSV mapping step: the file, the guess for each column, and the user's choices.
+#[derive(Clone)]
+pub struct Mapping {
+    file_name: String,
+    file: CsvFile,
+    guesses: Vec<Guess>,
+    choice: Vec<Option<Field>>,
+    boundary: Boundary,
+}
+
+/// What the panel is doing.
+#[derive(Clone)]
+pub enum Phase {
+    /// Waiting for a file.
+    Idle,
+    /// Reading or converting `name`: `done` of `total` bytes; `checking` once parsing.
+    Busy { name: String, done: f64, total: f64, checking: bool },
+    /// Asking which field each CSV column holds.
+    Mapping(Arc<Mapping>),
+}
+
+/// The shared state of the "your data" feature.
+#[derive(Clone, Copy)]
+pub struct OwnData {
+    /// Datasets kept on this device, newest first.
+    pub stored: RwSignal<Vec<StoredMeta>>,
+    /// Whether the list has been read from IndexedDB (a missing `ld=` is only reported after).
+    pub stored_ready: RwSignal<bool>,
+    /// What the panel is doing.
+    pub phase: RwSignal<Phase>,
+    /// The last refused file and why.
+    pub refused: RwSignal<Option<(String, Report)>>,
+    /// The last accepted file, its warnings, and whether it could be kept on the device.
+    pub accepted: RwSignal<Option<(String, Report, Option<String>)>>,
+    /// A `ld=` dataset this device does not have.
+    pub missing: RwSignal<Option<String>>,
+    /// The `data=` fetch: `Ok(host)` once loaded, `Err(message)` when it failed.
+    pub remote: RwSignal<Option<Result<String, String>>>,
+    /// Bumped by Cancel (and by each new load): a task whose number is stale stops.
+    generation: StoredValue<u32>,
+}
+
+impl OwnData {
+    /// Creates the state, reads the list of kept datasets and starts what the link asks for
+    /// (`ld=`, `data=`).
+    pub fn start(state: AppState) -> OwnData {
+        let own = OwnData {
+            stored: RwSignal::new(Vec::new()),
+            stored_ready: RwSignal::new(false),
+            phase: RwSignal::new(Phase::Idle),
+            refused: RwSignal::new(None),
+            accepted: RwSignal::new(None),
+            missing: RwSignal::new(None),
+            remote: RwSignal::new(None),
+            generation: StoredValue::new(0),
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = storage::list().await {
+                own.stored.set(list);
+            }
+            own.stored_ready.set(true);
+        });
+        // Show the local dataset a view names, reading it from IndexedDB when needed.
+        Effect::new(move |_| {
+            let Some(id) = state.view.with(|v| v.local.clone()) else {
+                own.missing.set(None);
+                return;
+            };
+            if !own.stored_ready.get() {
+                return;
+            }
+            if state.datasets.with_untracked(|m| m.contains_key(&local_key(&id))) {
+                own.missing.set(None);
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                match storage::load(&id).await {
+                    Ok(Some(bytes)) => match parse_dataset(&bytes, &Limits { max_bytes: usize::MAX }) {
+                        Ok(p) => {
+                            own.missing.set(None);
+                            insert(state, &local_key(&id), p);
+                        }
+                        Err(r) => own.missing.set(Some(format!("{id}: {r}"))),
+                    },
+                    _ => own.missing.set(Some(id)),
+                }
+            });
+        });
+        // Fetch the dataset a `data=` link names, once per address.
+        Effect::new(move |_| {
+            let Some(url) = state.view.with(|v| v.data_url.clone()) else {
+                own.remote.set(None);
+                return;
+            };
+            if state.datasets.with_untracked(|m| m.contains_key(&remote_key(&url))) {
+                return;
+            }
+            let lang = state.lang();
+            own.remote.set(None);
+            leptos::task::spawn_local(async move {
+                let host = host_of(&url);
+                let result = match fetch_remote(&url, lang).await {
+                    Ok(bytes) => parse_dataset(&bytes, &Limits::default()).map_err(|r| {
+                        format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r)
+                    }),
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(p) => {
+                        insert(state, &remote_key(&url), p);
+                        own.remote.set(Some(Ok(host)));
+                    }
+                    Err(e) => own.remote.set(Some(Err(e))),
+                }
+            });
+        });
+        own
+    }
+
+    fn next_generation(&self) -> u32 {
+        let g = self.generation.get_value().wrapping_add(1);
+        self.generation.set_value(g);
+        g
+    }
+
+    fn is_current(&self, g: u32) -> bool {
+        self.generation.get_value() == g
+    }
+
+    /// Stops the load in progress; what was on screen stays.
+    pub fn cancel(&self) {
+        self.next_generation();
+        self.phase.set(Phase::Idle);
+    }
+
+    /// Opens a file the user picked or dropped.
+    pub fn open(&self, state: AppState, file: web_sys::File) {
+        let own = *self;
+        let g = own.next_generation();
+        let name = file.name();
+        let size = file.size();
+        let lang = state.lang();
+        own.refused.set(None);
+        own.accepted.set(None);
+        if size > MAX_BYTES as f64 {
+            own.refuse(&name, Issue::error(
+                format!("a file of {size:.0} bytes ({:.1} MB)", size / 1e6),
+                format!("at most {MAX_BYTES} bytes (100 MB); split it into one file per year"),
+            ));
+            return;
+        }
+        own.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: size, checking: false });
+        leptos::task::spawn_local(async move {
+            let bytes = match read_file(&file, |done| {
+                own.phase.set(Phase::Busy { name: name.clone(), done, total: size, checking: false });
+            }, || own.is_current(g)).await {
+                Ok(Some(b)) => b,
+                Ok(None) => return, // cancelled
+                Err(e) => {
+                    own.refuse(&name, Issue::error(e, tr(lang, "một tệp đọc được", "a readable file")));
+                    return;
+                }
+            };
+            if looks_like_csv(&name, &bytes) {
+                own.start_csv(state, g, name, bytes).await;
+            } else {
+                own.parse_json(state, g, name, bytes).await;
+            }
+        });
+    }
+
+    /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
+    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
+        let mut parser = IncrementalParser::new(bytes, Limits::default());
+        self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: 1.0, checking: true });
+        next_frame().await;
+        loop {
+            let start = web::now_ms();
+            let mut progress;
+            loop {
+                progress = parser.step(1 << 20);
+                if progress.finished || web::now_ms() - start > SLICE_MS {
+                    break;
+                }
+            }
+            self.phase.set(Phase::Busy { name: name.clone(), done: progress.done as f64, total: progress.total as f64, checking: true });
+            next_frame().await;
+            if !self.is_current(g) {
+                return;
+            }
+            if progress.finished {
+                break;
+            }
+        }
+        let (result, bytes) = parser.finish_with_bytes();
+        self.conclude(state, name, result.map(|p| (p, bytes)));
+    }
+
+    fn refuse(&self, name: &str, issue: Issue) {
+        self.phase.set(Phase::Idle);
+        self.refused.set(Some((name.to_string(), Report::single(issue))));
+    }
+
+    async fn start_csv(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
+        let file = match csv_import::read(&bytes, &Limits::default()) {
+            Ok(f) => f,
+            Err(r) => {
+                self.phase.set(Phase::Idle);
+                self.refused.set(Some((name, r)));
+                return;
+            }
+        };
+        drop(bytes);
+        let guesses = csv_import::guess_mapping(&file.headers);
+        let choice: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
+        let boundary = csv_import::province_column_boundary(&file, &choice);
+        let mapping = Mapping { file_name: name, file, guesses: guesses.clone(), choice, boundary };
+        if csv_import::needs_mapping(&guesses) {
+            self.phase.set(Phase::Mapping(Arc::new(mapping)));
+        } else {
+            self.convert(state, g, mapping).await;
+        }
+    }
+
+    /// Converts a mapped CSV in slices, then checks it.
+    async fn convert(&self, state: AppState, g: u32, m: Mapping) {
+        let total = m.file.len() as f64;
+        let meta = CsvMeta {
+            id: csv_import::id_from_file_name(&m.file_name),
+            title: m.file_name.clone(),
+            publisher: format!("{} ({})", tr(state.lang(), "Tệp của người dùng", "User's file"), m.file_name),
+            boundary: m.boundary,
+        };
+        let mut conv = match csv_import::Converter::new(&m.file, &m.choice, meta) {
+            Ok(c) => c,
+            Err(r) => {
+                self.phase.set(Phase::Idle);
+                self.refused.set(Some((m.file_name.clone(), r)));
+                return;
+            }
+        };
+        drop(m.file);
+        let name = m.file_name;
+        loop {
+            let start = web::now_ms();
+            let mut progress;
+            loop {
+                progress = conv.step(2_000);
+                if progress.finished || web::now_ms() - start > SLICE_MS {
+                    break;
+                }
+            }
+            self.phase.set(Phase::Busy { name: name.clone(), done: progress.done as f64, total, checking: progress.finished });
+            next_frame().await;
+            if !self.is_current(g) {
+                return;
+            }
+            if progress.finished {
+                break;
+            }
+        }
+        let result = conv.finish_with_json().map(|(p, json)| (p, json.into_bytes()));
+        self.conclude(state, name, result);
+    }
+
+    /// Keeps an accepted dataset (state, IndexedDB, switch to it) or shows why it was refused.
+    fn conclude(&self, state: AppState, name: String, result: Result<(Parsed, Vec<u8>), Report>) {
+        let own = *self;
+        own.phase.set(Phase::Idle);
+        let (parsed, bytes) = match result {
+            Ok(x) => x,
+            Err(report) => {
+                own.refused.set(Some((name, report)));
+                return;
+            }
+        };
+        let ds = &parsed.dataset;
+        let meta = StoredMeta {
+            id: ds.meta.id.clone(),
+            title_vi: ds.meta.title.vi.clone(),
+            title_en: ds.meta.title.get(Lang::En).to_string(),
+            file_name: name.clone(),
+            size: bytes.len() as f64,
+            records: (ds.entities.len() + ds.observations.len()) as f64,
+            loaded_at: js_sys::Date::now(),
+        };
+        let id = meta.id.clone();
+        let warnings = parsed.warnings.clone();
+        insert(state, &local_key(&id), parsed);
+        own.stored.update(|l| {
+            l.retain(|m| m.id != id);
+            l.insert(0, meta.clone());
+        });
+        state.update(|v| {
+            v.local = Some(id.clone());
+            v.data_url = None;
+            v.indicator = crate::engine::url_state::ViewState::default().indicator;
+            v.year = None;
+            v.year_from = None;
+            v.provinces.clear();
+        });
+        own.accepted.set(Some((name.clone(), warnings.clone(), None)));
+        leptos::task::spawn_local(async move {
+            if let Err(e) = storage::save(&meta, &bytes).await {
+                own.accepted.set(Some((name, warnings, Some(e))));
+            }
+        });
+    }
+
+    /// Removes a kept dataset; a view showing it goes back to the bundled data.
+    pub fn remove(&self, state: AppState, id: String) {
+        let own = *self;
+        state.datasets.update(|m| {
+            m.remove(&local_key(&id));
+        });
+        own.stored.update(|l| l.retain(|m| m.id != id));
+        if state.view.with_untracked(|v| v.local.as_deref() == Some(id.as_str())) {
+            state.update(|v| v.local = None);
+        }
+        leptos::task::spawn_local(async move {
+            let _ = storage::remove(&id).await;
+        });
+    }
+}
+
+fn insert(state: AppState, key: &str, parsed: Parsed) {
+    let loaded = Loaded { dataset: Arc::new(parsed.dataset), complete: true, fetched_at: js_sys::Date::now() };
+    state.datasets.update(|m| {
+        m.insert(key.to_string(), loaded);
+    });
+}
+
+/// A CSV by its name, or by its first character when the name says nothing (a JSON dataset
+/// starts with `{`, after an optional byte-order mark and spaces).
+fn looks_like_csv(name: &str, bytes: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
+        return true;
+    }
+    if lower.ends_with(".json") {
+        return false;
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    // Text that is not JSON and has a separator on its first line reads as CSV; anything else
+    // goes to the JSON reader, whose messages say what the file looks like (image, HTML, UTF-16).
+    let line: &[u8] = body.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    !matches!(first, Some(b'{' | b'[') | None)
+        && std::str::from_utf8(line).is_ok()
+        && line.iter().any(|&b| b == b';' || b == b',' || b == b'\t')
+}
+
+/// Lets the browser paint (progress) and handle input (Cancel) before the next slice.
+async fn next_frame() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
+
+/// Reads a file in slices; `Ok(None)` when `alive` turns false (cancelled).
+async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn() -> bool) -> Result<Option<Vec<u8>>, String> {
+    let size = file.size();
+    let mut out = Vec::with_capacity(size as usize);
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + READ_SLICE).min(size);
+        let blob = file.slice_with_f64_and_f64(at, end).map_err(|_| "cannot read the file".to_string())?;
+        let buf = JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| "cannot read the file (was it moved or deleted?)".to_string())?;
+        out.extend_from_slice(&js_sys::Uint8Array::new(&buf).to_vec());
+        at = end;
+        if !alive() {
+            return Ok(None);
+        }
+        progress(at);
+    }
+    Ok(Some(out))
+}
+
+/// Fetches a `data=` address with no cookies and no referrer, a size limit and a timeout.
+async fn fetch_remote(url: &str, lang: Lang) -> Result<Vec<u8>, String> {
+    let host = host_of(url);
+    let controller = web_sys::AbortController::new().map_err(|_| "fetch is not available".to_string())?;
+    let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = timed_out.clone();
+    let c2 = controller.clone();
+    let _timer = gloo_timers::callback::Timeout::new(FETCH_TIMEOUT_MS, move || {
+        flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        c2.abort();
+    });
+    let too_slow = || {
+        format!(
+            "{} {host} {} {} s.",
+            tr(lang, "Máy chủ", "The server"),
+            tr(lang, "không trả lời xong trong", "did not finish answering within"),
+            FETCH_TIMEOUT_MS / 1000
+        )
+    };
+    let resp = gloo_net::http::Request::get(url)
+        .abort_signal(Some(&controller.signal()))
+        .credentials(web_sys::RequestCredentials::Omit)
+        .referrer_policy(web_sys::ReferrerPolicy::NoReferrer)
+        .send()
+        .await
+        .map_err(|_| {
+            if timed_out.load(std::sync::atomic::Ordering::Relaxed) {
+                too_slow()
+            } else {
+                format!(
+                    "{} {host}: {}",
+                    tr(lang, "Không tải được dữ liệu từ", "Could not fetch data from"),
+                    tr(lang, "trang đó không cho phép tải từ trang khác (CORS), hoặc không truy cập được (mất mạng?).",
+                        "that site does not allow other sites to read it (CORS), or it cannot be reached (offline?).")
+                )
+            }
+        })?;
+    if !resp.ok() {
+        return Err(format!("{} {host}: HTTP {}", tr(lang, "Không tải được dữ liệu từ", "Could not fetch data from"), resp.status()));
+    }
+    let too_big = |n: f64| {
+        format!(
+            "{} {host} {} ({:.1} MB; {} 100 MB).",
+            tr(lang, "Tệp từ", "The file from"),
+            tr(lang, "quá lớn", "is too large"),
+            n / 1e6,
+            tr(lang, "tối đa", "at most")
+        )
+    };
+    if let Some(len) = resp.headers().get("content-length").and_then(|l| l.trim().parse::<f64>().ok()) {
+        if len > MAX_BYTES as f64 {
+            return Err(too_big(len));
+        }
+    }
+    let Some(body) = resp.body() else { return Ok(Vec::new()) };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let chunk = JsFuture::from(reader.read()).await.map_err(|_| {
+            if timed_out.load(std::sync::atomic::Ordering::Relaxed) { too_slow() } else { format!("{host}: {}", tr(lang, "kết nối bị ngắt", "the connection broke")) }
+        })?;
+        let done = js_sys::Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true);
+        if done {
+            break;
+        }
+        if let Ok(v) = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")) {
+            let arr = js_sys::Uint8Array::new(&v);
+            if out.len() + arr.length() as usize > MAX_BYTES {
+                let _ = reader.cancel();
+                return Err(too_big((out.len() + arr.length() as usize) as f64));
+            }
+            out.extend_from_slice(&arr.to_vec());
+        }
+    }
+    Ok(out)
+}
+
+fn human_size(bytes: f64, lang: Lang) -> String {
+    let (v, unit) = if bytes >= 1e6 { (bytes / 1e6, "MB") } else { (bytes / 1e3, "KB") };
+    crate::engine::format::number(v, 1, lang) + " " + unit
+}
+
+fn date_of(ms: f64) -> String {
+    let d = js_sys::Date::new(&JsValue::from_f64(ms));
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
+}
+
+fn place(i: &Issue, lang: Lang) -> String {
+    let mut parts = Vec::new();
+    if let Some((l, c)) = i.line_col {
+        parts.push(format!("{} {l}, {} {c}", tr(lang, "dòng", "line"), tr(lang, "cột", "column")));
+    }
+    if let Some(r) = i.row {
+        parts.push(format!("{} {r}", tr(lang, "hàng", "row")));
+    }
+    if let Some(f) = &i.field {
+        parts.push(format!("{} \"{f}\"", tr(lang, "trường", "field")));
+    }
+    parts.join(", ")
+}
+
+/// One list of issues (errors or warnings), with the count of those not listed.
+fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str) -> impl IntoView {
+    view! {
+        <ol class="issues" data-testid=testid>
+            {issues.into_iter().map(|i| view! {
+                <li data-testid="issue">
+                    <span class="place">{place(&i, lang)}</span>": "
+                    {tr(lang, "thấy ", "found ")}<q class="found">{i.found.clone()}</q>
+                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{i.expected.clone()}</span>
+                </li>
+            }).collect_view()}
+        </ol>
+        {(more > 0).then(|| view! {
+            <p data-testid=format!("{testid}-more")>{match lang {
+                Lang::Vi => format!("… và {more} mục nữa (tải báo cáo để xem 50 mục đầu dưới dạng bảng)."),
+                Lang::En => format!("… and {more} more (download the report for the first 50 as a table)."),
+            }}</p>
+        })}
+    }
+}
+
+/// The panel: open a file, progress and Cancel, the mapping step, the report, the kept datasets.
+#[component]
+pub fn OwnDataPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    let lang = move || state.lang();
+
+    // Dropping a file anywhere on the page opens it (and never navigates away to the file).
+    let over = window_event_listener(leptos::ev::dragover, move |ev| ev.prevent_default());
+    let dropped = window_event_listener(leptos::ev::drop, move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            own.open(state, f);
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        dropped.remove();
+    });
+    let on_pick = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        if let Some(f) = input.files().and_then(|f| f.get(0)) {
+            own.open(state, f);
+        }
+        // Picking the same file again (after fixing it) must fire `change` again.
+        input.set_value("");
+    };
+
+    view! {
+        <section class="own-data" data-testid="own-data" aria-labelledby="own-data-title">
+            <h2 id="own-data-title">{move || tr(lang(), "Dữ liệu của bạn", "Your data")}</h2>
+            <p class="hint">{move || tr(lang(),
+                "Mở tệp JSON theo định dạng Coop Atlas hoặc tệp CSV xuất từ Excel (chọn tệp, hoặc kéo thả vào trang). Tệp chỉ được xử lý và lưu trên thiết bị này, không gửi đi đâu.",
+                "Open a JSON file in the Coop Atlas format or a CSV exported from Excel (pick a file, or drop it on the page). Files are processed and kept on this device only, never sent anywhere.")}</p>
+            <label class="btn file-pick">
+                {move || tr(lang(), "Chọn tệp…", "Choose a file…")}
+                <input type="file" class="visually-hidden" data-testid="file-input"
+                    accept=".json,.csv,.tsv,.txt,application/json,text/csv" on:change=on_pick/>
+            </label>
+            <Progress/>
+            <MappingStep/>
+            <FileReport/>
+            <StoredList/>
+        </section>
+    }
+}
+
+#[component]
+fn Progress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    move || {
+        let lang = state.lang();
+        match own.phase.get() {
+            Phase::Busy { name, done, total, checking } => Some(view! {
+                <div class="load-progress" role="status" data-testid="load-progress">
+                    <p>{if checking { tr(lang, "Đang kiểm tra ", "Checking ") } else { tr(lang, "Đang đọc ", "Reading ") }}<q>{name}</q></p>
+                    <progress max=total.max(1.0) value=done></progress>
+                    " "{format!("{:.0}%", if total > 0.0 { done / total * 100.0 } else { 100.0 })}" "
+                    <button type="button" class="btn small" data-testid="load-cancel" on:click=move |_| own.cancel()>
+                        {tr(lang, "Hủy", "Cancel")}
+                    </button>
+                </div>
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[component]
+fn MappingStep() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    move || {
+        let lang = state.lang();
+        let Phase::Mapping(m) = own.phase.get() else { return None };
+        let choice = RwSignal::new(m.choice.clone());
+        let boundary = RwSignal::new(m.boundary);
+        let m2 = m.clone();
+        let confirm = move |_| {
+            let mut mapping = (*m2).clone();
+            mapping.choice = choice.get_untracked();
+            mapping.boundary = boundary.get_untracked();
+            let g = own.next_generation();
+            own.phase.set(Phase::Busy { name: mapping.file_name.clone(), done: 0.0, total: mapping.file.len() as f64, checking: false });
+            leptos::task::spawn_local(async move { own.convert(state, g, mapping).await });
+        };
+        let rows = m.file.headers.iter().enumerate().map(|(i, h)| {
+            let guess = m.guesses.get(i).copied().unwrap_or(Guess { field: None, sure: false });
+            let sample: Vec<String> = m.file.preview.iter().filter_map(|r| r.get(i).cloned()).filter(|s| !s.trim().is_empty()).collect();
+            let on_change = move |ev: leptos::ev::Event| {
+                let v = event_target_value(&ev);
+                choice.update(|c| {
+                    if let Some(slot) = c.get_mut(i) {
+                        *slot = Field::from_code(&v);
+                    }
+                });
+            };
+            let guess_text = match (guess.field, guess.sure) {
+                (Some(f), true) => format!("{} {}", tr(lang, "nhận ra:", "recognised:"), f.label(lang)),
+                (Some(f), false) => format!("{} {}?", tr(lang, "đoán:", "guess:"), f.label(lang)),
+                (None, _) => tr(lang, "không nhận ra", "not recognised").to_string(),
+            };
+            view! {
+                <tr data-column=i>
+                    <th scope="row"><q>{h.clone()}</q><br/><small class="guess">{guess_text}</small></th>
+                    <td class="wrap">{sample.join(" · ")}</td>
+                    <td>
+                        <select data-testid=format!("map-{i}") aria-label=h.clone() on:change=on_change>
+                            <option value="" selected=guess.field.is_none()>{tr(lang, "— bỏ qua cột này —", "— ignore this column —")}</option>
+                            {Field::ALL.iter().map(|f| view! {
+                                <option value=f.code() selected=guess.field == Some(*f)>{format!("{} ({})", f.label(lang), f.code())}</option>
+                            }).collect_view()}
+                        </select>
+                    </td>
+                </tr>
+            }
+        }).collect_view();
+        Some(view! {
+            <div class="mapping" data-testid="mapping-step" role="group" aria-labelledby="mapping-title">
+                <h3 id="mapping-title">{tr(lang, "Chọn trường cho từng cột của ", "Pick the field of each column of ")}<q>{m.file_name.clone()}</q></h3>
+                <p>{tr(lang,
+                    "Một số cột chưa nhận ra chắc chắn. Kiểm tra lựa chọn đoán sẵn; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
+                    "Some columns could not be recognised for sure. Check the guesses; required fields: unit id, province, year, kind.")}</p>
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{tr(lang, "Cột", "Column")}</th>
+                            <th scope="col">{tr(lang, "Giá trị đầu", "First values")}</th>
+                            <th scope="col">{tr(lang, "Trường", "Field")}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <label class="field">
+                    <span>{tr(lang, "Mã tỉnh trong tệp theo", "Province codes in the file follow")}</span>
+                    <select data-testid="map-boundary" on:change=move |ev| {
+                        boundary.set(if event_target_value(&ev) == "34" { Boundary::P34 } else { Boundary::P63 });
+                    }>
+                        <option value="63" selected=m.boundary == Boundary::P63>{tr(lang, "63 tỉnh (trước 1/7/2025)", "63 provinces (before 1 July 2025)")}</option>
+                        <option value="34" selected=m.boundary == Boundary::P34>{tr(lang, "34 tỉnh (từ 1/7/2025)", "34 provinces (from 1 July 2025)")}</option>
+                    </select>
+                </label>
+                <p>
+                    <button type="button" class="btn primary" data-testid="map-confirm" on:click=confirm>{tr(lang, "Kiểm tra và mở", "Check and open")}</button>" "
+                    <button type="button" class="btn" data-testid="map-cancel" on:click=move |_| own.cancel()>{tr(lang, "Hủy", "Cancel")}</button>
+                </p>
+            </div>
+        })
+    }
+}
+
+#[component]
+fn FileReport() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    view! {
+        {move || {
+            let lang = state.lang();
+            own.refused.get().map(|(name, report)| {
+                let csv = report.to_csv();
+                let file = format!("{}-errors.csv", csv_import::id_from_file_name(&name));
+                let download = move |_| {
+                    let _ = web::download_bytes(&file, "text/csv;charset=utf-8", format!("\u{feff}{csv}").as_bytes());
+                };
+                let n = report.error_count();
+                view! {
+                    <div class="error-box file-report" role="alert" data-testid="file-report">
+                        <p><strong>{match lang {
+                            Lang::Vi => format!("Không mở tệp \u{201c}{name}\u{201d}: {n} lỗi. Dữ liệu đang hiển thị không thay đổi."),
+                            Lang::En => format!("\u{201c}{name}\u{201d} was not opened: {n} error(s). The data on screen is unchanged."),
+                        }}</strong></p>
+                        {issue_list(report.errors.clone(), report.more_errors, lang, "report-errors")}
+                        {(!report.warnings.is_empty()).then(|| view! {
+                            <p>{tr(lang, "Cảnh báo (không chặn):", "Warnings (not blocking):")}</p>
+                            {issue_list(report.warnings.clone(), report.more_warnings, lang, "report-warnings")}
+                        })}
+                        <button type="button" class="btn small" data-testid="report-download" on:click=download>
+                            {tr(lang, "Tải báo cáo lỗi (CSV)", "Download the error report (CSV)")}
+                        </button>" "
+                        <button type="button" class="link" on:click=move |_| own.refused.set(None)>{tr(lang, "Đóng", "Close")}</button>
+                    </div>
+                }
+            })
+        }}
+        {move || {
+            let lang = state.lang();
+            own.accepted.get().map(|(name, warnings, save_error)| view! {
+                <div class="ok-box" role="status" data-testid="file-accepted">
+                    <p>{match lang {
+                        Lang::Vi => format!("Đã mở \u{201c}{name}\u{201d}."),
+                        Lang::En => format!("Opened \u{201c}{name}\u{201d}."),
+                    }}</p>
+                    {save_error.map(|e| view! {
+                        <p data-testid="save-error">{tr(lang, "Không lưu được trên thiết bị (sẽ mất khi tải lại trang): ", "Could not keep it on this device (it will be gone after a reload): ")}{e}</p>
+                    })}
+                    {(!warnings.warnings.is_empty()).then(|| view! {
+                        <p>{tr(lang, "Cảnh báo (dữ liệu vẫn được mở):", "Warnings (the data is open anyway):")}</p>
+                        {issue_list(warnings.warnings.clone(), warnings.more_warnings, lang, "accepted-warnings")}
+                    })}
+                    <button type="button" class="link" on:click=move |_| own.accepted.set(None)>{tr(lang, "Đóng", "Close")}</button>
+                </div>
+            })
+        }}
+    }
+}
+
+#[component]
+fn StoredList() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    move || {
+        let lang = state.lang();
+        let list = own.stored.get();
+        if list.is_empty() {
+            return None;
+        }
+        Some(view! {
+            <div class="table-wrap">
+                <table class="stored" data-testid="stored-list">
+                    <caption>{tr(lang, "Dữ liệu đã lưu trên thiết bị này", "Data kept on this device")}</caption>
+                    <thead><tr>
+                        <th scope="col">{tr(lang, "Tên", "Name")}</th>
+                        <th scope="col">{tr(lang, "Dung lượng", "Size")}</th>
+                        <th scope="col">{tr(lang, "Số bản ghi", "Records")}</th>
+                        <th scope="col">{tr(lang, "Ngày mở", "Loaded")}</th>
+                        <th scope="col"><span class="visually-hidden">{tr(lang, "Thao tác", "Actions")}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|m| {
+                            let id = m.id.clone();
+                            let id2 = m.id.clone();
+                            let title = if lang == Lang::En && !m.title_en.is_empty() { m.title_en.clone() } else { m.title_vi.clone() };
+                            view! {
+                                <tr data-stored=m.id.clone()>
+                                    <td><button type="button" class="link" data-testid="stored-open"
+                                        on:click=move |_| state.update(|v| { v.local = Some(id.clone()); v.data_url = None; v.year = None; v.provinces.clear(); })>
+                                        {title}</button><br/><small>{m.file_name.clone()}</small></td>
+                                    <td>{human_size(m.size, lang)}</td>
+                                    <td>{crate::engine::format::integer(m.records, lang)}</td>
+                                    <td>{date_of(m.loaded_at)}</td>
+                                    <td><button type="button" class="btn small" data-testid="stored-remove"
+                                        on:click=move |_| own.remove(state, id2.clone())>{tr(lang, "Xóa", "Remove")}</button></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        })
+    }
+}
+
+/// Above the page: where a `data=` dataset comes from (never official data of this app), why it
+/// failed to load, or which device-local dataset a link names that this device does not have.
+#[component]
+pub fn DataOriginBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    view! {
+        {move || {
+            let lang = state.lang();
+            let url = state.view.with(|v| v.data_url.clone())?;
+            Some(match own.remote.get() {
+                Some(Ok(host)) => view! {
+                    <div class="remote-banner" role="note" data-testid="remote-banner">
+                        <strong>{tr(lang, "Dữ liệu từ trang khác: ", "Data from another site: ")}<span data-testid="remote-host">{host}</span></strong>
+                        " — "{tr(lang,
+                            "không phải dữ liệu chính thức của Coop Atlas. Hãy kiểm tra nguồn trước khi tin hoặc chia sẻ.",
+                            "not Coop Atlas's own data. Check the source before trusting or sharing it.")}
+                        <br/><small>{url}</small>
+                    </div>
+                }.into_any(),
+                Some(Err(e)) => view! {
+                    <div class="error-box" role="alert" data-testid="remote-error">{e}</div>
+                }.into_any(),
+                None => view! {
+                    <div class="remote-banner" role="status" data-testid="remote-loading">
+                        {tr(lang, "Đang tải dữ liệu từ ", "Fetching data from ")}<strong>{host_of(&url)}</strong>"…"
+                    </div>
+                }.into_any(),
+            })
+        }}
+        {move || own.missing.get().map(|id| {
+            let lang = state.lang();
+            view! {
+                <div class="error-box" role="alert" data-testid="missing-dataset">
+                    {match lang {
+                        Lang::Vi => format!("Thiếu bộ dữ liệu \u{201c}{id}\u{201d}: liên kết này trỏ tới dữ liệu đã mở trên một thiết bị khác, thiết bị này không có. Hãy mở tệp đó ở đây, hoặc chọn bộ dữ liệu khác."),
+                        Lang::En => format!("Missing dataset \u{201c}{id}\u{201d}: this link names data opened on another device, which this device does not have. Open that file here, or pick another dataset."),
+                    }}
+                </div>
+            }
+        })}
+    }
+}
+
+/// The header switcher's entries for datasets not in the catalogue: those kept on this device
+/// (`local:<id>`) and the one a `data=` link fetched (`url:<address>`), as (key, title, false).
+pub fn switcher_entries(state: AppState) -> Vec<(String, String, bool)> {
+    let Some(own) = use_context::<OwnData>() else { return Vec::new() };
+    let lang = state.lang();
+    let mut out: Vec<(String, String, bool)> = own.stored.with(|l| {
+        l.iter()
+            .map(|m| {
+                let title = if lang == Lang::En && !m.title_en.is_empty() { &m.title_en } else { &m.title_vi };
+                (local_key(&m.id), format!("{title} · {}", tr(lang, "tệp của bạn", "your file")), false)
+            })
+            .collect()
+    });
+    if let Some(url) = state.view.with(|v| v.data_url.clone()) {
+        out.push((remote_key(&url), format!("{} {}", tr(lang, "Dữ liệu từ", "Data from"), host_of(&url)), false));
+    }
+    out
+}
+
+/// Applies a switcher choice of a `local:`/`url:` entry to the view; false for a bundled id.
+pub fn select_entry(v: &mut crate::engine::url_state::ViewState, key: &str) -> bool {
+    if let Some(id) = key.strip_prefix("local:") {
+        if v.local.as_deref() != Some(id) {
+            v.local = Some(id.to_string());
+            v.data_url = None;
+            v.indicator = crate::engine::url_state::ViewState::default().indicator;
+            v.year = None;
+            v.provinces.clear();
+        }
+        return true;
+    }
+    key.starts_with("url:")
+}

@@ -1,0 +1,248 @@
+// End-to-end tests of the dashboard against the release build (dist/), in Debian's Chromium.
+// Foundation (issue 2): mounts with no console errors, shows its title, draws a chart canvas.
+// Dashboard (issue 5): tabs, filters, shareable links, language, bad links, 63/34, phone width, a11y.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+
+let srv;
+let browser;
+
+before(async () => {
+  srv = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  srv?.stop();
+});
+
+/** Waits until ECharts has drawn into the canvas of `testid`. */
+async function waitForCanvas(page, testid) {
+  await page.waitForSelector(`[data-testid="${testid}"] canvas`, { timeout: 30000 });
+  // A drawn canvas has non-blank pixels.
+  await page.waitForFunction((id) => {
+    const c = document.querySelector(`[data-testid="${id}"] canvas`);
+    if (!c || c.width === 0) return false;
+    const ctx = c.getContext('2d');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 3; i < d.length; i += 4 * 97) if (d[i] !== 0) return true;
+    return false;
+  }, testid, { timeout: 30000 });
+}
+
+test('the app mounts with no console errors, shows its title and draws a chart', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  assert.equal(await page.textContent('[data-testid="app-title"]'), 'Atlas Kinh tế tập thể');
+  assert.match(await page.title(), /Atlas Kinh tế tập thể/);
+  await waitForCanvas(page, 'map-chart');
+  assert.equal(await kpi(page, 'htx_count'), 3000);
+  // The illustrative label is on screen with the default (generated) dataset.
+  assert.equal(await page.textContent('[data-testid="illustrative-label"]'), 'Dữ liệu minh họa — không phải số liệu chính thức');
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('each tab renders its panel, with ARIA tab semantics', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  for (const tab of ['chart', 'table', 'sources', 'map']) {
+    await page.click(`[data-testid="tab-${tab}"]`);
+    await page.waitForSelector(`[role="tabpanel"][data-testid="panel-${tab}"]`);
+    assert.equal(await page.getAttribute(`[data-testid="tab-${tab}"]`, 'aria-selected'), 'true');
+    assert.equal(await page.locator('[role="tab"][aria-selected="true"]').count(), 1);
+  }
+  await page.click('[data-testid="tab-chart"]');
+  await waitForCanvas(page, 'chart');
+  for (const kind of ['trend', 'mix', 'compare', 'rank']) {
+    await page.selectOption('[data-testid="chart-kind"]', kind);
+    await waitForCanvas(page, 'chart');
+    assert.ok((await page.textContent('[data-testid="chart-title"]')).length > 0, kind);
+  }
+  await page.click('[data-testid="tab-table"]');
+  const rows = await page.locator('[data-testid="data-table"] tbody tr').count();
+  assert.equal(rows, 28, 'one row per province of the illustrative set');
+  await page.click('[data-testid="tab-sources"]');
+  assert.match(await page.textContent('[data-testid="crosswalk-note"]'), /202\/2025\/QH15/);
+  assert.ok(await page.locator('[data-testid="indicator-definitions"] tbody tr').count() >= 20);
+  // Keyboard: arrow keys move between tabs.
+  await page.focus('[data-testid="tab-sources"]');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('[data-testid="tab-map"]', 'aria-selected'), 'true');
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('a filter changes the headline values, and the chip removes it', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const all = await kpi(page, 'htx_count');
+  await page.selectOption('[data-testid="region-select"]', 'tn');
+  await page.waitForFunction((v) => document.querySelector('[data-testid="kpi-htx_count"]').dataset.value !== String(v), all);
+  const tn = await kpi(page, 'htx_count');
+  assert.ok(tn > 0 && tn < all, `Tây Nguyên ${tn} of ${all}`);
+  assert.match(page.url(), /[?&]r=tn/);
+  await page.click('[data-testid="chip"] button');
+  await page.waitForFunction((v) => document.querySelector('[data-testid="kpi-htx_count"]').dataset.value === String(v), all);
+  assert.doesNotMatch(page.url(), /r=tn/);
+  await ctx.close();
+});
+
+test('province search works without diacritics and selects the province', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  await page.fill('[data-testid="province-search"]', 'thai nguyen');
+  await page.waitForSelector('[data-testid="province-suggestions"] button');
+  assert.match(await page.textContent('[data-testid="province-suggestions"]'), /Thái Nguyên/);
+  await page.press('[data-testid="province-search"]', 'Enter');
+  await page.waitForFunction(() => /p=19/.test(location.search));
+  const tn = await kpi(page, 'htx_count');
+  assert.ok(tn > 0 && tn < 3000);
+  await ctx.close();
+});
+
+test('a link copied from one browser restores the same view and values in another', async () => {
+  const a = await browser.newContext();
+  const page = await openPage(a, srv.url);
+  await page.selectOption('[data-testid="region-select"]', 'tdmnpb');
+  await page.check('[data-testid="kind-htx"]');
+  await page.selectOption('[data-testid="flag-ht"]', '1');
+  await page.click('[data-testid="tab-table"]');
+  await page.waitForFunction(() => /t=table/.test(location.search) && /ht=1/.test(location.search));
+  const link = page.url();
+  const values = {};
+  for (const id of ['htx_count', 'workers', 'income_avg', 'htx_high_tech']) values[id] = await kpi(page, id);
+  await a.close();
+
+  const b = await browser.newContext();
+  const other = await openPage(b, link);
+  for (const [id, v] of Object.entries(values)) assert.equal(await kpi(other, id), v, id);
+  assert.equal(await other.getAttribute('[data-testid="tab-table"]', 'aria-selected'), 'true');
+  assert.equal(await other.inputValue('[data-testid="region-select"]'), 'tdmnpb');
+  assert.equal(await other.isChecked('[data-testid="kind-htx"]'), true);
+  assert.equal(new URL(other.url()).search, new URL(link).search, 'the restored view writes the same link');
+  assert.deepEqual(other.errors, []);
+  await b.close();
+});
+
+test('filters replace the history entry; Back leaves a tab change', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  await page.click('[data-testid="tab-chart"]');
+  await page.waitForFunction(() => /t=chart/.test(location.search));
+  await page.selectOption('[data-testid="region-select"]', 'tn');
+  await page.waitForFunction(() => /r=tn/.test(location.search));
+  await page.selectOption('[data-testid="region-select"]', 'dbsh');
+  await page.waitForFunction(() => /r=dbsh/.test(location.search));
+  await page.goBack();
+  await page.waitForFunction(() => !/t=chart/.test(location.search));
+  assert.equal(await page.getAttribute('[data-testid="tab-map"]', 'aria-selected'), 'true');
+  await ctx.close();
+});
+
+test('the language toggle switches labels and number formats', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const vi = await page.textContent('[data-testid="kpi-htx_count"] .value');
+  assert.equal(vi, '3.000');
+  await page.click('[data-testid="lang-toggle"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="app-title"]').textContent === 'Coop Atlas');
+  assert.equal(await page.textContent('[data-testid="kpi-htx_count"] .value'), '3,000');
+  assert.match(await page.textContent('[data-testid="kpi-income_avg"] .value'), /million VND/);
+  assert.match(page.url(), /l=en/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.textContent('[data-testid="illustrative-label"]'), 'Illustrative data — not official statistics');
+  await ctx.close();
+});
+
+test('an invalid query string falls back to defaults with a notice and never breaks the page', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?y=abc&r=atlantis&zz=1&b=99&p=99&c=nb77&t=%FF');
+  const notices = await page.textContent('[data-testid="url-notices"]');
+  for (const key of ['y', 'r', 'zz', 'b', 'c', 'p']) assert.match(notices, new RegExp(`\\b${key}\\b`), `notice for ${key}`);
+  assert.equal(await kpi(page, 'htx_count'), 3000);
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('a province code of the wrong boundary version is dropped with a notice', async () => {
+  const ctx = await browser.newContext();
+  // 02 (Hà Giang) exists only before 1 July 2025: in a 34-province view it is refused.
+  const page = await openPage(ctx, srv.url + '?b=34&p=02');
+  assert.match(await page.textContent('[data-testid="url-notices"]'), /02/);
+  assert.equal(await kpi(page, 'htx_count'), 3000);
+  await ctx.close();
+});
+
+test('switching between 63 and 34 provinces keeps the totals', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?t=table');
+  const before = {};
+  for (const id of ['htx_count', 'workers', 'income_avg', 'ocop_subjects']) before[id] = await kpi(page, id);
+  const total63 = await page.textContent('[data-testid="table-total"]');
+  const rows63 = await page.locator('[data-testid="data-table"] tbody tr').count();
+  await page.check('[data-testid="boundary-34"]');
+  await page.waitForFunction(() => /b=34/.test(location.search));
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="data-table"] tbody tr').length !== n, rows63);
+  for (const [id, v] of Object.entries(before)) assert.equal(await kpi(page, id), v, id);
+  assert.equal(await page.textContent('[data-testid="table-total"]'), total63);
+  const rows34 = await page.locator('[data-testid="data-table"] tbody tr').count();
+  assert.ok(rows34 < rows63, `${rows34} merged provinces < ${rows63}`);
+  await ctx.close();
+});
+
+test('works at 360 px wide without horizontal scrolling', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, srv.url);
+  for (const tab of ['map', 'chart', 'table', 'sources']) {
+    await page.tap(`[data-testid="tab-${tab}"]`);
+    await page.waitForSelector(`[data-testid="panel-${tab}"]`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${tab}: page is ${overflow}px wider than the screen`);
+  }
+  await ctx.close();
+});
+
+test('axe-core finds no serious or critical accessibility violation', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true });
+  const page = await openPage(ctx, srv.url);
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  for (const tab of ['map', 'chart', 'table', 'sources']) {
+    await page.click(`[data-testid="tab-${tab}"]`);
+    await page.waitForSelector(`[data-testid="panel-${tab}"]`);
+    const result = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], tab);
+  }
+  await ctx.close();
+});
+
+test('embed mode shows the view alone with its source line', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?embed=1&t=chart');
+  assert.equal(await page.locator('[data-testid="app-title"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="region-select"]').count(), 0);
+  assert.match(await page.textContent('[data-testid="dataset-line"]'), /Nguồn/);
+  assert.ok(await page.locator('[data-testid="illustrative-label"]').count() >= 1);
+  await waitForCanvas(page, 'chart');
+  await ctx.close();
+});
+
+test('the official dataset shows GSO figures with their source and concept', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?d=gso-chinh-thuc&y=2022&i=htx_active&t=table');
+  assert.equal(await kpi(page, 'htx_active'), 15832);
+  assert.equal(await kpi(page, 'htx_active_workers'), 163101);
+  assert.equal(await page.locator('[data-testid="illustrative-label"]').count(), 0);
+  await page.check('[data-testid="boundary-34"]');
+  await page.waitForFunction(() => /b=34/.test(location.search));
+  assert.equal(await kpi(page, 'htx_active'), 15832);
+  assert.equal(await kpi(page, 'htx_active_workers'), 163101);
+  await page.click('[data-testid="tab-sources"]');
+  assert.match(await page.textContent('[data-testid="observation-sources"]'), /medium/);
+  await ctx.close();
+});

@@ -1,0 +1,288 @@
+// End-to-end tests of "bring your own data" (issue 7) against the release build, in Chromium:
+// every bad file of tests/bad-files/ gets its message and leaves the dataset on screen unchanged;
+// a good CSV with Vietnamese headers loads; a CSV with an unknown column goes through the mapping
+// step; a loaded dataset survives a reload and going offline; a link to a local dataset names it on
+// a device without it; `data=` shows a banner naming the site, or a clear message when it fails;
+// a hostile dataset shows its markup as text; nothing the user loads is sent anywhere.
+// COOP_DIST=/path serves another build (default dist/).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdtempSync, openSync, ftruncateSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+
+let srv;
+let browser;
+const BAD = join(ROOT, 'tests/bad-files');
+const FIX = join(ROOT, 'tests/fixtures');
+const TMP = mkdtempSync(join(tmpdir(), 'coop-own-data-'));
+
+before(async () => {
+  srv = await serve(process.env.COOP_DIST ? { dir: process.env.COOP_DIST } : {});
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  srv?.stop();
+});
+
+/** What identifies the dataset on screen: its header line and a headline figure. */
+async function onScreen(page) {
+  return {
+    line: await page.textContent('[data-testid="dataset-line"]'),
+    htx: await kpi(page, 'htx_count'),
+    url: new URL(page.url()).search,
+  };
+}
+
+async function openFile(page, path) {
+  await page.setInputFiles('[data-testid="file-input"]', path);
+}
+
+/** Records every request the page makes after this call. */
+function recordRequests(page) {
+  const seen = [];
+  page.on('request', (r) => seen.push({ url: r.url(), method: r.method(), body: r.postData() }));
+  return seen;
+}
+
+const CASES = [
+  ['empty.json', /an empty file/],
+  ['image.png', /NUL byte/],
+  ['utf16.json', /UTF-16/],
+  ['web-page.json', /HTML or XML/],
+  ['truncated.json', /the end of the file/],
+  ['wrong-format.json', /coop-atlas\/1/],
+  ['bad-values.json', /hàng 2, trường "province".*"99"/s],
+  ['bad-values.csv', /hàng 3, trường "province".*Hà Tây/s],
+  ['windows-1258.csv', /not UTF-8/],
+];
+
+test('each bad file gets its message (role=alert) and the dataset on screen stays exactly as it was', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const before = await onScreen(page);
+  assert.equal(before.htx, 3000);
+  for (const [name, message] of CASES) {
+    await openFile(page, join(BAD, name));
+    const report = page.locator('[data-testid="file-report"]');
+    await report.waitFor({ timeout: 20000 });
+    assert.equal(await report.getAttribute('role'), 'alert', name);
+    const text = await report.textContent();
+    assert.match(text, message, `${name}: ${text}`);
+    assert.match(text, new RegExp(name.replace('.', '\\.')), `${name}: the report names the file`);
+    assert.deepEqual(await onScreen(page), before, `${name} changed what was on screen`);
+    assert.equal(await page.locator('[data-testid="stored-list"]').count(), 0, `${name} was kept`);
+  }
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('a 300 MB file and JSON nested a million levels deep get a message, not a hang', async () => {
+  const huge = join(TMP, 'huge.json');
+  const fd = openSync(huge, 'w');
+  ftruncateSync(fd, 300_000_000); // sparse: no disk used
+  closeSync(fd);
+  const deep = join(TMP, 'deep.json');
+  writeFileSync(deep, '{"format": "coop-atlas/1", "meta": ' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}');
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const before = await onScreen(page);
+  for (const [path, message] of [[huge, /at most 100000000 bytes/], [deep, /nesting deeper than 128 levels/]]) {
+    const t0 = Date.now();
+    await openFile(page, path);
+    await page.waitForSelector('[data-testid="file-report"]', { timeout: 20000 });
+    assert.match(await page.textContent('[data-testid="file-report"]'), message);
+    assert.ok(Date.now() - t0 < 15000, `took ${Date.now() - t0} ms`);
+    assert.deepEqual(await onScreen(page), before);
+  }
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('a report lists 50 errors, counts the rest and downloads as CSV', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const page = await openPage(ctx, srv.url);
+  await openFile(page, join(BAD, 'many-errors.json'));
+  await page.waitForSelector('[data-testid="file-report"]');
+  assert.equal(await page.locator('[data-testid="report-errors"] [data-testid="issue"]').count(), 50);
+  assert.match(await page.textContent('[data-testid="report-errors-more"]'), /70/);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="report-download"]')]);
+  assert.match(download.suggestedFilename(), /\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+  const lines = csv.trim().split(/\r?\n/);
+  assert.match(lines[0], /^row,field,found,expected,severity/);
+  assert.ok(lines.length >= 51, `${lines.length} lines`);
+  assert.match(lines[1], /^1,workers,/);
+  await ctx.close();
+});
+
+test('a good CSV with Vietnamese headers loads, is listed, and survives a reload and going offline', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const requests = recordRequests(page);
+  await openFile(page, join(FIX, 'own-good-vi.csv'));
+  await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 20000 });
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('ld') === 'own-good-vi');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-line"]')?.textContent.includes('own-good-vi.csv'));
+  // 40 rows: 20 cooperatives ("Hợp tác xã" and "HTX") and 20 groups.
+  await page.waitForFunction(() => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === '20');
+  const row = page.locator('[data-testid="stored-list"] tr[data-stored="own-good-vi"]');
+  assert.match(await row.textContent(), /own-good-vi\.csv/);
+  assert.match(await row.textContent(), /40/);
+  // The switcher lists it and shows it selected.
+  assert.equal(await page.inputValue('[data-testid="dataset-select"]'), 'local:own-good-vi');
+  // Nothing the user loaded left the page: no request carried a body or named the file.
+  for (const r of requests) {
+    assert.equal(r.body ?? null, null, `request with a body: ${r.url}`);
+    assert.ok(!r.url.includes('own-good-vi'), `request naming the file: ${r.url}`);
+    assert.ok(r.url.startsWith(srv.url), `request to another origin: ${r.url}`);
+  }
+
+  // Reload: the link names it, IndexedDB has it.
+  await page.reload();
+  await page.waitForSelector('[data-testid="app-ready"]', { timeout: 30000 });
+  assert.equal(await kpi(page, 'htx_count'), 20);
+  assert.match(await page.textContent('[data-testid="dataset-line"]'), /own-good-vi\.csv/);
+
+  // Offline, in a new page of the same browser profile: still there.
+  await ctx.setOffline(true);
+  const page2 = await openPage(ctx, null);
+  await page2.goto(srv.url + '?ld=own-good-vi').catch(() => {});
+  const served = await page2.locator('[data-testid="app-title"]').count();
+  if (served) {
+    // A service worker serves the app offline: the dataset must come from IndexedDB.
+    await page2.waitForSelector('[data-testid="app-ready"]', { timeout: 30000 });
+    assert.equal(await kpi(page2, 'htx_count'), 20);
+  }
+  // Without a service worker the page itself cannot load offline; the data is still on the
+  // device, which the already-open page proves by reopening it from the list while offline.
+  await page.selectOption('[data-testid="dataset-select"]', 'dtts-mn-minh-hoa');
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('ld'));
+  await page.click('[data-testid="stored-open"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === '20');
+  await ctx.setOffline(false);
+
+  // Removing it removes it from the list and from the device.
+  await page.click('[data-testid="stored-remove"]');
+  await page.waitForSelector('[data-testid="stored-list"]', { state: 'detached' });
+  await page.reload();
+  await page.waitForSelector('[data-testid="missing-dataset"]', { timeout: 30000 });
+  assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
+  await ctx.close();
+});
+
+test('a CSV with a column it cannot map goes through the mapping step, showing the guesses', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const before = await onScreen(page);
+  await openFile(page, join(FIX, 'own-needs-mapping.csv'));
+  await page.waitForSelector('[data-testid="mapping-step"]');
+  // Recognised columns come preselected; the unknown "ghi chu" is not.
+  assert.equal(await page.inputValue('[data-testid="map-0"]'), 'id');
+  assert.equal(await page.inputValue('[data-testid="map-1"]'), 'province');
+  assert.equal(await page.inputValue('[data-testid="map-4"]'), 'workers');
+  assert.equal(await page.inputValue('[data-testid="map-5"]'), '');
+  assert.match(await page.textContent('[data-testid="mapping-step"]'), /không nhận ra/);
+  assert.deepEqual(await onScreen(page), before, 'the mapping step changes nothing yet');
+  // Mapping the note column to "workers" twice is refused with a message naming both columns.
+  await page.selectOption('[data-testid="map-5"]', 'workers');
+  await page.click('[data-testid="map-confirm"]');
+  await page.waitForSelector('[data-testid="file-report"]');
+  assert.match(await page.textContent('[data-testid="file-report"]'), /columns 5 and 6 both mapped to "workers"/);
+  assert.deepEqual(await onScreen(page), before);
+  // Again, ignoring it this time.
+  await openFile(page, join(FIX, 'own-needs-mapping.csv'));
+  await page.waitForSelector('[data-testid="mapping-step"]');
+  await page.click('[data-testid="map-confirm"]');
+  await page.waitForSelector('[data-testid="file-accepted"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === '10');
+  await ctx.close();
+});
+
+test('a link to a local dataset names it; a device without it says which dataset is missing', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?ld=ho-so-cua-toi&t=table', { waitFor: '[data-testid="missing-dataset"]' });
+  assert.match(await page.textContent('[data-testid="missing-dataset"]'), /ho-so-cua-toi/);
+  assert.equal(await page.getAttribute('[data-testid="missing-dataset"]', 'role'), 'alert');
+  // No other data is shown under its name.
+  await page.waitForTimeout(1500);
+  assert.equal(await page.locator('[data-testid="app-ready"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="dataset-line"]').count(), 0);
+  assert.match(page.url(), /ld=ho-so-cua-toi/);
+  await ctx.close();
+});
+
+test('a JSON dataset from a data= link shows a banner naming the site; failures say why', async () => {
+  const ctx = await browser.newContext();
+  const body = readFileSync(join(FIX, 'own-good.json'));
+  await ctx.route('https://so-lieu.example.vn/**', (route) => route.fulfill({
+    status: 200, body, headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
+  }));
+  await ctx.route('https://no-cors.example.org/**', (route) => route.fulfill({ status: 200, body }));
+  await ctx.route('https://huge.example.org/**', (route) => route.fulfill({
+    status: 200, body: 'x', headers: { 'content-length': '200000000', 'access-control-allow-origin': '*' },
+  }));
+  const page = await openPage(ctx, srv.url + '?data=https://so-lieu.example.vn/htx-2024.json', { waitFor: '[data-testid="remote-banner"]' });
+  assert.equal(await page.textContent('[data-testid="remote-host"]'), 'so-lieu.example.vn');
+  await page.waitForSelector('[data-testid="app-ready"]');
+  assert.equal(await kpi(page, 'htx_count'), 30);
+  assert.match(await page.textContent('[data-testid="dataset-line"]'), /Bộ dữ liệu riêng thử nghiệm/);
+
+  const p2 = await openPage(ctx, srv.url + '?data=https://no-cors.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  assert.match(await p2.textContent('[data-testid="remote-error"]'), /no-cors\.example\.org.*CORS/s);
+  assert.equal(await p2.locator('[data-testid="app-ready"]').count(), 0);
+  const p3 = await openPage(ctx, srv.url + '?data=https://huge.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  assert.match(await p3.textContent('[data-testid="remote-error"]'), /huge\.example\.org.*(quá lớn|too large)/s);
+  // Plain http is refused by the link reader with a notice.
+  const p4 = await openPage(ctx, srv.url + '?data=http://so-lieu.example.vn/x.json');
+  assert.match(await p4.textContent('[data-testid="url-notices"]'), /data/);
+  assert.equal(await p4.locator('[data-testid="remote-banner"]').count(), 0);
+  await ctx.close();
+});
+
+test('a hostile dataset shows its markup as text, runs nothing, and links no javascript:', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?t=sources');
+  await openFile(page, join(FIX, 'own-hostile.json'));
+  await page.waitForSelector('[data-testid="file-accepted"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="dataset-line"]')?.textContent.includes('<script>'));
+  const line = await page.textContent('[data-testid="dataset-line"]');
+  assert.match(line, /<script>window\.__pwned=1<\/script><b>Tiêu đề<\/b>/);
+  assert.match(line, /<img src=x onerror="window\.__pwned=3">Nhà xuất bản/);
+  await page.waitForSelector('[data-testid="sources"]');
+  assert.match(await page.textContent('[data-testid="sources"]'), /<iframe src="https:\/\/example\.com"><\/iframe>/);
+  assert.match(await page.textContent('[data-testid="privacy-note"]'), /không gửi chúng đi đâu/);
+  await page.waitForTimeout(500);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator('main img, header img, main iframe, main b, [data-testid="own-data"] script').count(), 0);
+  assert.equal(await page.locator('a[href^="javascript:"]').count(), 0);
+  // The switcher and the kept list show the title as text too.
+  assert.match(await page.textContent('[data-testid="stored-list"]'), /<script>/);
+  await ctx.close();
+});
+
+test('a large CSV is converted in slices with a progress bar, and Cancel leaves the screen as it was', async () => {
+  const rows = ['Mã;Tỉnh;Năm;Loại hình;Số lao động'];
+  for (let i = 0; i < 400_000; i++) rows.push(`L${i};${i % 2 ? 'Thái Nguyên' : '06'};2024;HTX;${i % 50}`);
+  const big = join(TMP, 'lon.csv');
+  writeFileSync(big, rows.join('\n'));
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const before = await onScreen(page);
+  await openFile(page, big);
+  await page.waitForSelector('[data-testid="load-progress"] progress');
+  // The page keeps answering while the file is converted.
+  const t0 = Date.now();
+  assert.equal(await page.evaluate(() => 1 + 1), 2);
+  assert.ok(Date.now() - t0 < 1000, `the page took ${Date.now() - t0} ms to answer`);
+  await page.click('[data-testid="load-cancel"]');
+  await page.waitForSelector('[data-testid="load-progress"]', { state: 'detached' });
+  await page.waitForTimeout(1500);
+  assert.deepEqual(await onScreen(page), before);
+  assert.equal(await page.locator('[data-testid="file-accepted"]').count(), 0);
+  assert.equal(await page.locator('[data-testid="stored-list"]').count(), 0);
+  await ctx.close();
+});
