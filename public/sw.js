@@ -13,7 +13,7 @@
 //   (on a first visit this lets the page's later fetches — other years, the other map — be cached).
 //   A waiting worker activates only when the page asks (the "new version is ready" prompt) or when
 //   every page of the old version is closed, so an open page never gets files of two versions.
-// - fetch: hashed files cache-first; the HTML (any navigation, whatever its query string: shared
+// - fetch: hashed files cache-first; the HTML (the app's page, whatever its query string: shared
 //   links) and datasets/shapes stale-while-revalidate. A revalidated HTML whose version differs from
 //   this worker's is not stored; it means a release is out, so the worker asks for an update instead.
 'use strict';
@@ -99,8 +99,6 @@ self.addEventListener('message', (event) => {
     // Files the page fetched before this worker controlled it (first visit): store them so they
     // work offline. Revalidated, so an unchanged file costs a 304.
     event.waitUntil(cacheUrls(msg.urls));
-  } else if (msg.type === 'version' && event.ports[0]) {
-    event.ports[0].postMessage({ version: VERSION });
   }
 });
 
@@ -126,7 +124,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   const rel = relPath(url);
   if (rel === null) return; // other sites (a `?data=` link): the network, never stored
-  if (request.mode === 'navigate' || rel === '' || rel === 'index.html') {
+  if (rel === '' || rel === 'index.html') {
+    // The app's page, whatever its query string (a shared link is `./?d=…&y=…`).
     event.respondWith(html(event));
   } else if (HASHED.test(rel) || /^vendor\//.test(rel)) {
     event.respondWith(cacheFirst(url.href));

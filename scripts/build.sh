@@ -7,4 +7,7 @@ bash scripts/setup.sh --build
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 PUBLIC_URL="${PUBLIC_URL:-./}"
 trunk build --release --public-url "$PUBLIC_URL" "$@"
+# The browser benchmark (issue 8; docs/performance.md): the engine alone, into dist/bench/, after
+# the app (Trunk empties its dist). Unhashed names so its Worker imports it; not precached.
+trunk build bench/index.html --release --filehash false --public-url ./ --dist dist/bench
 node scripts/postbuild.mjs dist

@@ -135,7 +135,8 @@ export async function measureOnce({ dist = join(ROOT, 'dist'), throttle = SLOW_3
     if (throttle) await cdp.send('Network.emulateNetworkConditions', throttle);
     await page.goto(proxy.url, { waitUntil: 'commit' });
     const cardsMs = await timeTo(page, CARDS_READY);
-    const cardsAt = Date.now();
+    // The moment the cards showed, on the proxy's clock (both are the machine's epoch ms).
+    const cardsAt = (await page.evaluate(() => performance.timeOrigin)) + cardsMs;
     const mapMs = await timeTo(page, MAP_READY);
     // The worker registers after the first view; wait for it to be active and the network quiet.
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });

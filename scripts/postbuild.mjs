@@ -96,7 +96,8 @@ export function firstViewPreload(dist) {
  *  which needs the network anyway: ~9 KB a first visit does not need), notices, the worker itself
  *  and precompressed copies. The favicon stays (the page asks for it on every load). */
 export function precacheList(files) {
-  return files.filter((f) => !isCompressed(f) && f !== 'sw.js' && !f.endsWith('.md') &&
+  // bench/ is the browser benchmark (scripts/bench-browser.mjs): never part of the app.
+  return files.filter((f) => !isCompressed(f) && f !== 'sw.js' && !f.endsWith('.md') && !f.startsWith('bench/') &&
     f !== 'manifest.webmanifest' && (!f.startsWith('icons/') || f === 'icons/icon.svg') &&
     (!f.startsWith('data/') || f === 'data/catalog.json'));
 }

@@ -127,6 +127,17 @@ pub fn format_value(value: Option<f64>, unit: Unit, lang: Lang) -> String {
     }
 }
 
+/// A figure with its unit, for tooltips: "274 đơn vị", "3,1 triệu đồng", "38,3%".
+pub fn format_with_unit(value: Option<f64>, unit: Unit, lang: Lang) -> String {
+    let text = format_value(value, unit, lang);
+    match (value, unit) {
+        (Some(_), Unit::Count | Unit::Persons | Unit::Products) => {
+            format!("{text} {}", unit_label(unit, lang))
+        }
+        _ => text,
+    }
+}
+
 /// The unit's name for legends and the Sources tab.
 pub fn unit_label(unit: Unit, lang: Lang) -> &'static str {
     match (unit, lang) {
@@ -201,6 +212,8 @@ pub struct Card {
     pub share_text: Option<String>,
     /// A note (the year of a published figure, missing values left out).
     pub note: Option<String>,
+    /// For a published figure: who published it and how confident the source is.
+    pub source: Option<String>,
 }
 
 fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
@@ -266,6 +279,7 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
                 change_text: change.map(|d| change_text(d, def.unit, lang)),
                 share_text: share.map(|s| format::percent(s, 1, lang)),
                 note: res.warnings.first().map(|w| w.message(lang)),
+                source: None,
             });
         }
     }
@@ -297,11 +311,14 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             change_text: change.map(|d| change_text(d, def.unit, lang)),
             share_text: None,
             note,
+            source: (!res.sources.is_empty()).then(|| res.sources.join("; ")),
         });
     }
     // Published figures first show the ones that have a value.
     if ds.entities.is_empty() {
-        out.sort_by_key(|c| c.value.is_none());
+        let (with, without): (Vec<Card>, Vec<Card>) = out.into_iter().partition(|c| c.value.is_some());
+        out = with;
+        out.extend(without);
     }
     out
 }
@@ -491,7 +508,7 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         if let Some(x) = value {
             value_map.insert(p.code.to_string(), x);
         }
-        let mut text = format_value(value, def.unit, lang);
+        let mut text = format_with_unit(value, def.unit, lang);
         if let Some(c) = cell.filter(|c| c.n > 0 && !is_observed(ds, &def)) {
             text.push_str(&format!(" · {} {}", format::integer(c.n as f64, lang), t(lang, Msg::Records)));
         }
@@ -553,7 +570,7 @@ fn province_name(b: Boundary, idx: u8) -> String {
 }
 
 fn item(name: String, value: Option<f64>, unit: Unit, lang: Lang) -> Item {
-    Item { name, value, text: format_value(value, unit, lang) }
+    Item { name, value, text: format_with_unit(value, unit, lang) }
 }
 
 /// The Chart tab's chart for a view.
@@ -623,6 +640,8 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
         }
     };
+    let mut option = option;
+    stamp_title(&mut option, &title, &source, ds.meta.illustrative, lang);
     ChartView {
         option,
         title,
@@ -630,6 +649,39 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
         notes,
         illustrative: ds.meta.illustrative,
         file_stem: format!("coop-atlas-{}-{}", ds.meta.id, v.chart.code()),
+    }
+}
+
+/// Writes the title, the source and (for generated data) the illustrative label into the chart
+/// itself, at its foot, so a chart downloaded as PNG still says what it shows and where it is from.
+fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
+    const MAX: usize = 140;
+    let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
+    if sub.chars().count() > MAX {
+        sub = sub.chars().take(MAX - 1).collect::<String>() + "…";
+    }
+    if illustrative && !sub.contains(t(lang, Msg::Illustrative)) {
+        sub.push('\n');
+        sub.push_str(t(lang, Msg::Illustrative));
+    }
+    option["title"] = json!({
+        "text": title,
+        "subtext": sub,
+        "left": "center",
+        "bottom": 0,
+        "textStyle": { "fontSize": 12 },
+        "subtextStyle": { "fontSize": 10, "color": "#4d5f59" },
+    });
+    // Leave room for the title at the foot of cartesian charts.
+    // (charming writes `grid` as a list; indexing JSON of the wrong shape would panic, so match it.)
+    match option.get_mut("grid") {
+        Some(Value::Array(grids)) => {
+            for g in grids.iter_mut().filter(|g| g.is_object()) {
+                g["bottom"] = json!(62);
+            }
+        }
+        Some(g @ Value::Object(_)) => g["bottom"] = json!(62),
+        _ => {}
     }
 }
 
@@ -878,14 +930,17 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
 /// column; rows without a value go last either way.
 pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
     if col == 0 {
-        rows.sort_by(|a, b| crate::engine::provinces::fold(&a.label).cmp(&crate::engine::provinces::fold(&b.label)));
+        rows.sort_unstable_by(|a, b| {
+            crate::engine::provinces::fold(&a.label).cmp(&crate::engine::provinces::fold(&b.label)).then_with(|| a.key.cmp(&b.key))
+        });
         if desc {
             rows.reverse();
         }
         return;
     }
     let i = col - 1;
-    rows.sort_by(|a, b| {
+    // Unstable with the key as tie-breaker: deterministic, and far less wasm than a stable sort.
+    rows.sort_unstable_by(|a, b| {
         let (x, y) = (a.values.get(i).copied().flatten(), b.values.get(i).copied().flatten());
         match (x, y) {
             (Some(x), Some(y)) => {
@@ -900,6 +955,7 @@ pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         }
+        .then_with(|| a.key.cmp(&b.key))
     });
 }
 
@@ -1130,6 +1186,8 @@ mod tests {
             assert!(c.illustrative);
             assert!(!c.title.is_empty());
             assert!(c.option["series"].as_array().is_some_and(|s| !s.is_empty()), "{kind:?}");
+            let sub = c.option["title"]["subtext"].as_str().unwrap();
+            assert!(sub.contains("Dữ liệu minh họa — không phải số liệu chính thức"), "{kind:?}: {sub}");
         }
         let mix = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::Vi);
         let names: Vec<&str> = mix.option["series"][0]["data"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
@@ -1144,6 +1202,7 @@ mod tests {
         let c = card(&cards, "htx_active");
         assert_eq!(c.value, Some(15832.0));
         assert!(c.note.as_deref().is_some_and(|n| n.contains("2022")), "{:?}", c.note);
+        assert!(c.source.as_deref().is_some_and(|s| s.contains("GSO") && s.contains("medium")), "{:?}", c.source);
         let m = map_view(&ds, &v, Lang::Vi);
         assert_eq!(m.values.values().sum::<f64>(), 15832.0);
         assert!(m.source.contains("GSO"));

@@ -17,6 +17,7 @@ pub mod validate;
 pub mod csv_import;
 pub mod incremental;
 pub mod filter;
+pub mod index;
 pub mod indicators;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};

@@ -69,6 +69,7 @@ async fn kpi_cards_carry_test_ids_and_raw_values() {
         change_text: Some("+343".into()),
         share_text: None,
         note: None,
+        source: None,
     }];
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(state);

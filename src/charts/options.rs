@@ -1,7 +1,10 @@
 //! ECharts options for every chart of the app, built from plain, already-computed figures.
 //!
-//! charming builds the structure (axes, series types, grid, tooltip); the data items are then set
-//! as JSON because they carry what charming's `DataPointItem` cannot: a per-item label and tooltip
+//! charming builds the structure (axes, series, grid, tooltip, legend), one component at a time:
+//! serializing a whole `charming::Chart` would link the serializer of every series type charming
+//! knows (its `Series` enum), about 60 KB of wasm for charts we never draw, so [`Parts`] serializes
+//! only the components a chart uses and places them under their ECharts keys. The data items are
+//! then set as JSON because they carry what charming's `DataPointItem` cannot: a per-item label and tooltip
 //! already formatted the Vietnamese way ("3.000", "38,3%"), since ECharts formats numbers with
 //! English separators and a JSON option cannot carry a formatter function. The map is pure JSON:
 //! charming 0.6 has no `geo` and its `Map` series carries no data.
@@ -12,8 +15,8 @@
 use charming::component::{Axis, Grid, Legend};
 use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::{Bar, Line, Pie};
-use charming::Chart;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 
 /// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
 pub const CLASS_COLORS: [&str; 9] =
@@ -61,8 +64,34 @@ pub struct Item {
     pub text: String,
 }
 
-fn to_value(chart: &Chart) -> Value {
-    serde_json::to_value(chart).unwrap_or_else(|_| json!({}))
+/// An ECharts option assembled from charming components, each serialized on its own.
+#[derive(Default)]
+struct Parts(Map<String, Value>);
+
+impl Parts {
+    fn new() -> Parts {
+        Parts::default()
+    }
+
+    /// Sets `key` to the serialized component (charming components serialize to plain JSON).
+    fn set(mut self, key: &str, component: &impl Serialize) -> Parts {
+        self.0.insert(key.to_string(), serde_json::to_value(component).unwrap_or(Value::Null));
+        self
+    }
+
+    /// Appends a serialized series to `series`.
+    fn series(mut self, series: &impl Serialize) -> Parts {
+        let s = serde_json::to_value(series).unwrap_or(Value::Null);
+        match self.0.entry("series").or_insert_with(|| Value::Array(Vec::new())) {
+            Value::Array(list) => list.push(s),
+            other => *other = Value::Array(vec![s]),
+        }
+        self
+    }
+
+    fn done(self) -> Value {
+        Value::Object(self.0)
+    }
 }
 
 fn item_json(it: &Item, tooltip_extra: &str, label: bool, position: &str) -> Value {
@@ -82,15 +111,16 @@ fn item_json(it: &Item, tooltip_extra: &str, label: bool, position: &str) -> Val
 /// `source` is appended to every tooltip.
 pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let mut sorted: Vec<&Item> = items.iter().filter(|i| i.value.is_some()).collect();
-    sorted.sort_by(|a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal));
+    // Unstable sorts with a tie-breaker: one stable-sort instantiation costs kilobytes of wasm.
+    sorted.sort_unstable_by(|a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal).then_with(|| b.name.cmp(&a.name)));
     let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
-    let chart = Chart::new()
-        .grid(Grid::new().left("3%").right("16%").top(10).bottom(10).contain_label(true))
-        .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .x_axis(Axis::new().type_(AxisType::Value).show(false))
-        .y_axis(Axis::new().type_(AxisType::Category).data(names))
-        .series(Bar::new().name(series_name));
-    let mut v = to_value(&chart);
+    let mut v = Parts::new()
+        .set("grid", &Grid::new().left("3%").right("16%").top(10).bottom(10).contain_label(true))
+        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
+        .set("yAxis", &Axis::new().type_(AxisType::Category).data(names))
+        .series(&Bar::new().name(series_name))
+        .done();
     let extra = source_line(source);
     v["series"][0]["data"] = Value::Array(sorted.iter().map(|i| item_json(i, &extra, true, "right")).collect());
     v["color"] = json!([SERIES_COLORS[0]]);
@@ -101,16 +131,16 @@ pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
 /// A trend: one line per series over the years, each point labelled and with a tooltip.
 pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str) -> Value {
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
-    let mut chart = Chart::new()
-        .grid(Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
-        .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .legend(Legend::new().top(0))
-        .x_axis(Axis::new().type_(AxisType::Category).data(cats))
-        .y_axis(Axis::new().type_(AxisType::Value));
+    let mut parts = Parts::new()
+        .set("grid", &Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
+        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("legend", &Legend::new().top(0))
+        .set("xAxis", &Axis::new().type_(AxisType::Category).data(cats))
+        .set("yAxis", &Axis::new().type_(AxisType::Value));
     for (name, _) in series {
-        chart = chart.series(Line::new().name(name.as_str()));
+        parts = parts.series(&Line::new().name(name.as_str()));
     }
-    let mut v = to_value(&chart);
+    let mut v = parts.done();
     let extra = source_line(source);
     let single = series.len() == 1;
     for (i, (_, items)) in series.iter().enumerate() {
@@ -124,11 +154,11 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str) 
 
 /// A composition (e.g. OCOP subjects by kind): a ring with each slice's share as its label.
 pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
-    let chart = Chart::new()
-        .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .legend(Legend::new().bottom(0))
-        .series(Pie::new().name(series_name).radius(vec!["38%", "68%"]));
-    let mut v = to_value(&chart);
+    let mut v = Parts::new()
+        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("legend", &Legend::new().top(0))
+        .series(&Pie::new().name(series_name).radius(vec!["38%", "68%"]))
+        .done();
     let extra = source_line(source);
     v["series"][0]["data"] = Value::Array(
         items
@@ -149,13 +179,13 @@ pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Valu
 /// Side-by-side bars (selected provinces, their region, the whole dataset), labelled.
 pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
-    let chart = Chart::new()
-        .grid(Grid::new().left("3%").right("4%").top(30).bottom(10).contain_label(true))
-        .tooltip(Tooltip::new().trigger(Trigger::Item))
-        .x_axis(Axis::new().type_(AxisType::Category).data(names))
-        .y_axis(Axis::new().type_(AxisType::Value).show(false))
-        .series(Bar::new().name(series_name));
-    let mut v = to_value(&chart);
+    let mut v = Parts::new()
+        .set("grid", &Grid::new().left("3%").right("4%").top(30).bottom(10).contain_label(true))
+        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("xAxis", &Axis::new().type_(AxisType::Category).data(names))
+        .set("yAxis", &Axis::new().type_(AxisType::Value).show(false))
+        .series(&Bar::new().name(series_name))
+        .done();
     let extra = source_line(source);
     v["series"][0]["data"] = Value::Array(
         items
@@ -242,6 +272,9 @@ pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: 
             "map": map_name,
             "nameProperty": "code",
             "roam": true,
+            // Viet Nam is tall and narrow: size the map by the box's height, centred.
+            "layoutCenter": ["50%", "50%"],
+            "layoutSize": "98%",
             "scaleLimit": { "min": 1, "max": 8 },
             "aspectScale": 1,
             "selectedMode": false,

@@ -229,7 +229,7 @@ pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, Cl
     if v.is_empty() {
         return Err(ClassifyError::NoValues);
     }
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     let (min, max) = match (v.first(), v.last()) {
         (Some(a), Some(b)) => (*a, *b),
         _ => return Err(ClassifyError::NoValues),

@@ -14,6 +14,7 @@
 //! i.e. a relative error below 6·10⁻⁸ (16 VND on an income of 200 million). Sums and means are always
 //! accumulated in `f64`.
 
+use super::index::RowIndex;
 use super::vocab::{Kind, Ntm, Sector, Stage};
 
 /// Sentinel for a missing code (kind, sector, NTM level, stage, OCOP star, province).
@@ -125,6 +126,19 @@ pub struct Entities {
     pub(crate) ocop_products: Vec<u32>,
     pub(crate) ocop_5star: Vec<u32>,
     pub(crate) flags: Vec<u8>,
+    /// The (year, kind, province) row index, built on first use and dropped by every mutation.
+    pub(crate) index: IndexCache,
+}
+
+/// A lazily built [`RowIndex`]. Equality ignores it (an index is derived data: two tables with the
+/// same rows are equal whether or not one has been indexed yet).
+#[derive(Clone, Debug, Default)]
+pub struct IndexCache(std::sync::OnceLock<Option<RowIndex>>);
+
+impl PartialEq for IndexCache {
+    fn eq(&self, _: &IndexCache) -> bool {
+        true
+    }
 }
 
 fn opt_code(c: u8) -> Option<u8> {
@@ -195,6 +209,7 @@ impl Entities {
             ocop_products: Vec::with_capacity(n),
             ocop_5star: Vec::with_capacity(n),
             flags: Vec::with_capacity(n),
+            index: IndexCache::default(),
         }
     }
 
@@ -211,6 +226,7 @@ impl Entities {
     /// Appends one row. Ids longer than the `u32` offset range cannot occur (files are capped far
     /// below 4 GB), so offsets never overflow in practice; they saturate if they would.
     pub fn push(&mut self, row: &Row) {
+        self.index = IndexCache::default();
         self.id_text.push_str(&row.id);
         self.id_ends
             .push(u32::try_from(self.id_text.len()).unwrap_or(u32::MAX));
@@ -239,6 +255,7 @@ impl Entities {
 
     /// Appends every row of `other` (used to merge per-year files).
     pub fn extend_from(&mut self, other: &Entities) {
+        self.index = IndexCache::default();
         let base = self.id_text.len();
         self.id_text.push_str(&other.id_text);
         self.id_ends.extend(
@@ -414,8 +431,16 @@ impl Entities {
             + self.flags.capacity()
     }
 
+    /// The (year, kind, province) row index, built on the first call (two linear passes, 4 bytes a
+    /// row); `None` when indexing would not pay. Filtered computations use it to skip rows that
+    /// cannot match (see [`super::index`]).
+    pub fn index(&self) -> Option<&RowIndex> {
+        self.index.0.get_or_init(|| RowIndex::build(self)).as_ref()
+    }
+
     /// Frees spare capacity left by over-estimated pre-sizing.
     pub fn shrink_to_fit(&mut self) {
+        self.index = IndexCache::default();
         self.id_text.shrink_to_fit();
         self.id_ends.shrink_to_fit();
         self.province.shrink_to_fit();

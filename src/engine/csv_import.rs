@@ -853,6 +853,26 @@ impl Converter {
     /// [`finish`](Self::finish), also returning the dataset in the JSON format: the app stores
     /// that, so a stored CSV never needs its column mapping again.
     pub fn finish_with_json(self) -> Result<(Parsed, String), Report> {
+        let (json, rows) = self.into_json()?;
+        let limits = Limits { max_bytes: usize::MAX };
+        match parse_dataset(json.as_bytes(), &limits) {
+            Ok(mut parsed) => {
+                rows.remap(&mut parsed.warnings);
+                Ok((parsed, json))
+            }
+            Err(mut report) => {
+                rows.remap(&mut report);
+                Err(report)
+            }
+        }
+    }
+
+    /// The converted dataset in the JSON format, not yet parsed, and the spreadsheet row of each
+    /// entity: the app parses the text in slices ([`IncrementalParser`]) and then renumbers the
+    /// rows of its report with [`RowMap::remap`].
+    ///
+    /// [`IncrementalParser`]: super::incremental::IncrementalParser
+    pub fn into_json(self) -> Result<(String, RowMap), Report> {
         if self.report.has_errors() {
             return Err(self.report);
         }
@@ -888,19 +908,18 @@ impl Converter {
             }
         }
         json.push_str("}}");
-        drop(self.out);
-        let rows = self.rows;
-        let limits = Limits { max_bytes: usize::MAX };
-        match parse_dataset(json.as_bytes(), &limits) {
-            Ok(mut parsed) => {
-                remap_rows(&mut parsed.warnings, &rows);
-                Ok((parsed, json))
-            }
-            Err(mut report) => {
-                remap_rows(&mut report, &rows);
-                Err(report)
-            }
-        }
+        Ok((json, RowMap(self.rows)))
+    }
+}
+
+/// The spreadsheet row of each converted entity (entity n is at `0[n - 1]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowMap(Vec<u32>);
+
+impl RowMap {
+    /// Renumbers the rows of a report on the converted JSON to spreadsheet rows.
+    pub fn remap(&self, report: &mut Report) {
+        remap_rows(report, &self.0);
     }
 }
 

@@ -426,14 +426,37 @@ pub fn compute(
     filter: &Filter,
     group: GroupBy,
 ) -> IndicatorResult {
-    if def.observed {
-        return observed(ds, &def.id, filter, group);
-    }
+    compute_many(ds, &[def], filter, group)
+        .pop()
+        .unwrap_or_else(|| observed(ds, &def.id, filter, group))
+}
+
+/// One indicator's accumulators inside [`compute_many`].
+struct Pass<'d> {
+    def: &'d IndicatorDef,
+    of: Predicate,
+    wh: Predicate,
+    accs: Vec<Acc>,
+    total: Acc,
+    missing: u32,
+    keep_values: bool,
+    field: NumField,
+    weight: NumField,
+}
+
+/// Computes several indicators in one pass over the rows (results in the order of `defs`, each
+/// equal to [`compute`]'s). Why: a screen shows several figures for the same filter (the map's
+/// indicator with its neighbours, a table of four columns); one pass tests the filter once per
+/// row and reads each row once, instead of once per indicator.
+pub fn compute_many(
+    ds: &Dataset,
+    defs: &[&IndicatorDef],
+    filter: &Filter,
+    group: GroupBy,
+) -> Vec<IndicatorResult> {
     let c = filter.compile(ds);
     let view = c.geo.view;
     let e = &ds.entities;
-    let of = Predicate::from_subset(&def.of);
-    let wh = Predicate::from_subset(&def.where_);
     let n_groups = match group {
         GroupBy::None => 0,
         GroupBy::Province => registry().provinces(view).len(),
@@ -441,106 +464,134 @@ pub fn compute(
         GroupBy::Year => 111,
         GroupBy::Kind => Kind::ALL.len(),
     };
-    let mut accs: Vec<Acc> = vec![Acc::default(); n_groups];
-    let mut total = Acc::default();
-    let mut missing = 0u32;
-    let keep_values = def.measure == Measure::Median;
-    let field = def.field.unwrap_or(NumField::Workers);
-    let weight = def.weight.unwrap_or(NumField::Workers);
-    for i in 0..e.len() {
-        if !c.matches(e, i) || !of.test(e, i) {
-            continue;
-        }
-        // (num, den) this row adds, or None when a needed value is missing.
-        let part = match def.measure {
-            Measure::Count => Some((1.0, 1.0, None)),
-            Measure::Sum | Measure::Mean => field.get(e, i).map(|x| (x, 1.0, None)),
-            Measure::Median => field.get(e, i).map(|x| (x, 1.0, Some(x))),
-            Measure::WeightedMean => match (field.get(e, i), weight.get(e, i)) {
-                (Some(x), Some(w)) => Some((x * w, w, None)),
-                _ => None,
-            },
-            Measure::Share => match wh.eval(e, i) {
-                Tri::Yes => Some((1.0, 1.0, None)),
-                Tri::No => Some((0.0, 1.0, None)),
-                Tri::Unknown => None,
-            },
-        };
-        let g = match group {
-            GroupBy::None => None,
-            GroupBy::Province => {
-                Some(c.geo.view_of(e.province.get(i).copied().unwrap_or(NONE)) as usize)
+    let mut passes: Vec<Pass> = defs
+        .iter()
+        .filter(|d| !d.observed)
+        .map(|&def| Pass {
+            def,
+            of: Predicate::from_subset(&def.of),
+            wh: Predicate::from_subset(&def.where_),
+            accs: vec![Acc::default(); n_groups],
+            total: Acc::default(),
+            missing: 0,
+            keep_values: def.measure == Measure::Median,
+            field: def.field.unwrap_or(NumField::Workers),
+            weight: def.weight.unwrap_or(NumField::Workers),
+        })
+        .collect();
+    if !passes.is_empty() {
+        c.for_each_candidate(e, |i| {
+            if !c.matches(e, i) {
+                return;
             }
-            GroupBy::Region => {
-                Some(c.geo.region_of(e.province.get(i).copied().unwrap_or(NONE)) as usize)
-            }
-            GroupBy::Year => Some(
-                e.year
-                    .get(i)
-                    .map_or(usize::MAX, |&y| (y as usize).wrapping_sub(1990)),
-            ),
-            GroupBy::Kind => Some(e.kind.get(i).copied().unwrap_or(NONE) as usize),
-        };
-        let Some((num, den, v)) = part else {
-            missing += 1;
-            if let Some(a) = g.and_then(|g| accs.get_mut(g)) {
-                a.touched = true;
-            }
-            continue;
-        };
-        for a in std::iter::once(&mut total).chain(g.and_then(|g| accs.get_mut(g))) {
-            a.touched = true;
-            a.n += 1;
-            a.num += num;
-            a.den += den;
-            if keep_values {
-                if let Some(v) = v {
-                    a.values.push(v);
+            let g = match group {
+                GroupBy::None => None,
+                GroupBy::Province => {
+                    Some(c.geo.view_of(e.province.get(i).copied().unwrap_or(NONE)) as usize)
+                }
+                GroupBy::Region => {
+                    Some(c.geo.region_of(e.province.get(i).copied().unwrap_or(NONE)) as usize)
+                }
+                GroupBy::Year => Some(
+                    e.year
+                        .get(i)
+                        .map_or(usize::MAX, |&y| (y as usize).wrapping_sub(1990)),
+                ),
+                GroupBy::Kind => Some(e.kind.get(i).copied().unwrap_or(NONE) as usize),
+            };
+            for p in passes.iter_mut() {
+                if !p.of.test(e, i) {
+                    continue;
+                }
+                // (num, den) this row adds, or None when a needed value is missing.
+                let part = match p.def.measure {
+                    Measure::Count => Some((1.0, 1.0, None)),
+                    Measure::Sum | Measure::Mean => p.field.get(e, i).map(|x| (x, 1.0, None)),
+                    Measure::Median => p.field.get(e, i).map(|x| (x, 1.0, Some(x))),
+                    Measure::WeightedMean => match (p.field.get(e, i), p.weight.get(e, i)) {
+                        (Some(x), Some(w)) => Some((x * w, w, None)),
+                        _ => None,
+                    },
+                    Measure::Share => match p.wh.eval(e, i) {
+                        Tri::Yes => Some((1.0, 1.0, None)),
+                        Tri::No => Some((0.0, 1.0, None)),
+                        Tri::Unknown => None,
+                    },
+                };
+                let Some((num, den, v)) = part else {
+                    p.missing += 1;
+                    if let Some(a) = g.and_then(|g| p.accs.get_mut(g)) {
+                        a.touched = true;
+                    }
+                    continue;
+                };
+                let keep = p.keep_values;
+                for a in std::iter::once(&mut p.total).chain(g.and_then(|g| p.accs.get_mut(g))) {
+                    a.touched = true;
+                    a.n += 1;
+                    a.num += num;
+                    a.den += den;
+                    if keep {
+                        if let Some(v) = v {
+                            a.values.push(v);
+                        }
+                    }
                 }
             }
-        }
-    }
-    let mut groups = Vec::new();
-    for (gi, a) in accs.iter_mut().enumerate() {
-        if !a.touched {
-            continue;
-        }
-        let key = match group {
-            GroupBy::None => continue,
-            GroupBy::Province => GroupKey::Province(gi as u8),
-            GroupBy::Region => match Region::from_index(gi as u8) {
-                Some(r) => GroupKey::Region(r),
-                None => continue,
-            },
-            GroupBy::Year => GroupKey::Year(1990 + gi as u16),
-            GroupBy::Kind => match Kind::from_index(gi as u8) {
-                Some(k) => GroupKey::Kind(k),
-                None => continue,
-            },
-        };
-        groups.push((key, finish(def.measure, a)));
-    }
-    let mut warnings = Vec::new();
-    if view != filter.view {
-        warnings.push(Warning::ViewFallback {
-            data: ds.meta.boundary,
         });
     }
-    if missing > 0 {
-        warnings.push(Warning::MissingLeftOut {
-            what: missing_what(def),
-            count: missing,
-        });
-    }
-    IndicatorResult {
-        id: def.id.clone(),
-        unit: def.unit,
-        view,
-        total: finish(def.measure, &mut total),
-        groups,
-        warnings,
-        sources: Vec::new(),
-    }
+    let mut computed = passes.into_iter().map(|mut p| {
+        let mut groups = Vec::new();
+        for (gi, a) in p.accs.iter_mut().enumerate() {
+            if !a.touched {
+                continue;
+            }
+            let key = match group {
+                GroupBy::None => continue,
+                GroupBy::Province => GroupKey::Province(gi as u8),
+                GroupBy::Region => match Region::from_index(gi as u8) {
+                    Some(r) => GroupKey::Region(r),
+                    None => continue,
+                },
+                GroupBy::Year => GroupKey::Year(1990 + gi as u16),
+                GroupBy::Kind => match Kind::from_index(gi as u8) {
+                    Some(k) => GroupKey::Kind(k),
+                    None => continue,
+                },
+            };
+            groups.push((key, finish(p.def.measure, a)));
+        }
+        let mut warnings = Vec::new();
+        if view != filter.view {
+            warnings.push(Warning::ViewFallback {
+                data: ds.meta.boundary,
+            });
+        }
+        if p.missing > 0 {
+            warnings.push(Warning::MissingLeftOut {
+                what: missing_what(p.def),
+                count: p.missing,
+            });
+        }
+        IndicatorResult {
+            id: p.def.id.clone(),
+            unit: p.def.unit,
+            view,
+            total: finish(p.def.measure, &mut p.total),
+            groups,
+            warnings,
+            sources: Vec::new(),
+        }
+    });
+    defs.iter()
+        .map(|d| {
+            if d.observed {
+                observed(ds, &d.id, filter, group)
+            } else {
+                computed.next().unwrap_or_else(|| observed(ds, &d.id, filter, group))
+            }
+        })
+        .collect()
 }
 
 /// Computes an indicator by id (built-in, file-defined, or observation-only).
@@ -682,11 +733,11 @@ pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
             f.add(e, i);
         }
     } else {
-        for i in 0..e.len() {
+        c.for_each_candidate(e, |i| {
             if c.matches(e, i) {
                 f.add(e, i);
             }
-        }
+        });
     }
     let count = |n: u32| Cell {
         value: Some(n as f64),

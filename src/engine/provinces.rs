@@ -146,7 +146,7 @@ impl Registry {
                 flags,
             });
         }
-        olds.sort_by_key(|o| o.order);
+        olds.sort_unstable_by_key(|o| o.order);
         if olds.len() > 250 {
             return Err(format!(
                 "regions table: {} provinces, expected at most 250",
@@ -203,7 +203,7 @@ impl Registry {
             ));
         }
         let mut new_codes: Vec<&'static str> = pairs.iter().map(|(_, c, _)| *c).collect();
-        new_codes.sort_by_key(|c| c.parse::<u32>().unwrap_or(u32::MAX));
+        new_codes.sort_unstable_by_key(|c| c.parse::<u32>().unwrap_or(u32::MAX));
         new_codes.dedup();
         let mut p34: Vec<Province> = Vec::with_capacity(new_codes.len());
         let mut members: Vec<Vec<u8>> = Vec::with_capacity(new_codes.len());
@@ -351,7 +351,7 @@ impl Registry {
             };
             hits.push((rank, p));
         }
-        hits.sort_by_key(|(r, p)| (*r, p.index));
+        hits.sort_unstable_by_key(|(r, p)| (*r, p.index));
         hits.into_iter().map(|(_, p)| p).collect()
     }
 }

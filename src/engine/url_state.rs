@@ -740,7 +740,7 @@ fn parse_set<T: Copy + Ord>(
             ),
         }
     }
-    out.sort();
+    out.sort_unstable();
     out.dedup();
     out
 }

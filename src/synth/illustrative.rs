@@ -332,6 +332,20 @@ fn province_income_base(rng: &mut Rng, region: Region) -> u32 {
     base + rng.range(0, 700_000) - 350_000
 }
 
+/// Incomes are reported to the nearest 50,000 VND a month, as survey forms round them; finer digits
+/// would be false precision, and every digit is bytes a phone downloads.
+const INCOME_STEP: u32 = 50_000;
+
+/// Revenue (million VND) to two significant figures (486 → 490, 12,095 → 12,000): the precision a
+/// cooperative reports its turnover with, and far fewer bytes than exact-looking numbers.
+fn round_sig2(v: f64) -> u32 {
+    if v < 100.0 {
+        return round_to(v, 1);
+    }
+    let step = 10f64.powi(v.log10().floor() as i32 - 1);
+    ((v / step).round() * step).max(0.0) as u32
+}
+
 fn round_to(v: f64, step: u32) -> u32 {
     let s = f64::from(step);
     (((v / s) + 0.5).floor() * s).max(0.0) as u32
@@ -590,8 +604,8 @@ fn new_collective(rng: &mut Rng, kind: Kind, p: usize, founded: u16, dissolved: 
         stage,
         members,
         workers,
-        income: round_to(income, 10_000),
-        revenue: round_to(revenue, 1),
+        income: round_to(income, INCOME_STEP),
+        revenue: round_sig2(revenue),
         growth: rng.range(5, 45),
         high_tech: None,
         value_chain: None,
@@ -788,8 +802,8 @@ impl Unit {
             (
                 shrink(self.members, self.growth * 6 / 10, 5),
                 shrink(self.workers, self.growth, 1),
-                round_to(f64::from(shrink(self.income, 45, 0)) * jitter, 10_000),
-                round_to(f64::from(shrink(self.revenue, 60, 0)) * rjit, 1),
+                round_to(f64::from(shrink(self.income, 45, 0)) * jitter, INCOME_STEP),
+                round_sig2(f64::from(shrink(self.revenue, 60, 0)) * rjit),
             )
         };
         Row {

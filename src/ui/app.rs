@@ -61,8 +61,10 @@ pub fn App() -> impl IntoView {
         let year = year.filter(|y| entry.years.contains(y)).or_else(|| entry.latest_year());
         let mut years: Vec<u16> = year.into_iter().collect();
         if let Some(y) = year.and_then(|y| y.checked_sub(1)).filter(|p| entry.years.contains(p)) {
-            // Only after the shown year is in: the first view needs one file.
-            if state.datasets.with(|m| m.contains_key(&id)) {
+            // Only after the shown year is in (the first view needs one file), and after ECharts
+            // (ECharts and the shapes come first on a slow link: the map waits for them).
+            let charts_done = charts.ready.get() || charts.error.with(|e| e.is_some());
+            if charts_done && state.datasets.with(|m| m.contains_key(&id)) {
                 years.push(y);
             }
         }
@@ -73,6 +75,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if state.datasets.with(|m| !m.is_empty()) {
             charts.load();
+            super::offline::preload_shapes(state);
         }
     });
 
@@ -85,7 +88,10 @@ pub fn App() -> impl IntoView {
         set_timing("cards", web::now_ms() - start);
         Some(c)
     });
-    let embed = move || state.view.with(|v| v.embed);
+    // Memos, not closures over the whole view: a filter change must not re-create the header,
+    // the filter panel (losing focus mid-typing) or the footer.
+    let embed_memo = Memo::new(move |_| state.view.with(|v| v.embed));
+    let embed = move || embed_memo.get();
     let lang = move || state.lang();
 
     view! {

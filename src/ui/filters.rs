@@ -2,6 +2,8 @@
 //! boundary version) and the chip row of active filters. Every control writes the view; the URL and
 //! every figure follow from it.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
 use crate::engine::provinces::registry;
@@ -10,6 +12,11 @@ use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
 use crate::i18n::{t, Msg};
 
 use super::state::AppState;
+
+/// How long the year slider's thumb must rest before the view follows it (see `Filters`): short
+/// enough to stay inside issue 5's 100 ms from a change to updated figures, long enough to skip
+/// the years a drag passes over.
+const YEAR_SETTLE_MS: u64 = 40;
 
 /// The yes/no fields a user can filter on, with their labels and accessors on the view.
 pub const FLAGS: [(Msg, &str); 4] =
@@ -110,6 +117,29 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
         let latest = years.with_untracked(|ys| ys.last().copied());
         state.update(|s| s.year = if Some(y) == latest { None } else { Some(y) });
     };
+    // Dragging the year: the label follows the thumb at once, the view (and every figure) once
+    // the thumb rests for YEAR_SETTLE_MS or is released. Each new position cancels the pending
+    // one, so a drag across a national register queues one recomputation, not one per year passed,
+    // and the input handler itself never computes (the thumb never waits for the engine).
+    let dragged_year = RwSignal::new(None::<u16>);
+    let year_timer = StoredValue::new(None::<TimeoutHandle>);
+    let commit_year = move |y: u16| {
+        if let Some(h) = year_timer.get_value() {
+            h.clear();
+        }
+        year_timer.set_value(None);
+        dragged_year.set(None);
+        set_year(y);
+    };
+    let drag_year = move |y: u16| {
+        dragged_year.set(Some(y));
+        if let Some(h) = year_timer.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(move || commit_year(y), Duration::from_millis(YEAR_SETTLE_MS));
+        year_timer.set_value(handle.ok());
+    };
+    let shown_year = move || dragged_year.get().or_else(current_year);
     let play = move |_| {
         if playing.get_untracked() {
             playing.set(false);
@@ -137,7 +167,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
             s.kinds.retain(|x| *x != k);
             if on {
                 s.kinds.push(k);
-                s.kinds.sort();
+                s.kinds.sort_unstable();
             }
         })
     };
@@ -165,11 +195,14 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                         max=move || years.get().last().copied().unwrap_or(0)
                         step="1"
                         prop:value=move || current_year().unwrap_or(0).to_string()
-                        aria-valuetext=move || current_year().map(|y| y.to_string()).unwrap_or_default()
+                        aria-valuetext=move || shown_year().map(|y| y.to_string()).unwrap_or_default()
                         on:input=move |ev| {
-                            if let Ok(y) = event_target_value(&ev).parse::<u16>() { set_year(y) }
+                            if let Ok(y) = event_target_value(&ev).parse::<u16>() { drag_year(y) }
+                        }
+                        on:change=move |ev| {
+                            if let Ok(y) = event_target_value(&ev).parse::<u16>() { commit_year(y) }
                         }/>
-                    <output data-testid="year-value">{move || current_year().map(|y| y.to_string()).unwrap_or_default()}</output>
+                    <output data-testid="year-value">{move || shown_year().map(|y| y.to_string()).unwrap_or_default()}</output>
                     <button type="button" class="btn small" data-testid="year-play" on:click=play
                         aria-pressed=move || if playing.get() { "true" } else { "false" }>
                         {move || if playing.get() { t(lang(), Msg::Pause) } else { t(lang(), Msg::Play) }}

@@ -27,10 +27,16 @@ pub fn Header() -> impl IntoView {
         });
         leptos::task::spawn_local(async move {
             let lang = state.lang();
+            // A link to generated data says so where it is shared from, too.
+            let label = state
+                .current()
+                .filter(|l| l.dataset.meta.illustrative)
+                .map(|_| format!(" — {}", t(lang, Msg::Illustrative)))
+                .unwrap_or_default();
             if web::copy_to_clipboard(&url).await {
-                state.flash.set(Some(t(lang, Msg::LinkCopied).to_string()));
+                state.flash.set(Some(format!("{}{label}", t(lang, Msg::LinkCopied))));
             } else {
-                state.flash.set(Some(format!("{}: {url}", t(lang, Msg::CopyThisLink))));
+                state.flash.set(Some(format!("{}: {url}{label}", t(lang, Msg::CopyThisLink))));
             }
         });
     };

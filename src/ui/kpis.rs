@@ -26,6 +26,9 @@ fn card_view(c: Card, lang: crate::engine::vocab::Lang) -> impl IntoView {
             {c.change_text.clone().map(|txt| view! { <p class=change_class>{txt}" "{t(lang, Msg::ChangeFromPrev)}</p> })}
             {c.share_text.clone().map(|txt| view! { <p class="meta">{txt}" "{t(lang, Msg::ShareOfWhole)}</p> })}
             {c.note.clone().map(|txt| view! { <p class="meta">{txt}</p> })}
+            {c.source.clone().map(|txt| view! {
+                <details class="meta card-source"><summary>{t(lang, Msg::Source)}</summary>{txt}</details>
+            })}
         </li>
     }
 }

@@ -230,13 +230,15 @@ impl OwnData {
             if looks_like_csv(&name, &bytes) {
                 own.start_csv(state, g, name, bytes).await;
             } else {
-                own.parse_json(state, g, name, bytes).await;
+                own.parse_json(state, g, name, bytes, None).await;
             }
         });
     }
 
     /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
-    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
+    /// `rows`: for a converted CSV, the spreadsheet row of each entity, so that messages name the
+    /// rows the user sees in Excel.
+    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>, rows: Option<csv_import::RowMap>) {
         let mut parser = IncrementalParser::new(bytes, Limits::default());
         self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: 1.0, checking: true });
         next_frame().await;
@@ -258,7 +260,13 @@ impl OwnData {
                 break;
             }
         }
-        let (result, bytes) = parser.finish_with_bytes();
+        let (mut result, bytes) = parser.finish_with_bytes();
+        if let Some(rows) = rows {
+            match &mut result {
+                Ok(p) => rows.remap(&mut p.warnings),
+                Err(r) => rows.remap(r),
+            }
+        }
         self.conclude(state, name, result.map(|p| (p, bytes)));
     }
 
@@ -325,8 +333,10 @@ impl OwnData {
                 break;
             }
         }
-        let result = conv.finish_with_json().map(|(p, json)| (p, json.into_bytes()));
-        self.conclude(state, name, result);
+        match conv.into_json() {
+            Ok((json, rows)) => self.parse_json(state, g, name, json.into_bytes(), Some(rows)).await,
+            Err(report) => self.conclude(state, name, Err(report)),
+        }
     }
 
     /// Keeps an accepted dataset (state, IndexedDB, switch to it) or shows why it was refused.
@@ -550,7 +560,7 @@ fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str)
             {issues.into_iter().map(|i| view! {
                 <li data-testid="issue">
                     <span class="place">{place(&i, lang)}</span>": "
-                    {tr(lang, "thấy ", "found ")}<q class="found">{i.found.clone()}</q>
+                    {tr(lang, "thấy ", "found ")}<span class="found">{i.found.clone()}</span>
                     {tr(lang, ", cần ", ", expected ")}<span class="expected">{i.expected.clone()}</span>
                 </li>
             }).collect_view()}
@@ -670,7 +680,6 @@ fn MappingStep() -> impl IntoView {
             view! {
                 <tr data-column=i>
                     <th scope="row"><q>{h.clone()}</q><br/><small class="guess">{guess_text}</small></th>
-                    <td class="wrap">{sample.join(" · ")}</td>
                     <td>
                         <select data-testid=format!("map-{i}") aria-label=h.clone() on:change=on_change>
                             <option value="" selected=guess.field.is_none()>{tr(lang, "— bỏ qua cột này —", "— ignore this column —")}</option>
@@ -678,6 +687,7 @@ fn MappingStep() -> impl IntoView {
                                 <option value=f.code() selected=guess.field == Some(*f)>{format!("{} ({})", f.label(lang), f.code())}</option>
                             }).collect_view()}
                         </select>
+                        <br/><small class="sample">{sample.join(" · ")}</small>
                     </td>
                 </tr>
             }
@@ -692,8 +702,7 @@ fn MappingStep() -> impl IntoView {
                     <table>
                         <thead><tr>
                             <th scope="col">{tr(lang, "Cột", "Column")}</th>
-                            <th scope="col">{tr(lang, "Giá trị đầu", "First values")}</th>
-                            <th scope="col">{tr(lang, "Trường", "Field")}</th>
+                            <th scope="col">{tr(lang, "Trường (và giá trị đầu)", "Field (and first values)")}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>

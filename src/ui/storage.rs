@@ -168,7 +168,7 @@ pub async fn list() -> Result<Vec<StoredMeta>, String> {
     let store = tx.object_store(META).map_err(err("read"))?;
     let all = done(&store.get_all().map_err(err("read"))?, "read").await?;
     let mut out: Vec<StoredMeta> = js_sys::Array::from(&all).iter().filter_map(|v| from_js(&v)).collect();
-    out.sort_by(|a, b| b.loaded_at.total_cmp(&a.loaded_at));
+    out.sort_unstable_by(|a, b| b.loaded_at.total_cmp(&a.loaded_at));
     Ok(out)
 }
 

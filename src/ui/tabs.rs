@@ -38,7 +38,9 @@ fn tab_id(tab: Tab) -> &'static str {
 pub fn Tabs(#[prop(optional)] embed: bool) -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = move || state.lang();
-    let active = move || state.view.with(|v| v.tab);
+    // A Memo: the panel (and its chart) is rebuilt when the tab changes, not on every filter change.
+    let active_memo = Memo::new(move |_| state.view.with(|v| v.tab));
+    let active = move || active_memo.get();
 
     let select = move |tab: Tab, focus: bool| {
         state.update(|v| v.tab = tab);

@@ -246,3 +246,56 @@ test('the official dataset shows GSO figures with their source and concept', asy
   assert.match(await page.textContent('[data-testid="observation-sources"]'), /medium/);
   await ctx.close();
 });
+
+test('charts re-render without leftover series, dispose on unmount and follow their container', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, srv.url + '?t=chart&ch=trend&p=19~06');
+  await waitForCanvas(page, 'chart');
+  const seriesCount = () => page.evaluate(() => {
+    const el = document.querySelector('[data-testid="chart"]');
+    return globalThis.echarts.getInstanceByDom(el).getOption().series.length;
+  });
+  assert.equal(await seriesCount(), 3, 'selection + two provinces');
+  await page.selectOption('[data-testid="chart-kind"]', 'rank');
+  await page.waitForFunction(() => /ch=rank|^(?!.*ch=)/.test(location.search));
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="chart"]');
+    const inst = el && globalThis.echarts.getInstanceByDom(el);
+    return inst && inst.getOption().series.length === 1 && inst.getOption().series[0].type === 'bar';
+  });
+  assert.equal(await seriesCount(), 1, 'no line series left over from the trend');
+
+  const widthBefore = await page.evaluate(() => document.querySelector('[data-testid="chart"] canvas').width);
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction((w) => document.querySelector('[data-testid="chart"] canvas').width < w, widthBefore);
+
+  const chartEl = await page.$('[data-testid="chart"]');
+  assert.ok(await page.evaluate((el) => !!globalThis.echarts.getInstanceByDom(el), chartEl));
+  await page.click('[data-testid="tab-table"]');
+  await page.waitForSelector('[data-testid="data-table"]');
+  assert.equal(await page.evaluate((el) => globalThis.echarts.getInstanceByDom(el) === undefined, chartEl), true,
+    'the chart of the closed tab is disposed');
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('Share copies the link; the chart downloads as PNG and the table as CSV', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(srv.url).origin });
+  const page = await openPage(ctx, srv.url + '?r=tn&t=chart');
+  await page.click('[data-testid="share"]');
+  await page.waitForSelector('[data-testid="flash"]');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
+  await waitForCanvas(page, 'chart');
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-png"]')]);
+  assert.match(png.suggestedFilename(), /\.png$/);
+  const pngBytes = readFileSync(await png.path());
+  assert.deepEqual([...pngBytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  await page.click('[data-testid="tab-table"]');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-csv"]')]);
+  const text = readFileSync(await csv.path(), 'utf8');
+  assert.equal(text.charCodeAt(0), 0xfeff, 'UTF-8 byte-order mark for Excel');
+  assert.match(text, /Đắk Lắk|Gia Lai|Kon Tum|Lâm Đồng|Đắk Nông/);
+  assert.match(text, /Dữ liệu minh họa — không phải số liệu chính thức/);
+  await ctx.close();
+});

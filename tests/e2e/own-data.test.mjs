@@ -7,7 +7,7 @@
 // COOP_DIST=/path serves another build (default dist/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, openSync, ftruncateSync, closeSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, openSync, ftruncateSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
@@ -119,7 +119,7 @@ test('a report lists 50 errors, counts the rest and downloads as CSV', async () 
   await ctx.close();
 });
 
-test('a good CSV with Vietnamese headers loads, is listed, and survives a reload and going offline', async () => {
+test('a good CSV with Vietnamese headers loads, is listed, and survives a reload and going offline', { timeout: 180000 }, async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url);
   const requests = recordRequests(page);
@@ -143,18 +143,28 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
 
   // Reload: the link names it, IndexedDB has it.
   await page.reload();
-  await page.waitForSelector('[data-testid="app-ready"]', { timeout: 30000 });
+  await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
   assert.equal(await kpi(page, 'htx_count'), 20);
   assert.match(await page.textContent('[data-testid="dataset-line"]'), /own-good-vi\.csv/);
 
-  // Offline, in a new page of the same browser profile: still there.
+  // Offline, in a new page of the same browser profile: still there. With a service worker in the
+  // build, wait until it controls the page and has stored what the page fetched.
+  const hasWorker = existsSync(join(process.env.COOP_DIST || join(ROOT, 'dist'), 'sw.js'));
+  if (hasWorker) {
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });
+    await page.reload();
+    await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
+    await page.waitForTimeout(1500);
+  }
   await ctx.setOffline(true);
   const page2 = await openPage(ctx, null);
   await page2.goto(srv.url + '?ld=own-good-vi').catch(() => {});
   const served = await page2.locator('[data-testid="app-title"]').count();
+  // With a service worker in the build, the app itself must open offline.
+  if (hasWorker) assert.equal(served, 1, 'the app did not open offline');
   if (served) {
     // A service worker serves the app offline: the dataset must come from IndexedDB.
-    await page2.waitForSelector('[data-testid="app-ready"]', { timeout: 30000 });
+    await page2.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
     assert.equal(await kpi(page2, 'htx_count'), 20);
   }
   // Without a service worker the page itself cannot load offline; the data is still on the
@@ -168,7 +178,7 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
   // Removing it removes it from the list and from the device.
   await page.click('[data-testid="stored-remove"]');
   await page.waitForSelector('[data-testid="stored-list"]', { state: 'detached' });
-  await page.reload();
+  await page.goto(srv.url + '?ld=own-good-vi');
   await page.waitForSelector('[data-testid="missing-dataset"]', { timeout: 30000 });
   assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
   await ctx.close();
@@ -221,19 +231,26 @@ test('a JSON dataset from a data= link shows a banner naming the site; failures 
   await ctx.route('https://so-lieu.example.vn/**', (route) => route.fulfill({
     status: 200, body, headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
   }));
-  await ctx.route('https://no-cors.example.org/**', (route) => route.fulfill({ status: 200, body }));
+  // Playwright's fulfilled responses skip the browser's CORS check, so a refused cross-origin read
+  // is stood in for by a failed request: both reject fetch() and take the same path.
+  await ctx.route('https://no-cors.example.org/**', (route) => route.abort('failed'));
+  await ctx.route('https://gone.example.org/**', (route) => route.fulfill({
+    status: 404, body: 'not found', headers: { 'access-control-allow-origin': '*' },
+  }));
   await ctx.route('https://huge.example.org/**', (route) => route.fulfill({
     status: 200, body: 'x', headers: { 'content-length': '200000000', 'access-control-allow-origin': '*' },
   }));
   const page = await openPage(ctx, srv.url + '?data=https://so-lieu.example.vn/htx-2024.json', { waitFor: '[data-testid="remote-banner"]' });
   assert.equal(await page.textContent('[data-testid="remote-host"]'), 'so-lieu.example.vn');
-  await page.waitForSelector('[data-testid="app-ready"]');
+  await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
   assert.equal(await kpi(page, 'htx_count'), 30);
   assert.match(await page.textContent('[data-testid="dataset-line"]'), /Bộ dữ liệu riêng thử nghiệm/);
 
   const p2 = await openPage(ctx, srv.url + '?data=https://no-cors.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
   assert.match(await p2.textContent('[data-testid="remote-error"]'), /no-cors\.example\.org.*CORS/s);
   assert.equal(await p2.locator('[data-testid="app-ready"]').count(), 0);
+  const p5 = await openPage(ctx, srv.url + '?data=https://gone.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  assert.match(await p5.textContent('[data-testid="remote-error"]'), /gone\.example\.org: HTTP 404/);
   const p3 = await openPage(ctx, srv.url + '?data=https://huge.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
   assert.match(await p3.textContent('[data-testid="remote-error"]'), /huge\.example\.org.*(quá lớn|too large)/s);
   // Plain http is refused by the link reader with a notice.
@@ -284,5 +301,31 @@ test('a large CSV is converted in slices with a progress bar, and Cancel leaves 
   assert.deepEqual(await onScreen(page), before);
   assert.equal(await page.locator('[data-testid="file-accepted"]').count(), 0);
   assert.equal(await page.locator('[data-testid="stored-list"]').count(), 0);
+  await ctx.close();
+});
+
+test('a large JSON file is parsed in slices and opens; its figures are right', async () => {
+  const n = 60_000;
+  const cols = { id: [], province: [], year: [], kind: [], workers: [] };
+  for (let i = 0; i < n; i++) {
+    cols.id.push(`B${i}`); cols.province.push(['19', '06', '02'][i % 3]); cols.year.push(2024);
+    cols.kind.push(i % 4 ? 'htx' : 'tht'); cols.workers.push(i % 30);
+  }
+  const path = join(TMP, 'lon.json');
+  writeFileSync(path, JSON.stringify({ format: 'coop-atlas/1', meta: { id: 'lon', title: 'Lớn', source: { publisher: 't' }, boundary: 63 }, entities: cols }));
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  await page.evaluate(() => {
+    window.__gap = 0;
+    let last = performance.now();
+    setInterval(() => { const t = performance.now(); window.__gap = Math.max(window.__gap, t - last); last = t; }, 10);
+  });
+  await openFile(page, path);
+  await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 60000 });
+  await page.waitForFunction((want) => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === want, String(n * 3 / 4));
+  // Parsed in slices: the page never stopped answering for long (the whole parse takes longer).
+  const gap = await page.evaluate(() => window.__gap);
+  assert.ok(gap < 500, `the page froze for ${gap.toFixed(0)} ms`);
+  assert.deepEqual(page.errors, []);
   await ctx.close();
 });
