@@ -19,6 +19,7 @@
 //     scripts/serve.py) sends phones the smallest bytes without compressing on the fly.
 // Usage: node scripts/postbuild.mjs [dist]
 import { readdirSync, readFileSync, writeFileSync, statSync, unlinkSync, renameSync, existsSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { join, relative, extname, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -144,8 +145,32 @@ export function buildVersion(dist, files, htmlWithoutMarks, swTemplate) {
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * Minifies the app's JS glue and CSS with esbuild (Trunk 0.21's own JS minifier rejects
+ * wasm-bindgen's output) and updates their Subresource Integrity hashes in index.html. The names
+ * keep Trunk's content hash: minifying is deterministic, so a new name still means new content.
+ * Worth ~4 KB brotli of the first view on 3G.
+ */
+export function minifyAssets(dist) {
+  const htmlPath = join(dist, 'index.html');
+  let html = readFileSync(htmlPath, 'utf8');
+  for (const f of listFiles(dist)) {
+    if (f.includes('/') || isCompressed(f)) continue;
+    const loader = /^coop-atlas-web-[0-9a-f]+\.js$/.test(f) ? 'js' : /^main-[0-9a-f]+\.css$/.test(f) ? 'css' : null;
+    if (!loader) continue;
+    const path = join(dist, f);
+    const out = transformSync(readFileSync(path, 'utf8'), { loader, minify: true, format: loader === 'js' ? 'esm' : undefined, target: 'es2020', legalComments: 'none' });
+    writeFileSync(path, out.code);
+    const sri = 'sha384-' + createHash('sha384').update(out.code).digest('base64');
+    const esc = f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    html = html.replace(new RegExp(`(<link[^>]*href="\\./${esc}"[^>]*integrity=")sha384-[^"]+(")`, 'g'), `$1${sri}$2`);
+  }
+  writeFileSync(htmlPath, html);
+}
+
 function finish(dist) {
   for (const f of listFiles(dist)) if (isCompressed(f)) unlinkSync(join(dist, f));
+  minifyAssets(dist);
 
   const echarts = hashEcharts(dist);
   const swTemplate = readFileSync(join(ROOT, 'public/sw.js'), 'utf8');

@@ -47,13 +47,13 @@ extern "C" {
     fn get_data_url(this: &EChartsInstance, opts: &JsValue) -> Result<String, JsValue>;
 }
 
-/// Converts a `serde_json::Value` option into a plain JS object. ECharts ignores JS `Map`s, which is
-/// what `serde_wasm_bindgen`'s default serializer makes of objects, hence `json_compatible`.
+/// Converts a `serde_json::Value` option into a plain JS object, through JSON text and the
+/// browser's own `JSON.parse`: objects stay plain objects (ECharts ignores JS `Map`s, which a
+/// serde-wasm-bindgen default serializer would make) and no second serializer is linked into the
+/// wasm (serde_json already writes JSON; every kilobyte of wasm is paid for on 3G).
 pub fn to_js(value: &serde_json::Value) -> Result<JsValue, String> {
-    use serde::Serialize;
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| format!("cannot convert chart option: {e}"))
+    let text = serde_json::to_string(value).map_err(|e| format!("cannot convert chart option: {e}"))?;
+    js_sys::JSON::parse(&text).map_err(|_| "cannot convert chart option".to_string())
 }
 
 fn js_error(e: JsValue) -> String {
@@ -117,13 +117,15 @@ pub async fn load_echarts(src: &str) -> Result<(), String> {
     result.map(|_| ())
 }
 
-/// Registers GeoJSON under a map name, once: re-registering the same name is a no-op.
-pub fn register_map(name: &str, geo_json: &serde_json::Value) -> Result<(), String> {
+/// Registers GeoJSON text under a map name, once: re-registering the same name is a no-op. The
+/// text goes straight to the browser's `JSON.parse` (the shapes never need to be Rust values).
+pub fn register_map(name: &str, geo_json_text: &str) -> Result<(), String> {
     let existing = echarts_get_map(name).map_err(js_error)?;
     if !existing.is_undefined() && !existing.is_null() {
         return Ok(());
     }
-    echarts_register_map(name, &to_js(geo_json)?).map_err(js_error)
+    let geo = js_sys::JSON::parse(geo_json_text).map_err(|_| format!("{name}: the map shapes are not valid JSON"))?;
+    echarts_register_map(name, &geo).map_err(js_error)
 }
 
 /// One chart bound to one element. Dropping it disposes the ECharts instance, removes the click

@@ -332,9 +332,10 @@ fn province_income_base(rng: &mut Rng, region: Region) -> u32 {
     base + rng.range(0, 700_000) - 350_000
 }
 
-/// Incomes are reported to the nearest 50,000 VND a month, as survey forms round them; finer digits
-/// would be false precision, and every digit is bytes a phone downloads.
-const INCOME_STEP: u32 = 50_000;
+/// Incomes are given to the nearest 100,000 VND a month (3,1 triệu), the precision the article and
+/// survey summaries use; finer digits would be false precision, and every digit is bytes a phone
+/// downloads.
+const INCOME_STEP: u32 = 100_000;
 
 /// Revenue (million VND) to two significant figures (486 → 490, 12,095 → 12,000): the precision a
 /// cooperative reports its turnover with, and far fewer bytes than exact-looking numbers.
@@ -492,7 +493,7 @@ fn population() -> Vec<Unit> {
             rng.shuffle(&mut batch);
             batch.sort_by_key(|u| u.founded);
             for (s, mut u) in batch.into_iter().enumerate() {
-                u.id = format!("{}{}-{:04}", kind_letter(kind), SCOPE[p].code, s + 1);
+                u.id = format!("{}{}-{}", kind_letter(kind), SCOPE[p].code, s + 1);
                 units.push(u);
             }
         }
@@ -534,7 +535,7 @@ fn population() -> Vec<Unit> {
                 .collect();
             batch.sort_by_key(|u| u.founded);
             for (s, mut u) in batch.into_iter().enumerate() {
-                u.id = format!("{}{}-{:04}", kind_letter(kind), SCOPE[p].code, s + 1);
+                u.id = format!("{}{}-{}", kind_letter(kind), SCOPE[p].code, s + 1);
                 units.push(u);
             }
         }
@@ -952,7 +953,9 @@ fn entities_json(rows: &[Row]) -> String {
     column(&mut cols, "members", rows.iter().map(|r| opt(r.members)).collect());
     column(&mut cols, "workers", rows.iter().map(|r| opt(r.workers)).collect());
     column(&mut cols, "income", rows.iter().map(|r| opt(r.income)).collect());
-    column(&mut cols, "revenue", rows.iter().map(|r| opt(r.revenue)).collect());
+    // Revenue is generated (it weights which units adopt high technology) but not shipped: the
+    // article reports no revenue figure, no built-in indicator reads it, and as random-looking
+    // numbers it would be the largest column every phone downloads (≈ 7 KB brotli a year).
     column(&mut cols, "high_tech", rows.iter().map(|r| opt(r.high_tech)).collect());
     column(&mut cols, "value_chain", rows.iter().map(|r| opt(r.value_chain)).collect());
     column(

@@ -41,8 +41,8 @@ impl MapShapes {
             let path = format!("geo/{name}.json");
             let result = async {
                 let bytes = web::fetch_bytes(&path).await?;
-                let geo: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| format!("{path}: {e}"))?;
-                bindings::register_map(name, &geo)
+                let text = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
+                bindings::register_map(name, &text)
             }
             .await;
             match result {
