@@ -83,6 +83,11 @@ struct Figures {
     ocop_5star_products: u64,
 }
 
+/// A yes/no cell: the format reads `true`/`false` and `1`/`0` alike (the generator writes 1/0).
+fn yes(v: &Value) -> bool {
+    *v == Value::Bool(true) || v.as_u64() == Some(1)
+}
+
 fn figures(doc: &Value) -> Figures {
     let e = &doc["entities"];
     let col = |name: &str| e[name].as_array().unwrap_or_else(|| panic!("column {name}")).clone();
@@ -103,10 +108,10 @@ fn figures(doc: &Value) -> Figures {
             let w = workers[i].as_u64().unwrap_or(0);
             f.workers += w;
             income_num += w as f64 * income[i].as_f64().unwrap_or(0.0);
-            f.value_chain_units += u32::from(value_chain[i] == Value::Bool(true));
+            f.value_chain_units += u32::from(yes(&value_chain[i]));
         }
         if k == Kind::Htx {
-            f.htx_high_tech += u32::from(high_tech[i] == Value::Bool(true));
+            f.htx_high_tech += u32::from(yes(&high_tech[i]));
             f.htx_ntm += u32::from(ntm[i].as_str().and_then(Ntm::from_code).is_some_and(Ntm::is_met));
         }
         if star[i].as_u64().unwrap_or(0) >= 3 {
