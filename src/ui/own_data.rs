@@ -386,15 +386,20 @@ impl OwnData {
     /// Removes a kept dataset; a view showing it goes back to the bundled data.
     pub fn remove(&self, state: AppState, id: String) {
         let own = *self;
-        state.datasets.update(|m| {
-            m.remove(&local_key(&id));
-        });
-        own.stored.update(|l| l.retain(|m| m.id != id));
-        if state.view.with_untracked(|v| v.local.as_deref() == Some(id.as_str())) {
-            state.update(|v| v.local = None);
-        }
+        // Off the device first, then off the screen: a list that no longer shows a dataset must
+        // mean it is gone (a reload right after must not find it again).
         leptos::task::spawn_local(async move {
-            let _ = storage::remove(&id).await;
+            if let Err(e) = storage::remove(&id).await {
+                state.flash.set(Some(e));
+                return;
+            }
+            state.datasets.update(|m| {
+                m.remove(&local_key(&id));
+            });
+            own.stored.update(|l| l.retain(|m| m.id != id));
+            if state.view.with_untracked(|v| v.local.as_deref() == Some(id.as_str())) {
+                state.update(|v| v.local = None);
+            }
         });
     }
 }
