@@ -27,7 +27,8 @@ const STORED_AT = 'x-coop-stored-at';
 
 const scopeUrl = new URL(self.registration.scope);
 const HTML_KEY = new URL('index.html', scopeUrl).href;
-const HASHED = /-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$/;
+// Trunk writes its content hash as a u64 in hex without leading zeros: 1 to 16 digits.
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/;
 
 /** Same-origin path relative to the scope, or null when the URL is outside this app. */
 function relPath(url) {

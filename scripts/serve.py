@@ -19,7 +19,8 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
-HASHED = re.compile(r"-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$|\.[0-9a-f]{8,}\.(js|json|css|wasm)$")
+# Trunk writes its content hash in hex without leading zeros (1 to 16 digits).
+HASHED = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$|\.[0-9a-f]{8,}\.(js|json|css|wasm)$")
 TYPES = {
     ".wasm": "application/wasm",
     ".js": "text/javascript; charset=utf-8",

@@ -16,9 +16,9 @@ const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 
 const FIRST_VIEW_ALLOWED = [
   /^\/(index\.html)?$/,
-  /^\/coop-atlas-web-[0-9a-f]{16}\.js$/,
-  /^\/coop-atlas-web-[0-9a-f]{16}_bg\.wasm$/,
-  /^\/main-[0-9a-f]{16}\.css$/,
+  /^\/coop-atlas-web-[0-9a-f]{1,16}\.js$/,
+  /^\/coop-atlas-web-[0-9a-f]{1,16}_bg\.wasm$/,
+  /^\/main-[0-9a-f]{1,16}\.css$/,
   /^\/data\/catalog\.json$/,
   /^\/data\/dtts-mn\/2024\.json$/,
   /^\/icons\/icon\.svg$/, // the favicon the browser asks for by itself (~0.4 KB)
