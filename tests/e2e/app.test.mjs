@@ -299,3 +299,55 @@ test('Share copies the link; the chart downloads as PNG and the table as CSV', a
   assert.match(text, /Dữ liệu minh họa — không phải số liệu chính thức/);
   await ctx.close();
 });
+
+test('clicking a province on the map selects it (and clicking again unselects it)', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, srv.url);
+  await waitForCanvas(page, 'map-chart');
+  // Where Thái Nguyên (19) is drawn: ECharts converts its coordinates to canvas pixels, and the
+  // mouse clicks there for real, so ECharts' own hit-testing picks the province.
+  const point = async () => page.evaluate(() => {
+    const el = document.querySelector('[data-testid="map-chart"]');
+    const [x, y] = globalThis.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [105.8, 21.65]);
+    const r = el.getBoundingClientRect();
+    return { x: r.left + x, y: r.top + y };
+  });
+  const p = await point();
+  await page.mouse.click(p.x, p.y);
+  await page.waitForFunction(() => /[?&]p=19\b/.test(location.search));
+  assert.match(await page.textContent('[data-testid="chips"]'), /Thái Nguyên/);
+  const q = await point();
+  await page.mouse.click(q.x, q.y);
+  await page.waitForFunction(() => !/[?&]p=/.test(location.search));
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('map classes: quantiles and custom breaks are in the link and the legend; the table sorts', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  await page.selectOption('[data-testid="class-select"]', 'q5');
+  await page.waitForFunction(() => /[?&]c=q5\b/.test(location.search));
+  assert.equal(await page.locator('[data-testid="map-legend"] li').count(), 6, '5 classes + no data');
+  await page.fill('[data-testid="custom-breaks"]', '50; 100; 200');
+  await page.click('.map-tab .toolbar button.btn'); // Apply
+  await page.waitForFunction(() => /[?&]c=x:50~100~200\b/.test(location.search));
+  assert.match(await page.textContent('[data-testid="map-legend"]'), /100/);
+  await page.fill('[data-testid="custom-breaks"]', '100; abc');
+  await page.click('.map-tab .toolbar button.btn');
+  await page.waitForSelector('[data-testid="flash"]');
+  assert.match(await page.textContent('[data-testid="flash"]'), /#2/);
+  assert.match(page.url(), /c=x:50~100~200/, 'a bad break keeps the previous classes');
+
+  await page.click('[data-testid="tab-table"]');
+  const first = () => page.textContent('[data-testid="data-table"] tbody tr:first-child th');
+  const byName = await first();
+  await page.click('[data-testid="data-table"] thead th[data-col="htx_count"] button');
+  assert.equal(await page.getAttribute('[data-testid="data-table"] thead th[data-col="htx_count"]', 'aria-sort'), 'descending');
+  const top = await first();
+  assert.notEqual(top, byName);
+  const values = await page.$$eval('[data-testid="data-table"] tbody tr', (rows) =>
+    rows.map((r) => Number(r.querySelectorAll('td')[0].textContent.replace(/\./g, ''))));
+  assert.deepEqual(values, [...values].sort((a, b) => b - a), 'largest first');
+  await ctx.close();
+});
