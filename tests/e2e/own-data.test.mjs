@@ -260,6 +260,20 @@ test('a JSON dataset from a data= link shows a banner naming the site; failures 
   await ctx.close();
 });
 
+test('a data= site that never answers times out with a message naming it, and nothing else loads', async () => {
+  const ctx = await browser.newContext();
+  // The page's clock is Playwright's: a minute passes without waiting a minute.
+  await ctx.clock.install();
+  await ctx.route('https://slow.example.org/**', () => { /* never answers */ });
+  const page = await openPage(ctx, srv.url + '?data=https://slow.example.org/x.json', { waitFor: null });
+  await page.waitForTimeout(500);
+  await page.clock.fastForward(61_000);
+  await page.waitForSelector('[data-testid="remote-error"]', { timeout: 30000 });
+  assert.match(await page.textContent('[data-testid="remote-error"]'), /slow\.example\.org.*60 s/s);
+  assert.equal(await page.locator('[data-testid="app-ready"]').count(), 0, 'no other data shown under its name');
+  await ctx.close();
+});
+
 test('a hostile dataset shows its markup as text, runs nothing, and links no javascript:', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url + '?t=sources');
