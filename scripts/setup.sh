@@ -62,13 +62,14 @@ fi
 
 # 5. Chromium and its driver from Debian, for the browser tests.
 if [ "$WANT_BROWSER" = 1 ]; then
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    say "chromium + chromium-driver: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
+  # openssl makes the throwaway certificate of the CORS test's second https origin.
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v openssl >/dev/null; then
+    say "chromium + chromium-driver + openssl: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
   else
-    say "chromium + chromium-driver: installing from Debian"
+    say "chromium + chromium-driver + openssl: installing from Debian"
     SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver openssl >/dev/null
   fi
 fi
 

@@ -7,8 +7,9 @@
 // COOP_DIST=/path serves another build (default dist/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, openSync, ftruncateSync, closeSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, openSync, ftruncateSync, closeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
 
@@ -272,6 +273,50 @@ test('a data= site that never answers times out with a message naming it, and no
   assert.match(await page.textContent('[data-testid="remote-error"]'), /slow\.example\.org.*60 s/s);
   assert.equal(await page.locator('[data-testid="app-ready"]').count(), 0, 'no other data shown under its name');
   await ctx.close();
+});
+
+test('a real https site that refuses cross-origin reads (no CORS header) gets a message naming it', { timeout: 120000 }, async () => {
+  // A second origin on this machine: https with a throwaway certificate, serving the good fixture
+  // without Access-Control-Allow-Origin, so Chromium's own CORS check refuses the read.
+  const dir = mkdtempSync(join(tmpdir(), 'coop-cors-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  writeFileSync(join(dir, 'x.json'), readFileSync(join(FIX, 'own-good.json')));
+  mkdirSync(join(dir, 'open'));
+  writeFileSync(join(dir, 'open', 'x.json'), readFileSync(join(FIX, 'own-good.json')));
+  const server = spawn('python3', ['-c', `
+import http.server, ssl, socketserver, sys, os
+os.chdir(sys.argv[1])
+class H(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def end_headers(self):
+        if self.path.startswith('/open/'):
+            self.send_header('Access-Control-Allow-Origin', '*')
+        super().end_headers()
+httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain('cert.pem', 'key.pem')
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+print(httpd.server_address[1], flush=True)
+httpd.serve_forever()
+`, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise((resolve, reject) => {
+      server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+      server.once('exit', (c) => reject(new Error(`https server exited ${c}`)));
+    });
+    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await openPage(ctx, srv.url + `?data=https://127.0.0.1:${port}/x.json`, { waitFor: '[data-testid="remote-error"]' });
+    assert.match(await page.textContent('[data-testid="remote-error"]'), /127\.0\.0\.1.*CORS/s);
+    assert.equal(await page.locator('[data-testid="app-ready"]').count(), 0, 'no other data shown under its name');
+    // Control: the same server, the same file, with the CORS header: it loads. So the refusal
+    // above was the browser's CORS check, not the certificate or the network.
+    const ok = await openPage(ctx, srv.url + `?data=https://127.0.0.1:${port}/open/x.json`, { waitFor: '[data-testid="remote-banner"]' });
+    await ok.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
+    assert.equal(await ok.textContent('[data-testid="remote-host"]'), `127.0.0.1:${port}`);
+    await ctx.close();
+  } finally {
+    server.kill();
+  }
 });
 
 test('a hostile dataset shows its markup as text, runs nothing, and links no javascript:', async () => {
