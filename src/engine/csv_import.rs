@@ -958,26 +958,8 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
         if let Some(r) = issue.row {
             issue.row = Some(map(r));
         }
-        issue.expected = remap_mentions(&issue.expected, &map);
+        issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
     }
-}
-
-fn remap_mentions(text: &str, map: &dyn Fn(usize) -> usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("row ") {
-        out.push_str(&rest[..i + 4]);
-        rest = &rest[i + 4..];
-        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
-        if digits > 0 {
-            if let Ok(n) = rest[..digits].parse::<usize>() {
-                out.push_str(&map(n).to_string());
-                rest = &rest[digits..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Reads, maps (without asking) and converts a CSV in one call: for the command line and tests.

@@ -304,9 +304,35 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Rewrites every "row N" a message quotes as "row map(N)": a message made for rows of one
+/// numbering (a batch of a sliced parse, the JSON rows a CSV became) then names the rows the user
+/// sees (the whole file, the spreadsheet's row numbers).
+pub fn remap_row_mentions(text: &str, map: &dyn Fn(usize) -> usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("row ") {
+        out.push_str(&rest[..i + 4]);
+        rest = &rest[i + 4..];
+        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
+        if let Ok(n) = rest[..digits].parse::<usize>() {
+            out.push_str(&map(n).to_string());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_mentions_are_remapped_and_other_text_kept() {
+        let m = remap_row_mentions("row 3 repeats the id of row 12 (column 7)", &|n| n + 100);
+        assert_eq!(m, "row 103 repeats the id of row 112 (column 7)");
+        assert_eq!(remap_row_mentions("no rows here, row x", &|n| n + 1), "no rows here, row x");
+    }
 
     #[test]
     fn display_names_the_place() {

@@ -487,7 +487,7 @@ impl IncrementalParser {
         let shift = |i: &mut Issue| {
             if let Some(r) = i.row {
                 i.row = Some(r + offset);
-                i.expected = shift_rows(&i.expected, offset);
+                i.expected = super::error::remap_row_mentions(&i.expected, &|n| n + offset);
             }
         };
         let target = if warnings_only { &mut self.warnings } else { &mut self.report };
@@ -564,23 +564,6 @@ fn key(year: u16, id: &str) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
-}
-
-/// Shifts every "row N" a message quotes by `offset` (the duplicate-id message names the first row).
-fn shift_rows(text: &str, offset: usize) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("row ") {
-        out.push_str(&rest[..i + 4]);
-        rest = &rest[i + 4..];
-        let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
-        if let Ok(n) = rest[..digits].parse::<usize>() {
-            out.push_str(&(n + offset).to_string());
-            rest = &rest[digits..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
