@@ -90,7 +90,7 @@ impl CatalogEntry {
             .iter()
             .filter_map(|(k, v)| k.parse::<u16>().ok().map(|y| (Some(y), v.clone())))
             .collect();
-        files.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        crate::engine::order::sort_by(&mut files, |a, b| b.0.cmp(&a.0));
         FilePlan { files }
     }
 

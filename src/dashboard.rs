@@ -930,7 +930,7 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
 /// column; rows without a value go last either way.
 pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
     if col == 0 {
-        rows.sort_unstable_by(|a, b| {
+        crate::engine::order::sort_by(rows, |a, b| {
             crate::engine::provinces::fold(&a.label).cmp(&crate::engine::provinces::fold(&b.label)).then_with(|| a.key.cmp(&b.key))
         });
         if desc {
@@ -939,8 +939,8 @@ pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
         return;
     }
     let i = col - 1;
-    // Unstable with the key as tie-breaker: deterministic, and far less wasm than a stable sort.
-    rows.sort_unstable_by(|a, b| {
+    // With the key as tie-breaker: deterministic whatever the input order.
+    crate::engine::order::sort_by(rows, |a, b| {
         let (x, y) = (a.values.get(i).copied().flatten(), b.values.get(i).copied().flatten());
         match (x, y) {
             (Some(x), Some(y)) => {

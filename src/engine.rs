@@ -18,6 +18,7 @@ pub mod csv_import;
 pub mod incremental;
 pub mod filter;
 pub mod index;
+pub mod order;
 pub mod indicators;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};

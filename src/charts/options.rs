@@ -111,8 +111,8 @@ fn item_json(it: &Item, tooltip_extra: &str, label: bool, position: &str) -> Val
 /// `source` is appended to every tooltip.
 pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let mut sorted: Vec<&Item> = items.iter().filter(|i| i.value.is_some()).collect();
-    // Unstable sorts with a tie-breaker: one stable-sort instantiation costs kilobytes of wasm.
-    sorted.sort_unstable_by(|a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal).then_with(|| b.name.cmp(&a.name)));
+    // With a tie-breaker: the order never depends on the input's (engine::order says why not std).
+    crate::engine::order::sort_by(&mut sorted, |a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal).then_with(|| b.name.cmp(&a.name)));
     let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
         .set("grid", &Grid::new().left("3%").right("16%").top(10).bottom(10).contain_label(true))

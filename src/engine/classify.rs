@@ -218,7 +218,9 @@ fn check_custom(breaks: &[f64]) -> Result<(), ClassifyError> {
 }
 
 /// Computes `n` classes (2–9) of `values` with `method`. Non-finite values are ignored; all
-/// values equal gives one class; fewer distinct values than `n` gives fewer classes.
+/// values equal gives one class; fewer distinct values than `n` gives fewer classes. `values` are
+/// one per area on a map (at most a few hundred): they are ordered by [`super::order`], which is
+/// quadratic.
 pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, ClassifyError> {
     if let Method::Custom(b) = method {
         check_custom(b)?;
@@ -229,7 +231,7 @@ pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, Cl
     if v.is_empty() {
         return Err(ClassifyError::NoValues);
     }
-    v.sort_unstable_by(f64::total_cmp);
+    super::order::sort_by(&mut v, f64::total_cmp);
     let (min, max) = match (v.first(), v.last()) {
         (Some(a), Some(b)) => (*a, *b),
         _ => return Err(ClassifyError::NoValues),

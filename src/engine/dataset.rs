@@ -423,7 +423,7 @@ impl Dataset {
         }
         let mut seen = std::collections::HashMap::with_capacity(self.entities.len());
         for i in 0..self.entities.len() {
-            seen.insert((self.entities.year(i).unwrap_or(0), self.entities.id(i)), i);
+            seen.insert((self.entities.year(i).unwrap_or(0), self.entities.id(i)), self.entities.file_row(i));
         }
         for j in 0..other.entities.len() {
             let key = (other.entities.year(j).unwrap_or(0), other.entities.id(j));
@@ -437,7 +437,7 @@ impl Dataset {
                             first + 1
                         ),
                     )
-                    .at_row(j + 1)
+                    .at_row(other.entities.file_row(j) + 1)
                     .in_field("id")
                 });
             }
@@ -447,6 +447,7 @@ impl Dataset {
         }
         let mut out = self.clone();
         out.entities.extend_from(&other.entities);
+        out.entities.cluster();
         out.observations.extend(other.observations.iter().cloned());
         for def in &other.indicators {
             if !out.indicators.iter().any(|d| d.id == def.id) {
@@ -458,7 +459,7 @@ impl Dataset {
                 out.meta.years.push(*y);
             }
         }
-        out.meta.years.sort_unstable();
+        super::order::sort(&mut out.meta.years);
         Ok(out)
     }
 
@@ -509,6 +510,36 @@ mod tests {
         c.meta.boundary = Boundary::P34;
         let err = a.append(&c).expect_err("boundary differs");
         assert_eq!(err.errors[0].field.as_deref(), Some("meta.boundary"));
+    }
+
+    #[test]
+    fn append_clusters_and_names_file_rows() {
+        // Two files whose rows are not in (year, kind, province) order: each is clustered, and so
+        // is the merge; messages still name the rows as they are in each file.
+        let file = |rows: &[(&str, u8, u16)]| {
+            let mut d = ds("x", &[]);
+            for (id, p, y) in rows {
+                d.entities.push(&Row::new(id, *p, *y, Kind::Htx));
+            }
+            d.entities.cluster();
+            d
+        };
+        let a = file(&[("A", 5, 2024), ("B", 1, 2024), ("C", 3, 2023)]);
+        let b = file(&[("D", 2, 2024), ("E", 0, 2023), ("B", 9, 2024)]);
+        let err = a.append(&b).expect_err("B twice in 2024");
+        assert_eq!(err.errors.len(), 1);
+        let e = &err.errors[0];
+        assert_eq!(e.row, Some(3), "B is the third row of the second file");
+        assert!(e.found.contains("\"B\""), "{e:?}");
+        assert!(e.expected.contains("row 2 of the first file"), "{e:?}");
+
+        let ok = file(&[("D", 2, 2024), ("E", 0, 2023)]);
+        let m = a.append(&ok).expect("no duplicates");
+        let ids: Vec<&str> = (0..m.entities.len()).map(|i| m.entities.id(i)).collect();
+        assert_eq!(ids, ["E", "C", "B", "D", "A"], "clustered by year, then province");
+        let rows: Vec<usize> = (0..m.entities.len()).map(|i| m.entities.file_row(i)).collect();
+        assert_eq!(rows, [4, 2, 1, 3, 0], "rows of the concatenated files");
+        assert!(m.entities.index().is_some());
     }
 
     #[test]

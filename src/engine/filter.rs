@@ -390,13 +390,15 @@ impl Compiled {
     }
 
     /// Calls `f` on every row that may pass, each at most once: the rows of the index buckets
-    /// (year, kind) the filter allows when it restricts years or kinds, else every row in file
-    /// order. Callers still test [`Compiled::matches`]; this only skips rows that cannot pass (a
-    /// one-year filter over six years visits a sixth of the table).
+    /// (year, kind, province) the filter allows when it restricts any of them and the table is
+    /// clustered, else every row in stored order. Callers still test [`Compiled::matches`]; this
+    /// only skips rows that cannot pass (a one-year filter over six years visits a sixth of the
+    /// table, as contiguous ranges).
     #[inline]
     pub fn for_each_candidate(&self, e: &Entities, mut f: impl FnMut(usize)) {
         use super::index::{is_missing_kind_slot, KIND_SLOTS};
-        let restricts = !self.all && (self.years != (0, u16::MAX) || self.predicate.kind != u32::MAX);
+        let restricts = !self.all
+            && (self.years != (0, u16::MAX) || self.predicate.kind != u32::MAX || !self.geo_all);
         let index = if restricts { e.index() } else { None };
         let Some(index) = index else {
             for i in 0..e.len() {
@@ -411,7 +413,8 @@ impl Compiled {
                 *ok = !is_missing_kind_slot(k) && self.predicate.kind & bit(k as u8) != 0;
             }
         }
-        index.for_each(self.years, &kind_ok, f);
+        let provinces = if self.geo_all { None } else { Some(&self.province_ok) };
+        index.for_each(self.years, &kind_ok, provinces, f);
     }
 }
 

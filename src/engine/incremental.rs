@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use super::dataset::Dataset;
 use super::error::{quote, Issue, Report};
-use super::parse::{parse_dataset, Limits, Parsed};
+use super::parse::{parse_dataset, parse_dataset_in_file_order, Limits, Parsed};
 
 /// Rows per batch: about 1 MB of typical columnar JSON, parsed in ≈ 10 ms natively.
 pub const BATCH_ROWS: usize = 10_000;
@@ -464,7 +464,7 @@ impl IncrementalParser {
         doc.push(b'}');
         let offset = b * self.batch_rows;
         let limits = Limits { max_bytes: usize::MAX };
-        match parse_dataset(&doc, &limits) {
+        match parse_dataset_in_file_order(&doc, &limits) {
             Ok(parsed) => {
                 self.add_issues(parsed.warnings, offset, b, true);
                 self.append(parsed.dataset, offset);
@@ -549,8 +549,9 @@ impl IncrementalParser {
             r.merge(w.warnings_only());
             return Err(r);
         }
-        let dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error("no rows", "entities")))?;
+        let mut dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error("no rows", "entities")))?;
         self.seen = HashMap::new();
+        dataset.entities.cluster();
         Ok(Parsed { dataset, warnings: std::mem::take(&mut self.warnings) })
     }
 }
@@ -579,6 +580,7 @@ mod tests {
         assert_eq!(x.len(), y.len());
         for i in 0..x.len() {
             assert_eq!((x.id(i), x.year(i), x.province(i), x.kind(i)), (y.id(i), y.year(i), y.province(i), y.kind(i)), "row {i}");
+            assert_eq!(x.file_row(i), y.file_row(i), "row {i}: same file row");
             for f in NumField::ALL {
                 assert_eq!(f.get(x, i).map(f64::to_bits), f.get(y, i).map(f64::to_bits), "row {i} {f:?}");
             }
@@ -609,6 +611,7 @@ mod tests {
         let r = r.unwrap();
         assert!(steps > 20, "{steps} steps");
         same(&r.dataset, &whole.dataset);
+        assert!(r.dataset.entities.index().is_some(), "clustered once the batches are in");
         assert_eq!(r.warnings.warning_count(), whole.warnings.warning_count());
     }
 

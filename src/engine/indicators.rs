@@ -984,7 +984,7 @@ pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> Indi
 
     // Per year: national, per region, per view province (only provinces passing the filter).
     let mut year_list: Vec<u16> = obs.iter().map(|o| o.year).collect();
-    year_list.sort_unstable();
+    super::order::sort(&mut year_list);
     year_list.dedup();
     let n_view = registry().provinces(view).len();
     let region_filter = filter.region.filter(|_| filter.provinces.is_empty());

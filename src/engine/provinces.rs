@@ -146,7 +146,7 @@ impl Registry {
                 flags,
             });
         }
-        olds.sort_unstable_by_key(|o| o.order);
+        super::order::sort_by_key(&mut olds, |o| o.order);
         if olds.len() > 250 {
             return Err(format!(
                 "regions table: {} provinces, expected at most 250",
@@ -203,7 +203,7 @@ impl Registry {
             ));
         }
         let mut new_codes: Vec<&'static str> = pairs.iter().map(|(_, c, _)| *c).collect();
-        new_codes.sort_unstable_by_key(|c| c.parse::<u32>().unwrap_or(u32::MAX));
+        super::order::sort_by_key(&mut new_codes, |c| c.parse::<u32>().unwrap_or(u32::MAX));
         new_codes.dedup();
         let mut p34: Vec<Province> = Vec::with_capacity(new_codes.len());
         let mut members: Vec<Vec<u8>> = Vec::with_capacity(new_codes.len());
@@ -213,7 +213,7 @@ impl Registry {
                 .filter(|(_, c, _)| c == code)
                 .map(|(i, _, _)| *i as u8)
                 .collect();
-            m.sort_unstable();
+            super::order::sort(&mut m);
             let names: Vec<&str> = pairs
                 .iter()
                 .filter(|(_, c, _)| c == code)
@@ -351,7 +351,7 @@ impl Registry {
             };
             hits.push((rank, p));
         }
-        hits.sort_unstable_by_key(|(r, p)| (*r, p.index));
+        super::order::sort_by_key(&mut hits, |(r, p)| (*r, p.index));
         hits.into_iter().map(|(_, p)| p).collect()
     }
 }

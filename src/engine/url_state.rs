@@ -740,7 +740,7 @@ fn parse_set<T: Copy + Ord>(
             ),
         }
     }
-    out.sort_unstable();
+    super::order::sort(&mut out);
     out.dedup();
     out
 }

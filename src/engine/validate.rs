@@ -118,7 +118,7 @@ pub fn province_code_issue(code: &str, boundary: Boundary) -> Issue {
         )
     } else {
         let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
-        codes.sort_unstable();
+        super::order::sort(&mut codes);
         Issue::error(
             quote(code),
             format!(

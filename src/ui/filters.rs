@@ -167,7 +167,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
             s.kinds.retain(|x| *x != k);
             if on {
                 s.kinds.push(k);
-                s.kinds.sort_unstable();
+                crate::engine::order::sort(&mut s.kinds);
             }
         })
     };
