@@ -312,66 +312,9 @@ impl Entities {
     /// kept ([`Entities::file_row`]). Cost: a counting sort and one scatter per column, and
     /// 4 bytes a row for the file rows when anything moved.
     pub fn cluster(&mut self) {
-        let Some(dest) = super::index::clustering_destinations(self) else { return };
-        let n = dest.len();
-        if self.id_ends.len() != n {
-            return;
+        if let Some(mut c) = Clustering::start(self) {
+            while !c.step(self, usize::MAX) {}
         }
-        // Each row is written to its new place (a scatter: reading the columns in order and
-        // writing at random is about twice as fast as reading at random, and a million rows
-        // must cluster within one 200 ms slice of the browser's main thread).
-        fn scatter<T: Copy + Default>(v: &mut Vec<T>, dest: &[u32]) {
-            if v.len() == dest.len() {
-                let mut out = vec![T::default(); v.len()];
-                for (x, &d) in v.iter().zip(dest) {
-                    if let Some(slot) = out.get_mut(d as usize) {
-                        *slot = *x;
-                    }
-                }
-                *v = out;
-            }
-        }
-        // Ids: their lengths go to the new places, the new ends follow, then each id's bytes.
-        let mut ends = vec![0u32; n];
-        for (i, &d) in dest.iter().enumerate() {
-            if let Some(e) = ends.get_mut(d as usize) {
-                *e = self.id(i).len() as u32;
-            }
-        }
-        let mut total = 0u32;
-        for e in ends.iter_mut() {
-            total = total.saturating_add(*e);
-            *e = total;
-        }
-        let mut text = vec![0u8; total as usize];
-        for (i, &d) in dest.iter().enumerate() {
-            let d = d as usize;
-            let end = ends.get(d).map_or(0, |&e| e as usize);
-            let id = self.id(i).as_bytes();
-            if let Some(slot) = text.get_mut(end.saturating_sub(id.len())..end) {
-                slot.copy_from_slice(id);
-            }
-        }
-        let Ok(text) = String::from_utf8(text) else { return };
-        self.index = IndexCache::default();
-        self.id_text = text;
-        self.id_ends = ends;
-        let mut rows = vec![0u32; n];
-        for (i, &d) in dest.iter().enumerate() {
-            if let Some(r) = rows.get_mut(d as usize) {
-                *r = u32::try_from(self.file_row(i)).unwrap_or(u32::MAX);
-            }
-        }
-        self.file_row = rows;
-        for v in [&mut self.province, &mut self.kind, &mut self.sector, &mut self.ntm, &mut self.stage, &mut self.ocop_star, &mut self.flags] {
-            scatter(v, &dest);
-        }
-        scatter(&mut self.year, &dest);
-        for v in [&mut self.members, &mut self.workers, &mut self.ocop_products, &mut self.ocop_5star] {
-            scatter(v, &dest);
-        }
-        scatter(&mut self.income, &dest);
-        scatter(&mut self.revenue, &dest);
     }
 
     /// The id of row `i` (0-based), or `""` when `i` is out of range.
@@ -555,6 +498,124 @@ impl Entities {
         self.flags.shrink_to_fit();
         self.file_row.shrink_to_fit();
     }
+}
+
+/// A clustering of an [`Entities`] under way, one column at a time, so that a million rows never
+/// hold the browser's main thread for long (the sliced parser, [`super::incremental`], moves a few
+/// columns between two paints). [`Entities::cluster`] runs every step at once.
+///
+/// Between [`Clustering::start`] and the step that returns `true`, the table is half moved and
+/// must not be read.
+#[derive(Debug)]
+pub struct Clustering {
+    /// Where each current row goes.
+    dest: Vec<u32>,
+    /// The next unit of work: 0 = ids and file rows, then one column each.
+    next: usize,
+}
+
+/// Units of work: ids and file rows, then the 15 other columns.
+const CLUSTER_UNITS: usize = 16;
+
+impl Clustering {
+    /// Plans the clustering of `e`: `None` when its rows are already in order (nothing to do) or
+    /// it cannot be indexed. Costs two passes over the year, kind and province columns.
+    pub fn start(e: &mut Entities) -> Option<Clustering> {
+        let dest = super::index::clustering_destinations(e)?;
+        if e.id_ends.len() != dest.len() {
+            return None;
+        }
+        e.index = IndexCache::default();
+        Some(Clustering { dest, next: 0 })
+    }
+
+    /// Share of the work done, 0 to 1.
+    pub fn fraction(&self) -> f64 {
+        self.next as f64 / CLUSTER_UNITS as f64
+    }
+
+    /// Moves the next columns of `e`, about `budget` bytes of them (at least one column); `true`
+    /// once every column has moved.
+    pub fn step(&mut self, e: &mut Entities, budget: usize) -> bool {
+        // Each row is written to its new place (a scatter: reading the columns in order and
+        // writing at random is about twice as fast as reading at random).
+        fn scatter<T: Copy + Default>(v: &mut Vec<T>, dest: &[u32]) -> usize {
+            if v.len() == dest.len() {
+                let mut out = vec![T::default(); v.len()];
+                for (x, &d) in v.iter().zip(dest) {
+                    if let Some(slot) = out.get_mut(d as usize) {
+                        *slot = *x;
+                    }
+                }
+                *v = out;
+            }
+            v.len() * std::mem::size_of::<T>()
+        }
+        let dest = &self.dest[..];
+        let mut spent = 0;
+        while self.next < CLUSTER_UNITS && (spent == 0 || spent < budget) {
+            spent += match self.next {
+                0 => move_ids(e, dest),
+                1 => scatter(&mut e.province, dest),
+                2 => scatter(&mut e.kind, dest),
+                3 => scatter(&mut e.sector, dest),
+                4 => scatter(&mut e.ntm, dest),
+                5 => scatter(&mut e.stage, dest),
+                6 => scatter(&mut e.ocop_star, dest),
+                7 => scatter(&mut e.flags, dest),
+                8 => scatter(&mut e.year, dest),
+                9 => scatter(&mut e.members, dest),
+                10 => scatter(&mut e.workers, dest),
+                11 => scatter(&mut e.ocop_products, dest),
+                12 => scatter(&mut e.ocop_5star, dest),
+                13 => scatter(&mut e.income, dest),
+                14 => scatter(&mut e.revenue, dest),
+                _ => 1,
+            }
+            .max(1);
+            self.next += 1;
+        }
+        self.next >= CLUSTER_UNITS
+    }
+}
+
+/// Moves the ids (their lengths go to the new places, the new ends follow, then each id's bytes)
+/// and records each row's file row. Returns the bytes moved.
+fn move_ids(e: &mut Entities, dest: &[u32]) -> usize {
+    let n = dest.len();
+    let mut ends = vec![0u32; n];
+    for (i, &d) in dest.iter().enumerate() {
+        if let Some(slot) = ends.get_mut(d as usize) {
+            *slot = e.id(i).len() as u32;
+        }
+    }
+    let mut total = 0u32;
+    for end in ends.iter_mut() {
+        total = total.saturating_add(*end);
+        *end = total;
+    }
+    let mut text = vec![0u8; total as usize];
+    for (i, &d) in dest.iter().enumerate() {
+        let end = ends.get(d as usize).map_or(0, |&x| x as usize);
+        let id = e.id(i).as_bytes();
+        if let Some(slot) = text.get_mut(end.saturating_sub(id.len())..end) {
+            slot.copy_from_slice(id);
+        }
+    }
+    let mut rows = vec![0u32; n];
+    for (i, &d) in dest.iter().enumerate() {
+        if let Some(r) = rows.get_mut(d as usize) {
+            *r = u32::try_from(e.file_row(i)).unwrap_or(u32::MAX);
+        }
+    }
+    // Whole ids copied into slots that tile the buffer: valid UTF-8, so this always succeeds
+    // (checked rather than assumed, without `unsafe`).
+    if let Ok(text) = String::from_utf8(text) {
+        e.id_text = text;
+        e.id_ends = ends;
+    }
+    e.file_row = rows;
+    e.id_text.len() + n * 8
 }
 
 #[cfg(test)]

@@ -389,20 +389,25 @@ impl Compiled {
         y >= self.years.0 && y <= self.years.1
     }
 
-    /// Calls `f` on every row that may pass, each at most once: the rows of the index buckets
-    /// (year, kind, province) the filter allows when it restricts any of them and the table is
-    /// clustered, else every row in stored order. Callers still test [`Compiled::matches`]; this
-    /// only skips rows that cannot pass (a one-year filter over six years visits a sixth of the
-    /// table, as contiguous ranges).
+    /// Calls `f` on every row that passes, once each, in stored order. On a clustered table the
+    /// rows come from the index's ranges for the years, kinds and provinces the filter allows (a
+    /// one-year filter over six years reads a sixth of the table, as contiguous ranges), and when
+    /// the filter restricts nothing else, no row is tested at all. Otherwise every row (or every
+    /// row of those ranges) is tested with [`Compiled::matches`].
     #[inline]
-    pub fn for_each_candidate(&self, e: &Entities, mut f: impl FnMut(usize)) {
+    pub fn for_each_match(&self, e: &Entities, mut f: impl FnMut(usize)) {
         use super::index::{is_missing_kind_slot, KIND_SLOTS};
-        let restricts = !self.all
-            && (self.years != (0, u16::MAX) || self.predicate.kind != u32::MAX || !self.geo_all);
-        let index = if restricts { e.index() } else { None };
-        let Some(index) = index else {
+        if self.all {
             for i in 0..e.len() {
                 f(i);
+            }
+            return;
+        }
+        let Some(index) = e.index() else {
+            for i in 0..e.len() {
+                if self.matches(e, i) {
+                    f(i);
+                }
             }
             return;
         };
@@ -414,7 +419,22 @@ impl Compiled {
             }
         }
         let provinces = if self.geo_all { None } else { Some(&self.province_ok) };
-        index.for_each(self.years, &kind_ok, provinces, f);
+        // The index selects exactly by year, kind and province; anything else is tested per row.
+        let p = &self.predicate;
+        let exact = p.sector == u32::MAX
+            && p.ntm == u32::MAX
+            && p.stage == u32::MAX
+            && p.flag_known == 0
+            && p.ocop_min == 0;
+        if exact {
+            index.for_each(self.years, &kind_ok, provinces, f);
+        } else {
+            index.for_each(self.years, &kind_ok, provinces, |i| {
+                if self.matches(e, i) {
+                    f(i);
+                }
+            });
+        }
     }
 }
 

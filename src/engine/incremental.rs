@@ -21,6 +21,7 @@
 
 use std::collections::HashMap;
 
+use super::columns::Clustering;
 use super::dataset::Dataset;
 use super::error::{quote, Issue, Report};
 use super::parse::{parse_dataset, parse_dataset_in_file_order, Limits, Parsed};
@@ -95,6 +96,9 @@ enum Stage {
     Scan,
     Parse { batch: usize, batches: usize },
     Whole,
+    /// Every batch is in: the rows are being stored by (year, kind, province), a few columns a
+    /// step ([`Clustering`]), so a million rows never hold the main thread for long.
+    Cluster(Box<(Parsed, Clustering)>),
     Done(Box<Result<Parsed, Report>>),
 }
 
@@ -172,7 +176,8 @@ impl IncrementalParser {
         let total = n * 4;
         let done = match &self.stage {
             Stage::Scan => self.pos.min(n),
-            Stage::Parse { .. } => n + 3 * self.parsed_bytes.min(n),
+            Stage::Parse { .. } => n + 5 * self.parsed_bytes.min(n) / 2,
+            Stage::Cluster(ref c) => n * 7 / 2 + (n as f64 / 2.0 * c.1.fraction()) as usize,
             Stage::Whole => 0,
             Stage::Done(_) => total,
         };
@@ -184,6 +189,15 @@ impl IncrementalParser {
     pub fn step(&mut self, budget: usize) -> Progress {
         match self.stage {
             Stage::Done(_) => {}
+            Stage::Cluster(ref mut c) => {
+                let (parsed, clustering) = &mut **c;
+                if clustering.step(&mut parsed.dataset.entities, budget) {
+                    let done = std::mem::replace(&mut self.stage, Stage::Whole);
+                    if let Stage::Cluster(c) = done {
+                        self.stage = Stage::Done(Box::new(Ok(c.0)));
+                    }
+                }
+            }
             Stage::Whole => {
                 let r = parse_dataset(&self.bytes, &self.limits);
                 self.stage = Stage::Done(Box::new(r));
@@ -206,7 +220,7 @@ impl IncrementalParser {
                     }
                     b += 1;
                 }
-                self.stage = if b >= batches { Stage::Done(Box::new(self.conclude())) } else { Stage::Parse { batch: b, batches } };
+                self.stage = if b >= batches { self.concluded() } else { Stage::Parse { batch: b, batches } };
             }
         }
         self.progress()
@@ -542,6 +556,17 @@ impl IncrementalParser {
         }
     }
 
+    /// The stage after the last batch: clustering the rows, or done (refused, or nothing to move).
+    fn concluded(&mut self) -> Stage {
+        match self.conclude() {
+            Ok(mut parsed) => match Clustering::start(&mut parsed.dataset.entities) {
+                Some(c) => Stage::Cluster(Box::new((parsed, c))),
+                None => Stage::Done(Box::new(Ok(parsed))),
+            },
+            Err(r) => Stage::Done(Box::new(Err(r))),
+        }
+    }
+
     fn conclude(&mut self) -> Result<Parsed, Report> {
         if self.report.has_errors() {
             let mut r = std::mem::take(&mut self.report);
@@ -549,9 +574,8 @@ impl IncrementalParser {
             r.merge(w.warnings_only());
             return Err(r);
         }
-        let mut dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error("no rows", "entities")))?;
+        let dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error("no rows", "entities")))?;
         self.seen = HashMap::new();
-        dataset.entities.cluster();
         Ok(Parsed { dataset, warnings: std::mem::take(&mut self.warnings) })
     }
 }
@@ -612,6 +636,21 @@ mod tests {
         assert!(steps > 20, "{steps} steps");
         same(&r.dataset, &whole.dataset);
         assert!(r.dataset.entities.index().is_some(), "clustered once the batches are in");
+        // Clustering 2,500 rows with a 4 KB budget takes several steps, each reported as progress
+        // between the end of parsing (7/8 of the work) and the end.
+        let mut p = IncrementalParser::with_batch_rows(text.as_bytes().to_vec(), Limits::default(), 300);
+        let mut clustering_steps = 0;
+        loop {
+            let pr = p.step(4096);
+            if !pr.finished && pr.done > pr.total * 7 / 8 {
+                clustering_steps += 1;
+            }
+            if pr.finished {
+                assert_eq!(pr.done, pr.total);
+                break;
+            }
+        }
+        assert!(clustering_steps >= 2, "{clustering_steps} clustering steps");
         assert_eq!(r.warnings.warning_count(), whole.warnings.warning_count());
     }
 

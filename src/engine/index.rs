@@ -278,6 +278,8 @@ mod tests {
             Filter { years: Some((2020, 2022)), kinds: vec![Kind::Htx, Kind::Tht], provinces: vec![0, 5, 17], ..Filter::default() },
             Filter { kinds: vec![Kind::Dn], ..Filter::default() },
             Filter { provinces: vec![3, 40], ..Filter::default() },
+            // Not selected by the index alone: each row of the ranges is tested.
+            Filter { years: Some((2024, 2024)), sectors: vec![crate::engine::vocab::Sector::Nn], high_tech: Some(true), ..Filter::default() },
         ];
         let defs: Vec<_> = builtins().iter().collect();
         // The same rows in file order: not clustered, so every computation scans.

@@ -480,10 +480,7 @@ pub fn compute_many(
         })
         .collect();
     if !passes.is_empty() {
-        c.for_each_candidate(e, |i| {
-            if !c.matches(e, i) {
-                return;
-            }
+        c.for_each_match(e, |i| {
             let g = match group {
                 GroupBy::None => None,
                 GroupBy::Province => {
@@ -728,17 +725,7 @@ pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
     let c = filter.compile(ds);
     let e = &ds.entities;
     let mut f = Fused::default();
-    if c.is_all() {
-        for i in 0..e.len() {
-            f.add(e, i);
-        }
-    } else {
-        c.for_each_candidate(e, |i| {
-            if c.matches(e, i) {
-                f.add(e, i);
-            }
-        });
-    }
+    c.for_each_match(e, |i| f.add(e, i));
     let count = |n: u32| Cell {
         value: Some(n as f64),
         n,
