@@ -5,7 +5,7 @@
 //     cached for a year and served cache-first by the service worker; the page learns the name from
 //     `<meta name="coop-atlas-echarts">` (read by src/ui/offline.rs), since the wasm is built before.
 //  1b. Minifies the app's JS glue and CSS, and gives the wasm's imports short names (wasm-bindgen's
-//     carry a hash each): about 5 KB brotli less in the first view.
+//     carry a hash each): ≈ 4 KB brotli less in the first view.
 //  2. Computes the build VERSION from every file's content, writes it into index.html
 //     (`<meta name="coop-atlas-version">`), and writes dist/sw.js from the template public/sw.js with
 //     that version and the precache list — nothing is listed by hand.
@@ -236,7 +236,7 @@ export function shortName(n) {
  * Gives every import of the app's wasm from its JS glue a short name, in the wasm's import section
  * and in the glue's import object alike. wasm-bindgen names each import after the JS function plus a
  * 16-hex-digit hash (`__wbg_getElementById_f827f0d6648718a8`): 232 of them, twice (wasm and JS), and
- * hashes do not compress: ≈ 5 KB brotli of the first view. The n-th import gets the n-th short name,
+ * hashes do not compress: ≈ 4 KB brotli of the first view. The n-th import gets the n-th short name,
  * so a second run renames nothing (idempotent). Returns the new [wasm, js] contents, or throws naming
  * the import the glue does not define (the page would fail to instantiate the wasm).
  */

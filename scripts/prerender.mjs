@@ -189,10 +189,12 @@ async function renderFirstView(browser, url, view) {
   }
 }
 
+const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
 /** The block written into index.html right after <body>. */
 export function snapshotBlock(markup, status) {
   return `${SNAPSHOT_START}<div id="prerender" hidden>` +
-    `<p class="status-line prerender-status" role="status">${status}</p>` +
+    `<p class="status-line prerender-status" role="status">${escapeHtml(status)}</p>` +
     `<div class="prerender-copy" inert>${markup}</div></div>${SNAPSHOT_END}`;
 }
 
@@ -210,7 +212,8 @@ export async function prerender(dist) {
   const browser = await launch();
   try {
     const first = await renderFirstView(browser, srv.url, view);
-    const explicit = `${srv.url}?d=${encodeURIComponent(view.dataset)}${view.perYear ? `&y=${view.year}` : ''}&l=${view.lang}`;
+    // Every key postbuild's inline script accepts as "the default view", with its value.
+    const explicit = `${srv.url}?d=${encodeURIComponent(view.dataset)}&y=${view.year}&l=${view.lang}`;
     const second = await renderFirstView(browser, explicit, view);
     if (first.markup !== second.markup) {
       throw new Error(`prerender: the default link and ${explicit} render different first views ` +
