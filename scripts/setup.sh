@@ -4,7 +4,8 @@
 # checks what is there and skips it when it is already at the right version, and says so.
 #
 #   scripts/setup.sh            everything (build + tests)
-#   scripts/setup.sh --build    only what building and serving the app needs (no Chromium)
+#   scripts/setup.sh --build    only what building and serving the app needs (Chromium included:
+#                               the build pre-renders the first view in it; no driver, no openssl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,8 +61,18 @@ else
   npm ci --no-audit --no-fund
 fi
 
-# 5. Chromium and its driver from Debian, for the browser tests.
-if [ "$WANT_BROWSER" = 1 ]; then
+# 5. Chromium and its driver from Debian, for the browser tests; Chromium alone for a build
+#    (scripts/prerender.mjs opens the built app in it).
+if [ "$WANT_BROWSER" = 0 ]; then
+  if [ -x /usr/bin/chromium ]; then
+    say "chromium: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
+  else
+    say "chromium: installing from Debian (the build pre-renders the first view in it)"
+    SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+else
   # openssl makes the throwaway certificate of the CORS test's second https origin.
   if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v openssl >/dev/null; then
     say "chromium + chromium-driver + openssl: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"

@@ -88,6 +88,12 @@ pub fn App() -> impl IntoView {
         set_timing("cards", web::now_ms() - start);
         Some(c)
     });
+    // The pre-rendered first view stays until these cards (or an error) can replace it.
+    Effect::new(move |_| {
+        if cards.with(|c| c.is_some()) || state.load_error.with(|e| e.is_some()) {
+            web::retire_prerender();
+        }
+    });
     // Memos, not closures over the whole view: a filter change must not re-create the header,
     // the filter panel (losing focus mid-typing) or the footer.
     let embed_memo = Memo::new(move |_| state.view.with(|v| v.embed));

@@ -90,6 +90,17 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
     resp.binary().await.map_err(|e| format!("{path}: {e}"))
 }
 
+/// Removes the copy of the first view that the build pre-rendered into index.html
+/// (scripts/prerender.mjs), once the app's own cards have numbers or it has an error to show. Until
+/// then the copy stands in for the app, which style/main.css keeps hidden under it, so the page
+/// never shows an empty frame in between. On a link to another view the copy was never shown
+/// (postbuild's inline script decides) and only waits here to be removed.
+pub fn retire_prerender() {
+    if let Some(copy) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("prerender")) {
+        copy.remove();
+    }
+}
+
 /// Milliseconds since the page started (for the filter-to-render timing the tests read).
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)

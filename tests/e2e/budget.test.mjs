@@ -1,10 +1,13 @@
 // Byte budgets over the wire (issue 6), measured the way scripts/perf-network.mjs measures them:
-// Chromium under CDP network emulation (400 kbit/s, 400 ms round trip, empty cache) behind a
-// byte-counting proxy that sees every response, the service worker's included.
-//   first view (what had arrived when the headline cards showed numbers) ≤ 200 KB
-//   everything the first visit fetches (until the worker is installed and the network is quiet) ≤ 450 KB
-// and the first view is made of the app's wasm + JS, the CSS, the HTML, the catalogue and the latest
-// year of the default dataset only: ECharts and the shapes never hold the cards back.
+// Chromium under CDP network emulation (400 kbit/s, 400 ms round trip, empty cache).
+//   first view: what the page had received when the headline cards showed numbers — the copy
+//     pre-rendered into index.html (scripts/prerender.mjs) — ≤ 200 KB; it holds only the HTML, CSS,
+//     app JS + wasm (arriving), catalogue and the default dataset's latest year: ECharts and the
+//     shapes never hold the cards back;
+//   everything the first visit fetches (until the worker is installed and the network is quiet,
+//     counted by a proxy that sees every response, the service worker's included) ≤ 450 KB;
+//   until the app is interactive (its live cards, so the whole wasm) ≤ 200 KB, the first view as
+//     issue 2 counted it before the copy existed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -24,25 +27,44 @@ const FIRST_VIEW_ALLOWED = [
   /^\/icons\/icon\.svg$/, // the favicon the browser asks for by itself (~0.4 KB)
 ];
 
-// The 3G byte targets of issue 6 are not met yet (the app's wasm alone is larger than the first-view
-// target; docs/performance.md "3G and offline" gives the figures and what would close the gap). The
-// test still runs the full measurement on every test run and reports its failure as a TODO with the
-// figures, so the gap stays visible; the enforced byte budgets are in tests/size-budget.json.
-const BUDGET_TODO = 'issue 6 target not met yet: see docs/performance.md "3G and offline"';
+// One measurement (about a minute on emulated 3G) for the tests below.
+let measured = null;
+const measure = () => (measured ??= measureOnce({ dist: DIST }).then((r) => {
+  r.report = `first view ${(r.firstViewBytes / KB).toFixed(1)} KB [${r.firstView.join(', ')}]; ` +
+    `until interactive ${(r.interactiveBytes / KB).toFixed(1)} KB; first visit ${(r.firstVisitBytes / KB).toFixed(1)} KB; ` +
+    `cards ${r.cardsMs.toFixed(0)} ms (${r.prerendered ? 'pre-rendered' : 'live'}), live ${r.liveMs.toFixed(0)} ms, ` +
+    `map ${r.mapMs.toFixed(0)} ms, offline cards ${r.offlineCardsMs.toFixed(0)} ms, ${r.otherView} ${r.otherViewMs.toFixed(0)} ms`;
+  console.log('# ' + r.report);
+  return r;
+}));
 
-test('byte budgets over the wire on emulated 3G: first view ≤ 200 KB, first visit ≤ 450 KB', { timeout: 240000, todo: BUDGET_TODO }, async () => {
-  const r = await measureOnce({ dist: DIST });
-  const report = `first view ${(r.firstViewBytes / KB).toFixed(1)} KB [${r.firstView.join(', ')}]; ` +
-    `first visit ${(r.firstVisitBytes / KB).toFixed(1)} KB; cards ${r.cardsMs.toFixed(0)} ms, map ${r.mapMs.toFixed(0)} ms, ` +
-    `offline cards ${r.offlineCardsMs.toFixed(0)} ms`;
-  console.log('# ' + report);
+test('byte budget over the wire on emulated 3G: the first view (pre-rendered cards) ≤ 200 KB', { timeout: 300000 }, async () => {
+  const r = await measure();
+  assert.ok(r.prerendered, `the default link showed no pre-rendered cards (${r.report})`);
+  assert.equal(r.copyLeft, false, 'the pre-rendered copy was still in the page with the live cards');
+  assert.equal(r.otherViewPrerendered, false, `${r.otherView} showed the pre-rendered cards of the default view`);
   for (const line of r.firstView) {
     const path = line.split(' ')[0];
-    assert.ok(FIRST_VIEW_ALLOWED.some((re) => re.test(path)), `${path} is not part of the first view (${report})`);
+    assert.ok(FIRST_VIEW_ALLOWED.some((re) => re.test(path)), `${path} is not part of the first view (${r.report})`);
   }
   assert.equal(r.offlineRequests, 0, 'the offline repeat visit reached the server');
-  assert.ok(r.firstViewBytes <= TARGETS.firstViewBytes, `first view over budget: ${report}`);
-  assert.ok(r.firstVisitBytes <= TARGETS.firstVisitBytes, `first visit over budget: ${report}`);
+  assert.ok(r.firstViewBytes <= TARGETS.firstViewBytes, `first view over budget: ${r.report}`);
+});
+
+// Not met yet: the app's wasm (≈ 350 KB brotli) is larger than the 200 KB budget by itself, and
+// the first visit adds ECharts (175 KB). docs/performance.md "3G and offline" gives the figures and
+// what would close the gap. The measurement runs on every test run and reports the failure as a
+// TODO with the figures, so the gap stays visible.
+const BUDGET_TODO = 'issue 6 target not met yet: see docs/performance.md "3G and offline"';
+
+test('byte budget over the wire on emulated 3G: the whole first visit ≤ 450 KB', { timeout: 300000, todo: BUDGET_TODO }, async () => {
+  const r = await measure();
+  assert.ok(r.firstVisitBytes <= TARGETS.firstVisitBytes, `first visit over budget: ${r.report}`);
+});
+
+test('byte budget over the wire on emulated 3G: until the app is interactive ≤ 200 KB', { timeout: 300000, todo: BUDGET_TODO }, async () => {
+  const r = await measure();
+  assert.ok(r.interactiveBytes <= TARGETS.firstViewBytes, `bytes until interactive over the first-view budget: ${r.report}`);
 });
 
 test('the headline cards show even when ECharts and the shapes cannot load', { timeout: 120000 }, async () => {
