@@ -9,7 +9,9 @@
 //! `entities`; the first batch also carries `observations`, `indicators` and any other key) that
 //! goes through the one real parser, [`parse_dataset`]. Batches are appended
 //! ([`Entities::extend_from`]), their issues get their rows shifted to the whole file's, and an
-//! id used twice across batches is reported exactly as the parser reports it within one.
+//! id used twice across batches is reported exactly as the parser reports it within one (unless
+//! its first use is in a batch that has errors: that batch is not merged, and the file is refused
+//! anyway).
 //!
 //! Memory (issue 8: at most 120 MB of wasm memory after loading a million rows; wasm memory never
 //! shrinks, so the peak is what counts): the file is read through a [`ByteSource`], so in the
@@ -19,10 +21,11 @@
 //! that compares ids in the merged columns instead of keeping keys of its own.
 //!
 //! Whenever the scanner meets something it does not expect (the top level is not an object, a key
-//! with an escape, columns of unequal length, nesting deeper than the format allows, text after
-//! the end) or a batch fails with a syntax error, it falls back to one [`parse_dataset`] of the
-//! whole file, so every message is the parser's own, with the right line and column. Small files
-//! (under [`SMALL_BYTES`]) are parsed in one step as well: slicing them would only add work.
+//! with an escape or longer than 4 KB, columns of unequal length, nesting deeper than the format
+//! allows, text after the end) or a batch fails with a syntax error, it falls back to one parse of
+//! the whole file (copied in whole: that path is for bad files), so every message is the parser's
+//! own, with the right line and column. Small files (under [`SMALL_BYTES`]) are parsed in one step
+//! as well: slicing them would only add work.
 //!
 //! [`Entities::extend_from`]: super::columns::Entities::extend_from
 
