@@ -15,6 +15,7 @@ pub mod url_state;
 pub mod parse;
 pub mod validate;
 pub mod csv_import;
+pub mod byte_source;
 pub mod incremental;
 pub mod filter;
 pub mod index;

@@ -16,4 +16,6 @@ pub mod i18n;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]
+pub mod js_bytes;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;

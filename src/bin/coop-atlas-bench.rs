@@ -16,7 +16,7 @@ mod web {
 
     use coop_atlas::engine::dataset::Measure;
     use coop_atlas::engine::filter::Filter;
-    use coop_atlas::engine::incremental::IncrementalParser;
+    use coop_atlas::engine::incremental::{IncrementalParser, BATCH_ROWS};
     use coop_atlas::engine::indicators::{
         builtin, compute_all, compute_many, regroup_to_34, GroupBy, GroupKey, IndicatorResult,
     };
@@ -24,6 +24,7 @@ mod web {
     use coop_atlas::engine::provinces::registry;
     use coop_atlas::engine::vocab::{Boundary, Kind};
     use coop_atlas::engine::Dataset;
+    use coop_atlas::js_bytes::JsBytes;
     use coop_atlas::synth::scale::{generate_fields, BENCH_FIELDS};
     use wasm_bindgen::prelude::*;
 
@@ -63,11 +64,14 @@ mod web {
     }
 
     /// Starts the app's sliced parse (`engine::incremental`) of a file; drive it with `sliced_step`.
+    /// As in the app (`ui::own_data`), the bytes stay in the JavaScript array: the parser copies in
+    /// only the chunk it scans or the batch it parses.
     #[wasm_bindgen]
-    pub fn sliced_start(bytes: Vec<u8>) {
+    pub fn sliced_start(bytes: js_sys::Uint8Array) {
         DATA.with(|d| d.borrow_mut().take());
         LAST_GROUPS.with(|g| g.borrow_mut().clear());
-        SLICED.with(|s| *s.borrow_mut() = Some(IncrementalParser::new(bytes, limits())));
+        let parser = IncrementalParser::with_source(Box::new(JsBytes(bytes)), limits(), BATCH_ROWS);
+        SLICED.with(|s| *s.borrow_mut() = Some(parser));
     }
 
     /// One slice of about `budget` bytes of work, as the app does between paints. Returns the

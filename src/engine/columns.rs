@@ -218,6 +218,34 @@ impl Entities {
         }
     }
 
+    /// Room for `additional` more rows in every column, and for their ids at the average length of
+    /// the ids already held (rounded up; 12 bytes each when there are none). Why: a column that
+    /// grows by appends doubles, and while it moves its old and new buffers are both alive, which in
+    /// wasm (memory never shrinks) costs up to twice the column for good. The sliced parser
+    /// (`engine::incremental`) reserves once it knows the row count.
+    pub fn reserve(&mut self, additional: usize) {
+        let per_id = match self.id_ends.len() {
+            0 => 12,
+            n => self.id_text.len().div_ceil(n),
+        };
+        self.id_text.reserve(additional.saturating_mul(per_id));
+        self.id_ends.reserve(additional);
+        self.province.reserve(additional);
+        self.year.reserve(additional);
+        self.kind.reserve(additional);
+        self.sector.reserve(additional);
+        self.ntm.reserve(additional);
+        self.stage.reserve(additional);
+        self.members.reserve(additional);
+        self.workers.reserve(additional);
+        self.income.reserve(additional);
+        self.revenue.reserve(additional);
+        self.ocop_star.reserve(additional);
+        self.ocop_products.reserve(additional);
+        self.ocop_5star.reserve(additional);
+        self.flags.reserve(additional);
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.province.len()

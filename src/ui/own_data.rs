@@ -11,6 +11,10 @@
 //!   50, then a count), announced with `role="alert"`, and offered as a CSV download.
 //! - **The page never freezes for long.** The file is read in 4 MB slices and a CSV is converted
 //!   in slices of about 30 ms, with a progress bar and a Cancel button between slices.
+//! - **The file stays out of wasm memory.** Wasm memory never shrinks, so the file's bytes are
+//!   kept in a JavaScript `Uint8Array` ([`JsBytes`]): the sliced parser copies in only what it is
+//!   working on, and IndexedDB stores that same array. Only a CSV is copied in, to be converted;
+//!   its JSON form then goes back out to JavaScript before it is parsed.
 //! - **A link cannot pass a file off as official.** A dataset from `data=` is shown under a banner
 //!   naming the site it came from; a link to a device-local dataset (`ld=`) names it, and a device
 //!   without it says which dataset is missing instead of showing other data.
@@ -22,11 +26,14 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use js_sys::Uint8Array;
+
 use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
 use crate::engine::error::{Issue, Report};
-use crate::engine::incremental::IncrementalParser;
-use crate::engine::parse::{parse_dataset, Limits, Parsed};
+use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
+use crate::engine::parse::{parse_dataset, parse_dataset_owned, Limits, Parsed};
 use crate::engine::vocab::{Boundary, Lang};
+use crate::js_bytes::JsBytes;
 
 use super::state::{AppState, Loaded};
 use super::storage::{self, StoredMeta};
@@ -40,6 +47,8 @@ const FETCH_TIMEOUT_MS: u32 = 60_000;
 const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 /// Time spent converting before yielding to the page.
 const SLICE_MS: f64 = 30.0;
+/// Bytes at the start of a file that decide whether it is a CSV (its first line is its header).
+const SNIFF_BYTES: u32 = 64 * 1024;
 
 fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -141,7 +150,7 @@ impl OwnData {
             }
             leptos::task::spawn_local(async move {
                 match storage::load(&id).await {
-                    Ok(Some(bytes)) => match parse_dataset(&bytes, &Limits { max_bytes: usize::MAX }) {
+                    Ok(Some(bytes)) => match parse_dataset_owned(bytes, &Limits { max_bytes: usize::MAX }) {
                         Ok(p) => {
                             own.missing.set(None);
                             insert(state, &local_key(&id), p);
@@ -227,8 +236,10 @@ impl OwnData {
                     return;
                 }
             };
-            if looks_like_csv(&name, &bytes) {
-                own.start_csv(state, g, name, bytes).await;
+            let head = bytes.subarray(0, SNIFF_BYTES.min(bytes.length())).to_vec();
+            if looks_like_csv(&name, &head, head.len() < bytes.length() as usize) {
+                drop(head);
+                own.start_csv(state, g, name, bytes.to_vec()).await;
             } else {
                 own.parse_json(state, g, name, bytes, None).await;
             }
@@ -238,8 +249,8 @@ impl OwnData {
     /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
     /// `rows`: for a converted CSV, the spreadsheet row of each entity, so that messages name the
     /// rows the user sees in Excel.
-    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>, rows: Option<csv_import::RowMap>) {
-        let mut parser = IncrementalParser::new(bytes, Limits::default());
+    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Uint8Array, rows: Option<csv_import::RowMap>) {
+        let mut parser = IncrementalParser::with_source(Box::new(JsBytes(bytes.clone())), Limits::default(), BATCH_ROWS);
         self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: 1.0, checking: true });
         next_frame().await;
         loop {
@@ -260,7 +271,7 @@ impl OwnData {
                 break;
             }
         }
-        let (mut result, bytes) = parser.finish_with_bytes();
+        let mut result = parser.finish();
         if let Some(rows) = rows {
             match &mut result {
                 Ok(p) => rows.remap(&mut p.warnings),
@@ -334,13 +345,19 @@ impl OwnData {
             }
         }
         match conv.into_json() {
-            Ok((json, rows)) => self.parse_json(state, g, name, json.into_bytes(), Some(rows)).await,
+            Ok((json, rows)) => {
+                // Out to JavaScript (where it is parsed from and stored), freeing wasm memory for
+                // the columns.
+                let bytes = Uint8Array::from(json.as_bytes());
+                drop(json);
+                self.parse_json(state, g, name, bytes, Some(rows)).await
+            }
             Err(report) => self.conclude(state, name, Err(report)),
         }
     }
 
     /// Keeps an accepted dataset (state, IndexedDB, switch to it) or shows why it was refused.
-    fn conclude(&self, state: AppState, name: String, result: Result<(Parsed, Vec<u8>), Report>) {
+    fn conclude(&self, state: AppState, name: String, result: Result<(Parsed, Uint8Array), Report>) {
         let own = *self;
         own.phase.set(Phase::Idle);
         let (parsed, bytes) = match result {
@@ -356,7 +373,7 @@ impl OwnData {
             title_vi: ds.meta.title.vi.clone(),
             title_en: ds.meta.title.get(Lang::En).to_string(),
             file_name: name.clone(),
-            size: bytes.len() as f64,
+            size: f64::from(bytes.length()),
             records: (ds.entities.len() + ds.observations.len()) as f64,
             loaded_at: js_sys::Date::now(),
         };
@@ -412,8 +429,10 @@ fn insert(state: AppState, key: &str, parsed: Parsed) {
 }
 
 /// A CSV by its name, or by its first character when the name says nothing (a JSON dataset
-/// starts with `{`, after an optional byte-order mark and spaces).
-fn looks_like_csv(name: &str, bytes: &[u8]) -> bool {
+/// starts with `{`, after an optional byte-order mark and spaces). `bytes` is the start of the
+/// file; `truncated` says there is more, so a first line cut in the middle of a character is not
+/// taken for invalid text.
+fn looks_like_csv(name: &str, bytes: &[u8], truncated: bool) -> bool {
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
         return true;
@@ -426,8 +445,12 @@ fn looks_like_csv(name: &str, bytes: &[u8]) -> bool {
     // Text that is not JSON and has a separator on its first line reads as CSV; anything else
     // goes to the JSON reader, whose messages say what the file looks like (image, HTML, UTF-16).
     let line: &[u8] = body.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let text = match std::str::from_utf8(line) {
+        Ok(_) => true,
+        Err(e) => truncated && line.len() == body.len() && e.error_len().is_none(),
+    };
     !matches!(first, Some(b'{' | b'[') | None)
-        && std::str::from_utf8(line).is_ok()
+        && text
         && line.iter().any(|&b| b == b';' || b == b',' || b == b'\t')
 }
 
@@ -436,10 +459,11 @@ async fn next_frame() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
 
-/// Reads a file in slices; `Ok(None)` when `alive` turns false (cancelled).
-async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn() -> bool) -> Result<Option<Vec<u8>>, String> {
+/// Reads a file in slices into one JavaScript array (not into wasm memory); `Ok(None)` when
+/// `alive` turns false (cancelled).
+async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn() -> bool) -> Result<Option<Uint8Array>, String> {
     let size = file.size();
-    let mut out = Vec::with_capacity(size as usize);
+    let out = Uint8Array::new_with_length(size as u32);
     let mut at = 0.0;
     while at < size {
         let end = (at + READ_SLICE).min(size);
@@ -447,7 +471,7 @@ async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn(
         let buf = JsFuture::from(blob.array_buffer())
             .await
             .map_err(|_| "cannot read the file (was it moved or deleted?)".to_string())?;
-        out.extend_from_slice(&js_sys::Uint8Array::new(&buf).to_vec());
+        out.set(&Uint8Array::new(&buf), at as u32);
         at = end;
         if !alive() {
             return Ok(None);

@@ -145,8 +145,9 @@ fn from_js(v: &JsValue) -> Option<StoredMeta> {
     })
 }
 
-/// Stores (or replaces) a dataset: its list record and its bytes, in one transaction.
-pub async fn save(meta: &StoredMeta, bytes: &[u8]) -> Result<(), String> {
+/// Stores (or replaces) a dataset: its list record and its bytes (held by JavaScript: they are
+/// stored without passing through wasm memory), in one transaction.
+pub async fn save(meta: &StoredMeta, bytes: &Uint8Array) -> Result<(), String> {
     let db = open().await?;
     let names = js_sys::Array::of2(&JsValue::from_str(META), &JsValue::from_str(DATA));
     let tx = db
@@ -156,7 +157,7 @@ pub async fn save(meta: &StoredMeta, bytes: &[u8]) -> Result<(), String> {
     let data_store = tx.object_store(DATA).map_err(err("save"))?;
     meta_store.put(&to_js(meta)).map_err(err("save"))?;
     data_store
-        .put_with_key(&Uint8Array::from(bytes), &JsValue::from_str(&meta.id))
+        .put_with_key(bytes, &JsValue::from_str(&meta.id))
         .map_err(err("save"))?;
     committed(&tx).await
 }

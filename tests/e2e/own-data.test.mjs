@@ -7,7 +7,7 @@
 // COOP_DIST=/path serves another build (default dist/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, openSync, ftruncateSync, closeSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, openSync, ftruncateSync, closeSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -385,6 +385,21 @@ test('a large JSON file is parsed in slices and opens; its figures are right', a
   // Parsed in slices: the page never stopped answering for long (the whole parse takes longer).
   const gap = await page.evaluate(() => window.__gap);
   assert.ok(gap < 500, `the page froze for ${gap.toFixed(0)} ms`);
+  // Kept on the device as read: the bytes go from the file to IndexedDB in JavaScript (never
+  // through wasm memory), all of them, and a reload opens them again.
+  const size = statSync(path).size;
+  const storedBytes = () => page.evaluate(async () => {
+    const db = await new Promise((ok, fail) => { const r = indexedDB.open('coop-atlas'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+    const v = await new Promise((ok, fail) => { const g = db.transaction('data').objectStore('data').get('lon'); g.onsuccess = () => ok(g.result); g.onerror = fail; });
+    db.close();
+    return v instanceof Uint8Array ? v.byteLength : null;
+  });
+  let stored = null;
+  for (const t0 = Date.now(); stored !== size && Date.now() - t0 < 30000; await page.waitForTimeout(200)) stored = await storedBytes();
+  assert.equal(stored, size);
+  await page.reload();
+  await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
+  await page.waitForFunction((want) => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === want, String(n * 3 / 4), { timeout: 30000 });
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
