@@ -227,6 +227,8 @@ pub struct Predicate {
     flag_value: u8,
     ocop_min: u8,
     all: bool,
+    /// Only kinds are restricted (the commonest `of` of a built-in: "cooperatives"): one mask test.
+    kind_only: bool,
 }
 
 fn bit(code: u8) -> u32 {
@@ -275,6 +277,12 @@ impl Predicate {
             flag_value: value,
             ocop_min: s.ocop_star_min.unwrap_or(0),
             all: s.is_all(),
+            kind_only: !s.kinds.is_empty()
+                && s.sectors.is_empty()
+                && s.ntm.is_empty()
+                && s.stage.is_empty()
+                && known == 0
+                && s.ocop_star_min.unwrap_or(0) == 0,
         }
     }
 
@@ -330,8 +338,17 @@ impl Predicate {
         }
     }
 
-    /// Whether row `i` surely matches (unknown counts as no, as in a filter).
+    /// Whether row `i` surely matches (unknown counts as no, as in a filter). Inlined with fast
+    /// paths for "everything" and "these kinds": it runs once per row and indicator.
+    #[inline(always)]
     pub fn test(&self, e: &Entities, i: usize) -> bool {
+        if self.all {
+            return true;
+        }
+        if self.kind_only {
+            let k = e.kind.get(i).copied().unwrap_or(NONE);
+            return k != NONE && self.kind & bit(k) != 0;
+        }
         self.eval(e, i) == Tri::Yes
     }
 }
@@ -494,6 +511,31 @@ pub fn flag_of(flags: u8, k: u8) -> Option<bool> {
 mod tests {
     use super::*;
     use crate::engine::columns::Row;
+
+    #[test]
+    fn fast_paths_of_test_agree_with_eval() {
+        let mut e = Entities::new();
+        for (i, k) in [Some(Kind::Htx), Some(Kind::Tht), None, Some(Kind::Dn), Some(Kind::Qtdnd)].into_iter().enumerate() {
+            let mut r = Row::new(&format!("r{i}"), 0, 2024, Kind::Htx);
+            r.kind = k;
+            r.high_tech = (i % 2 == 0).then_some(true);
+            e.push(&r);
+        }
+        let subsets = [
+            Subset::default(),
+            Subset { kinds: vec![Kind::Htx, Kind::Qtdnd], ..Subset::default() },
+            Subset { kinds: vec![Kind::Htx], high_tech: Some(true), ..Subset::default() },
+            Subset { high_tech: Some(true), ..Subset::default() },
+        ];
+        for s in &subsets {
+            let p = Predicate::from_subset(s);
+            for i in 0..e.len() {
+                assert_eq!(p.test(&e, i), p.eval(&e, i) == Tri::Yes, "{s:?} row {i}");
+            }
+        }
+        let p = Predicate::from_subset(&subsets[1]);
+        assert_eq!((0..5).filter(|&i| p.test(&e, i)).collect::<Vec<_>>(), [0, 4]);
+    }
 
     fn ds() -> Dataset {
         let reg = registry();

@@ -523,7 +523,7 @@ pub fn compute_many(
                     continue;
                 };
                 let keep = p.keep_values;
-                for a in std::iter::once(&mut p.total).chain(g.and_then(|g| p.accs.get_mut(g))) {
+                let mut add = |a: &mut Acc| {
                     a.touched = true;
                     a.n += 1;
                     a.num += num;
@@ -533,6 +533,10 @@ pub fn compute_many(
                             a.values.push(v);
                         }
                     }
+                };
+                add(&mut p.total);
+                if let Some(a) = g.and_then(|g| p.accs.get_mut(g)) {
+                    add(a);
                 }
             }
         });
