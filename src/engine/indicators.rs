@@ -523,7 +523,7 @@ pub fn compute_many(
                     continue;
                 };
                 let keep = p.keep_values;
-                let mut add = |a: &mut Acc| {
+                let add = |a: &mut Acc| {
                     a.touched = true;
                     a.n += 1;
                     a.num += num;

@@ -31,7 +31,7 @@ use js_sys::Uint8Array;
 use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
 use crate::engine::error::{Issue, Report};
 use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
-use crate::engine::parse::{parse_dataset, parse_dataset_owned, Limits, Parsed};
+use crate::engine::parse::{Limits, Parsed};
 use crate::engine::vocab::{Boundary, Lang};
 use crate::js_bytes::JsBytes;
 
@@ -150,13 +150,24 @@ impl OwnData {
             }
             leptos::task::spawn_local(async move {
                 match storage::load(&id).await {
-                    Ok(Some(bytes)) => match parse_dataset_owned(bytes, &Limits { max_bytes: usize::MAX }) {
-                        Ok(p) => {
-                            own.missing.set(None);
-                            insert(state, &local_key(&id), p);
+                    // In slices with progress, like a picked file: a kept national register must
+                    // not freeze the page it reopens in.
+                    Ok(Some(bytes)) => {
+                        let g = own.next_generation();
+                        match own.parse_sliced(g, &id, &bytes, Limits { max_bytes: usize::MAX }).await {
+                            Some(Ok(p)) => {
+                                own.missing.set(None);
+                                insert(state, &local_key(&id), p);
+                            }
+                            Some(Err(r)) => own.missing.set(Some(format!("{id}: {r}"))),
+                            // Cancelled: back to the bundled data rather than an empty screen.
+                            None => state.update(|v| {
+                                if v.local.as_deref() == Some(id.as_str()) {
+                                    v.local = None;
+                                }
+                            }),
                         }
-                        Err(r) => own.missing.set(Some(format!("{id}: {r}"))),
-                    },
+                    }
                     _ => own.missing.set(Some(id)),
                 }
             });
@@ -175,9 +186,25 @@ impl OwnData {
             leptos::task::spawn_local(async move {
                 let host = host_of(&url);
                 let result = match fetch_remote(&url, lang).await {
-                    Ok(bytes) => parse_dataset(&bytes, &Limits::default()).map_err(|r| {
-                        format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r)
-                    }),
+                    Ok(bytes) => {
+                        // Out to JavaScript, then parsed in slices with progress like a file.
+                        let js = Uint8Array::from(&bytes[..]);
+                        drop(bytes);
+                        let g = own.next_generation();
+                        match own.parse_sliced(g, &host, &js, Limits::default()).await {
+                            Some(r) => r.map_err(|r| {
+                                format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r)
+                            }),
+                            None => {
+                                state.update(|v| {
+                                    if v.data_url.as_deref() == Some(url.as_str()) {
+                                        v.data_url = None;
+                                    }
+                                });
+                                return;
+                            }
+                        }
+                    }
                     Err(e) => Err(e),
                 };
                 match result {
@@ -246,14 +273,18 @@ impl OwnData {
         });
     }
 
-    /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
-    /// `rows`: for a converted CSV, the spreadsheet row of each entity, so that messages name the
-    /// rows the user sees in Excel.
-    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Uint8Array, rows: Option<csv_import::RowMap>) {
-        let mut parser = IncrementalParser::with_source(Box::new(JsBytes(bytes.clone())), Limits::default(), BATCH_ROWS);
-        self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: 1.0, checking: true });
+    /// Parses a dataset held in JavaScript in slices of about [`SLICE_MS`] (engine::incremental),
+    /// painting progress under `name`; `None` when Cancel was pressed or a newer load took over
+    /// (generation `g` is no longer current). Every way a dataset arrives goes through here: a
+    /// picked file, a converted CSV, a kept dataset (`ld=`) and a fetched one (`data=`).
+    async fn parse_sliced(&self, g: u32, name: &str, bytes: &Uint8Array, limits: Limits) -> Option<Result<Parsed, Report>> {
+        let mut parser = IncrementalParser::with_source(Box::new(JsBytes(bytes.clone())), limits, BATCH_ROWS);
+        self.phase.set(Phase::Busy { name: name.to_string(), done: 0.0, total: 1.0, checking: true });
         next_frame().await;
         loop {
+            if !self.is_current(g) {
+                return None;
+            }
             let start = web::now_ms();
             let mut progress;
             loop {
@@ -262,16 +293,22 @@ impl OwnData {
                     break;
                 }
             }
-            self.phase.set(Phase::Busy { name: name.clone(), done: progress.done as f64, total: progress.total as f64, checking: true });
-            next_frame().await;
-            if !self.is_current(g) {
-                return;
-            }
             if progress.finished {
-                break;
+                self.phase.set(Phase::Idle);
+                return Some(parser.finish());
             }
+            self.phase.set(Phase::Busy { name: name.to_string(), done: progress.done as f64, total: progress.total as f64, checking: true });
+            next_frame().await;
         }
-        let mut result = parser.finish();
+    }
+
+    /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
+    /// `rows`: for a converted CSV, the spreadsheet row of each entity, so that messages name the
+    /// rows the user sees in Excel.
+    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Uint8Array, rows: Option<csv_import::RowMap>) {
+        let Some(mut result) = self.parse_sliced(g, &name, &bytes, Limits::default()).await else {
+            return;
+        };
         if let Some(rows) = rows {
             match &mut result {
                 Ok(p) => rows.remap(&mut p.warnings),

@@ -174,7 +174,7 @@ pub async fn list() -> Result<Vec<StoredMeta>, String> {
 }
 
 /// A stored dataset's bytes; `Ok(None)` when this device does not have it.
-pub async fn load(id: &str) -> Result<Option<Vec<u8>>, String> {
+pub async fn load(id: &str) -> Result<Option<Uint8Array>, String> {
     let db = open().await?;
     let tx = db.transaction_with_str(DATA).map_err(err("read"))?;
     let store = tx.object_store(DATA).map_err(err("read"))?;
@@ -182,7 +182,9 @@ pub async fn load(id: &str) -> Result<Option<Vec<u8>>, String> {
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    Ok(Some(Uint8Array::new(&v).to_vec()))
+    // Left in JavaScript: the sliced parser copies in only what it reads (wasm memory never
+    // shrinks, so a million-row file copied in whole would stay its peak).
+    Ok(Some(Uint8Array::new(&v)))
 }
 
 /// Removes a stored dataset (list record and bytes).

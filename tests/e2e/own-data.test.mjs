@@ -397,9 +397,22 @@ test('a large JSON file is parsed in slices and opens; its figures are right', a
   let stored = null;
   for (const t0 = Date.now(); stored !== size && Date.now() - t0 < 30000; await page.waitForTimeout(200)) stored = await storedBytes();
   assert.equal(stored, size);
+  // Reopened from IndexedDB in slices too, with the same progress bar: record, from the very start
+  // of the reloaded page, every progress the bar showed.
+  await ctx.addInitScript(() => {
+    window.__progress = [];
+    new MutationObserver(() => {
+      const bar = document.querySelector('[data-testid="load-progress"] progress');
+      if (bar) window.__progress.push(Number(bar.getAttribute('value') ?? bar.value));
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
   await page.reload();
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
   await page.waitForFunction((want) => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === want, String(n * 3 / 4), { timeout: 30000 });
+  // (Before, a kept dataset was parsed in one call, with no bar: a million rows froze the page.)
+  const shown = await page.evaluate(() => window.__progress.length);
+  assert.ok(shown >= 1, 'the reopen showed the progress bar');
+  assert.equal(await page.locator('[data-testid="load-progress"]').count(), 0, 'the bar is gone once open');
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
