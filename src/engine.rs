@@ -9,6 +9,7 @@ pub mod provinces;
 pub mod error;
 pub mod columns;
 pub mod dataset;
+pub mod field;
 pub mod format;
 pub mod classify;
 pub mod url_state;

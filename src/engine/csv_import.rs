@@ -53,83 +53,11 @@ enum Type {
     Stage,
 }
 
-/// An entity field of the dataset format that a CSV column can be mapped to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// `id`
-    Id,
-    /// `province`
-    Province,
-    /// `year`
-    Year,
-    /// `kind`
-    Kind,
-    /// `sector`
-    Sector,
-    /// `members`
-    Members,
-    /// `workers`
-    Workers,
-    /// `income`
-    Income,
-    /// `revenue`
-    Revenue,
-    /// `high_tech`
-    HighTech,
-    /// `value_chain`
-    ValueChain,
-    /// `ntm`
-    Ntm,
-    /// `ocop_star`
-    OcopStar,
-    /// `ocop_products`
-    OcopProducts,
-    /// `ocop_5star`
-    Ocop5Star,
-    /// `trademark`
-    Trademark,
-    /// `stage`
-    Stage,
-    /// `ethnic_area`
-    EthnicArea,
-}
+pub use super::field::Field;
 
+/// What the CSV importer knows of each field beyond the format: its labels in the mapping step,
+/// how a cell is translated, and the header spellings it recognises.
 impl Field {
-    /// Every field, in the order of docs/dataset-format.md.
-    pub const ALL: &'static [Field] = &[
-        Field::Id,
-        Field::Province,
-        Field::Year,
-        Field::Kind,
-        Field::Sector,
-        Field::Members,
-        Field::Workers,
-        Field::Income,
-        Field::Revenue,
-        Field::HighTech,
-        Field::ValueChain,
-        Field::Ntm,
-        Field::OcopStar,
-        Field::OcopProducts,
-        Field::Ocop5Star,
-        Field::Trademark,
-        Field::Stage,
-        Field::EthnicArea,
-    ];
-
-    /// The fields a dataset cannot do without.
-    pub const REQUIRED: &'static [Field] = &[Field::Id, Field::Province, Field::Year, Field::Kind];
-
-    /// The key in the JSON format.
-    pub fn code(self) -> &'static str {
-        self.info().0
-    }
-
-    /// Parses a field code (as written in the JSON format).
-    pub fn from_code(s: &str) -> Option<Field> {
-        Field::ALL.iter().copied().find(|f| f.code() == s)
-    }
-
     /// A short label for the mapping step.
     pub fn label(self, lang: Lang) -> &'static str {
         let (_, vi, en, _, _) = self.info();

@@ -16,6 +16,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::field::Field;
 use super::columns::{Entities, MISSING, NONE};
 use super::dataset::{
     Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Text, Unit,
@@ -196,115 +197,10 @@ fn json_issue(e: &serde_json::Error) -> Issue {
     }
 }
 
-/// The entity fields, in file order of the documentation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Field {
-    Id,
-    Province,
-    Year,
-    Kind,
-    Sector,
-    Members,
-    Workers,
-    Income,
-    Revenue,
-    HighTech,
-    ValueChain,
-    Ntm,
-    OcopStar,
-    OcopProducts,
-    Ocop5star,
-    Trademark,
-    Stage,
-    EthnicArea,
-}
-
-const FIELDS: [Field; 18] = [
-    Field::Id,
-    Field::Province,
-    Field::Year,
-    Field::Kind,
-    Field::Sector,
-    Field::Members,
-    Field::Workers,
-    Field::Income,
-    Field::Revenue,
-    Field::HighTech,
-    Field::ValueChain,
-    Field::Ntm,
-    Field::OcopStar,
-    Field::OcopProducts,
-    Field::Ocop5star,
-    Field::Trademark,
-    Field::Stage,
-    Field::EthnicArea,
-];
-
-const REQUIRED: [Field; 4] = [Field::Id, Field::Province, Field::Year, Field::Kind];
-
-impl Field {
-    fn code(self) -> &'static str {
-        match self {
-            Field::Id => "id",
-            Field::Province => "province",
-            Field::Year => "year",
-            Field::Kind => "kind",
-            Field::Sector => "sector",
-            Field::Members => "members",
-            Field::Workers => "workers",
-            Field::Income => "income",
-            Field::Revenue => "revenue",
-            Field::HighTech => "high_tech",
-            Field::ValueChain => "value_chain",
-            Field::Ntm => "ntm",
-            Field::OcopStar => "ocop_star",
-            Field::OcopProducts => "ocop_products",
-            Field::Ocop5star => "ocop_5star",
-            Field::Trademark => "trademark",
-            Field::Stage => "stage",
-            Field::EthnicArea => "ethnic_area",
-        }
-    }
-
-    fn from_key(s: &str) -> Option<Field> {
-        FIELDS.iter().copied().find(|f| f.code() == s)
-    }
-
-    fn bit(self) -> u32 {
-        1 << (self as u32)
-    }
-
-    fn expected(self) -> String {
-        match self {
-            Field::Id => "a text of 1–64 characters".into(),
-            Field::Province => "a two-digit GSO province code such as \"19\"".into(),
-            Field::Year => "a whole number from 1990 to 2100".into(),
-            Field::Kind => format!("one of {}", Kind::codes_list()),
-            Field::Sector => format!("one of {}", Sector::codes_list()),
-            Field::Ntm => format!("one of {}", Ntm::codes_list()),
-            Field::Stage => format!("one of {}", Stage::codes_list()),
-            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5star => {
-                "a whole number ≥ 0".into()
-            }
-            Field::Income | Field::Revenue => "a number ≥ 0".into(),
-            Field::OcopStar => "a whole number from 0 to 5".into(),
-            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
-                "true, false, 1 or 0".into()
-            }
-        }
-    }
-
-    fn flag_bit(self) -> Option<u8> {
-        use super::columns::flag;
-        match self {
-            Field::HighTech => Some(flag::HIGH_TECH),
-            Field::ValueChain => Some(flag::VALUE_CHAIN),
-            Field::Trademark => Some(flag::TRADEMARK),
-            Field::EthnicArea => Some(flag::ETHNIC_AREA),
-            _ => None,
-        }
-    }
-}
+/// Every entity field (see [`Field`]).
+const FIELDS: &[Field] = Field::ALL;
+/// The fields a dataset cannot do without.
+const REQUIRED: &[Field] = Field::REQUIRED;
 
 /// One JSON value as a cell sees it (containers are drained before, only their kind is kept).
 #[derive(Clone, Copy, Debug)]
@@ -423,7 +319,7 @@ impl Ctx {
             Field::Ntm => e.ntm.reserve(n),
             Field::OcopStar => e.ocop_star.reserve(n),
             Field::OcopProducts => e.ocop_products.reserve(n),
-            Field::Ocop5star => e.ocop_5star.reserve(n),
+            Field::Ocop5Star => e.ocop_5star.reserve(n),
             Field::Stage => e.stage.reserve(n),
             Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
                 e.flags.reserve(n)
@@ -453,7 +349,7 @@ impl Ctx {
             Field::OcopProducts => e
                 .ocop_products
                 .resize(n.max(e.ocop_products.len()), MISSING),
-            Field::Ocop5star => e.ocop_5star.resize(n.max(e.ocop_5star.len()), MISSING),
+            Field::Ocop5Star => e.ocop_5star.resize(n.max(e.ocop_5star.len()), MISSING),
             Field::Stage => e.stage.resize(n.max(e.stage.len()), NONE),
             Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
                 e.flags.resize(n.max(e.flags.len()), 0)
@@ -515,7 +411,7 @@ impl Ctx {
                 let c = self.code_cell(field, row, v, Stage::from_code, Stage::index);
                 self.ents.stage.push(c)
             }
-            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5star => {
+            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => {
                 let n = match v {
                     Val::Null => MISSING,
                     _ => match v.whole() {
@@ -693,7 +589,7 @@ impl Ctx {
                 .copied()
                 .filter(|f| self.columns_seen & f.bit() != 0)
                 .collect();
-            for f in REQUIRED {
+            for &f in REQUIRED {
                 if self.columns_seen & f.bit() == 0 {
                     report.push(
                         Issue::error(
@@ -722,7 +618,7 @@ impl Ctx {
                     .in_field("entities"),
                 );
             }
-            for f in FIELDS {
+            for &f in FIELDS {
                 self.pad(f, n);
             }
         }
@@ -834,7 +730,7 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
     /// Columnar form: `{"id": [...], "province": [...], ...}`.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match Field::from_key(&key) {
+            match Field::from_code(&key) {
                 Some(f) if self.ctx.columns_seen & f.bit() != 0 => {
                     self.ctx.report.push(
                         Issue::error(
@@ -871,7 +767,7 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.ctx.rows_form = true;
         if let Some(n) = seq.size_hint() {
-            for f in FIELDS {
+            for &f in FIELDS {
                 self.ctx.reserve(f, n);
             }
         }
@@ -1022,7 +918,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
         let mut set = 0u32;
         let pos = self.pos;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match Field::from_key(&key) {
+            match Field::from_code(&key) {
                 Some(f) if set & f.bit() != 0 => {
                     self.ctx.report.error_with(|| {
                         Issue::error(
@@ -1048,7 +944,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 }
             }
         }
-        for f in FIELDS {
+        for &f in FIELDS {
             if set & f.bit() == 0 {
                 if REQUIRED.contains(&f) {
                     self.ctx.report.error_with(|| {
@@ -1109,7 +1005,7 @@ impl RowSeed<'_> {
             .at_row(pos + 1)
             .in_field("entities")
         });
-        for f in FIELDS {
+        for &f in FIELDS {
             self.ctx.pad(f, pos + 1);
         }
     }
