@@ -8,6 +8,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use coop_atlas::engine::dataset::Subset;
 use coop_atlas::engine::filter::Filter;
 use coop_atlas::engine::indicators::{builtin, compute, compute_all, regroup_to_34, GroupBy};
 use coop_atlas::engine::parse::{parse_dataset, parse_dataset_in_file_order, Limits};
@@ -104,8 +105,8 @@ fn main() {
             .collect();
         let f = Filter {
             years: Some((2024, 2024)),
-            kinds: vec![Kind::Htx],
             provinces: fourteen,
+            rows: Subset { kinds: vec![Kind::Htx], ..Subset::default() },
             ..Filter::default()
         };
         let ids = ["htx_count", "workers", "income_avg", "htx_high_tech_share"];

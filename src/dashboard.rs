@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
 use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
-use crate::engine::dataset::{Dataset, IndicatorDef, Unit};
+use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
 use crate::engine::filter::Filter;
 use crate::engine::format;
 use crate::engine::indicators::{self, compute, compute_all, Cell, GroupBy, GroupKey, IndicatorResult};
@@ -49,15 +49,17 @@ pub fn base_filter(v: &ViewState) -> Filter {
         region: v.region,
         provinces: v.provinces.iter().filter_map(|c| reg.index_of(v.boundary, c)).collect(),
         view: v.boundary,
-        kinds: v.kinds.clone(),
-        sectors: v.sectors.clone(),
-        ntm: v.ntm.clone(),
-        stage: v.stage.clone(),
-        high_tech: v.high_tech,
-        value_chain: v.value_chain,
-        trademark: v.trademark,
-        ethnic_area: v.ethnic_area,
-        ocop_star_min: None,
+        rows: Subset {
+            kinds: v.kinds.clone(),
+            sectors: v.sectors.clone(),
+            ntm: v.ntm.clone(),
+            stage: v.stage.clone(),
+            high_tech: v.high_tech,
+            value_chain: v.value_chain,
+            trademark: v.trademark,
+            ethnic_area: v.ethnic_area,
+            ocop_star_min: None,
+        },
     }
 }
 
@@ -779,7 +781,7 @@ fn compare(ds: &Dataset, v: &ViewState, def: &IndicatorDef, year: Option<u16>, l
         f.region = Some(r);
         push(r.label(lang).to_string(), f, &mut items);
     }
-    let whole = Filter { view: v.boundary, kinds: base.kinds.clone(), ..Filter::default() };
+    let whole = Filter { view: v.boundary, rows: Subset { kinds: base.rows.kinds.clone(), ..Subset::default() }, ..Filter::default() };
     push(t(lang, Msg::WholeDataset).to_string(), whole, &mut items);
     (items, src)
 }

@@ -15,6 +15,7 @@ mod web {
     use std::cell::RefCell;
 
     use coop_atlas::engine::dataset::Measure;
+    use coop_atlas::engine::dataset::Subset;
     use coop_atlas::engine::filter::Filter;
     use coop_atlas::engine::incremental::{IncrementalParser, BATCH_ROWS};
     use coop_atlas::engine::indicators::{
@@ -180,7 +181,7 @@ mod web {
         let reg = registry();
         let provinces: Vec<u8> = codes.iter().filter_map(|c| reg.index_of(Boundary::P63, c)).collect();
         let kind = Kind::from_code(kind).ok_or_else(|| format!("unknown kind {kind:?}"))?;
-        let filter = Filter { years: Some((year, year)), kinds: vec![kind], provinces, ..Filter::default() };
+        let filter = Filter { years: Some((year, year)), provinces, rows: Subset { kinds: vec![kind], ..Subset::default() }, ..Filter::default() };
         let defs: Vec<_> = GROUP_IDS.iter().filter_map(|id| builtin(id)).collect();
         let results = with_data(|ds| {
             compute_many(ds, &defs, &filter, GroupBy::Province)

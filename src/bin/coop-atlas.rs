@@ -163,7 +163,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             }
             "--kind" => {
                 for k in split_list(value()?) {
-                    o.filter.kinds.push(Kind::from_code(k).ok_or_else(|| {
+                    o.filter.rows.kinds.push(Kind::from_code(k).ok_or_else(|| {
                         format!("--kind: \"{k}\" is not one of {}", Kind::codes_list())
                     })?);
                 }

@@ -12,7 +12,7 @@
 use super::columns::{get_flag, Entities, NONE};
 use super::dataset::{Dataset, Subset};
 use super::provinces::registry;
-use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
+use super::vocab::{Boundary, Region};
 
 /// What the user selected. `Filter::default()` passes every row.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,24 +25,11 @@ pub struct Filter {
     pub provinces: Vec<u8>,
     /// The boundary version the user looks at (63 or 34 provinces).
     pub view: Boundary,
-    /// Kinds (empty: all).
-    pub kinds: Vec<Kind>,
-    /// Sectors (empty: all; a non-empty list drops rows without a sector).
-    pub sectors: Vec<Sector>,
-    /// NTM levels (empty: all).
-    pub ntm: Vec<Ntm>,
-    /// Stages (empty: all).
-    pub stage: Vec<Stage>,
-    /// Only units that do (or do not) apply high technology.
-    pub high_tech: Option<bool>,
-    /// Only units that do (or do not) produce along a value chain.
-    pub value_chain: Option<bool>,
-    /// Only units with (or without) a trademark.
-    pub trademark: Option<bool>,
-    /// Only units in (or outside) ethnic-minority and mountainous areas.
-    pub ethnic_area: Option<bool>,
-    /// Only units with at least this OCOP star.
-    pub ocop_star_min: Option<u8>,
+    /// Which rows, by their attributes (kinds, sectors, NTM, stages, yes/no flags, OCOP stars): the
+    /// same type an indicator's `of` and `where` use, so the list of attributes is written once.
+    /// A non-empty code list drops rows without that code; a required flag drops rows where it is
+    /// not known.
+    pub rows: Subset,
 }
 
 impl Filter {
@@ -65,17 +52,7 @@ impl Filter {
 
     /// The row attributes of the filter as a predicate.
     pub fn predicate(&self) -> Predicate {
-        Predicate::from_subset(&Subset {
-            kinds: self.kinds.clone(),
-            sectors: self.sectors.clone(),
-            ntm: self.ntm.clone(),
-            stage: self.stage.clone(),
-            high_tech: self.high_tech,
-            value_chain: self.value_chain,
-            trademark: self.trademark,
-            ethnic_area: self.ethnic_area,
-            ocop_star_min: self.ocop_star_min,
-        })
+        Predicate::from_subset(&self.rows)
     }
 
     /// Compiles the filter for one dataset: province/region tables, year bounds, code masks.
@@ -511,6 +488,7 @@ pub fn flag_of(flags: u8, k: u8) -> Option<bool> {
 mod tests {
     use super::*;
     use crate::engine::columns::Row;
+    use crate::engine::vocab::{Kind, Sector};
 
     #[test]
     fn fast_paths_of_test_agree_with_eval() {
@@ -580,28 +558,28 @@ mod tests {
             ),
             (
                 Filter {
-                    kinds: vec![Kind::Htx, Kind::Tht],
+                    rows: Subset { kinds: vec![Kind::Htx, Kind::Tht], ..Subset::default() },
                     ..Filter::default()
                 },
                 &["a", "b", "c"],
             ),
             (
                 Filter {
-                    high_tech: Some(true),
+                    rows: Subset { high_tech: Some(true), ..Subset::default() },
                     ..Filter::default()
                 },
                 &["a", "d"],
             ),
             (
                 Filter {
-                    high_tech: Some(false),
+                    rows: Subset { high_tech: Some(false), ..Subset::default() },
                     ..Filter::default()
                 },
                 &["b"],
             ),
             (
                 Filter {
-                    sectors: vec![Sector::Nn, Sector::Cn],
+                    rows: Subset { sectors: vec![Sector::Nn, Sector::Cn], ..Subset::default() },
                     ..Filter::default()
                 },
                 &["a", "c"],
@@ -649,7 +627,7 @@ mod tests {
         assert_eq!(m.count(), 4);
         assert_eq!(m.iter().collect::<Vec<_>>(), vec![0, 1, 2, 3]);
         let m = Filter {
-            kinds: vec![Kind::Qtdnd],
+            rows: Subset { kinds: vec![Kind::Qtdnd], ..Subset::default() },
             ..Filter::default()
         }
         .mask(&d);

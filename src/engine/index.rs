@@ -267,6 +267,7 @@ mod tests {
 
     #[test]
     fn indexed_computations_equal_a_full_scan() {
+        use crate::engine::dataset::Subset;
         use crate::engine::filter::Filter;
         use crate::engine::indicators::{builtin, builtins, compute, compute_many, GroupBy};
         use crate::engine::parse::{parse_dataset_str, Limits};
@@ -275,11 +276,11 @@ mod tests {
         assert!(ds.entities.index().is_some(), "a parsed dataset is clustered");
         let filters = [
             Filter { years: Some((2023, 2023)), ..Filter::default() },
-            Filter { years: Some((2020, 2022)), kinds: vec![Kind::Htx, Kind::Tht], provinces: vec![0, 5, 17], ..Filter::default() },
-            Filter { kinds: vec![Kind::Dn], ..Filter::default() },
+            Filter { years: Some((2020, 2022)), provinces: vec![0, 5, 17], rows: Subset { kinds: vec![Kind::Htx, Kind::Tht], ..Subset::default() }, ..Filter::default() },
+            Filter { rows: Subset { kinds: vec![Kind::Dn], ..Subset::default() }, ..Filter::default() },
             Filter { provinces: vec![3, 40], ..Filter::default() },
             // Not selected by the index alone: each row of the ranges is tested.
-            Filter { years: Some((2024, 2024)), sectors: vec![crate::engine::vocab::Sector::Nn], high_tech: Some(true), ..Filter::default() },
+            Filter { years: Some((2024, 2024)), rows: Subset { sectors: vec![crate::engine::vocab::Sector::Nn], high_tech: Some(true), ..Subset::default() }, ..Filter::default() },
         ];
         let defs: Vec<_> = builtins().iter().collect();
         // The same rows in file order: not clustered, so every computation scans.

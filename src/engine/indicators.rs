@@ -1271,13 +1271,11 @@ mod tests {
                 ..Filter::default()
             },
             Filter {
-                kinds: vec![Kind::Htx],
-                sectors: vec![Sector::Nn],
+                rows: Subset { kinds: vec![Kind::Htx], sectors: vec![Sector::Nn], ..Subset::default() },
                 ..Filter::default()
             },
             Filter {
-                high_tech: Some(true),
-                ocop_star_min: Some(3),
+                rows: Subset { high_tech: Some(true), ocop_star_min: Some(3), ..Subset::default() },
                 ..Filter::default()
             },
         ]
