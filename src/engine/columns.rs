@@ -542,8 +542,8 @@ pub struct Clustering {
     next: usize,
 }
 
-/// Units of work: ids and file rows, then the 15 other columns.
-const CLUSTER_UNITS: usize = 16;
+/// Units of work: ids and file rows, then the 14 other columns.
+const CLUSTER_UNITS: usize = 15;
 
 impl Clustering {
     /// Plans the clustering of `e`: `None` when its rows are already in order (nothing to do) or

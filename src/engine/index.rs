@@ -181,13 +181,30 @@ mod tests {
     use crate::engine::columns::Row;
     use crate::engine::vocab::Kind;
 
-    /// 600 rows in an order that is not clustered: years, kinds and provinces cycle.
+    /// 600 rows in an order that is not clustered: years, kinds and provinces cycle, and every
+    /// other field varies too (so a column left behind by clustering would show).
     fn table() -> Entities {
+        use crate::engine::vocab::{Ntm, Sector, Stage};
         let mut e = Entities::new();
         let kinds = [Kind::Htx, Kind::Tht, Kind::Dn];
         for i in 0..600u32 {
             let k = kinds[(i % 3) as usize];
-            e.push(&Row::new(&format!("r{i}"), (i % 7) as u8, 2019 + (i % 4) as u16, k));
+            let mut r = Row::new(&format!("r{i}"), (i % 7) as u8, 2019 + (i % 4) as u16, k);
+            r.sector = Sector::ALL.get(i as usize % 5).copied();
+            r.ntm = Ntm::ALL.get(i as usize % 3).copied();
+            r.stage = Stage::ALL.get(i as usize % 2).copied();
+            r.members = Some(i);
+            r.workers = Some(i % 13);
+            r.income = Some(f64::from(i) * 1000.0);
+            r.revenue = Some(f64::from(i) / 4.0);
+            r.ocop_star = Some((i % 6) as u8);
+            r.ocop_products = Some(i % 5);
+            r.ocop_5star = Some(i % 2);
+            r.high_tech = Some(i % 2 == 0);
+            r.value_chain = Some(i % 3 == 0);
+            r.trademark = Some(i % 5 == 0);
+            r.ethnic_area = Some(i % 7 == 0);
+            e.push(&r);
         }
         e
     }
