@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, serve, launch, openPage, kpi } from './harness.mjs';
-import { defaultView } from '../../scripts/prerender.mjs';
+import { defaultView, shrinkSvg } from '../../scripts/prerender.mjs';
 
 // COOP_DIST: test another build directory (default dist/).
 const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
@@ -409,4 +409,67 @@ test('the copy is deterministic: taking it again from the finished build changes
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** The absolute vertices of each subpath of an SVG path of M/L/Z commands (absolute or relative). */
+function subpaths(d) {
+  const tokens = d.match(/[MLZmlz]|-?(?:\d+\.?\d*|\.\d+)/g);
+  const out = [];
+  let x = 0, y = 0, cmd = null, cur = null;
+  for (let i = 0; i < tokens.length;) {
+    if (/[Zz]/.test(tokens[i])) { [x, y] = cur[0]; i++; continue; }
+    if (/[MLml]/.test(tokens[i])) cmd = tokens[i++];
+    const nx = Number(tokens[i]), ny = Number(tokens[i + 1]);
+    i += 2;
+    const rel = cmd === 'm' || cmd === 'l';
+    x = rel ? x + nx : nx;
+    y = rel ? y + ny : ny;
+    if (cmd === 'M' || cmd === 'm') { cur = []; out.push(cur); cmd = cmd === 'm' ? 'l' : 'L'; }
+    cur.push([x, y]);
+  }
+  return out;
+}
+
+/** Distance from a point to a closed polygon's outline. */
+function distanceToRing([px, py], ring) {
+  let best = Infinity;
+  for (let i = 0; i < ring.length; i++) {
+    const [ax, ay] = ring[i];
+    const [bx, by] = ring[(i + 1) % ring.length];
+    const dx = bx - ax, dy = by - ay;
+    const t = dx || dy ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy))) : 0;
+    best = Math.min(best, Math.hypot(px - (ax + t * dx), py - (ay + t * dy)));
+  }
+  return best;
+}
+
+test('shrinkSvg: outlines stay within 0.2 px (plus rounding), what an <img> never uses is dropped', () => {
+  // A wiggly ring (many sub-pixel steps, one real corner) and a second, tiny ring, as ECharts writes them.
+  const ring = [];
+  for (let i = 0; i <= 200; i++) ring.push([10 + i * 0.37, 20 + 0.08 * Math.sin(i * 1.7) + (i > 120 ? (i - 120) * 0.9 : 0)]);
+  ring.push([10, 120]);
+  const d = 'M' + ring.map(([x, y]) => `${x.toFixed(4)} ${y.toFixed(4)}`).join('L') + 'ZM200.1234 10.5678L200.4 10.9L200.1 11.2Z';
+  const svg = '<svg width="366" height="360" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" baseProfile="full" viewBox="0 0 366 360">\n' +
+    '<rect width="366" height="360" x="0" y="0" fill="none"></rect>\n' +
+    `<path d="${d}" fill="#e3e6e5" stroke="#ffffff" stroke-width="0.6" ecmeta_series_index="0" ecmeta_data_index="0" class="zr0-cls-0"></path>\n` +
+    '<path d="M0 0C1.2345 2.3456 3 4 5.6789 6" fill="none"></path>\n' +
+    '<text transform="translate(274.51234 152.16789)" fill="#1d2a26">QĐ. Hoàng Sa</text>\n' +
+    '<style ><![CDATA[.zr0-cls-0:hover {cursor:pointer;fill:#ffd166;}]]></style>\n</svg>';
+  const out = shrinkSvg(svg);
+  assert.doesNotMatch(out, /ecmeta_|zr0-cls|:hover|fill="none"><\/rect>|xmlns:xlink|baseProfile|\n/);
+  assert.match(out, /<svg width="366" height="360" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 366 360">/);
+  assert.match(out, /<text transform="translate\(274\.51 152\.17\)" fill="#1d2a26">QĐ\. Hoàng Sa<\/text>/);
+  assert.match(out, / d="M0 0C1\.2 2\.3 3 4 5\.7 6"/, 'a curve keeps its commands, numbers rounded');
+  const shrunk = subpaths(/<path d="([^"]*)" fill="#e3e6e5"/.exec(out)[1]);
+  const original = subpaths(d);
+  assert.equal(shrunk.length, 2, 'both rings kept');
+  assert.ok(shrunk[0].length < original[0].length / 4, `${original[0].length} → ${shrunk[0].length} points`);
+  original.forEach((r, k) => r.forEach((p) => {
+    const dist = distanceToRing(p, shrunk[k]);
+    assert.ok(dist <= 0.2 + 0.071, `point ${p} is ${dist.toFixed(3)} px off the shrunk outline`);
+  }));
+  // The corner at i = 120 survives.
+  assert.ok(shrunk[0].some(([x, y]) => Math.abs(x - (10 + 120 * 0.37)) < 0.5 && Math.abs(y - 20) < 0.2), 'the corner is kept');
+  // Idempotent on its own output.
+  assert.equal(shrinkSvg(out), out);
 });
