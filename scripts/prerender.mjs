@@ -316,8 +316,9 @@ function firstDifference(a, b) {
 }
 
 /**
- * Opens `url` and returns { markup, status }: the first view once the cards have numbers, and the
- * app's loading status text, read while the default year's file is held back.
+ * Opens `url` and returns { markup, status, map }: the first view once the cards have numbers and
+ * the map is drawn (its picture's file name still MAP_PICTURE_SRC), the app's loading status text,
+ * read while the default year's file is held back, and what the map was drawn from (mapState).
  */
 async function renderFirstView(browser, url, view) {
   const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
