@@ -27,8 +27,9 @@ const STORED_AT = 'x-coop-stored-at';
 
 const scopeUrl = new URL(self.registration.scope);
 const HTML_KEY = new URL('index.html', scopeUrl).href;
-// Trunk writes its content hash as a u64 in hex without leading zeros: 1 to 16 digits.
-const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/;
+// Trunk writes its content hash as a u64 in hex without leading zeros: 1 to 16 digits. The map's
+// picture in the pre-rendered first view (scripts/prerender.mjs) is `prerender-map-<hash>.svg`.
+const HASHED = /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css|svg)$/;
 
 /** Same-origin path relative to the scope, or null when the URL is outside this app. */
 function relPath(url) {

@@ -20,7 +20,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
 # Trunk writes its content hash in hex without leading zeros (1 to 16 digits).
-HASHED = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$|\.[0-9a-f]{8,}\.(js|json|css|wasm)$")
+# The pre-rendered map picture is `prerender-map-<hash>.svg` (scripts/prerender.mjs).
+HASHED = re.compile(r"-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css|svg)$|\.[0-9a-f]{8,}\.(js|json|css|wasm)$")
 TYPES = {
     ".wasm": "application/wasm",
     ".js": "text/javascript; charset=utf-8",

@@ -101,7 +101,12 @@ pub fn EChart(
         }
         if let (Some(c), Some(o)) = (slot.as_ref(), opt.as_ref()) {
             match c.set_option(o) {
-                Ok(()) => error.set(None),
+                Ok(()) => {
+                    error.set(None);
+                    // ECharts painted synchronously: a pre-rendered picture standing in for this
+                    // chart (web::retire_prerender) has done its job.
+                    super::web::drop_map_picture();
+                }
                 Err(e) => error.set(Some(e)),
             }
         }

@@ -95,9 +95,31 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
 /// then the copy stands in for the app, which style/main.css keeps hidden under it, so the page
 /// never shows an empty frame in between. On a link to another view the copy was never shown
 /// (postbuild's inline script decides) and only waits here to be removed.
+///
+/// The copy's picture of the map (`#pre-map-picture`) moves into the live map's box when the copy
+/// was on screen: the live map needs ECharts and the shapes, seconds after the cards on 3G, and the
+/// panel must not go blank meanwhile. [`EChart`](super::echart::EChart) removes it once it draws,
+/// the address-bar sync (`state::install_url_sync`) when the view changes first.
 pub fn retire_prerender() {
-    if let Some(copy) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("prerender")) {
-        copy.remove();
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Some(copy) = doc.get_element_by_id("prerender") else { return };
+    // Selectors only (no new browser bindings: the wasm is at the edge of its size budget). The
+    // picture counts only when the copy was shown; the live map's box exists on the Map tab.
+    let picture = doc.query_selector("html.prerendered #pre-map-picture").ok().flatten();
+    let chart_box = doc.query_selector("#main .map-tab .chart-box").ok().flatten();
+    if let (Some(picture), Some(chart_box)) = (picture, chart_box) {
+        // The live chart is the map's image for assistive technology: one is enough.
+        let _ = picture.set_attribute("aria-hidden", "true");
+        let _ = chart_box.append_child(&picture);
+    }
+    copy.remove();
+}
+
+/// Removes the pre-rendered picture of the map from the live page (see [`retire_prerender`]): a
+/// chart was drawn, or the view changed (the picture shows the default view only).
+pub fn drop_map_picture() {
+    if let Some(picture) = window().and_then(|w| w.document()).and_then(|d| d.query_selector("#main .chart-picture").ok().flatten()) {
+        picture.remove();
     }
 }
 
