@@ -3,7 +3,8 @@
 // a good CSV with Vietnamese headers loads; a CSV with an unknown column goes through the mapping
 // step; a loaded dataset survives a reload and going offline; a link to a local dataset names it on
 // a device without it; `data=` shows a banner naming the site, or a clear message when it fails;
-// a hostile dataset shows its markup as text; nothing the user loads is sent anywhere.
+// a hostile dataset shows its markup as text; nothing the user loads is sent anywhere; a kept
+// dataset reopens in slices, and Cancel while it does goes back to the bundled data.
 // COOP_DIST=/path serves another build (default dist/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -413,6 +414,47 @@ test('a large JSON file is parsed in slices and opens; its figures are right', a
   const shown = await page.evaluate(() => window.__progress.length);
   assert.ok(shown >= 1, 'the reopen showed the progress bar');
   assert.equal(await page.locator('[data-testid="load-progress"]').count(), 0, 'the bar is gone once open');
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('Cancel while a kept dataset reopens goes back to the bundled data, with nothing half-loaded', { timeout: 240000 }, async () => {
+  // Big enough that reopening it takes a second or more, so there is time to press Cancel.
+  const n = 500_000;
+  const cols = { id: [], province: [], year: [], kind: [], workers: [] };
+  for (let i = 0; i < n; i++) {
+    cols.id.push(`C${i}`); cols.province.push(['19', '06', '02', '10'][i % 4]); cols.year.push(2024);
+    cols.kind.push(i % 3 ? 'htx' : 'tht'); cols.workers.push(i % 25);
+  }
+  const path = join(TMP, 'huy.json');
+  writeFileSync(path, JSON.stringify({ format: 'coop-atlas/1', meta: { id: 'huy', title: 'Hủy', source: { publisher: 't' }, boundary: 63 }, entities: cols }));
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  const bundled = await onScreen(page);
+  await openFile(page, path);
+  await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 120000 });
+  // Stored in IndexedDB (written after the load) before the reload.
+  for (let stored = false, t0 = Date.now(); !stored && Date.now() - t0 < 60000; await page.waitForTimeout(200)) {
+    stored = await page.evaluate(async () => {
+      const db = await new Promise((ok, fail) => { const r = indexedDB.open('coop-atlas'); r.onsuccess = () => ok(r.result); r.onerror = fail; });
+      const v = await new Promise((ok, fail) => { const g = db.transaction('data').objectStore('data').get('huy'); g.onsuccess = () => ok(g.result); g.onerror = fail; });
+      db.close();
+      return v instanceof Uint8Array && v.byteLength > 0;
+    });
+  }
+  assert.match(page.url(), /ld=huy/);
+  await page.reload();
+  await page.click('[data-testid="load-cancel"]', { timeout: 30000 });
+  // Back to the bundled dataset: its header line, its figures, and a link without ld=.
+  await page.waitForFunction(() => !new URL(location.href).searchParams.has('ld'), null, { timeout: 30000 });
+  await page.waitForFunction((want) => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === want,
+    String(bundled.htx), { timeout: 30000 });
+  const after = await onScreen(page);
+  assert.equal(after.line, bundled.line);
+  assert.equal(after.htx, bundled.htx);
+  assert.equal(await page.locator('[data-testid="load-progress"]').count(), 0);
+  // Still kept on the device: Cancel stops showing it, it does not delete it.
+  assert.match(await page.textContent('[data-testid="stored-list"]'), /huy\.json|Hủy/, 'the kept dataset is still listed');
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
