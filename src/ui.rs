@@ -29,5 +29,9 @@ pub fn mount() {
     // A panic aborts the app (`panic = "abort"`): at least say why in the console. (A hand-written
     // hook rather than console_error_panic_hook: same message, fewer bytes on 3G.)
     std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
+    // The "loading…" line index.html shows until the app starts (style/main.css, `.boot`).
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     leptos::mount::mount_to_body(App);
 }

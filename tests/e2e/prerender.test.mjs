@@ -333,10 +333,14 @@ test('only the default view shows the copy: any other link never shows its numbe
       assert.equal(await copyDisplayed(page), false, `${q}: copy displayed`);
       assert.equal(f.pictureShown, 0, `${q}: the map picture was on screen`);
       assert.deepEqual(pictureRequests, [], `${q}: the hidden picture was downloaded`);
+      // Not a blank page while the wasm is on its way: a line says the app is loading.
+      assert.equal(await page.isVisible('#boot'), true, `${q}: no loading line`);
+      assert.match(await page.textContent('#boot'), /đang tải/);
     }
     for (const q of same) {
       await page.goto(srv.url + q, { waitUntil: 'load' });
       assert.equal(await copyDisplayed(page), true, `${q} asks for the default view: the copy should show`);
+      assert.equal(await page.isVisible('#boot'), false, `${q}: the copy has its own status; no second loading line`);
       await page.waitForFunction(() => document.getElementById('pre-map-picture')?.naturalWidth > 0, null, { timeout: 10000 });
     }
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
@@ -347,6 +351,7 @@ test('only the default view shows the copy: any other link never shows its numbe
     const ctx2 = await browser.newContext();
     const p2 = await openPage(ctx2, srv.url + '?l=en&r=tdmnpb');
     assert.equal(await p2.locator('#prerender').count(), 0, 'hidden copy left in the page');
+    assert.equal(await p2.locator('#boot').count(), 0, 'the loading line outlived the app start');
     assert.equal(await p2.locator('[data-testid="kpis"]').count(), 1);
     assert.match(await p2.textContent('[data-testid="kpis"] h2'), /[A-Za-z]/);
     assert.deepEqual(p2.errors, []);
