@@ -187,11 +187,9 @@ impl OwnData {
                 let host = host_of(&url);
                 let result = match fetch_remote(&url, lang).await {
                     Ok(bytes) => {
-                        // Out to JavaScript, then parsed in slices with progress like a file.
-                        let js = Uint8Array::from(&bytes[..]);
-                        drop(bytes);
+                        // Parsed in slices with progress like a file, the bytes left in JavaScript.
                         let g = own.next_generation();
-                        match own.parse_sliced(g, &host, &js, Limits::default()).await {
+                        match own.parse_sliced(g, &host, &bytes, Limits::default()).await {
                             Some(r) => r.map_err(|r| {
                                 format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r)
                             }),
@@ -519,7 +517,7 @@ async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn(
 }
 
 /// Fetches a `data=` address with no cookies and no referrer, a size limit and a timeout.
-async fn fetch_remote(url: &str, lang: Lang) -> Result<Vec<u8>, String> {
+async fn fetch_remote(url: &str, lang: Lang) -> Result<Uint8Array, String> {
     let host = host_of(url);
     let controller = web_sys::AbortController::new().map_err(|_| "fetch is not available".to_string())?;
     let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -572,9 +570,13 @@ async fn fetch_remote(url: &str, lang: Lang) -> Result<Vec<u8>, String> {
             return Err(too_big(len));
         }
     }
-    let Some(body) = resp.body() else { return Ok(Vec::new()) };
+    let Some(body) = resp.body() else { return Ok(Uint8Array::new_with_length(0)) };
     let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut out = Vec::new();
+    // The chunks stay in JavaScript and are joined there once: copied into wasm they would stay
+    // its peak memory (a growing Vec holds up to twice the file), only to be copied out again for
+    // the sliced parser and IndexedDB.
+    let chunks = js_sys::Array::new();
+    let mut total = 0usize;
     loop {
         let chunk = JsFuture::from(reader.read()).await.map_err(|_| {
             if timed_out.load(std::sync::atomic::Ordering::Relaxed) { too_slow() } else { format!("{host}: {}", tr(lang, "kết nối bị ngắt", "the connection broke")) }
@@ -584,13 +586,21 @@ async fn fetch_remote(url: &str, lang: Lang) -> Result<Vec<u8>, String> {
             break;
         }
         if let Ok(v) = js_sys::Reflect::get(&chunk, &JsValue::from_str("value")) {
-            let arr = js_sys::Uint8Array::new(&v);
-            if out.len() + arr.length() as usize > MAX_BYTES {
+            let arr = Uint8Array::new(&v);
+            total += arr.length() as usize;
+            if total > MAX_BYTES {
                 let _ = reader.cancel();
-                return Err(too_big((out.len() + arr.length() as usize) as f64));
+                return Err(too_big(total as f64));
             }
-            out.extend_from_slice(&arr.to_vec());
+            chunks.push(&arr);
         }
+    }
+    let out = Uint8Array::new_with_length(total as u32);
+    let mut at = 0u32;
+    for chunk in chunks.iter() {
+        let chunk = Uint8Array::new(&chunk);
+        out.set(&chunk, at);
+        at += chunk.length();
     }
     Ok(out)
 }
