@@ -56,9 +56,13 @@ self.addEventListener('install', (event) => {
     const cache = await caches.open(CACHE);
     // `no-cache` for the unhashed files: revalidated with the server (a 304 costs a few hundred
     // bytes), so the new cache never stores the HTTP cache's copy of the previous release.
+    // The page itself is asked for at the scope's own URL (`./`), the address the browser just
+    // loaded it from: the revalidation is then a 304 against that copy in the HTTP cache, not
+    // the whole page again under the name `index.html` (≈ 4.6 KB of a first visit on 3G).
     await Promise.all(PRECACHE.map(async (path) => {
       const url = new URL(path, scopeUrl).href;
-      const response = await fetch(url, { cache: HASHED.test(path) ? 'default' : 'no-cache' });
+      const from = path === 'index.html' ? scopeUrl.href : url;
+      const response = await fetch(from, { cache: HASHED.test(path) ? 'default' : 'no-cache' });
       if (!response.ok) throw new Error(`precache ${path}: HTTP ${response.status}`);
       if (path === 'index.html') {
         const text = await response.clone().text();

@@ -7,7 +7,8 @@
 //     picture of the map (an SVG the build drew with the app's ECharts option, shown from the HTML,
 //     the CSS and the picture) and the live map drawn by ECharts (interactive);
 //   - the same for a shared link asking for another view (`?k=htx`), which the copy is never shown
-//     for: it waits for the wasm;
+//     for: it waits for the wasm; and for a link to another tab of the default view (`?t=chart`),
+//     which shows the copy's cards without its map;
 //   - on a repeat visit with the network cut (`context.setOffline(true)`), time to the cards (≤ 1 s);
 //   - bytes over the wire for the first view (≤ 200 KB) and for everything the first visit fetches
 //     (≤ 450 KB). The first view is what the browser had received when the cards showed numbers (the
@@ -238,7 +239,7 @@ async function visit(browser, url, throttle, { map = true, wire = null } = {}) {
 
 /** One measured first visit then an offline repeat visit, and a first visit of a link to another
  *  view (`otherView`). Returns the figures. */
-export async function measureOnce({ dist = join(ROOT, 'dist'), throttle = SLOW_3G, otherView = '?k=htx' } = {}) {
+export async function measureOnce({ dist = join(ROOT, 'dist'), throttle = SLOW_3G, otherView = '?k=htx', tabView = '?t=chart' } = {}) {
   const { serve, launch } = await import(join(ROOT, 'tests/e2e/harness.mjs'));
   const srv = await serve({ dir: dist });
   const proxy = await countingProxy(srv.url);
@@ -273,15 +274,21 @@ export async function measureOnce({ dist = join(ROOT, 'dist'), throttle = SLOW_3
     await o.context.close();
     const otherViewRequests = proxy.log.length - before2;
 
+    // A shared link to another tab of the default view: the copy's header, filters and cards show
+    // (without its tab area, the default map); the tab itself waits for the wasm.
+    const tv = await visit(browser, proxy.url + tabView, throttle, { map: false });
+    await tv.context.close();
+
     return {
       cardsMs, prerendered: v.prerenderedMs !== null, liveMs: v.liveMs, mapMs: v.mapMs, copyLeft: v.copyLeft,
       mapPictureMs: v.pictureMs, mapGapFrames: v.pictureGapFrames, mapPictureLeft: v.pictureLeft,
       offlineCardsMs: offline.t, offlinePrerendered: offline.prerendered, offlineLiveMs, offlineRequests,
       otherView, otherViewMs: o.liveMs, otherViewPrerendered, otherViewRequests,
+      tabView, tabViewCardsMs: tv.prerenderedMs ?? tv.liveMs, tabViewPrerendered: tv.prerenderedMs !== null, tabViewLiveMs: tv.liveMs,
       firstViewBytes: firstView.bytes, interactiveBytes: interactive.bytes, firstVisitBytes, requests: firstVisitLog.length,
       firstView: firstView.parts, interactive: interactive.parts,
       firstVisit: firstVisitLog.map((e) => `${e.path} ${e.status} ${e.bytes}${e.encoding ? ' ' + e.encoding : ''}`),
-      errors: [...errors, ...o.errors],
+      errors: [...errors, ...o.errors, ...tv.errors],
     };
   } finally {
     await browser.close();
@@ -298,7 +305,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(arg('--runs', '1'));
   const results = [];
   for (let i = 0; i < runs; i++) results.push(await measureOnce({ dist }));
-  const m = Object.fromEntries(['cardsMs', 'liveMs', 'mapPictureMs', 'mapMs', 'offlineCardsMs', 'offlineLiveMs', 'otherViewMs', 'firstViewBytes', 'interactiveBytes', 'firstVisitBytes']
+  const m = Object.fromEntries(['cardsMs', 'liveMs', 'mapPictureMs', 'mapMs', 'offlineCardsMs', 'offlineLiveMs', 'otherViewMs', 'tabViewCardsMs', 'tabViewLiveMs', 'firstViewBytes', 'interactiveBytes', 'firstVisitBytes']
     .map((k) => [k, median(results.map((r) => r[k]))]));
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ median: m, runs: results }, null, 1));
@@ -317,6 +324,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     row('live map drawn (ECharts, interactive)', m.mapMs, TARGETS.mapMs, 'ms');
     row(`shared link to another view (${last.otherView}): live cards`, m.otherViewMs, TARGETS.cardsMs, 'ms',
       results.some((r) => r.otherViewPrerendered) ? '(copy SHOWN: wrong)' : '(no copy shown: waits for the wasm)');
+    row(`shared link to another tab (${last.tabView}): cards`, m.tabViewCardsMs, TARGETS.cardsMs, 'ms',
+      results.every((r) => r.tabViewPrerendered) ? '(pre-rendered, without the tab area)' : '(copy NOT shown in every run: wrong)');
+    row(`shared link to another tab (${last.tabView}): the app interactive`, m.tabViewLiveMs, null, 'ms', '(no target of its own)');
     row('repeat visit offline: cards', m.offlineCardsMs, TARGETS.offlineCardsMs, 'ms', `(${results.every((r) => r.offlinePrerendered) ? 'pre-rendered' : 'live'})`);
     row('repeat visit offline: the app interactive', m.offlineLiveMs, null, 'ms', '(no target of its own)');
     row('bytes over the wire, first view (cards on screen)', m.firstViewBytes, TARGETS.firstViewBytes, 'B');

@@ -72,11 +72,16 @@ export function hashEcharts(dist) {
  *    does, when the link asks for that data (on 3G this saves two round trips before the headline
  *    cards; a link to another dataset or year preloads nothing, so no byte is wasted);
  *  - when index.html carries the pre-rendered first view (scripts/prerender.mjs): whether the link
- *    asks for exactly the default view — no key, or only `d`, `y`, `l` equal to the default dataset,
- *    its latest year and the page's language, each once, besides the tracking keys the engine
- *    ignores (`ignored_tracking_key` in src/engine/url_state.rs). Only then it adds the class
- *    `prerendered` to <html>, which shows the copy (style/main.css); any other link (a filter,
- *    `l=en`, `ld=`, `data=`, `embed`) never shows its numbers, not even for a frame.
+ *    asks for the default header, filters and cards — no key, or only `d`, `y`, `l` equal to the
+ *    default dataset, its latest year and the page's language, each once, besides the tracking
+ *    keys the engine ignores (`ignored_tracking_key` in src/engine/url_state.rs) and the keys of
+ *    the tab area (`t` tab, `ch` chart, `i` indicator, `c` map classes), which change neither the
+ *    header, the filters nor the cards (their notices, when a value is wrong, show in the tab
+ *    area too). Only then it adds the class `prerendered` to <html>, which shows the copy
+ *    (style/main.css); with a key of the tab area also `prerendered-no-panel`, which hides the
+ *    copy's tab area (it holds the default map) and keeps its picture from loading: a link to the
+ *    Chart tab shows its cards as soon as the default link does. Any other link (a filter, `l=en`,
+ *    `ld=`, `data=`, `embed`) never shows the copy's numbers, not even for a frame.
  * The dataset, year and language are read from the build (catalogue, engine default, index.html).
  */
 export function firstViewScript(dist, html) {
@@ -87,9 +92,10 @@ export function firstViewScript(dist, html) {
   // browser hands the preloaded response to it. `y` is checked only when the file is per year.
   const yearCheck = view.perYear ? `||(y&&y!=='${latest}')` : '';
   const snapshot = html.includes(SNAPSHOT_START)
-    ? `var w={d:'${id}',y:'${latest}',l:'${lang}'},s={},p=1;q.forEach(function(v,k){` +
-      `if(/^utm_|^(fbclid|gclid|zarsrc|_gl|ref)$/.test(k))return;if(s[k]||w[k]!==v)p=0;s[k]=1});` +
-      `if(p)document.documentElement.classList.add('prerendered');`
+    ? `var w={d:'${id}',y:'${latest}',l:'${lang}'},s={},p=1,o=0;q.forEach(function(v,k){` +
+      `if(/^utm_|^(fbclid|gclid|zarsrc|_gl|ref)$/.test(k))return;if(/^(t|ch|i|c)$/.test(k))o=1;` +
+      `else if(w[k]!==v)p=0;if(s[k])p=0;s[k]=1});` +
+      `if(p){var h=document.documentElement.classList;h.add('prerendered');if(o)h.add('prerendered-no-panel')}`
     : '';
   return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y');${snapshot}` +
     `if(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck})return;` +

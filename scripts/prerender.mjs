@@ -21,7 +21,8 @@
 //  - it is wrapped in `<div id="prerender" hidden>` holding an `inert` copy (it does not react yet)
 //    and the app's own "Đang tải…" status (role=status), captured while the app was loading.
 // It is shown only when postbuild's inline script (step 3, before first paint) finds the link asks
-// for the default view, by adding the class `prerendered` to <html> (style/main.css shows the copy
+// for the default view (or another tab, chart, indicator or classes of it: then without its tab
+// area), by adding the class `prerendered` to <html> (style/main.css shows the copy
 // and hides the live app under it); the app removes the copy once its own cards have numbers or it
 // has an error to show (src/ui/app.rs, `web::retire_prerender`).
 //
@@ -186,8 +187,8 @@ function captureFirstView([pre, src, MAP_PICTURE_SCRIPT]) {
 const MAP_PICTURE_SRC = 'prerender-map.svg';
 /** Right after the picture's <img> in the copy: loads it only when the copy is shown (CSP: postbuild
  *  allows every inline script of index.html by its hash). */
-export const MAP_PICTURE_SCRIPT = "(function(i){if(document.documentElement.classList.contains('prerendered'))" +
-  "i.src=i.getAttribute('data-src')})(document.currentScript.previousElementSibling)";
+export const MAP_PICTURE_SCRIPT = "(function(i,h){if(h.contains('prerendered')&&!h.contains('prerendered-no-panel'))" +
+  "i.src=i.getAttribute('data-src')})(document.currentScript.previousElementSibling,document.documentElement.classList)";
 /** The picture's file in dist/: content-hashed (cached for a year, precached by the worker). */
 const MAP_PICTURE_FILE = /^prerender-map-[0-9a-f]{16}\.svg(\.br|\.gz)?$/;
 

@@ -709,6 +709,39 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     }
 }
 
+/// The six scalar `visit_*` methods of a visitor that hands any JSON scalar, as a [`Val`], to one
+/// method of its own: `scalar_visits!(wrong)` makes `visit_str(v)` call `self.wrong(Val::S(v))`,
+/// and so on. Why a macro: the entities, column, row and cell visitors all take the same six
+/// scalars the same way; only what they do with the value differs.
+macro_rules! scalar_visits {
+    ($take:ident) => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+            self.$take(Val::S(v));
+            Ok(())
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+            self.$take(Val::Bool(v));
+            Ok(())
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+            self.$take(Val::U(v));
+            Ok(())
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+            self.$take(Val::I(v));
+            Ok(())
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+            self.$take(Val::F(v));
+            Ok(())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+            self.$take(Val::Null);
+            Ok(())
+        }
+    };
+}
+
 struct EntitiesSeed<'a> {
     ctx: &'a mut Ctx,
 }
@@ -781,28 +814,12 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
         Ok(())
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(Val::S(v))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(Val::Bool(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(Val::U(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(Val::I(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(Val::F(v))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.wrong(Val::Null)
-    }
+    scalar_visits!(wrong);
 }
 
 impl EntitiesSeed<'_> {
-    fn wrong<E>(self, v: Val<'_>) -> Result<(), E> {
+    /// `entities` that is neither an object of columns nor an array of rows.
+    fn wrong(self, v: Val<'_>) {
         self.ctx.report.push(
             Issue::error(
                 v.describe(),
@@ -810,7 +827,6 @@ impl EntitiesSeed<'_> {
             )
             .in_field("entities"),
         );
-        Ok(())
     }
 }
 
@@ -856,30 +872,7 @@ impl<'de> Visitor<'de> for ColumnSeed<'_> {
         self.wrong(Val::Object);
         Ok(())
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(Val::S(v));
-        Ok(())
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(Val::Bool(v));
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(Val::U(v));
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(Val::I(v));
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(Val::F(v));
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.wrong(Val::Null);
-        Ok(())
-    }
+    scalar_visits!(wrong);
 }
 
 impl ColumnSeed<'_> {
@@ -967,30 +960,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
         self.wrong(Val::Array);
         Ok(())
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.wrong(Val::S(v));
-        Ok(())
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.wrong(Val::Bool(v));
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.wrong(Val::U(v));
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.wrong(Val::I(v));
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.wrong(Val::F(v));
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.wrong(Val::Null);
-        Ok(())
-    }
+    scalar_visits!(wrong);
 }
 
 impl RowSeed<'_> {
@@ -1031,43 +1001,27 @@ impl<'de> Visitor<'de> for CellSeed<'_> {
         f.write_str("a cell value")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::Bool(v));
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::U(v));
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::I(v));
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::F(v));
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::S(v));
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::Null);
-        Ok(())
-    }
+    scalar_visits!(take);
     fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        self.ctx.put(self.field, self.pos, Val::Null);
+        self.take(Val::Null);
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        self.ctx.put(self.field, self.pos, Val::Array);
+        self.take(Val::Array);
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.ctx.put(self.field, self.pos, Val::Object);
+        self.take(Val::Object);
         Ok(())
+    }
+}
+
+impl CellSeed<'_> {
+    /// Stores the cell's value in its column (checked later, with every other cell of the field).
+    fn take(self, v: Val<'_>) {
+        self.ctx.put(self.field, self.pos, v);
     }
 }
 

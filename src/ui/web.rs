@@ -104,8 +104,9 @@ pub fn retire_prerender() {
     let Some(doc) = window().and_then(|w| w.document()) else { return };
     let Some(copy) = doc.get_element_by_id("prerender") else { return };
     // Selectors only (no new browser bindings: the wasm is at the edge of its size budget). The
-    // picture counts only when the copy was shown; the live map's box exists on the Map tab.
-    let picture = doc.query_selector("html.prerendered #pre-map-picture").ok().flatten();
+    // picture counts only when the copy was shown with its tab area (the default map: not on a
+    // link to another tab, indicator or classes); the live map's box exists on the Map tab.
+    let picture = doc.query_selector("html.prerendered:not(.prerendered-no-panel) #pre-map-picture").ok().flatten();
     let chart_box = doc.query_selector("#main .map-tab .chart-box").ok().flatten();
     if let (Some(picture), Some(chart_box)) = (picture, chart_box) {
         // The live chart is the map's image for assistive technology: one is enough.

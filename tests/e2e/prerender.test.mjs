@@ -313,8 +313,8 @@ test('only the default view shows the copy: any other link never shows its numbe
   assert.ok(VIEW, 'the build has a default dataset');
   const srv = await serve({ dir: DIST });
   const browser = await launch();
-  const other = [`?y=${VIEW.year - 1}`, '?l=en', '?k=htx', '?r=tdmnpb', '?embed=1', '?t=chart', '?ld=abc',
-    '?data=https%3A%2F%2Fexample.org%2Fd.json', `?d=${VIEW.dataset}&l=${VIEW.lang}&l=${VIEW.lang}`];
+  const other = [`?y=${VIEW.year - 1}`, '?l=en', '?k=htx', '?r=tdmnpb', '?embed=1', '?t=chart&k=htx', '?ld=abc',
+    '?data=https%3A%2F%2Fexample.org%2Fd.json', `?d=${VIEW.dataset}&l=${VIEW.lang}&l=${VIEW.lang}`, '?t=chart&t=table'];
   const same = [`?d=${VIEW.dataset}&y=${VIEW.year}&l=${VIEW.lang}`, `?y=${VIEW.year}`, '?utm_source=zalo&fbclid=x'];
   try {
     const context = await browser.newContext();
@@ -354,6 +354,73 @@ test('only the default view shows the copy: any other link never shows its numbe
     assert.equal(await p2.locator('#boot').count(), 0, 'the loading line outlived the app start');
     assert.equal(await p2.locator('[data-testid="kpis"]').count(), 1);
     assert.match(await p2.textContent('[data-testid="kpis"] h2'), /[A-Za-z]/);
+    assert.deepEqual(p2.errors, []);
+  } finally {
+    await browser.close();
+    srv.stop();
+  }
+});
+
+test("a link to another tab, chart, indicator or classes: the copy's header, filters and cards, not its map", { timeout: 180000 }, async () => {
+  assert.ok(VIEW, 'the build has a default dataset');
+  const srv = await serve({ dir: DIST });
+  const browser = await launch();
+  // Keys of the tab area only (with or without the default d, y, l and tracking keys): the cards
+  // are the default view's, the tab area is not.
+  const panelOff = ['?t=chart', '?t=table&i=workers', '?i=income_avg&c=q5', `?d=${VIEW.dataset}&t=chart&ch=trend&utm_source=zalo`,
+    '?t=sources&c=x:10~50'];
+  try {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    await watch(context);
+    await context.route(WASM, (route) => route.abort());
+    const page = await context.newPage();
+    const pictureRequests = [];
+    page.on('request', (r) => { if (/prerender-map-[0-9a-f]+\.svg/.test(r.url())) pictureRequests.push(r.url()); });
+    let first = null;
+    for (const q of panelOff) {
+      await page.goto(srv.url + q, { waitUntil: 'load' });
+      assert.equal(await copyDisplayed(page), true, `${q}: the copy should show`);
+      const cards = await cardsOf(page, true);
+      assert.ok(cards.length >= 5 && await page.isVisible('#prerender [data-testid="pre-kpis"]'), `${q}: cards visible`);
+      if (first) assert.deepEqual(cards, first, `${q}: the same cards as the other links`);
+      first = cards;
+      assert.ok(await page.isVisible('#prerender [data-testid="pre-region-select"]'), `${q}: filters visible`);
+      // The copy's tab area is the default map: hidden, and its picture never requested.
+      assert.equal(await page.isVisible('#prerender [data-testid="pre-tab-map"]'), false, `${q}: the copy's tabs are visible`);
+      assert.equal(await page.isVisible('#prerender [data-testid="pre-map-title"]'), false, `${q}: the copy's map panel is visible`);
+      assert.equal(await page.getAttribute('#pre-map-picture', 'src'), null, `${q}: the picture got a src`);
+      assert.ok(await page.isVisible('#prerender > [role="status"]'), `${q}: no loading status`);
+      assert.equal(await page.isVisible('#boot'), false, `${q}: a second loading line`);
+    }
+    assert.deepEqual(pictureRequests, [], 'the hidden picture was downloaded');
+    assert.deepEqual(await page.evaluate(() => window.__csp), []);
+    await context.close();
+
+    // The wasm arrives on a link to the Chart tab: the live cards take over with the same numbers,
+    // with no frame without cards, on the Chart tab, and the picture never enters the live page.
+    const ctx2 = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    await watch(ctx2);
+    const release = await holdWasm(ctx2);
+    const p2 = await openPage(ctx2, null);
+    await p2.goto(srv.url + '?t=chart', { waitUntil: 'commit' });
+    await p2.waitForFunction(() => {
+      const c = document.getElementById('prerender');
+      return c && getComputedStyle(c).display !== 'none';
+    }, null, { timeout: 30000 });
+    const pre = await cardsOf(p2, true);
+    assert.deepEqual(pre, first);
+    release();
+    await p2.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 60000 });
+    assert.deepEqual(await cardsOf(p2, false), pre, 'the live cards show what the copy showed');
+    assert.equal(await p2.locator('#prerender').count(), 0, 'the copy is removed');
+    assert.equal(await p2.getAttribute('[data-testid="tab-chart"]', 'aria-selected'), 'true', 'the Chart tab is open');
+    assert.equal(await p2.locator('#pre-map-picture, #main .chart-picture').count(), 0, 'the map picture entered the live page');
+    await p2.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const frames = await p2.evaluate(() => window.__frames);
+    assert.ok(frames.copyShown > 0 && frames.liveShown > 0, JSON.stringify(frames));
+    assert.equal(frames.emptyAfterCards, 0, `frames without cards between the copy and the live app: ${JSON.stringify(frames)}`);
+    assert.equal(frames.pictureShown, 0, 'the map picture was on screen');
+    assert.deepEqual(await p2.evaluate(() => window.__csp), []);
     assert.deepEqual(p2.errors, []);
   } finally {
     await browser.close();
