@@ -117,11 +117,22 @@ async function cacheUrls(urls) {
     if (rel === null || !/^(data|geo)\//.test(rel)) continue;
     url.search = '';
     if (await cache.match(url.href)) continue;
+    // The page fetched these moments ago, so the browser's HTTP cache has them: `force-cache`
+    // takes them from there, with no request at all. Revalidating instead would fail when the
+    // connection has just dropped (common on 3G), and the data on screen would then be missing
+    // offline.
     try {
-      const response = await fetch(url.href, { cache: 'no-cache' });
+      const response = await fetch(url.href, { cache: 'force-cache' });
       if (response.ok) await cache.put(url.href, await stamp(response));
-    } catch (_) { /* offline: nothing to store */ }
+    } catch (_) { /* neither cached nor reachable: fetched again when next needed */ }
   }
+}
+
+/** What the browser's own HTTP cache holds for `key`, without the network (rejects when nothing). */
+async function fromHttpCache(key) {
+  const response = await fetch(key, { cache: 'only-if-cached', mode: 'same-origin' });
+  if (!response.ok) throw new Error(`${key}: not in the HTTP cache`);
+  return response;
 }
 
 self.addEventListener('fetch', (event) => {
@@ -161,7 +172,14 @@ async function staleWhileRevalidate(event, key) {
     event.waitUntil(refresh.catch(() => {}));
     return hit;
   }
-  return refresh;
+  // Not stored yet and no network (the worker took over a moment before the connection dropped,
+  // before the page handed it what it had fetched): the copy the browser's HTTP cache still holds
+  // is the file the page showed, so serve and keep it.
+  return refresh.catch(async (error) => {
+    const cached = await fromHttpCache(key).catch(() => { throw error; });
+    await cache.put(key, await stamp(cached.clone()));
+    return cached;
+  });
 }
 
 async function html(event) {

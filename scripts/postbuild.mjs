@@ -16,6 +16,8 @@
 //     engine's default, never listed by hand. When index.html carries the pre-rendered first view
 //     (scripts/prerender.mjs, run before this script), the same script decides, before first paint,
 //     whether the link asks for exactly the default view, the only one the copy may be shown for.
+//  3b. Adds the wasm loader (`LOADER_SCRIPT`): progress while the wasm downloads, and an alert with
+//     a reload button when it cannot be loaded or the app stops while starting.
 //  4. Adds a Content-Security-Policy meta allowing the app's own files, 'wasm-unsafe-eval', https
 //     fetches (the `?data=` link of the own-data feature) and no inline script but Trunk's init
 //     script, by its sha256.
@@ -101,6 +103,50 @@ export function firstViewScript(dist, html) {
     `if(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck})return;` +
     `['data/catalog.json','${file}'].forEach(function(h){var l=document.createElement('link');` +
     `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=h;document.head.appendChild(l)})}catch(e){}})();`;
+}
+
+/**
+ * The wasm loader (an inline script in <head>, run before Trunk's module script, which postbuild
+ * points at it: `loaderCall`). On 3G the app's wasm takes seconds to arrive, and a first visit
+ * whose connection drops half-way would otherwise leave "đang tải…" on screen for ever:
+ *  - progress: the wasm is fetched by `coopLoad(url, size)` and read through a stream that counts
+ *    its (decoded) bytes against `size`, the file's size in dist/; the percentage goes into
+ *    `data-progress` on the loading lines (index.html's `#boot`, the copy's status), which CSS
+ *    shows after their text (the text itself, read by tests and screen readers, stays as it is);
+ *  - failure: a refused or broken download (no connection, an HTTP error, a connection cut
+ *    mid-file, a file that does not compile), or an app that stops while starting, makes
+ *    `coopLoad.failed` add the class `load-failed` to <html> (style/main.css hides the loading
+ *    lines) and show an alert in Vietnamese and English with a button that reloads the page.
+ * Written without `innerHTML` (the CSP forbids nothing here, but no markup is parsed from text).
+ */
+export const LOADER_SCRIPT = `(function(){var shown=-1;
+function lines(){return[].slice.call(document.querySelectorAll('#boot,#prerender>[role=status]'))}
+function show(n,size){var p=Math.min(99,Math.floor(100*n/size));if(p===shown)return;shown=p;
+lines().forEach(function(el){el.setAttribute('data-progress',p+'%')})}
+function coopLoad(url,size){return fetch(url).then(function(r){if(!r.ok)throw new Error('HTTP '+r.status+' for '+url);
+if(!r.body)return r;var rd=r.body.getReader(),got=0;
+return new Response(new ReadableStream({pull:function(c){return rd.read().then(function(x){
+if(x.done){c.close();return}got+=x.value.byteLength;show(got,size);c.enqueue(x.value)})}}),
+{status:r.status,statusText:r.statusText,headers:r.headers})})}
+coopLoad.failed=function(e){try{console.error('Coop Atlas did not start:',e)}catch(_){}
+var h=document.documentElement;if(h.classList.contains('load-failed'))return;h.classList.add('load-failed');
+var box=document.createElement('div');box.id='load-error';box.className='load-error';box.setAttribute('role','alert');
+var p=document.createElement('p');p.textContent='Không tải được ứng dụng (mạng yếu hoặc mất kết nối). · The app could not be loaded (weak or no connection).';
+var b=document.createElement('button');b.type='button';b.className='btn primary';b.textContent='Tải lại · Reload';
+b.addEventListener('click',function(){location.reload()});box.appendChild(p);box.appendChild(b);document.body.appendChild(box);b.focus()};
+window.coopLoad=coopLoad})();`;
+
+/** Trunk's `init({ module_or_path: './x_bg.wasm' })`, in any earlier form this script wrote. */
+const TRUNK_INIT = /init\(\{ module_or_path: (?:coopLoad\()?'(\.\/[^']+_bg\.wasm)'(?:, \d+\))? \}\)(?:\.catch\(coopLoad\.failed\))?/;
+
+/** Points Trunk's module script at the loader: the wasm comes through `coopLoad` with its size,
+ *  and a failed start is reported by `coopLoad.failed`. Throws when Trunk's script changed shape
+ *  (the build must not ship without the loader silently). */
+export function loaderCall(html, dist) {
+  const m = TRUNK_INIT.exec(html);
+  if (!m) throw new Error('postbuild: Trunk\'s init({ module_or_path: … }) call not found in index.html');
+  const size = statSync(join(dist, m[1].slice(2))).size;
+  return html.replace(TRUNK_INIT, `init({ module_or_path: coopLoad('${m[1]}', ${size}) }).catch(coopLoad.failed)`);
 }
 
 /** The files the service worker stores at install: everything but datasets (fetched when a view
@@ -332,17 +378,17 @@ function finish(dist) {
   const echarts = hashEcharts(dist);
   const swTemplate = readFileSync(join(ROOT, 'public/sw.js'), 'utf8');
   const htmlPath = join(dist, 'index.html');
-  const html = stripMarked(readFileSync(htmlPath, 'utf8'));
+  const html = loaderCall(stripMarked(readFileSync(htmlPath, 'utf8')), dist);
   if (!/<meta charset="utf-8">/i.test(html)) throw new Error('postbuild: index.html has no <meta charset="utf-8">');
 
   const files = listFiles(dist);
   const preload = firstViewScript(dist, html);
-  const preloadTag = preload ? `<script ${MARK}>${preload}</script>` : null;
-  const csp = contentSecurityPolicy(inlineScriptHashes(html + (preloadTag ?? '')));
+  const preloadTag = (preload ? `<script ${MARK}>${preload}</script>` : '') + `<script ${MARK}>${LOADER_SCRIPT}</script>`;
+  const csp = contentSecurityPolicy(inlineScriptHashes(html + preloadTag));
   const precache = precacheList(files);
   if (!precache.includes('index.html')) precache.unshift('index.html');
   // Everything written below, but the version itself, is part of the version.
-  const version = buildVersion(dist, files, [html, csp, preloadTag ?? '', JSON.stringify(precache)].join('\n'), swTemplate);
+  const version = buildVersion(dist, files, [html, csp, preloadTag, JSON.stringify(precache)].join('\n'), swTemplate);
   const metas = [
     // First in <head> after the charset: a CSP meta only governs what follows it.
     `<meta http-equiv="Content-Security-Policy" content="${csp}" ${MARK}>`,

@@ -110,6 +110,61 @@ test('after one online visit, everything works with the network cut', { timeout:
   }
 });
 
+test('the connection drops as the worker takes over: the data the page fetched still works offline', { timeout: 180000 }, async () => {
+  const srv = await serve({ dir: DIST });
+  const browser = await launch();
+  // The data files of the default view, which the page fetched before the worker controlled it.
+  const DATA = ['data/dtts-mn/2024.json', 'data/dtts-mn/2023.json'];
+  /** Removes `paths` from every cache of the worker (as if it had not stored them yet). */
+  const forget = (page, paths) => page.evaluate(async (paths) => {
+    for (const name of await caches.keys()) {
+      const c = await caches.open(name);
+      for (const p of paths) await c.delete(new URL(p, location.href).href);
+    }
+  }, paths);
+  const stored = (page, paths) => page.evaluate(async (paths) => {
+    const out = [];
+    for (const p of paths) out.push(!!(await caches.match(new URL(p, location.href).href)));
+    return out;
+  }, paths);
+  try {
+    const context = await browser.newContext();
+    const page = await openPage(context, srv.url);
+    const online = await allKpis(page);
+    await waitForWorker(page);
+    // The worker has not stored the page's data yet, and the network is gone. (Once it has stored
+    // it, and a second later, so that nothing it was doing puts a file back.)
+    await page.waitForFunction(async (paths) => {
+      for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
+      return true;
+    }, DATA, { timeout: 30000 });
+    await context.setOffline(true);
+    await page.waitForTimeout(1000);
+    await forget(page, DATA);
+    assert.deepEqual(await stored(page, DATA), [false, false]);
+
+    // 1. The page hands the worker what it fetched: stored from the browser's HTTP cache, with no
+    //    network.
+    await page.evaluate((paths) => navigator.serviceWorker.controller.postMessage({ type: 'cache-urls', urls: paths }), DATA);
+    await page.waitForFunction(async (paths) => {
+      for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
+      return true;
+    }, DATA, { timeout: 10000 });
+
+    // 2. Not even handed over: a reload offline still gets the data (the worker falls back to the
+    //    HTTP cache) and keeps it.
+    await forget(page, DATA);
+    await page.reload({ waitUntil: 'commit' });
+    await ready(page);
+    assert.deepEqual(await allKpis(page), online, 'the same cards offline');
+    assert.deepEqual(await stored(page, DATA), [true, true], 'kept by the worker');
+    assert.deepEqual(page.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  } finally {
+    await browser.close();
+    srv.stop();
+  }
+});
+
 test('the page runs under its Content-Security-Policy with no violation', { timeout: 120000 }, async () => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);

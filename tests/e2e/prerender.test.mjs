@@ -319,13 +319,16 @@ test('only the default view shows the copy: any other link never shows its numbe
   try {
     const context = await browser.newContext();
     await watch(context);
-    // No wasm at all: what shows is decided by the HTML, the CSS and the inline script alone.
-    await context.route(WASM, (route) => route.abort());
+    // No wasm at all: what shows is decided by the HTML, the CSS and the inline script alone. The
+    // wasm is held, not refused: a refused one makes the page say it could not be loaded
+    // (tests/e2e/loading.test.mjs); a held one keeps the loading state, as on a slow link.
+    await holdWasm(context);
     const page = await context.newPage();
     const pictureRequests = [];
     page.on('request', (r) => { if (/prerender-map-[0-9a-f]+\.svg/.test(r.url())) pictureRequests.push(r.url()); });
     for (const q of other) {
-      await page.goto(srv.url + q, { waitUntil: 'load' });
+      // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
+      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
       await page.waitForTimeout(300);
       const f = await page.evaluate(() => window.__frames);
       assert.ok(f.frames > 0, `${q}: no frame painted`);
@@ -338,7 +341,7 @@ test('only the default view shows the copy: any other link never shows its numbe
       assert.match(await page.textContent('#boot'), /đang tải/);
     }
     for (const q of same) {
-      await page.goto(srv.url + q, { waitUntil: 'load' });
+      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
       assert.equal(await copyDisplayed(page), true, `${q} asks for the default view: the copy should show`);
       assert.equal(await page.isVisible('#boot'), false, `${q}: the copy has its own status; no second loading line`);
       await page.waitForFunction(() => document.getElementById('pre-map-picture')?.naturalWidth > 0, null, { timeout: 10000 });
@@ -372,13 +375,15 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
   try {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(context);
-    await context.route(WASM, (route) => route.abort());
+    await holdWasm(context); // the loading state, as on a slow link (see the test above)
     const page = await context.newPage();
     const pictureRequests = [];
     page.on('request', (r) => { if (/prerender-map-[0-9a-f]+\.svg/.test(r.url())) pictureRequests.push(r.url()); });
     let first = null;
     for (const q of panelOff) {
-      await page.goto(srv.url + q, { waitUntil: 'load' });
+      // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
+      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
+      await page.waitForTimeout(300);
       assert.equal(await copyDisplayed(page), true, `${q}: the copy should show`);
       const cards = await cardsOf(page, true);
       assert.ok(cards.length >= 5 && await page.isVisible('#prerender [data-testid="pre-kpis"]'), `${q}: cards visible`);
