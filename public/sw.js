@@ -185,7 +185,9 @@ async function staleWhileRevalidate(event, key) {
 async function html(event) {
   const cache = await caches.open(CACHE);
   const hit = await cache.match(HTML_KEY);
-  const refresh = fetch(HTML_KEY, { cache: 'no-cache' }).then(async (response) => {
+  // Revalidated at the scope's own URL, as at install (a 304 against the browser's copy), and
+  // stored under HTML_KEY.
+  const refresh = fetch(scopeUrl.href, { cache: 'no-cache' }).then(async (response) => {
     if (!response.ok) return response;
     const text = await response.clone().text();
     if (htmlVersion(text) === VERSION) {

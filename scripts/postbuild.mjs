@@ -19,8 +19,8 @@
 //  3b. Adds the wasm loader (`LOADER_SCRIPT`): progress while the wasm downloads, and an alert with
 //     a reload button when it cannot be loaded or the app stops while starting.
 //  4. Adds a Content-Security-Policy meta allowing the app's own files, 'wasm-unsafe-eval', https
-//     fetches (the `?data=` link of the own-data feature) and no inline script but Trunk's init
-//     script, by its sha256.
+//     fetches (the `?data=` link of the own-data feature) and no inline script but those of
+//     index.html (Trunk's init, the first-view script, the loader, the map picture's), by sha256.
 //  5. Writes the brotli (.br) and gzip (.gz) file next to every compressible file, so a host (or
 //     scripts/serve.py) sends phones the smallest bytes without compressing on the fly.
 // Usage: node scripts/postbuild.mjs [dist]
@@ -117,7 +117,8 @@ export function firstViewScript(dist, html) {
  *    mid-file, a file that does not compile), or an app that stops while starting, makes
  *    `coopLoad.failed` add the class `load-failed` to <html> (style/main.css hides the loading
  *    lines) and show an alert in Vietnamese and English with a button that reloads the page.
- * Written without `innerHTML` (the CSP forbids nothing here, but no markup is parsed from text).
+ * The alert is built with DOM calls and its click handler attached in script: the CSP refuses
+ * inline `onclick` attributes.
  */
 export const LOADER_SCRIPT = `(function(){var shown=-1;
 function lines(){return[].slice.call(document.querySelectorAll('#boot,#prerender>[role=status]'))}
@@ -383,18 +384,18 @@ function finish(dist) {
 
   const files = listFiles(dist);
   const preload = firstViewScript(dist, html);
-  const preloadTag = (preload ? `<script ${MARK}>${preload}</script>` : '') + `<script ${MARK}>${LOADER_SCRIPT}</script>`;
-  const csp = contentSecurityPolicy(inlineScriptHashes(html + preloadTag));
+  const headScripts = (preload ? `<script ${MARK}>${preload}</script>` : '') + `<script ${MARK}>${LOADER_SCRIPT}</script>`;
+  const csp = contentSecurityPolicy(inlineScriptHashes(html + headScripts));
   const precache = precacheList(files);
   if (!precache.includes('index.html')) precache.unshift('index.html');
   // Everything written below, but the version itself, is part of the version.
-  const version = buildVersion(dist, files, [html, csp, preloadTag, JSON.stringify(precache)].join('\n'), swTemplate);
+  const version = buildVersion(dist, files, [html, csp, headScripts, JSON.stringify(precache)].join('\n'), swTemplate);
   const metas = [
     // First in <head> after the charset: a CSP meta only governs what follows it.
     `<meta http-equiv="Content-Security-Policy" content="${csp}" ${MARK}>`,
     `<meta name="coop-atlas-version" content="${version}" ${MARK}>`,
     echarts && `<meta name="coop-atlas-echarts" content="${echarts}" ${MARK}>`,
-    preloadTag,
+    headScripts,
   ].filter(Boolean).map((m) => '\n  ' + m).join('');
   writeFileSync(htmlPath, html.replace(/<meta charset="utf-8">/i, (m) => m + metas));
 
