@@ -565,6 +565,8 @@ pub struct ChartView {
     pub illustrative: bool,
     /// A file name stem for the PNG download.
     pub file_stem: String,
+    /// The height (px) the chart needs, when the page's default is too small (many bars).
+    pub height: Option<u32>,
 }
 
 fn province_name(b: Boundary, idx: u8) -> String {
@@ -631,7 +633,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
                 series.push((name, items));
             }
             let title = format!("{label} ({})", unit_label(def.unit, lang));
-            (options::trend_lines(&years, &series, &src), title, src)
+            (options::trend_lines(&years, &series, &src, lang), title, src)
         }
         ChartKind::Composition => {
             let (items, src, title) = composition(ds, &base, year, lang);
@@ -644,7 +646,13 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     };
     let mut option = option;
     stamp_title(&mut option, &title, &source, ds.meta.illustrative, lang);
+    // Horizontal bars, one per province or area: taller than the page's chart when there are many.
+    let bars = match v.chart {
+        ChartKind::Rank | ChartKind::Compare => option["yAxis"]["data"].as_array().map_or(0, Vec::len),
+        _ => 0,
+    };
     ChartView {
+        height: options::bars_height(bars),
         option,
         title,
         source,
@@ -656,35 +664,79 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
 
 /// Writes the title, the source and (for generated data) the illustrative label into the chart
 /// itself, at its foot, so a chart downloaded as PNG still says what it shows and where it is from.
+/// The source is wrapped at [`FOOT_LINE`] characters (a 360 px phone holds about that many at the
+/// foot's 10 px), with the label on a line of its own, and the plot area leaves room for exactly
+/// those lines: a single long line was cut off at both sides on a phone.
 fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
     const MAX: usize = 140;
+    let label = t(lang, Msg::Illustrative);
     let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
     if sub.chars().count() > MAX {
         sub = sub.chars().take(MAX - 1).collect::<String>() + "…";
     }
-    if illustrative && !sub.contains(t(lang, Msg::Illustrative)) {
-        sub.push('\n');
-        sub.push_str(t(lang, Msg::Illustrative));
+    // A source that already ends with the label (the bundled generated data does) gives it once,
+    // on its own line.
+    let has_label = sub.contains(label);
+    if has_label {
+        sub = sub.replace(label, "").trim_end_matches([' ', '—', '/', ',']).to_string();
+    }
+    let mut lines = wrap_words(&sub, FOOT_LINE);
+    if illustrative || has_label {
+        lines.push(label.to_string());
     }
     option["title"] = json!({
         "text": title,
-        "subtext": sub,
+        "subtext": lines.join("\n"),
         "left": "center",
         "bottom": 0,
-        "textStyle": { "fontSize": 12 },
-        "subtextStyle": { "fontSize": 10, "color": "#4d5f59" },
+        "itemGap": 4,
+        "textStyle": { "fontSize": 12, "lineHeight": 16 },
+        "subtextStyle": { "fontSize": 10, "lineHeight": FOOT_LINE_PX, "color": "#4d5f59" },
     });
-    // Leave room for the title at the foot of cartesian charts.
+    // Leave room for the title and every line at the foot: below the plot of cartesian charts,
+    // below the ring of a pie.
     // (charming writes `grid` as a list; indexing JSON of the wrong shape would panic, so match it.)
+    let bottom = 16 + 4 + FOOT_LINE_PX * lines.len() + 10;
+    if let Some(Value::Array(series)) = option.get_mut("series") {
+        for s in series.iter_mut().filter(|s| s.get("type").and_then(Value::as_str) == Some("pie")) {
+            s["bottom"] = json!(bottom);
+        }
+    }
     match option.get_mut("grid") {
         Some(Value::Array(grids)) => {
             for g in grids.iter_mut().filter(|g| g.is_object()) {
-                g["bottom"] = json!(62);
+                g["bottom"] = json!(bottom);
             }
         }
-        Some(g @ Value::Object(_)) => g["bottom"] = json!(62),
+        Some(g @ Value::Object(_)) => g["bottom"] = json!(bottom),
         _ => {}
     }
+}
+
+/// Characters per line of a chart's foot (see [`stamp_title`]).
+const FOOT_LINE: usize = 58;
+/// Height of a line of the foot, px.
+const FOOT_LINE_PX: usize = 13;
+
+/// `text` in lines of at most `width` characters, broken between words (a longer word, such as a
+/// web address, gets a line of its own).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if !cur.is_empty() && need > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 /// OCOP subjects by kind: from entity rows when the dataset has them, else from the published
@@ -1177,6 +1229,34 @@ mod tests {
         assert!(e.message(Lang::En).contains("#2"), "{}", e.message(Lang::En));
         assert!(parse_custom_breaks("50; 10").is_err());
         assert!(parse_custom_breaks("").is_err());
+    }
+
+    #[test]
+    fn a_ranking_of_many_provinces_asks_for_a_taller_chart() {
+        let ds = illustrative_2023_2024();
+        let rank = chart_view(&ds, &ViewState { chart: ChartKind::Rank, ..ViewState::default() }, Lang::Vi);
+        let n = rank.option["yAxis"]["data"].as_array().unwrap().len();
+        assert!(n > 12, "{n} provinces");
+        assert_eq!(rank.height, options::bars_height(n));
+        let trend = chart_view(&ds, &ViewState { chart: ChartKind::Trend, ..ViewState::default() }, Lang::Vi);
+        assert_eq!(trend.height, None);
+    }
+
+    #[test]
+    fn the_chart_foot_wraps_the_source_and_gives_the_label_a_line() {
+        assert_eq!(wrap_words("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap_words("  ", 6), Vec::<String>::new());
+        assert_eq!(wrap_words("https://example.org/very-long x", 6), vec!["https://example.org/very-long", "x"]);
+        let mut o = json!({ "grid": { "left": 0 } });
+        let src = "Coop Atlas — dữ liệu minh họa sinh tự động, tái hiện số liệu bài báo về hội nghị KTTT vùng DTTS & MN — Dữ liệu minh họa — không phải số liệu chính thức";
+        stamp_title(&mut o, "T", src, true, Lang::Vi);
+        let sub = o["title"]["subtext"].as_str().unwrap();
+        let lines: Vec<&str> = sub.split('\n').collect();
+        assert!(lines.iter().all(|l| l.chars().count() <= FOOT_LINE), "{lines:?}");
+        assert_eq!(*lines.last().unwrap(), "Dữ liệu minh họa — không phải số liệu chính thức", "{lines:?}");
+        assert_eq!(sub.matches("không phải số liệu chính thức").count(), 1, "the label once: {sub}");
+        assert!(lines[0].starts_with("Nguồn: Coop Atlas"), "{lines:?}");
+        assert_eq!(o["grid"]["bottom"], json!(16 + 4 + FOOT_LINE_PX * lines.len() + 10));
     }
 
     #[test]

@@ -13,6 +13,9 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::options::axis_label_spec;
+use crate::engine::vocab::Lang;
+
 #[wasm_bindgen]
 extern "C" {
     /// An ECharts instance bound to one DOM element.
@@ -54,6 +57,46 @@ extern "C" {
 pub fn to_js(value: &serde_json::Value) -> Result<JsValue, String> {
     let text = serde_json::to_string(value).map_err(|e| format!("cannot convert chart option: {e}"))?;
     js_sys::JSON::parse(&text).map_err(|_| "cannot convert chart option".to_string())
+}
+
+thread_local! {
+    /// The axis-label formatters, one per language and unit (see [`axis_label_spec`]), made once:
+    /// ECharts keeps a reference to them in every chart, so they live as long as the page.
+    static AXIS_LABELS: Vec<((Lang, u8), Closure<dyn Fn(JsValue) -> String>)> = [Lang::Vi, Lang::En]
+        .into_iter()
+        .flat_map(|lang| [0u8, 6, 9, 12].map(move |unit| (lang, unit)))
+        .map(|(lang, unit)| {
+            let f = Closure::new(move |v: JsValue| match v.as_f64() {
+                Some(x) => crate::engine::format::axis_label(x, unit, lang),
+                None => v.as_string().unwrap_or_default(),
+            });
+            ((lang, unit), f)
+        })
+        .collect();
+}
+
+/// Replaces each value axis's label marker
+/// ([`axis_label_marker`](super::options::axis_label_marker)) in a JS option with the formatter
+/// of its language, so the ticks read `3.000`, `3,25 triệu` as every other number does.
+fn format_axes(option: &JsValue) {
+    use js_sys::{Array, Reflect};
+    for key in ["xAxis", "yAxis"] {
+        let Ok(axes) = Reflect::get(option, &key.into()) else { continue };
+        let axes: Vec<JsValue> = if Array::is_array(&axes) { Array::from(&axes).iter().collect() } else { vec![axes] };
+        for axis in axes.iter().filter(|a| a.is_object()) {
+            let Ok(label) = Reflect::get(axis, &"axisLabel".into()) else { continue };
+            if !label.is_object() {
+                continue;
+            }
+            let marker = Reflect::get(&label, &"formatter".into()).ok().and_then(|f| f.as_string());
+            let Some(spec) = marker.as_deref().and_then(axis_label_spec) else { continue };
+            AXIS_LABELS.with(|all| {
+                if let Some((_, f)) = all.iter().find(|(s, _)| *s == spec) {
+                    let _ = Reflect::set(&label, &"formatter".into(), f.as_ref());
+                }
+            });
+        }
+    }
 }
 
 fn js_error(e: JsValue) -> String {
@@ -162,7 +205,9 @@ impl Chart {
         let opts = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&opts, &"notMerge".into(), &JsValue::TRUE);
         let _ = js_sys::Reflect::set(&opts, &"lazyUpdate".into(), &JsValue::FALSE);
-        self.instance.set_option_raw(&to_js(option)?, &opts).map_err(js_error)
+        let option = to_js(option)?;
+        format_axes(&option);
+        self.instance.set_option_raw(&option, &opts).map_err(js_error)
     }
 
     /// Calls `handler(name, data_name_or_series)` when an item (a province, a bar) is clicked.

@@ -18,6 +18,9 @@ use charming::series::{Bar, Line, Pie};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::engine::format::axis_unit;
+use crate::engine::vocab::Lang;
+
 /// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
 pub const CLASS_COLORS: [&str; 9] =
     ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
@@ -115,7 +118,7 @@ pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     crate::engine::order::sort_by(&mut sorted, |a, b| a.value.partial_cmp(&b.value).unwrap_or(std::cmp::Ordering::Equal).then_with(|| b.name.cmp(&a.name)));
     let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
-        .set("grid", &Grid::new().left("3%").right("16%").top(10).bottom(10).contain_label(true))
+        .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
         .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
         .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
         .set("yAxis", &Axis::new().type_(AxisType::Category).data(names))
@@ -128,8 +131,32 @@ pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     v
 }
 
-/// A trend: one line per series over the years, each point labelled and with a tooltip.
-pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str) -> Value {
+/// What a value axis's `axisLabel.formatter` holds in the JSON option: a marker naming the
+/// language and the axis's unit ([`axis_unit`]), which the browser binding (`charts::bindings`)
+/// replaces with a function writing each tick with
+/// [`axis_label`](crate::engine::format::axis_label). Why a marker: ECharts writes
+/// axis numbers with English separators (`3,000`), and a JSON option cannot carry a function.
+pub fn axis_label_marker(lang: Lang, unit: u8) -> String {
+    let l = if lang == Lang::Vi { "vi" } else { "en" };
+    format!("{{coop:axis:{l}:{unit}}}")
+}
+
+/// The language and unit of an [`axis_label_marker`], or `None` for any other formatter.
+pub fn axis_label_spec(formatter: &str) -> Option<(Lang, u8)> {
+    let rest = formatter.strip_prefix("{coop:axis:")?.strip_suffix('}')?;
+    let (l, unit) = rest.split_once(':')?;
+    let lang = match l {
+        "vi" => Lang::Vi,
+        "en" => Lang::En,
+        _ => return None,
+    };
+    let unit = unit.parse::<u8>().ok().filter(|u| [0, 6, 9, 12].contains(u))?;
+    Some((lang, unit))
+}
+
+/// A trend: one line per series over the years, each point labelled and with a tooltip; the
+/// value axis in `lang`'s number format.
+pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, lang: Lang) -> Value {
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let mut parts = Parts::new()
         .set("grid", &Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
@@ -141,32 +168,56 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str) 
         parts = parts.series(&Line::new().name(name.as_str()));
     }
     let mut v = parts.done();
+    let max = series.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.value)).fold(0f64, |m, x| m.max(x.abs()));
+    if let Some(y) = v.get_mut("yAxis").and_then(Value::as_object_mut) {
+        y.insert("axisLabel".into(), json!({ "formatter": axis_label_marker(lang, axis_unit(max)) }));
+    }
     let extra = source_line(source);
     let single = series.len() == 1;
     for (i, (_, items)) in series.iter().enumerate() {
         v["series"][i]["data"] = Value::Array(items.iter().map(|it| item_json(it, &extra, single, "top")).collect());
         v["series"][i]["connectNulls"] = json!(false);
+        // On a phone neighbouring years' labels ("2.007 đơn vị", "2.062 đơn vị") collide: ECharts
+        // then drops the later one (its figure stays in the tooltip).
+        v["series"][i]["labelLayout"] = json!({ "hideOverlap": true });
     }
     v["color"] = json!(SERIES_COLORS);
     v["animation"] = json!(false);
     v
 }
 
-/// A composition (e.g. OCOP subjects by kind): a ring with each slice's share as its label.
+/// A composition (e.g. OCOP subjects by kind): a ring with each slice's share inside it and the
+/// names in the legend. Inside, not outside: on a 360 px phone the names and shares around the ring
+/// ran off both edges of the chart. Slices too thin to hold a label (under 15°) keep their figure
+/// in the tooltip.
 pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
     let mut v = Parts::new()
         .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
         .set("legend", &Legend::new().top(0))
-        .series(&Pie::new().name(series_name).radius(vec!["38%", "68%"]))
+        .series(&Pie::new().name(series_name).radius(vec!["40%", "75%"]))
         .done();
     let extra = source_line(source);
+    if let Some(pie) = v["series"].get_mut(0).and_then(Value::as_object_mut) {
+        // Below the legend (two rows on a phone); the foot's room is set with the title.
+        pie.insert("top".into(), json!(56));
+        pie.insert("minShowLabelAngle".into(), json!(15));
+    }
     v["series"][0]["data"] = Value::Array(
         items
             .iter()
             .filter(|i| i.value.is_some())
             .map(|it| {
-                let mut j = item_json(it, &extra, false, "outside");
-                j["label"] = json!({ "formatter": format!("{}\n{}", escape_template(&it.name), escape_template(&it.text)) });
+                let mut j = item_json(it, &extra, false, "inside");
+                // "38,3% (1.797)" on two lines, dark on a white halo: legible on every slice colour.
+                j["label"] = json!({
+                    "position": "inside",
+                    "formatter": escape_template(&it.text).replacen(" (", "\n(", 1),
+                    "fontSize": 11,
+                    "lineHeight": 13,
+                    "color": "#1d2a26",
+                    "textBorderColor": "#ffffff",
+                    "textBorderWidth": 2,
+                });
                 j
             })
             .collect(),
@@ -176,14 +227,16 @@ pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Valu
     v
 }
 
-/// Side-by-side bars (selected provinces, their region, the whole dataset), labelled.
+/// Selected provinces next to their region and the whole dataset, as horizontal bars in that
+/// order, top to bottom, each labelled: the names (a region's can be long: "Trung du và miền núi
+/// phía Bắc") read in full on a phone, where side-by-side columns made them overlap.
 pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
-        .set("grid", &Grid::new().left("3%").right("4%").top(30).bottom(10).contain_label(true))
+        .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
         .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
-        .set("xAxis", &Axis::new().type_(AxisType::Category).data(names))
-        .set("yAxis", &Axis::new().type_(AxisType::Value).show(false))
+        .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
+        .set("yAxis", &Axis::new().type_(AxisType::Category).data(names).inverse(true))
         .series(&Bar::new().name(series_name))
         .done();
     let extra = source_line(source);
@@ -192,15 +245,23 @@ pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
             .iter()
             .enumerate()
             .map(|(k, it)| {
-                let mut j = item_json(it, &extra, true, "top");
+                let mut j = item_json(it, &extra, true, "right");
                 j["itemStyle"] = json!({ "color": SERIES_COLORS[k % SERIES_COLORS.len()] });
                 j
             })
             .collect(),
     );
-    v["xAxis"]["axisLabel"] = json!({ "interval": 0, "overflow": "break", "width": 90 });
+    if let Some(y) = v.get_mut("yAxis").and_then(Value::as_object_mut) {
+        y.insert("axisLabel".into(), json!({ "width": 110, "overflow": "break", "lineHeight": 13 }));
+    }
     v["animation"] = json!(false);
     v
+}
+
+/// The height (px) a chart of horizontal bars needs to give each of `bars` about 22 px, when the
+/// page's default chart height (360 px on a phone) would give them less; `None` otherwise.
+pub fn bars_height(bars: usize) -> Option<u32> {
+    (bars > 12).then(|| 22 * bars as u32 + 110)
 }
 
 fn source_line(source: &str) -> String {
@@ -318,8 +379,18 @@ mod tests {
             ("A".to_string(), vec![it("2023", Some(1.0), "1"), it("2024", Some(2.0), "2")]),
             ("B".to_string(), vec![it("2023", None, "–"), it("2024", Some(4.0), "4")]),
         ];
-        let v = trend_lines(&[2023, 2024], &s, "");
+        let v = trend_lines(&[2023, 2024], &s, "", Lang::Vi);
         assert_eq!(v["series"].as_array().unwrap().len(), 2);
+        // The value axis is written the Vietnamese way in the browser (see axis_label_marker),
+        // in the unit of its largest value.
+        assert_eq!(v["yAxis"]["axisLabel"]["formatter"], "{coop:axis:vi:0}");
+        assert_eq!(axis_label_spec("{coop:axis:vi:0}"), Some((Lang::Vi, 0)));
+        let income = vec![("A".to_string(), vec![it("2024", Some(3_500_000.0), "3,5 triệu đồng")])];
+        assert_eq!(trend_lines(&[2024], &income, "", Lang::En)["yAxis"]["axisLabel"]["formatter"], "{coop:axis:en:6}");
+        assert_eq!(axis_label_spec("{coop:axis:en:6}"), Some((Lang::En, 6)));
+        for other in ["{value}", "{coop:axis:fr:0}", "{coop:axis:vi:7}", "{coop:axis:vi}", "{coop:axis:vi:0", ""] {
+            assert_eq!(axis_label_spec(other), None, "{other}");
+        }
         assert_eq!(v["xAxis"]["data"], json!(["2023", "2024"]));
         assert_eq!(v["series"][1]["data"][0]["value"], Value::Null);
         // Several lines: point labels would collide, so only tooltips carry the values.
@@ -346,8 +417,22 @@ mod tests {
 
     #[test]
     fn composition_drops_empty_slices() {
-        let v = composition_ring("OCOP", &[it("HTX", Some(0.383), "38,3%"), it("THT", None, "–")], "");
+        let v = composition_ring("OCOP", &[it("HTX", Some(0.383), "38,3% (1.797)"), it("THT", None, "–")], "");
         assert_eq!(v["series"][0]["data"].as_array().unwrap().len(), 1);
         assert_eq!(v["series"][0]["type"], "pie");
+        // The share inside the slice, on two lines; the name is in the legend.
+        assert_eq!(v["series"][0]["data"][0]["label"]["position"], "inside");
+        assert_eq!(v["series"][0]["data"][0]["label"]["formatter"], "38,3%\n(1.797)");
+    }
+
+    #[test]
+    fn compare_bars_read_top_to_bottom_in_the_given_order() {
+        let v = compare_bars("HTX", &[it("Thái Nguyên", Some(188.0), "188"), it("Trung du và miền núi phía Bắc", Some(1740.0), "1.740")], "");
+        assert_eq!(v["yAxis"]["type"], "category");
+        assert_eq!(v["yAxis"]["inverse"], true);
+        assert_eq!(v["yAxis"]["data"], json!(["Thái Nguyên", "Trung du và miền núi phía Bắc"]));
+        assert_eq!(v["series"][0]["data"][1]["label"]["formatter"], "1.740");
+        assert_eq!(bars_height(12), None);
+        assert_eq!(bars_height(28), Some(22 * 28 + 110));
     }
 }

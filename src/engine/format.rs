@@ -257,6 +257,39 @@ pub fn compact(x: f64, lang: Lang) -> String {
     }
 }
 
+/// The unit a value axis is written in, from the largest value it shows: `0` (plain numbers),
+/// or `6`, `9`, `12` for millions, billions, trillions (the power of ten). One unit for the whole
+/// axis, so its ticks read `0,5 triệu`, `1 triệu`, not `500.000` next to `1 triệu`.
+pub fn axis_unit(max_abs: f64) -> u8 {
+    [12, 9, 6].into_iter().find(|&p| max_abs.abs() >= 10f64.powi(p as i32)).unwrap_or(0)
+}
+
+/// A tick of a chart's value axis, as the reader writes numbers, in the axis's `unit`
+/// ([`axis_unit`]): `2.250`, `38,5`; `3,25 triệu` (en `3.25 million`); `0` alone. Exact, with up
+/// to three decimals: ticks are round numbers, and [`compact`]'s single decimal would show 2,250
+/// as `2,3 nghìn`, next to a `2,5 nghìn` tick.
+pub fn axis_label(x: f64, unit: u8, lang: Lang) -> String {
+    let word = match (unit, lang) {
+        (6, Lang::Vi) => "triệu",
+        (6, Lang::En) => "million",
+        (9, Lang::Vi) => "tỷ",
+        (9, Lang::En) => "billion",
+        (12, Lang::Vi) => "nghìn tỷ",
+        (12, Lang::En) => "trillion",
+        _ => "",
+    };
+    let shift = if word.is_empty() { 0 } else { -(unit as i32) };
+    let Some(f) = fixed(x, shift, 3) else {
+        return MISSING.to_string();
+    };
+    let n = render(&f, lang, "-", true);
+    if word.is_empty() || x == 0.0 {
+        n
+    } else {
+        format!("{n} {word}")
+    }
+}
+
 /// A change between two figures with an explicit sign: `+120`, `−3,5` (U+2212 minus, for display
 /// only), `0` when it rounds to zero. Why the sign: "+120 HTX so với 2019" reads at a glance.
 pub fn signed_change(delta: f64, decimals: usize, lang: Lang) -> String {
@@ -451,6 +484,33 @@ fn finish(v: f64, neg: bool, scale: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_labels_are_exact_and_grouped_the_readers_way() {
+        assert_eq!(axis_unit(3000.0), 0);
+        assert_eq!(axis_unit(999_999.0), 0);
+        assert_eq!(axis_unit(3_500_000.0), 6);
+        assert_eq!(axis_unit(-2e9), 9);
+        assert_eq!(axis_unit(2e12), 12);
+        assert_eq!(axis_unit(f64::NAN), 0);
+        assert_eq!(axis_label(2250.0, 0, Lang::Vi), "2.250");
+        assert_eq!(axis_label(2250.0, 0, Lang::En), "2,250");
+        assert_eq!(axis_label(38.5, 0, Lang::Vi), "38,5");
+        assert_eq!(axis_label(0.0, 0, Lang::Vi), "0");
+        assert_eq!(axis_label(-500.0, 0, Lang::Vi), "-500");
+        assert_eq!(axis_label(999_999.0, 0, Lang::Vi), "999.999");
+        // One unit for the whole axis.
+        assert_eq!(axis_label(500_000.0, 6, Lang::Vi), "0,5 triệu");
+        assert_eq!(axis_label(0.0, 6, Lang::Vi), "0");
+        assert_eq!(axis_label(3_250_000.0, 6, Lang::Vi), "3,25 triệu");
+        assert_eq!(axis_label(3_250_000.0, 6, Lang::En), "3.25 million");
+        assert_eq!(axis_label(1_500_000_000.0, 9, Lang::Vi), "1,5 tỷ");
+        assert_eq!(axis_label(2e12, 12, Lang::En), "2 trillion");
+        // An unknown unit is read as plain numbers.
+        assert_eq!(axis_label(1234.0, 5, Lang::Vi), "1.234");
+        assert_eq!(axis_label(f64::NAN, 0, Lang::Vi), MISSING);
+        assert_eq!(axis_label(f64::INFINITY, 6, Lang::En), MISSING);
+    }
     use Lang::{En, Vi};
 
     #[test]

@@ -73,6 +73,7 @@ pub fn ChartTab() -> impl IntoView {
             </div>
             {move || chart.get().map(|c| view! { <h3 data-testid="chart-title">{c.title}</h3> })}
             <EChart option=Signal::derive(move || chart.get().map(|c| c.option)) handle=handle testid="chart"
+                height=Signal::derive(move || chart.get().and_then(|c| c.height))
                 label=Signal::derive(move || chart.get().map(|c| c.title).unwrap_or_default())/>
             {move || chart.get().map(|c| {
                 let l = lang();

@@ -67,6 +67,10 @@ pub fn EChart(
     #[prop(optional, into)] testid: Option<String>,
     /// Receives the chart handle so a parent can export it as PNG.
     #[prop(optional)] handle: Option<RwSignal<Option<ChartHandle>>>,
+    /// A height (px) instead of the stylesheet's, for charts with many bars. Set through the
+    /// element's style object, which the CSP allows (a style attribute in markup it refuses); the
+    /// chart follows through its ResizeObserver.
+    #[prop(optional, into)] height: Option<Signal<Option<u32>>>,
 ) -> impl IntoView {
     let lib = use_context::<ChartLib>().expect("ChartLib context");
     let node = NodeRef::<Div>::new();
@@ -122,6 +126,7 @@ pub fn EChart(
         <div class="chart-box">
             <div
                 class="chart"
+                style:height=move || height.and_then(|h| h.get()).map(|h| format!("{h}px"))
                 node_ref=node
                 role="img"
                 aria-label=move || label.get()

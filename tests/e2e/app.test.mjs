@@ -159,6 +159,89 @@ test('the language toggle switches labels and number formats', async () => {
   await ctx.close();
 });
 
+test("the trend chart's value axis is written in the reader's number format", async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, null);
+  /** The y-axis tick labels as ECharts drew them. */
+  const ticks = async (q) => {
+    await page.goto(srv.url + q);
+    await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
+    await waitForCanvas(page, 'chart');
+    return page.evaluate(() => {
+      const inst = globalThis.echarts.getInstanceByDom(document.querySelector('[data-testid="chart"]'));
+      return inst.getModel().getComponent('yAxis').axis.getViewLabels().map((l) => l.formattedLabel);
+    });
+  };
+  // Cooperatives, 2,007 to 3,000 a year: Vietnamese groups thousands with a dot.
+  const vi = await ticks('?t=chart&ch=trend');
+  assert.ok(vi.includes('3.000') && vi.every((l) => !l.includes(',')), `vi ticks ${vi}`);
+  const en = await ticks('?t=chart&ch=trend&l=en');
+  assert.ok(en.includes('3,000') && en.every((l) => !/\.\d{3}/.test(l)), `en ticks ${en}`);
+  // Incomes of about 3.5 million đồng a month: the whole axis in millions (0,5 triệu, not
+  // 500.000 next to 1 triệu; 3,5 triệu, not 3.500.000).
+  const income = await ticks('?t=chart&ch=trend&i=income_avg');
+  assert.ok(income.length >= 3 && income.every((l) => l === '0' || /^\d+(,\d+)? triệu$/.test(l)), `income ticks ${income}`);
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test("on a 360 px phone every chart's text is whole, inside the chart and clear of the others", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await openPage(ctx, null);
+  for (const q of ['?t=chart', '?t=chart&ch=trend', '?t=chart&ch=trend&i=income_avg&p=19~06', '?t=chart&ch=mix',
+    '?t=chart&ch=compare&p=19~06~02', '?t=chart&ch=compare&p=19~06~02&l=en']) {
+    await page.goto(srv.url + q);
+    await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
+    await waitForCanvas(page, 'chart');
+    const r = await page.evaluate(() => {
+      const inst = globalThis.echarts.getInstanceByDom(document.querySelector('[data-testid="chart"]'));
+      const W = inst.getWidth();
+      const H = inst.getHeight();
+      // Every text ECharts draws (tick labels, bar and point labels, the foot), as laid out.
+      const texts = [];
+      for (const e of inst.getZr().storage.getDisplayList()) {
+        const text = e.style && e.style.text;
+        if (!text || e.invisible) continue;
+        const rect = e.getBoundingRect().clone();
+        const m = e.getComputedTransform ? e.getComputedTransform() : e.transform;
+        if (m) rect.applyTransform(m);
+        texts.push({ text: String(text), x: rect.x, y: rect.y, w: rect.width, h: rect.height });
+      }
+      const outside = texts.filter((t) => t.x < -0.5 || t.y < -0.5 || t.x + t.w > W + 0.5 || t.y + t.h > H + 0.5);
+      const overlaps = [];
+      for (let i = 0; i < texts.length; i++) {
+        for (let j = i + 1; j < texts.length; j++) {
+          const a = texts[i];
+          const b = texts[j];
+          const ox = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+          const oy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+          if (ox > 1 && oy > 1) overlaps.push(`${a.text} / ${b.text}`);
+        }
+      }
+      // Each data label shows its whole text (ECharts shortens a label it cannot fit, "33,3…").
+      const drawn = new Set(texts.map((t) => t.text));
+      const cut = [];
+      for (const s of inst.getOption().series) {
+        // A ring labels only slices of 15° or more (minShowLabelAngle); the rest are in the tooltip.
+        const total = s.type === 'pie' ? s.data.reduce((a, d) => a + (d.value || 0), 0) : 0;
+        for (const d of s.data || []) {
+          const f = d && d.label && d.label.formatter;
+          if (typeof f !== 'string') continue;
+          if (s.type === 'pie' && (d.value / total) * 360 < 15) continue;
+          for (const line of f.split('\n')) if (!drawn.has(line)) cut.push(line);
+        }
+      }
+      return { n: texts.length, outside: outside.map((t) => t.text), overlaps, cut };
+    });
+    assert.ok(r.n > 5, `${q}: ${r.n} texts`);
+    assert.deepEqual(r.outside, [], `${q}: text outside the chart`);
+    assert.deepEqual(r.overlaps, [], `${q}: texts on top of each other`);
+    if (!q.includes('trend')) assert.deepEqual(r.cut, [], `${q}: labels cut or missing`);
+  }
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
 test('an invalid query string falls back to defaults with a notice and never breaks the page', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url + '?y=abc&r=atlantis&zz=1&b=99&p=99&c=nb77&t=%FF');
