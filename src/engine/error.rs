@@ -119,9 +119,10 @@ impl fmt::Display for Issue {
 /// however bad the file is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
-    /// The first [`MAX_LISTED`] errors, in file order.
+    /// The first [`MAX_LISTED`] errors found. The checks go a column at a time, so they are in
+    /// the order found until [`Report::sort_by_place`] puts them in file order.
     pub errors: Vec<Issue>,
-    /// The first [`MAX_LISTED`] warnings, in file order.
+    /// The first [`MAX_LISTED`] warnings found (see `errors`).
     pub warnings: Vec<Issue>,
     /// Errors found beyond those listed.
     pub more_errors: usize,
@@ -183,6 +184,17 @@ impl Report {
         } else {
             self.more_warnings += 1;
         }
+    }
+
+    /// Puts the listed issues in file order, for a reader fixing the file from the top: issues of
+    /// the whole file (no row, no line) first, then by line and column, then by row; issues at the
+    /// same place keep the order they were found in. (A file with more than [`MAX_LISTED`] issues
+    /// lists the first found, not always the first rows.)
+    pub fn sort_by_place(&mut self) {
+        // engine::order: at most MAX_LISTED items, and no std sort instantiated in the wasm.
+        let key = |i: &Issue| (i.line_col.is_some() || i.row.is_some(), i.line_col, i.row);
+        super::order::sort_by_key(&mut self.errors, key);
+        super::order::sort_by_key(&mut self.warnings, key);
     }
 
     /// Moves every issue of `other` into this report, keeping the caps and counts.
@@ -355,6 +367,26 @@ mod tests {
         for (issue, want) in cases {
             assert_eq!(issue.to_string(), want);
         }
+    }
+
+    #[test]
+    fn sorting_puts_issues_in_file_order() {
+        let mut r = Report::new();
+        r.push(Issue::error("20x4", "a year").at_row(4).in_field("year"));
+        r.push(Issue::error("abc", "a number").at_row(3).in_field("members"));
+        r.push(Issue::error("99", "a province").at_row(3).in_field("province"));
+        r.push(Issue::error("no rows", "rows"));
+        r.push(Issue::warning("x", "y").at_row(9));
+        r.push(Issue::warning("x", "y").at_row(2));
+        r.sort_by_place();
+        let places: Vec<(Option<usize>, Option<String>)> = r.errors.iter().map(|i| (i.row, i.field.clone())).collect();
+        assert_eq!(places, vec![
+            (None, None),
+            (Some(3), Some("members".into())),
+            (Some(3), Some("province".into())),
+            (Some(4), Some("year".into())),
+        ]);
+        assert_eq!(r.warnings.iter().map(|i| i.row).collect::<Vec<_>>(), vec![Some(2), Some(9)]);
     }
 
     #[test]

@@ -324,7 +324,8 @@ impl OwnData {
     async fn start_csv(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
         let file = match csv_import::read(&bytes, &Limits::default()) {
             Ok(f) => f,
-            Err(r) => {
+            Err(mut r) => {
+                r.sort_by_place();
                 self.phase.set(Phase::Idle);
                 self.refused.set(Some((name, r)));
                 return;
@@ -353,7 +354,8 @@ impl OwnData {
         };
         let mut conv = match csv_import::Converter::new(&m.file, &m.choice, meta) {
             Ok(c) => c,
-            Err(r) => {
+            Err(mut r) => {
+                r.sort_by_place();
                 self.phase.set(Phase::Idle);
                 self.refused.set(Some((m.file_name.clone(), r)));
                 return;
@@ -397,7 +399,8 @@ impl OwnData {
         own.phase.set(Phase::Idle);
         let (parsed, bytes) = match result {
             Ok(x) => x,
-            Err(report) => {
+            Err(mut report) => {
+                report.sort_by_place();
                 own.refused.set(Some((name, report)));
                 return;
             }
@@ -413,7 +416,8 @@ impl OwnData {
             loaded_at: js_sys::Date::now(),
         };
         let id = meta.id.clone();
-        let warnings = parsed.warnings.clone();
+        let mut warnings = parsed.warnings.clone();
+        warnings.sort_by_place();
         insert(state, &local_key(&id), parsed);
         own.stored.update(|l| {
             l.retain(|m| m.id != id);

@@ -121,6 +121,22 @@ test('a report lists 50 errors, counts the rest and downloads as CSV', async () 
   await ctx.close();
 });
 
+test('a refused file lists its errors from the top of the file down', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url);
+  // The checks go a column at a time: the year of row 4 is found before the members of row 3.
+  const path = join(TMP, 'out-of-order.csv');
+  writeFileSync(path, 'Mã;Tỉnh;Năm;Loại hình;Thành viên\nA1;19;2024;htx;12\nA2;99;2024;htx;abc\nA3;19;20x4;htx;5\n');
+  await openFile(page, path);
+  await page.waitForSelector('[data-testid="file-report"]');
+  const places = await page.$$eval('[data-testid="report-errors"] [data-testid="issue"] .place', (els) => els.map((e) => e.textContent));
+  const rows = places.map((p) => Number(/hàng (\d+)/.exec(p)?.[1]));
+  assert.ok(rows.length >= 3 && rows.every((r) => Number.isInteger(r)), `places ${places}`);
+  assert.deepEqual(rows, [...rows].sort((a, b) => a - b), `not in file order: ${places}`);
+  assert.ok(rows.includes(3) && rows.includes(4), `places ${places}`);
+  await ctx.close();
+});
+
 test('a good CSV with Vietnamese headers loads, is listed, and survives a reload and going offline', { timeout: 180000 }, async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url);
