@@ -5,7 +5,7 @@
 //! Why one list: a field added to the format must be added once; two lists drifted apart would
 //! let a CSV column map to a field the parser does not know, or the other way round.
 
-use super::vocab::{Kind, Ntm, Sector, Stage};
+use super::vocab::{Kind, Lang, Ntm, Sector, Stage};
 
 /// An entity field, in the order of docs/dataset-format.md. The discriminant is the field's bit
 /// in the parser's "columns seen" mask and its slot in per-column tables.
@@ -109,24 +109,30 @@ impl Field {
         1 << (self as u32)
     }
 
-    /// What a value of this field must be, for messages.
+    /// What a value of this field must be, for messages (in English, as the engine's messages are;
+    /// [`Field::expected_in`] gives the reader's language).
     pub fn expected(self) -> String {
+        self.expected_in(Lang::En)
+    }
+
+    /// [`Field::expected`] in `lang`. The app shows a Vietnamese reader this text in place of an
+    /// issue's English one when the two are the same message (the field's own check).
+    pub fn expected_in(self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        let pick = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
+        let one_of = |list: String| if vi { format!("một trong {list}") } else { format!("one of {list}") };
         match self {
-            Field::Id => "a text of 1–64 characters".into(),
-            Field::Province => "a two-digit GSO province code such as \"19\"".into(),
-            Field::Year => "a whole number from 1990 to 2100".into(),
-            Field::Kind => format!("one of {}", Kind::codes_list()),
-            Field::Sector => format!("one of {}", Sector::codes_list()),
-            Field::Ntm => format!("one of {}", Ntm::codes_list()),
-            Field::Stage => format!("one of {}", Stage::codes_list()),
-            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => {
-                "a whole number ≥ 0".into()
-            }
-            Field::Income | Field::Revenue => "a number ≥ 0".into(),
-            Field::OcopStar => "a whole number from 0 to 5".into(),
-            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => {
-                "true, false, 1 or 0".into()
-            }
+            Field::Id => pick("một chuỗi 1–64 ký tự", "a text of 1–64 characters"),
+            Field::Province => pick("mã tỉnh hai chữ số của Tổng cục Thống kê, ví dụ \"19\"", "a two-digit GSO province code such as \"19\""),
+            Field::Year => pick("số nguyên từ 1990 đến 2100", "a whole number from 1990 to 2100"),
+            Field::Kind => one_of(Kind::codes_list()),
+            Field::Sector => one_of(Sector::codes_list()),
+            Field::Ntm => one_of(Ntm::codes_list()),
+            Field::Stage => one_of(Stage::codes_list()),
+            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => pick("số nguyên ≥ 0", "a whole number ≥ 0"),
+            Field::Income | Field::Revenue => pick("số ≥ 0", "a number ≥ 0"),
+            Field::OcopStar => pick("số nguyên từ 0 đến 5", "a whole number from 0 to 5"),
+            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => pick("true, false, 1 hoặc 0", "true, false, 1 or 0"),
         }
     }
 
@@ -156,6 +162,8 @@ mod tests {
             assert_eq!(mask & f.bit(), 0);
             mask |= f.bit();
             assert!(!f.expected().is_empty());
+            assert_eq!(f.expected(), f.expected_in(Lang::En));
+            assert_ne!(f.expected_in(Lang::Vi), f.expected(), "{f:?} has no Vietnamese text");
         }
         assert_eq!(Field::from_code("Id"), None);
         assert_eq!(Field::ALL.iter().filter(|f| f.flag_bit().is_some()).count(), 4);

@@ -14,7 +14,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use super::columns::{Entities, MISSING, NONE};
 use super::error::{quote, Issue, Report};
 use super::provinces::registry;
-use super::vocab::{Boundary, Kind, Ntm, Sector, Stage};
+use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
 
 /// Earliest accepted year (cooperative statistics start well after it).
 pub const YEAR_MIN: u16 = 1990;
@@ -94,6 +94,24 @@ pub fn code_table(boundary: Boundary) -> [u8; 100] {
     t
 }
 
+/// What a province code must be in `boundary`, in `lang` (the issue of [`province_code_issue`]
+/// carries the English; the app shows a Vietnamese reader this text in its place).
+pub fn province_code_expected(boundary: Boundary, lang: Lang) -> String {
+    let reg = registry();
+    let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
+    super::order::sort(&mut codes);
+    match lang {
+        Lang::En => format!("a province code of {}: one of {}", boundary_words(boundary), codes.join(", ")),
+        Lang::Vi => {
+            let list = match boundary {
+                Boundary::P63 => "danh sách 63 tỉnh (mã trước 1/7/2025)",
+                Boundary::P34 => "danh sách 34 tỉnh (mã từ 1/7/2025)",
+            };
+            format!("mã tỉnh trong {list}: một trong {}", codes.join(", "))
+        }
+    }
+}
+
 fn boundary_words(b: Boundary) -> &'static str {
     match b {
         Boundary::P63 => "the 63-province list (codes before 1 July 2025)",
@@ -117,16 +135,7 @@ pub fn province_code_issue(code: &str, boundary: Boundary) -> Issue {
             ),
         )
     } else {
-        let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
-        super::order::sort(&mut codes);
-        Issue::error(
-            quote(code),
-            format!(
-                "a province code of {}: one of {}",
-                boundary_words(boundary),
-                codes.join(", ")
-            ),
-        )
+        Issue::error(quote(code), province_code_expected(boundary, Lang::En))
     }
 }
 

@@ -32,6 +32,7 @@ use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
 use crate::engine::error::{Issue, Report};
 use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
 use crate::engine::parse::{Limits, Parsed};
+use crate::engine::validate::province_code_expected;
 use crate::engine::vocab::{Boundary, Lang};
 use crate::js_bytes::JsBytes;
 
@@ -628,9 +629,33 @@ fn place(i: &Issue, lang: Lang) -> String {
         parts.push(format!("{} {r}", tr(lang, "hàng", "row")));
     }
     if let Some(f) = &i.field {
-        parts.push(format!("{} \"{f}\"", tr(lang, "trường", "field")));
+        // A Vietnamese reader also gets the field's Vietnamese name (the CSV mapping's label).
+        match Field::from_code(f).filter(|_| lang == Lang::Vi) {
+            Some(field) => parts.push(format!("trường \"{f}\" ({})", field.label(lang))),
+            None => parts.push(format!("{} \"{f}\"", tr(lang, "trường", "field"))),
+        }
     }
     parts.join(", ")
+}
+
+/// What the issue expected, in the reader's language where the engine has it: the engine writes
+/// its messages in English; a field's own check ([`Field::expected`]) and an unknown province code
+/// ([`province_code_expected`]) also exist in Vietnamese, and are shown so when the issue's text
+/// is exactly that message. Any other stays in English.
+fn expected_text(i: &Issue, lang: Lang) -> String {
+    if lang == Lang::Vi {
+        if let Some(field) = i.field.as_deref().and_then(Field::from_code) {
+            if i.expected == field.expected() {
+                return field.expected_in(Lang::Vi);
+            }
+        }
+        for b in [Boundary::P63, Boundary::P34] {
+            if i.expected == province_code_expected(b, Lang::En) {
+                return province_code_expected(b, Lang::Vi);
+            }
+        }
+    }
+    i.expected.clone()
 }
 
 /// One list of issues (errors or warnings), with the count of those not listed.
@@ -641,7 +666,7 @@ fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str)
                 <li data-testid="issue">
                     <span class="place">{place(&i, lang)}</span>": "
                     {tr(lang, "thấy ", "found ")}<span class="found">{i.found.clone()}</span>
-                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{i.expected.clone()}</span>
+                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{expected_text(&i, lang)}</span>
                 </li>
             }).collect_view()}
         </ol>

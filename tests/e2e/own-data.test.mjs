@@ -121,7 +121,7 @@ test('a report lists 50 errors, counts the rest and downloads as CSV', async () 
   await ctx.close();
 });
 
-test('a refused file lists its errors from the top of the file down', async () => {
+test('a refused file lists its errors from the top of the file down, in Vietnamese', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url);
   // The checks go a column at a time: the year of row 4 is found before the members of row 3.
@@ -134,6 +134,12 @@ test('a refused file lists its errors from the top of the file down', async () =
   assert.ok(rows.length >= 3 && rows.every((r) => Number.isInteger(r)), `places ${places}`);
   assert.deepEqual(rows, [...rows].sort((a, b) => a - b), `not in file order: ${places}`);
   assert.ok(rows.includes(3) && rows.includes(4), `places ${places}`);
+  // In Vietnamese throughout: the field's Vietnamese name, and what was expected.
+  const items = await page.$$eval('[data-testid="report-errors"] [data-testid="issue"]', (els) => els.map((e) => e.textContent));
+  assert.ok(items.some((t) => /hàng 4, trường "year" \(Năm\): thấy .*20x4.*, cần số nguyên từ 1990 đến 2100/.test(t)), items.join(' | '));
+  assert.ok(items.some((t) => /trường "members" \(Số thành viên\): thấy .*abc.*, cần số nguyên ≥ 0/.test(t)), items.join(' | '));
+  assert.ok(items.some((t) => /cần mã tỉnh trong danh sách 63 tỉnh/.test(t)), items.join(' | '));
+  assert.ok(items.every((t) => !/ expected |a whole number|one of/.test(t)), items.join(' | '));
   await ctx.close();
 });
 
