@@ -64,7 +64,7 @@ thread_local! {
     /// ECharts keeps a reference to them in every chart, so they live as long as the page.
     static AXIS_LABELS: Vec<((Lang, u8), Closure<dyn Fn(JsValue) -> String>)> = [Lang::Vi, Lang::En]
         .into_iter()
-        .flat_map(|lang| [0u8, 6, 9, 12].map(move |unit| (lang, unit)))
+        .flat_map(|lang| crate::engine::format::AXIS_UNITS.map(move |unit| (lang, unit)))
         .map(|(lang, unit)| {
             let f = Closure::new(move |v: JsValue| match v.as_f64() {
                 Some(x) => crate::engine::format::axis_label(x, unit, lang),

@@ -18,7 +18,7 @@ use charming::series::{Bar, Line, Pie};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::engine::format::axis_unit;
+use crate::engine::format::{axis_unit, AXIS_UNITS};
 use crate::engine::vocab::Lang;
 
 /// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
@@ -150,7 +150,7 @@ pub fn axis_label_spec(formatter: &str) -> Option<(Lang, u8)> {
         "en" => Lang::En,
         _ => return None,
     };
-    let unit = unit.parse::<u8>().ok().filter(|u| [0, 6, 9, 12].contains(u))?;
+    let unit = unit.parse::<u8>().ok().filter(|u| AXIS_UNITS.contains(u))?;
     Some((lang, unit))
 }
 

@@ -226,24 +226,17 @@ pub fn compact(x: f64, lang: Lang) -> String {
     if !x.is_finite() {
         return MISSING.to_string();
     }
-    const UNITS: [(i32, &str, &str); 5] = [
-        (0, "", ""),
-        (3, "nghìn", "thousand"),
-        (6, "triệu", "million"),
-        (9, "tỷ", "billion"),
-        (12, "nghìn tỷ", "trillion"),
-    ];
     let a = x.abs();
     let mut u = 0usize;
-    while u + 1 < UNITS.len() && a >= 10f64.powi(UNITS[u + 1].0) {
+    while u + 1 < SCALES.len() && a >= 10f64.powi(SCALES[u + 1].0) {
         u += 1;
     }
     loop {
-        let (p, vi, en) = UNITS[u];
+        let (p, vi, en) = SCALES[u];
         let Some(f) = fixed(x, -p, 1) else {
             return MISSING.to_string();
         };
-        if f.int.len() > 3 && u + 1 < UNITS.len() {
+        if f.int.len() > 3 && u + 1 < SCALES.len() {
             u += 1;
             continue;
         }
@@ -257,27 +250,36 @@ pub fn compact(x: f64, lang: Lang) -> String {
     }
 }
 
+/// Words for large numbers by power of ten (vi, en): [`compact`] labels and axis units.
+const SCALES: [(i32, &str, &str); 5] = [
+    (0, "", ""),
+    (3, "nghìn", "thousand"),
+    (6, "triệu", "million"),
+    (9, "tỷ", "billion"),
+    (12, "nghìn tỷ", "trillion"),
+];
+
+/// The units a value axis can be written in ([`axis_unit`]), as powers of ten: plain numbers,
+/// millions, billions, trillions. The chart option names one, and the browser binding makes one
+/// formatter for each.
+pub const AXIS_UNITS: [u8; 4] = [0, 6, 9, 12];
+
 /// The unit a value axis is written in, from the largest value it shows: `0` (plain numbers),
 /// or `6`, `9`, `12` for millions, billions, trillions (the power of ten). One unit for the whole
 /// axis, so its ticks read `0,5 triệu`, `1 triệu`, not `500.000` next to `1 triệu`.
 pub fn axis_unit(max_abs: f64) -> u8 {
-    [12, 9, 6].into_iter().find(|&p| max_abs.abs() >= 10f64.powi(p as i32)).unwrap_or(0)
+    AXIS_UNITS.into_iter().rev().find(|&p| p > 0 && max_abs.abs() >= 10f64.powi(p as i32)).unwrap_or(0)
 }
 
 /// A tick of a chart's value axis, as the reader writes numbers, in the axis's `unit`
 /// ([`axis_unit`]): `2.250`, `38,5`; `3,25 triệu` (en `3.25 million`); `0` alone. Exact, with up
 /// to three decimals: ticks are round numbers, and [`compact`]'s single decimal would show 2,250
-/// as `2,3 nghìn`, next to a `2,5 nghìn` tick.
+/// as `2,3 nghìn`, next to a `2,5 nghìn` tick. A unit not in [`AXIS_UNITS`] gives plain numbers.
 pub fn axis_label(x: f64, unit: u8, lang: Lang) -> String {
-    let word = match (unit, lang) {
-        (6, Lang::Vi) => "triệu",
-        (6, Lang::En) => "million",
-        (9, Lang::Vi) => "tỷ",
-        (9, Lang::En) => "billion",
-        (12, Lang::Vi) => "nghìn tỷ",
-        (12, Lang::En) => "trillion",
-        _ => "",
-    };
+    let word = SCALES
+        .iter()
+        .find(|s| AXIS_UNITS.contains(&unit) && s.0 == i32::from(unit))
+        .map_or("", |&(_, vi, en)| if lang == Lang::Vi { vi } else { en });
     let shift = if word.is_empty() { 0 } else { -(unit as i32) };
     let Some(f) = fixed(x, shift, 3) else {
         return MISSING.to_string();
