@@ -13,6 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::columns::{Entities, MISSING, NONE};
 use super::error::{quote, Issue, Report};
+use super::field::Field;
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
 
@@ -255,9 +256,9 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let chars = id.chars().count();
         if chars == 0 || chars > ID_MAX_CHARS {
             report.error_with(|| {
-                Issue::error(quote(id), "a text of 1–64 characters")
+                Issue::error(quote(id), Field::Id.expected())
                     .at_row(row)
-                    .in_field("id")
+                    .in_field(Field::Id.code())
             });
         }
         let p = e.province.get(i).copied().unwrap_or(NONE);
@@ -278,17 +279,17 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let y = e.year.get(i).copied().unwrap_or(0);
         if !(YEAR_MIN..=YEAR_MAX).contains(&y) {
             report.error_with(|| {
-                Issue::error(y.to_string(), "a whole number from 1990 to 2100")
+                Issue::error(y.to_string(), Field::Year.expected())
                     .at_row(row)
-                    .in_field("year")
+                    .in_field(Field::Year.code())
             });
         }
         let k = e.kind.get(i).copied().unwrap_or(NONE);
         if Kind::from_index(k).is_none() {
             report.error_with(|| {
-                Issue::error("nothing", format!("one of {}", Kind::codes_list()))
+                Issue::error("nothing", Field::Kind.expected())
                     .at_row(row)
-                    .in_field("kind")
+                    .in_field(Field::Kind.code())
             });
         }
         let code_checks: [(u8, usize, &str); 3] = [
@@ -316,18 +317,18 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let star = e.ocop_star.get(i).copied().unwrap_or(NONE);
         if star != NONE && star > 5 {
             report.error_with(|| {
-                Issue::error(star.to_string(), "a whole number from 0 to 5")
+                Issue::error(star.to_string(), Field::OcopStar.expected())
                     .at_row(row)
-                    .in_field("ocop_star")
+                    .in_field(Field::OcopStar.code())
             });
         }
-        for (v, field) in [(e.income(i), "income"), (e.revenue(i), "revenue")] {
+        for (v, field) in [(e.income(i), Field::Income), (e.revenue(i), Field::Revenue)] {
             if let Some(v) = v {
                 if !(v >= 0.0 && v.is_finite()) {
                     report.error_with(|| {
-                        Issue::error(format!("{v}"), "a number ≥ 0")
+                        Issue::error(format!("{v}"), field.expected())
                             .at_row(row)
-                            .in_field(field)
+                            .in_field(field.code())
                     });
                 }
             }
