@@ -244,10 +244,10 @@ impl OwnData {
         own.refused.set(None);
         own.accepted.set(None);
         if size > MAX_BYTES as f64 {
-            own.refuse(&name, Issue::error(
+            own.refuse(&name, Report::single(Issue::error(
                 format!("a file of {size:.0} bytes ({:.1} MB)", size / 1e6),
                 format!("at most {MAX_BYTES} bytes (100 MB); split it into one file per year"),
-            ));
+            )));
             return;
         }
         own.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: size, checking: false });
@@ -258,7 +258,7 @@ impl OwnData {
                 Ok(Some(b)) => b,
                 Ok(None) => return, // cancelled
                 Err(e) => {
-                    own.refuse(&name, Issue::error(e, tr(lang, "một tệp đọc được", "a readable file")));
+                    own.refuse(&name, Report::single(Issue::error(e, tr(lang, "một tệp đọc được", "a readable file"))));
                     return;
                 }
             };
@@ -317,20 +317,18 @@ impl OwnData {
         self.conclude(state, name, result.map(|p| (p, bytes)));
     }
 
-    fn refuse(&self, name: &str, issue: Issue) {
+    /// Ends a load with the file refused: its report, listed from the top of the file down
+    /// (the checks find issues a column at a time).
+    fn refuse(&self, name: &str, mut report: Report) {
+        report.sort_by_place();
         self.phase.set(Phase::Idle);
-        self.refused.set(Some((name.to_string(), Report::single(issue))));
+        self.refused.set(Some((name.to_string(), report)));
     }
 
     async fn start_csv(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
         let file = match csv_import::read(&bytes, &Limits::default()) {
             Ok(f) => f,
-            Err(mut r) => {
-                r.sort_by_place();
-                self.phase.set(Phase::Idle);
-                self.refused.set(Some((name, r)));
-                return;
-            }
+            Err(r) => return self.refuse(&name, r),
         };
         drop(bytes);
         let guesses = csv_import::guess_mapping(&file.headers);
@@ -355,12 +353,7 @@ impl OwnData {
         };
         let mut conv = match csv_import::Converter::new(&m.file, &m.choice, meta) {
             Ok(c) => c,
-            Err(mut r) => {
-                r.sort_by_place();
-                self.phase.set(Phase::Idle);
-                self.refused.set(Some((m.file_name.clone(), r)));
-                return;
-            }
+            Err(r) => return self.refuse(&m.file_name, r),
         };
         drop(m.file);
         let name = m.file_name;
@@ -397,15 +390,11 @@ impl OwnData {
     /// Keeps an accepted dataset (state, IndexedDB, switch to it) or shows why it was refused.
     fn conclude(&self, state: AppState, name: String, result: Result<(Parsed, Uint8Array), Report>) {
         let own = *self;
-        own.phase.set(Phase::Idle);
         let (parsed, bytes) = match result {
             Ok(x) => x,
-            Err(mut report) => {
-                report.sort_by_place();
-                own.refused.set(Some((name, report)));
-                return;
-            }
+            Err(report) => return own.refuse(&name, report),
         };
+        own.phase.set(Phase::Idle);
         let ds = &parsed.dataset;
         let meta = StoredMeta {
             id: ds.meta.id.clone(),
