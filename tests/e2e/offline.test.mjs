@@ -127,6 +127,11 @@ test('the connection drops as the worker takes over: the data the page fetched s
     for (const p of paths) out.push(!!(await caches.match(new URL(p, location.href).href)));
     return out;
   }, paths);
+  /** Waits until every one of `paths` is in the worker's cache. */
+  const untilStored = (page, paths, timeout) => page.waitForFunction(async (paths) => {
+    for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
+    return true;
+  }, paths, { timeout });
   try {
     const context = await browser.newContext();
     const page = await openPage(context, srv.url);
@@ -134,10 +139,7 @@ test('the connection drops as the worker takes over: the data the page fetched s
     await waitForWorker(page);
     // The worker has not stored the page's data yet, and the network is gone. (Once it has stored
     // it, and a second later, so that nothing it was doing puts a file back.)
-    await page.waitForFunction(async (paths) => {
-      for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
-      return true;
-    }, DATA, { timeout: 30000 });
+    await untilStored(page, DATA, 30000);
     await context.setOffline(true);
     await page.waitForTimeout(1000);
     await forget(page, DATA);
@@ -146,10 +148,7 @@ test('the connection drops as the worker takes over: the data the page fetched s
     // 1. The page hands the worker what it fetched: stored from the browser's HTTP cache, with no
     //    network.
     await page.evaluate((paths) => navigator.serviceWorker.controller.postMessage({ type: 'cache-urls', urls: paths }), DATA);
-    await page.waitForFunction(async (paths) => {
-      for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
-      return true;
-    }, DATA, { timeout: 10000 });
+    await untilStored(page, DATA, 10000);
 
     // 2. Not even handed over: a reload offline still gets the data (the worker falls back to the
     //    HTTP cache) and keeps it.
