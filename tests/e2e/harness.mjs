@@ -47,14 +47,18 @@ export async function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Opens a page that records console errors and uncaught exceptions into `page.errors`. */
-export async function openPage(context, url, { waitFor = '[data-testid="app-ready"]' } = {}) {
+/**
+ * Opens a page that records console errors and uncaught exceptions into `page.errors`.
+ * `waitUntil` is passed to `page.goto`: a test that holds a file the app requests while the page
+ * loads (the ECharts script) must not wait for the `load` event, which that file delays.
+ */
+export async function openPage(context, url, { waitFor = '[data-testid="app-ready"]', waitUntil = 'load' } = {}) {
   const page = await context.newPage();
   page.errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') page.errors.push(msg.text()); });
   page.on('pageerror', (err) => page.errors.push(String(err)));
   if (url) {
-    await page.goto(url);
+    await page.goto(url, { waitUntil });
     if (waitFor) await page.waitForSelector(waitFor, { state: 'attached', timeout: 30000 });
   }
   return page;

@@ -290,7 +290,9 @@ test('a view change before the live map is drawn drops the picture (it shows the
   try {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await holdEcharts(context); // never released: the live map is never drawn
-    const page = await openPage(context, srv.url);
+    // The app inserts the ECharts script as soon as it starts, which can be before the page's
+    // `load` event: a held script then holds that event for ever.
+    const page = await openPage(context, srv.url, { waitUntil: 'domcontentloaded' });
     const moved = '#main [data-testid="pre-map-picture"]';
     await page.waitForSelector(moved, { timeout: 30000 });
     await page.selectOption('[data-testid="indicator-select"]', 'workers');
