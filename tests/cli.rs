@@ -52,6 +52,22 @@ fn validate_exit_codes_and_messages() {
 }
 
 #[test]
+fn validate_lists_errors_from_the_top_of_the_file_down() {
+    // The checks go a column at a time (all kinds, then all workers, …): bad_types.json has errors
+    // in rows 2 and 3 of several columns, found out of row order.
+    let o = run(&["validate", "tests/fixtures/bad_types.json"]);
+    let rows: Vec<usize> = text(&o)
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: row "))
+        .filter_map(|l| l.split(',').next()?.parse().ok())
+        .collect();
+    assert!(rows.len() >= 5, "{rows:?}");
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "errors not in file order");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &[],

@@ -76,9 +76,15 @@ fn load(file: &str) -> Result<(Dataset, Report), ExitCode> {
             return Err(ExitCode::from(2));
         }
     };
+    // Listed from the top of the file down, as the app lists them: a publisher fixes the file in
+    // that order (the checks find them a column at a time).
     match parse_dataset(&bytes, &Limits::default()) {
-        Ok(p) => Ok((p.dataset, p.warnings)),
-        Err(report) => {
+        Ok(mut p) => {
+            p.warnings.sort_by_place();
+            Ok((p.dataset, p.warnings))
+        }
+        Err(mut report) => {
+            report.sort_by_place();
             print!("{report}");
             println!(
                 "{file}: refused — {} errors, {} warnings",

@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::error::{quote, Issue, Report};
+use super::error::{quote, Issue, Phrase, Report};
 use super::format::{parse_number_with, DecimalHint};
 use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
 use super::provinces::{fold, normalise_code, registry};
@@ -235,24 +235,39 @@ impl CsvFile {
 /// UTF-8 CSV: too large, empty, UTF-16/32, invalid UTF-8, a binary file, a header with one column
 /// or with more than [`MAX_COLUMNS`].
 pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
-    let one = |found: String, expected: &str| Err(Report::single(Issue::error(found, expected)));
+    let one = |found: Phrase, expected: Phrase| Err(Report::single(Issue::error(found, expected)));
     if bytes.len() > limits.max_bytes {
-        return one(
-            format!("a file of {} bytes ({:.1} MB)", bytes.len(), bytes.len() as f64 / 1e6),
-            &format!("at most {} bytes ({} MB); split it into one file per year", limits.max_bytes, limits.max_bytes / 1_000_000),
-        );
+        return one(super::parse::file_size(bytes.len()), super::parse::size_limit(limits.max_bytes));
     }
-    let advice = "a UTF-8 CSV text: this looks like a UTF-16 file (Excel's \"Unicode text\"); save it as \"CSV UTF-8\"";
+    let utf16 = || Phrase::new("a UTF-16 text", "văn bản UTF-16");
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return one("a UTF-16 text".into(), advice);
+        return one(
+            utf16(),
+            Phrase::new(
+                "a UTF-8 CSV text: this looks like a UTF-16 file (Excel's \"Unicode text\"); save it as \"CSV UTF-8\"",
+                "văn bản CSV UTF-8: tệp này có vẻ là UTF-16 (\"Unicode Text\" của Excel); hãy lưu lại dạng \"CSV UTF-8\"",
+            ),
+        );
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return one("an empty file".into(), "a CSV text with a header row and one row per unit");
+        return one(
+            Phrase::new("an empty file", "tệp rỗng"),
+            Phrase::new(
+                "a CSV text with a header row and one row per unit",
+                "văn bản CSV có một hàng tiêu đề và mỗi đơn vị một hàng",
+            ),
+        );
     }
     if let Some(pos) = body.iter().position(|&b| b == 0) {
-        let found = if pos < 4 { "a UTF-16 text".to_string() } else { format!("a NUL byte at byte {pos}") };
-        return one(found, "a UTF-8 CSV text (is it a binary file, such as an image or a .xlsx workbook?)");
+        let found = if pos < 4 { utf16() } else { Phrase::new(format!("a NUL byte at byte {pos}"), format!("byte NUL ở byte {pos}")) };
+        return one(
+            found,
+            Phrase::new(
+                "a UTF-8 CSV text (is it a binary file, such as an image or a .xlsx workbook?)",
+                "văn bản CSV UTF-8 (có phải tệp nhị phân, như ảnh hay sổ tính .xlsx?)",
+            ),
+        );
     }
     let text = match std::str::from_utf8(body) {
         Ok(t) => t,
@@ -261,8 +276,11 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
             let line = 1 + body[..pos].iter().filter(|&&b| b == b'\n').count();
             return Err(Report::single(
                 Issue::error(
-                    format!("a byte that is not UTF-8 at byte {pos}"),
-                    "a UTF-8 CSV text: save it from Excel as \"CSV UTF-8 (comma delimited)\"",
+                    Phrase::new(format!("a byte that is not UTF-8 at byte {pos}"), format!("byte không phải UTF-8 ở byte {pos}")),
+                    Phrase::new(
+                        "a UTF-8 CSV text: save it from Excel as \"CSV UTF-8 (comma delimited)\"",
+                        "văn bản CSV UTF-8: trong Excel hãy lưu dạng \"CSV UTF-8 (Comma delimited)\"",
+                    ),
                 )
                 .at_row(line),
             ));
@@ -274,13 +292,21 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
     reader.next_record(&mut cells).map_err(Report::single)?;
     let headers: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
     if headers.len() < 2 {
+        let first = quote(headers.first().map_or("", |s| s.as_str()));
         return one(
-            format!("a header row with one column ({})", quote(headers.first().map_or("", |s| s.as_str()))),
-            "a header row with one column per field, separated by commas or semicolons (id, province, year, kind, …)",
+            Phrase::new(format!("a header row with one column ({first})"), format!("hàng tiêu đề chỉ có một cột ({first})")),
+            Phrase::new(
+                "a header row with one column per field, separated by commas or semicolons (id, province, year, kind, …)",
+                "hàng tiêu đề mỗi trường một cột, ngăn cách bằng dấu phẩy hoặc chấm phẩy (id, province, year, kind, …)",
+            ),
         );
     }
     if headers.len() > MAX_COLUMNS {
-        return one(format!("{} columns in the header row", headers.len()), &format!("at most {MAX_COLUMNS} columns"));
+        let n = headers.len();
+        return one(
+            Phrase::new(format!("{n} columns in the header row"), format!("{n} cột ở hàng tiêu đề")),
+            Phrase::new(format!("at most {MAX_COLUMNS} columns"), format!("tối đa {MAX_COLUMNS} cột")),
+        );
     }
     let body_start = reader.pos;
     let mut preview = Vec::new();
@@ -348,8 +374,8 @@ impl<'a> Reader<'a> {
         loop {
             if out.len() > MAX_COLUMNS + 1 {
                 return Err(Issue::error(
-                    format!("more than {MAX_COLUMNS} columns"),
-                    "at most one value per header column",
+                    Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
+                    Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
                 )
                 .at_row(self.record));
             }
@@ -363,8 +389,8 @@ impl<'a> Reader<'a> {
                     match bytes[i..].iter().position(|&b| b == b'"') {
                         None => {
                             return Err(Issue::error(
-                                "a quote (\") that is never closed",
-                                "a closing quote before the end of the file",
+                                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
+                                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
                             )
                             .at_row(self.record));
                         }
@@ -647,8 +673,14 @@ impl Converter {
             if !mapping.contains(&Some(*f)) {
                 report.push(
                     Issue::error(
-                        format!("no column for {} ({})", quote(f.code()), f.label(Lang::Vi)),
-                        format!("a column holding {}; pick it in the column list", f.label(Lang::En).to_lowercase()),
+                        Phrase::new(
+                            format!("no column for {} ({})", quote(f.code()), f.label(Lang::En)),
+                            format!("không có cột cho {} ({})", quote(f.code()), f.label(Lang::Vi)),
+                        ),
+                        Phrase::new(
+                            format!("a column holding {}; pick it in the column list", f.label(Lang::En).to_lowercase()),
+                            format!("một cột chứa {}; hãy chọn trong danh sách cột", f.label(Lang::Vi).to_lowercase()),
+                        ),
                     )
                     .in_field(f.code()),
                 );
@@ -659,8 +691,11 @@ impl Converter {
                 if let Some(j) = mapping[..i].iter().position(|g| g == &Some(*f)) {
                     report.push(
                         Issue::error(
-                            format!("columns {} and {} both mapped to {}", j + 1, i + 1, quote(f.code())),
-                            "one column per field",
+                            Phrase::new(
+                                format!("columns {} and {} both mapped to {}", j + 1, i + 1, quote(f.code())),
+                                format!("cột {} và cột {} cùng gán cho {}", j + 1, i + 1, quote(f.code())),
+                            ),
+                            Phrase::new("one column per field", "mỗi trường một cột"),
                         )
                         .in_field(f.code()),
                     );
@@ -739,11 +774,12 @@ impl Converter {
             let row = reader.record;
             if cells.len() > self.columns && cells[self.columns..].iter().any(|c| !c.trim().is_empty()) {
                 self.report.error_with(|| {
+                    let (n, m) = (cells.len(), self.columns);
                     Issue::error(
-                        format!("{} values", cells.len()),
-                        format!(
-                            "{} values, one per header column (is there an unquoted separator inside a value, such as a decimal comma?)",
-                            self.columns
+                        Phrase::new(format!("{n} values"), format!("{n} giá trị")),
+                        Phrase::new(
+                            format!("{m} values, one per header column (is there an unquoted separator inside a value, such as a decimal comma?)"),
+                            format!("{m} giá trị, mỗi cột tiêu đề một giá trị (có dấu ngăn cách nằm trong một giá trị mà không có ngoặc kép, như dấu phẩy thập phân?)"),
                         ),
                     )
                     .at_row(row)
@@ -806,8 +842,8 @@ impl Converter {
         }
         if self.rows.is_empty() {
             return Err(Report::single(Issue::error(
-                "a header row and no data rows",
-                "one row per unit under the header",
+                Phrase::new("a header row and no data rows", "hàng tiêu đề mà không có hàng dữ liệu"),
+                Phrase::new("one row per unit under the header", "mỗi đơn vị một hàng dưới hàng tiêu đề"),
             )));
         }
         let mut json = String::with_capacity(self.out.iter().flatten().map(|s| s.len() + 20).sum::<usize>() + 512);
@@ -898,10 +934,11 @@ pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Resu
     let mut report = Report::new();
     for (h, g) in file.headers.iter().zip(&guesses) {
         if !g.sure && !h.is_empty() {
+            let fields = Field::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ");
             report.push(
                 Issue::error(
-                    format!("a column {} that matches no field", quote(h)),
-                    format!("one of {}", Field::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ")),
+                    Phrase::new(format!("a column {} that matches no field", quote(h)), format!("cột {} không khớp trường nào", quote(h))),
+                    Phrase::new(format!("one of {fields}"), format!("một trong {fields}")),
                 )
                 .in_field(h.clone()),
             );

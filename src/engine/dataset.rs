@@ -5,7 +5,7 @@
 //! `docs/dataset-format.md`, which is the contract with publishers.
 
 use super::columns::Entities;
-use super::error::{quote, Issue, Report};
+use super::error::{quote, Issue, Phrase, Report};
 use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Sector, Stage};
 
 /// A text in Vietnamese and English. `vi` is required in files; `en` may be empty and then the
@@ -398,22 +398,21 @@ impl Dataset {
     pub fn append(&self, other: &Dataset) -> Result<Dataset, Report> {
         let mut report = Report::new();
         if self.meta.id != other.meta.id {
+            let first = quote(&self.meta.id);
             report.push(
                 Issue::error(
-                    quote(&other.meta.id),
-                    format!("the same dataset id as {}", quote(&self.meta.id)),
+                    Phrase::quoted(&other.meta.id),
+                    Phrase::new(format!("the same dataset id as {first}"), format!("cùng mã bộ dữ liệu với {first}")),
                 )
                 .in_field("meta.id"),
             );
         }
         if self.meta.boundary != other.meta.boundary {
+            let (theirs, ours) = (other.meta.boundary.number(), self.meta.boundary.number());
             report.push(
                 Issue::error(
-                    format!("boundary {}", other.meta.boundary.number()),
-                    format!(
-                        "boundary {} like the first file",
-                        self.meta.boundary.number()
-                    ),
+                    Phrase::new(format!("boundary {theirs}"), format!("boundary {theirs}")),
+                    Phrase::new(format!("boundary {ours} like the first file"), format!("boundary {ours} như tệp đầu")),
                 )
                 .in_field("meta.boundary"),
             );
@@ -429,12 +428,12 @@ impl Dataset {
             let key = (other.entities.year(j).unwrap_or(0), other.entities.id(j));
             if let Some(&first) = seen.get(&key) {
                 report.error_with(|| {
+                    let (year, row) = (key.0, first + 1);
                     Issue::error(
-                        quote(key.1),
-                        format!(
-                            "an id not already used in {} (row {} of the first file)",
-                            key.0,
-                            first + 1
+                        Phrase::quoted(key.1),
+                        Phrase::new(
+                            format!("an id not already used in {year} (row {row} of the first file)"),
+                            format!("một mã chưa dùng trong năm {year} (đã có ở hàng {row} của tệp đầu)"),
                         ),
                     )
                     .at_row(other.entities.file_row(j) + 1)
@@ -530,8 +529,8 @@ mod tests {
         assert_eq!(err.errors.len(), 1);
         let e = &err.errors[0];
         assert_eq!(e.row, Some(3), "B is the third row of the second file");
-        assert!(e.found.contains("\"B\""), "{e:?}");
-        assert!(e.expected.contains("row 2 of the first file"), "{e:?}");
+        assert!(e.found.en.contains("\"B\""), "{e:?}");
+        assert!(e.expected.en.contains("row 2 of the first file"), "{e:?}");
 
         let ok = file(&[("D", 2, 2024), ("E", 0, 2023)]);
         let m = a.append(&ok).expect("no duplicates");

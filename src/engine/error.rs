@@ -2,12 +2,15 @@
 //! what was expected.
 //!
 //! Publishers fix files by reading these messages, so every message says *where* (row and field, or
-//! line and column for broken JSON) and *what would be right*. A file with a million bad cells must
-//! not produce a million messages: a [`Report`] lists at most [`MAX_LISTED`] errors and
-//! [`MAX_LISTED`] warnings and only counts the rest, and callers can skip formatting a message that
-//! would not be listed (see [`Report::error_with`]).
+//! line and column for broken JSON) and *what would be right*, in Vietnamese and in English (see
+//! [`Phrase`]). A file with a million bad cells must not produce a million messages: a [`Report`]
+//! lists at most [`MAX_LISTED`] errors and [`MAX_LISTED`] warnings and only counts the rest, and
+//! callers can skip formatting a message that would not be listed (see [`Report::error_with`]).
 
 use std::fmt;
+
+use super::field::Field;
+use super::vocab::Lang;
 
 /// How many errors (and, separately, warnings) a [`Report`] lists before it only counts them.
 /// Fifty is enough to see a pattern and small enough to read on a phone.
@@ -23,12 +26,80 @@ pub enum Severity {
 }
 
 impl Severity {
-    /// The lowercase word used in CSV downloads and the CLI.
+    /// The lowercase word used in the CLI and in an English report download.
     pub fn code(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
         }
+    }
+
+    /// The word for the severity in `lang` (the report download's last column).
+    pub fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Error, Lang::Vi) => "lỗi",
+            (Severity::Warning, Lang::Vi) => "cảnh báo",
+            (s, Lang::En) => s.code(),
+        }
+    }
+}
+
+/// One part of a message (what was found, or what was expected), in both languages of the app.
+///
+/// Why both at once rather than a translation at display time: the engine does not know who reads
+/// its report (the app shows it in the reader's language, the CLI in English), and a translation
+/// made afterwards would have to recognise each message by its English text. A quote of the file
+/// itself (`"-3"`, a header, a number) reads the same in both: [`Phrase::same`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Phrase {
+    /// English.
+    pub en: String,
+    /// Vietnamese.
+    pub vi: String,
+}
+
+impl Phrase {
+    /// A phrase in English and Vietnamese.
+    pub fn new(en: impl Into<String>, vi: impl Into<String>) -> Phrase {
+        Phrase { en: en.into(), vi: vi.into() }
+    }
+
+    /// Text that is the same in every language: a value from the file, a number, a JSON snippet.
+    pub fn same(text: impl Into<String>) -> Phrase {
+        let en = text.into();
+        Phrase { vi: en.clone(), en }
+    }
+
+    /// A value from the file, quoted and cut as [`quote`] does.
+    pub fn quoted(s: &str) -> Phrase {
+        Phrase::same(quote(s))
+    }
+
+    /// No value where one is required (an empty cell, a missing key).
+    pub fn nothing() -> Phrase {
+        Phrase::new("nothing", "ô trống")
+    }
+
+    /// The phrase in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// This phrase followed by `tail`, language by language.
+    pub fn then(mut self, tail: &Phrase) -> Phrase {
+        self.en.push_str(&tail.en);
+        self.vi.push_str(&tail.vi);
+        self
+    }
+}
+
+impl fmt::Display for Phrase {
+    /// The English text (the CLI's language).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
     }
 }
 
@@ -48,26 +119,26 @@ pub struct Issue {
     /// Line and column (both 1-based) in the text, for syntax errors.
     pub line_col: Option<(usize, usize)>,
     /// What was found, quoted when it is a value (`"-3"`), or a phrase (`an array`).
-    pub found: String,
+    pub found: Phrase,
     /// What would be right, as a phrase (`a whole number ≥ 0`).
-    pub expected: String,
+    pub expected: Phrase,
 }
 
 impl Issue {
     /// An error without a place yet; add one with the builder methods.
-    pub fn error(found: impl Into<String>, expected: impl Into<String>) -> Issue {
+    pub fn error(found: Phrase, expected: Phrase) -> Issue {
         Issue {
             severity: Severity::Error,
             row: None,
             field: None,
             line_col: None,
-            found: found.into(),
-            expected: expected.into(),
+            found,
+            expected,
         }
     }
 
     /// A warning without a place yet.
-    pub fn warning(found: impl Into<String>, expected: impl Into<String>) -> Issue {
+    pub fn warning(found: Phrase, expected: Phrase) -> Issue {
         Issue {
             severity: Severity::Warning,
             ..Issue::error(found, expected)
@@ -91,25 +162,45 @@ impl Issue {
         self.line_col = Some((line, col));
         self
     }
+
+    /// Where the issue is, in `lang`: `row 12, field "workers"`, or in Vietnamese
+    /// `hàng 12, trường "workers" (Số lao động)`: the key as written in the file, and for a Vietnamese
+    /// reader the field's name as the CSV mapping step shows it. Empty for the whole file.
+    pub fn place(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        let mut parts = Vec::new();
+        if let Some((line, col)) = self.line_col {
+            parts.push(if vi { format!("dòng {line}, cột {col}") } else { format!("line {line}, column {col}") });
+        }
+        if let Some(row) = self.row {
+            parts.push(format!("{} {row}", if vi { "hàng" } else { "row" }));
+        }
+        if let Some(field) = &self.field {
+            parts.push(match Field::from_code(field).filter(|_| vi) {
+                Some(f) => format!("trường \"{field}\" ({})", f.label(lang)),
+                None => format!("{} \"{field}\"", if vi { "trường" } else { "field" }),
+            });
+        }
+        parts.join(", ")
+    }
+
+    /// The whole message in `lang`: `row 12, field "workers": found "-3", expected a whole number
+    /// ≥ 0`, or `hàng 12, trường "workers" (Số lao động): thấy "-3", cần số nguyên ≥ 0`.
+    pub fn text(&self, lang: Lang) -> String {
+        let place = self.place(lang);
+        let (found, expected) = match lang {
+            Lang::Vi => ("thấy", "cần"),
+            Lang::En => ("found", "expected"),
+        };
+        let sep = if place.is_empty() { "" } else { ": " };
+        format!("{place}{sep}{found} {}, {expected} {}", self.found.get(lang), self.expected.get(lang))
+    }
 }
 
 impl fmt::Display for Issue {
-    /// `row 12, field "workers": found "-3", expected a whole number ≥ 0`.
+    /// The message in English ([`Issue::text`]), for the CLI and tests.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut place = Vec::new();
-        if let Some((line, col)) = self.line_col {
-            place.push(format!("line {line}, column {col}"));
-        }
-        if let Some(row) = self.row {
-            place.push(format!("row {row}"));
-        }
-        if let Some(field) = &self.field {
-            place.push(format!("field \"{field}\""));
-        }
-        if !place.is_empty() {
-            write!(f, "{}: ", place.join(", "))?;
-        }
-        write!(f, "found {}, expected {}", self.found, self.expected)
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -236,15 +327,18 @@ impl Report {
         }
     }
 
-    /// The listed issues as CSV (`row,field,found,expected,severity`), for the UI's download button
-    /// so a publisher can sort and filter the problems in a spreadsheet. A final line states how
-    /// many issues were not listed, if any.
-    pub fn to_csv(&self) -> String {
-        let mut out = String::from("row,field,found,expected,severity\n");
+    /// The listed issues as CSV, for the UI's download button so a publisher can sort and filter
+    /// the problems in a spreadsheet, in the reader's language: `row,field,found,expected,severity`
+    /// in English, `hàng,trường,thấy,cần,mức` in Vietnamese. A final line states how many issues
+    /// were not listed, if any.
+    pub fn to_csv(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        let mut out = String::from(if vi { "hàng,trường,thấy,cần,mức\n" } else { "row,field,found,expected,severity\n" });
         for issue in self.errors.iter().chain(&self.warnings) {
             let row = issue.row.map(|r| r.to_string()).unwrap_or_default();
             let field = match (&issue.field, issue.line_col) {
                 (Some(f), _) => f.clone(),
+                (None, Some((l, c))) if vi => format!("dòng {l} cột {c}"),
                 (None, Some((l, c))) => format!("line {l} column {c}"),
                 (None, None) => String::new(),
             };
@@ -252,22 +346,21 @@ impl Report {
                 "{},{},{},{},{}\n",
                 csv_quote(&row),
                 csv_quote(&field),
-                csv_quote(&issue.found),
-                csv_quote(&issue.expected),
-                issue.severity.code()
+                csv_quote(issue.found.get(lang)),
+                csv_quote(issue.expected.get(lang)),
+                issue.severity.word(lang)
             ));
         }
-        if self.more_errors > 0 {
-            out.push_str(&format!(
-                ",,{} more errors not listed,,error\n",
-                self.more_errors
-            ));
-        }
-        if self.more_warnings > 0 {
-            out.push_str(&format!(
-                ",,{} more warnings not listed,,warning\n",
-                self.more_warnings
-            ));
+        for (n, severity) in [(self.more_errors, Severity::Error), (self.more_warnings, Severity::Warning)] {
+            if n > 0 {
+                let line = match (lang, severity) {
+                    (Lang::Vi, Severity::Error) => format!("còn {n} lỗi không liệt kê"),
+                    (Lang::Vi, Severity::Warning) => format!("còn {n} cảnh báo không liệt kê"),
+                    (Lang::En, Severity::Error) => format!("{n} more errors not listed"),
+                    (Lang::En, Severity::Warning) => format!("{n} more warnings not listed"),
+                };
+                out.push_str(&format!(",,{line},,{}\n", severity.word(lang)));
+            }
         }
         out
     }
@@ -316,15 +409,23 @@ pub fn quote(s: &str) -> String {
     out
 }
 
-/// Rewrites every "row N" a message quotes as "row map(N)": a message made for rows of one
-/// numbering (a batch of a sliced parse, the JSON rows a CSV became) then names the rows the user
-/// sees (the whole file, the spreadsheet's row numbers).
-pub fn remap_row_mentions(text: &str, map: &dyn Fn(usize) -> usize) -> String {
+/// Rewrites every row number a phrase quotes ("row N" in English, "hàng N" in Vietnamese) as
+/// `map(N)`: a message made for rows of one numbering (a batch of a sliced parse, the JSON rows a
+/// CSV became) then names the rows the user sees (the whole file, the spreadsheet's row numbers).
+pub fn remap_row_mentions(phrase: &Phrase, map: &dyn Fn(usize) -> usize) -> Phrase {
+    Phrase {
+        en: remap_after(&phrase.en, "row ", map),
+        vi: remap_after(&phrase.vi, "hàng ", map),
+    }
+}
+
+/// Rewrites the number after each `word` in `text` as `map(number)`.
+fn remap_after(text: &str, word: &str, map: &dyn Fn(usize) -> usize) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find("row ") {
-        out.push_str(&rest[..i + 4]);
-        rest = &rest[i + 4..];
+    while let Some(i) = rest.find(word) {
+        out.push_str(&rest[..i + word.len()]);
+        rest = &rest[i + word.len()..];
         let digits = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
         if let Ok(n) = rest[..digits].parse::<usize>() {
             out.push_str(&map(n).to_string());
@@ -339,28 +440,50 @@ pub fn remap_row_mentions(text: &str, map: &dyn Fn(usize) -> usize) -> String {
 mod tests {
     use super::*;
 
+    /// An issue whose phrases read the same in both languages (the tests of the report's mechanics).
+    fn same(found: &str, expected: &str) -> Issue {
+        Issue::error(Phrase::same(found), Phrase::same(expected))
+    }
+
     #[test]
-    fn row_mentions_are_remapped_and_other_text_kept() {
-        let m = remap_row_mentions("row 3 repeats the id of row 12 (column 7)", &|n| n + 100);
-        assert_eq!(m, "row 103 repeats the id of row 112 (column 7)");
-        assert_eq!(remap_row_mentions("no rows here, row x", &|n| n + 1), "no rows here, row x");
+    fn row_mentions_are_remapped_in_both_languages_and_other_text_kept() {
+        let p = Phrase::new("row 3 repeats the id of row 12 (column 7)", "hàng 3 trùng mã của hàng 12 (cột 7)");
+        let m = remap_row_mentions(&p, &|n| n + 100);
+        assert_eq!(m.en, "row 103 repeats the id of row 112 (column 7)");
+        assert_eq!(m.vi, "hàng 103 trùng mã của hàng 112 (cột 7)");
+        let untouched = Phrase::new("no rows here, row x", "không có hàng nào, hàng x");
+        assert_eq!(remap_row_mentions(&untouched, &|n| n + 1), untouched);
+    }
+
+    #[test]
+    fn text_in_vietnamese_names_the_place_and_the_field() {
+        let i = Issue::error(Phrase::quoted("-3"), Field::Workers.expected()).at_row(12).in_field("workers");
+        assert_eq!(i.text(Lang::Vi), "hàng 12, trường \"workers\" (Số lao động): thấy \"-3\", cần số nguyên ≥ 0");
+        assert_eq!(i.text(Lang::En), "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0");
+        let syntax = Issue::error(Phrase::new("the end of the file", "cuối tệp"), Phrase::new("more", "thêm")).at_line_col(3, 7);
+        assert_eq!(syntax.place(Lang::Vi), "dòng 3, cột 7");
+        let whole = Issue::error(Phrase::new("an empty file", "một tệp rỗng"), Phrase::new("a JSON object", "một đối tượng JSON"));
+        assert_eq!(whole.text(Lang::Vi), "thấy một tệp rỗng, cần một đối tượng JSON");
+        // A path that is not an entity field has no Vietnamese label to add.
+        let meta = same("x", "y").in_field("meta.id");
+        assert_eq!(meta.place(Lang::Vi), "trường \"meta.id\"");
     }
 
     #[test]
     fn display_names_the_place() {
         let cases = [
             (
-                Issue::error(quote("-3"), "a whole number ≥ 0")
+                same(&quote("-3"), "a whole number ≥ 0")
                     .at_row(12)
                     .in_field("workers"),
                 "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0",
             ),
             (
-                Issue::error("`}`", "a value").at_line_col(3, 7),
+                same("`}`", "a value").at_line_col(3, 7),
                 "line 3, column 7: found `}`, expected a value",
             ),
             (
-                Issue::error("an empty file", "a JSON object"),
+                same("an empty file", "a JSON object"),
                 "found an empty file, expected a JSON object",
             ),
         ];
@@ -372,12 +495,12 @@ mod tests {
     #[test]
     fn sorting_puts_issues_in_file_order() {
         let mut r = Report::new();
-        r.push(Issue::error("20x4", "a year").at_row(4).in_field("year"));
-        r.push(Issue::error("abc", "a number").at_row(3).in_field("members"));
-        r.push(Issue::error("99", "a province").at_row(3).in_field("province"));
-        r.push(Issue::error("no rows", "rows"));
-        r.push(Issue::warning("x", "y").at_row(9));
-        r.push(Issue::warning("x", "y").at_row(2));
+        r.push(same("20x4", "a year").at_row(4).in_field("year"));
+        r.push(same("abc", "a number").at_row(3).in_field("members"));
+        r.push(same("99", "a province").at_row(3).in_field("province"));
+        r.push(same("no rows", "rows"));
+        r.push(Issue::warning(Phrase::same("x"), Phrase::same("y")).at_row(9));
+        r.push(Issue::warning(Phrase::same("x"), Phrase::same("y")).at_row(2));
         r.sort_by_place();
         let places: Vec<(Option<usize>, Option<String>)> = r.errors.iter().map(|i| (i.row, i.field.clone())).collect();
         assert_eq!(places, vec![
@@ -396,10 +519,10 @@ mod tests {
         for i in 0..(MAX_LISTED + 25) {
             r.error_with(|| {
                 built += 1;
-                Issue::error("x", "y").at_row(i + 1)
+                same("x", "y").at_row(i + 1)
             });
         }
-        r.push(Issue::warning("w", "v"));
+        r.push(Issue::warning(Phrase::same("w"), Phrase::same("v")));
         assert_eq!(r.errors.len(), MAX_LISTED);
         assert_eq!(r.more_errors, 25);
         assert_eq!(built, MAX_LISTED, "messages beyond the cap are not built");
@@ -415,19 +538,24 @@ mod tests {
     fn csv_quotes_and_counts() {
         let mut r = Report::new();
         r.push(
-            Issue::error(quote("a,b"), "a code")
+            same(&quote("a,b"), "a code")
                 .at_row(2)
                 .in_field("kind"),
         );
         for _ in 0..MAX_LISTED {
-            r.push(Issue::warning("w", "v"));
+            r.push(Issue::warning(Phrase::same("w"), Phrase::same("v")));
         }
-        r.push(Issue::warning("w", "v"));
-        let csv = r.to_csv();
+        r.push(Issue::warning(Phrase::same("w"), Phrase::same("v")));
+        let csv = r.to_csv(Lang::En);
         let mut lines = csv.lines();
         assert_eq!(lines.next(), Some("row,field,found,expected,severity"));
         assert_eq!(lines.next(), Some("2,kind,\"\"\"a,b\"\"\",a code,error"));
         assert!(csv.ends_with(",,1 more warnings not listed,,warning\n"));
+        let vi = r.to_csv(Lang::Vi);
+        let mut lines = vi.lines();
+        assert_eq!(lines.next(), Some("hàng,trường,thấy,cần,mức"));
+        assert_eq!(lines.next(), Some("2,kind,\"\"\"a,b\"\"\",a code,lỗi"));
+        assert!(vi.ends_with(",,còn 1 cảnh báo không liệt kê,,cảnh báo\n"));
     }
 
     #[test]
@@ -435,8 +563,8 @@ mod tests {
         let mut a = Report::new();
         let mut b = Report::new();
         for _ in 0..40 {
-            a.push(Issue::error("a", "b"));
-            b.push(Issue::error("a", "b"));
+            a.push(same("a", "b"));
+            b.push(same("a", "b"));
         }
         a.merge(b);
         assert_eq!(a.errors.len(), MAX_LISTED);

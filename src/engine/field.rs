@@ -5,6 +5,7 @@
 //! Why one list: a field added to the format must be added once; two lists drifted apart would
 //! let a CSV column map to a field the parser does not know, or the other way round.
 
+use super::error::Phrase;
 use super::vocab::{Kind, Lang, Ntm, Sector, Stage};
 
 /// An entity field, in the order of docs/dataset-format.md. The discriminant is the field's bit
@@ -109,14 +110,12 @@ impl Field {
         1 << (self as u32)
     }
 
-    /// What a value of this field must be, for messages (in English, as the engine's messages are;
-    /// [`Field::expected_in`] gives the reader's language).
-    pub fn expected(self) -> String {
-        self.expected_in(Lang::En)
+    /// What a value of this field must be, for messages, in both languages.
+    pub fn expected(self) -> Phrase {
+        Phrase::new(self.expected_in(Lang::En), self.expected_in(Lang::Vi))
     }
 
-    /// [`Field::expected`] in `lang`. The app shows a Vietnamese reader this text in place of an
-    /// issue's English one when the two are the same message (the field's own check).
+    /// What a value of this field must be, in `lang`.
     pub fn expected_in(self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
         let pick = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
@@ -161,9 +160,9 @@ mod tests {
             assert_eq!(Field::from_code(f.code()), Some(*f));
             assert_eq!(mask & f.bit(), 0);
             mask |= f.bit();
-            assert!(!f.expected().is_empty());
-            assert_eq!(f.expected(), f.expected_in(Lang::En));
-            assert_ne!(f.expected_in(Lang::Vi), f.expected(), "{f:?} has no Vietnamese text");
+            assert!(!f.expected().en.is_empty());
+            assert_eq!(f.expected().en, f.expected_in(Lang::En));
+            assert_ne!(f.expected().vi, f.expected().en, "{f:?} has no Vietnamese text");
         }
         assert_eq!(Field::from_code("Id"), None);
         assert_eq!(Field::ALL.iter().filter(|f| f.flag_bit().is_some()).count(), 4);

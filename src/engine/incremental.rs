@@ -34,7 +34,7 @@
 use super::byte_source::ByteSource;
 use super::columns::{Clustering, Entities};
 use super::dataset::Dataset;
-use super::error::{quote, Issue, Report};
+use super::error::{Issue, Phrase, Report};
 use super::parse::{parse_dataset_in_file_order, parse_dataset_owned, Limits, Parsed};
 
 /// Rows per batch: about 1 MB of typical columnar JSON, parsed in ≈ 10 ms natively.
@@ -284,7 +284,10 @@ impl IncrementalParser {
     pub fn finish(self) -> Result<Parsed, Report> {
         match self.stage {
             Stage::Done(r) => *r,
-            _ => Err(Report::single(Issue::error("a parse still in progress", "a finished parse (call step until finished)"))),
+            _ => Err(Report::single(Issue::error(
+                Phrase::new("a parse still in progress", "việc đọc tệp chưa xong"),
+                Phrase::new("a finished parse (call step until finished)", "việc đọc đã xong (gọi step cho đến khi xong)"),
+            ))),
         }
     }
 
@@ -648,9 +651,7 @@ impl IncrementalParser {
                 Some(f) if f < first_new => {
                     let first = file_row(&self.spans, f);
                     self.report.error_with(|| {
-                        Issue::error(quote(id), format!("an id used once in {year}; it is already used in row {first}"))
-                            .at_row(offset + (g - first_new) + 1)
-                            .in_field("id")
+                        super::validate::duplicate_id(id, year, first).at_row(offset + (g - first_new) + 1)
                     });
                 }
                 _ => {}
@@ -679,7 +680,10 @@ impl IncrementalParser {
             r.merge(w.warnings_only());
             return Err(r);
         }
-        let dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error("no rows", "entities")))?;
+        let dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error(
+            Phrase::new("no rows", "không có hàng nào"),
+            Phrase::new("entities", "entities (các đơn vị)"),
+        )))?;
         Ok(Parsed { dataset, warnings: std::mem::take(&mut self.warnings) })
     }
 }

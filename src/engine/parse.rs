@@ -21,10 +21,10 @@ use super::columns::{Entities, MISSING, NONE};
 use super::dataset::{
     Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Text, Unit,
 };
-use super::error::{quote, Issue, Report};
+use super::error::{quote, Issue, Phrase, Report};
 use super::provinces::{normalise_code, registry};
 use super::validate;
-use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
+use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Sector, Stage};
 
 /// The only format string this version reads.
 pub const FORMAT: &str = "coop-atlas/1";
@@ -104,65 +104,86 @@ fn read_json(bytes: &[u8], limits: &Limits) -> Result<Ctx, Report> {
 /// Returns the JSON text without a UTF-8 byte-order mark.
 fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
     if bytes.len() > limits.max_bytes {
-        return Err(Issue::error(
-            format!(
-                "a file of {} bytes ({:.1} MB)",
-                bytes.len(),
-                bytes.len() as f64 / 1e6
-            ),
-            format!(
-                "at most {} bytes ({} MB); split it into one file per year",
-                limits.max_bytes,
-                limits.max_bytes / 1_000_000
-            ),
-        ));
+        return Err(Issue::error(file_size(bytes.len()), size_limit(limits.max_bytes)));
     }
-    let utf16 = "a UTF-16 text";
-    let utf32 = "a UTF-32 text";
-    let advice = "a UTF-8 JSON text: this looks like a UTF-16/UTF-32 file; save it as UTF-8";
+    let utf16 = || Phrase::new("a UTF-16 text", "văn bản UTF-16");
+    let utf32 = Phrase::new("a UTF-32 text", "văn bản UTF-32");
+    let advice = || {
+        Phrase::new(
+            "a UTF-8 JSON text: this looks like a UTF-16/UTF-32 file; save it as UTF-8",
+            "văn bản JSON UTF-8: tệp này có vẻ là UTF-16/UTF-32; hãy lưu lại dưới dạng UTF-8",
+        )
+    };
     if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        return Err(Issue::error(utf32, advice));
+        return Err(Issue::error(utf32, advice()));
     }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Issue::error(utf16, advice));
+        return Err(Issue::error(utf16(), advice()));
     }
     let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     if let Some(pos) = body.iter().position(|&b| b == 0) {
         if pos < 4 {
-            return Err(Issue::error(utf16, advice));
+            return Err(Issue::error(utf16(), advice()));
         }
         let line = 1 + body.iter().take(pos).filter(|&&b| b == b'\n').count();
         return Err(Issue::error(
-            format!("a NUL byte at byte {pos} (line {line})"),
-            "a UTF-8 JSON text without NUL bytes: if this is a UTF-16 file, save it as UTF-8",
+            Phrase::new(format!("a NUL byte at byte {pos} (line {line})"), format!("byte NUL ở byte {pos} (dòng {line})")),
+            Phrase::new(
+                "a UTF-8 JSON text without NUL bytes: if this is a UTF-16 file, save it as UTF-8",
+                "văn bản JSON UTF-8 không có byte NUL: nếu đây là tệp UTF-16, hãy lưu lại dưới dạng UTF-8",
+            ),
         ));
     }
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
         None => Err(Issue::error(
-            "an empty file",
-            "a JSON object {\"format\": \"coop-atlas/1\", …}",
+            Phrase::new("an empty file", "tệp rỗng"),
+            Phrase::new("a JSON object {\"format\": \"coop-atlas/1\", …}", "một đối tượng JSON {\"format\": \"coop-atlas/1\", …}"),
         )),
         Some(b'{') => Ok(body),
         Some(b) => {
             let what = match b {
-                b'[' => "an array".to_string(),
-                b'"' => "a string".to_string(),
-                b'0'..=b'9' | b'-' => "a number".to_string(),
-                b't' | b'f' => "a boolean".to_string(),
-                b'n' => "null".to_string(),
-                b'<' => "HTML or XML (is it a web page saved by mistake?)".to_string(),
-                _ => format!(
-                    "the character {}",
-                    quote(&String::from_utf8_lossy(&body[..body.len().min(1)]))
+                b'[' => Phrase::new("an array", "một mảng"),
+                b'"' => Phrase::new("a string", "một chuỗi"),
+                b'0'..=b'9' | b'-' => Phrase::new("a number", "một số"),
+                b't' | b'f' => Phrase::new("a boolean", "một giá trị true/false"),
+                b'n' => Phrase::same("null"),
+                b'<' => Phrase::new(
+                    "HTML or XML (is it a web page saved by mistake?)",
+                    "HTML hoặc XML (có phải một trang web lưu nhầm?)",
                 ),
+                _ => {
+                    let c = quote(&String::from_utf8_lossy(&body[..body.len().min(1)]));
+                    Phrase::new(format!("the character {c}"), format!("ký tự {c}"))
+                }
             };
             Err(Issue::error(
-                format!("{what} at the top level"),
-                "a JSON object {\"format\": \"coop-atlas/1\", \"meta\": …, \"entities\": …}",
+                Phrase::new(format!("{} at the top level", what.en), format!("{} ở cấp ngoài cùng", what.vi)),
+                Phrase::new(
+                    "a JSON object {\"format\": \"coop-atlas/1\", \"meta\": …, \"entities\": …}",
+                    "một đối tượng JSON {\"format\": \"coop-atlas/1\", \"meta\": …, \"entities\": …}",
+                ),
             ))
         }
     }
+}
+
+/// The size of a file that is too large, for the "found" of its message.
+pub(crate) fn file_size(len: usize) -> Phrase {
+    let mb = len as f64 / 1e6;
+    Phrase::new(
+        format!("a file of {len} bytes ({mb:.1} MB)"),
+        format!("tệp {len} byte ({} MB)", super::format::number(mb, 1, Lang::Vi)),
+    )
+}
+
+/// What a file must be under, for the "expected" of a too-large file.
+pub(crate) fn size_limit(max_bytes: usize) -> Phrase {
+    let mb = max_bytes / 1_000_000;
+    Phrase::new(
+        format!("at most {max_bytes} bytes ({mb} MB); split it into one file per year"),
+        format!("tối đa {max_bytes} byte ({mb} MB); hãy tách thành mỗi năm một tệp"),
+    )
 }
 
 /// Turns a serde_json error into an issue with line and column.
@@ -174,26 +195,60 @@ fn json_issue(e: &serde_json::Error) -> Issue {
     };
     let issue = match e.classify() {
         serde_json::error::Category::Eof => Issue::error(
-            "the end of the file",
-            "the rest of the JSON document (the file seems cut short)",
+            Phrase::new("the end of the file", "cuối tệp"),
+            Phrase::new(
+                "the rest of the JSON document (the file seems cut short)",
+                "phần còn lại của tài liệu JSON (tệp có vẻ bị cắt cụt)",
+            ),
         ),
         _ if core == "recursion limit exceeded" => Issue::error(
-            "nesting deeper than 128 levels",
-            "a flatter document (at most 128 nested arrays or objects)",
+            Phrase::new("nesting deeper than 128 levels", "lồng sâu hơn 128 cấp"),
+            Phrase::new(
+                "a flatter document (at most 128 nested arrays or objects)",
+                "tài liệu ít lồng hơn (tối đa 128 mảng hoặc đối tượng lồng nhau)",
+            ),
         ),
         _ if core == "trailing characters" => Issue::error(
-            "more text after the end of the JSON object",
-            "a single JSON object",
+            Phrase::new("more text after the end of the JSON object", "còn chữ sau khi đối tượng JSON đã kết thúc"),
+            Phrase::new("a single JSON object", "một đối tượng JSON duy nhất"),
         ),
         _ => match core.strip_prefix("expected ") {
-            Some(rest) => Issue::error("broken JSON", rest.to_string()),
-            None => Issue::error(format!("broken JSON ({core})"), "valid JSON"),
+            Some(rest) => Issue::error(Phrase::new("broken JSON", "JSON hỏng"), serde_expected(rest)),
+            None => Issue::error(
+                Phrase::new(format!("broken JSON ({core})"), format!("JSON hỏng ({})", serde_problem_vi(core))),
+                Phrase::new("valid JSON", "JSON hợp lệ"),
+            ),
         },
     };
     if e.line() > 0 {
         issue.at_line_col(e.line(), e.column().max(1))
     } else {
         issue
+    }
+}
+
+/// What serde_json says it expected (`` `,` or `}` ``, `value`), in both languages.
+fn serde_expected(rest: &str) -> Phrase {
+    let vi = match rest {
+        "value" => "một giá trị".to_string(),
+        "ident" => "true, false hoặc null".to_string(),
+        _ => rest.replace(" or ", " hoặc "),
+    };
+    Phrase::new(rest, vi)
+}
+
+/// serde_json's other syntax errors in Vietnamese, as far as a publisher meets them; any other
+/// stays as serde_json wrote it.
+fn serde_problem_vi(core: &str) -> &str {
+    match core {
+        "invalid number" => "số không hợp lệ",
+        "number out of range" => "số vượt quá giới hạn",
+        "invalid escape" => "chuỗi thoát \\ không hợp lệ",
+        "trailing comma" => "dấu phẩy thừa ở cuối",
+        "key must be a string" => "khóa không phải là chuỗi",
+        "invalid unicode code point" => "mã Unicode không hợp lệ",
+        _ if core.starts_with("control character") => "ký tự điều khiển trong chuỗi, ví dụ một dấu xuống dòng",
+        _ => core,
     }
 }
 
@@ -216,16 +271,16 @@ enum Val<'s> {
 }
 
 impl Val<'_> {
-    fn describe(&self) -> String {
+    fn describe(&self) -> Phrase {
         match self {
-            Val::Null => "null".into(),
-            Val::Bool(b) => b.to_string(),
-            Val::U(u) => u.to_string(),
-            Val::I(i) => i.to_string(),
-            Val::F(f) => format!("{f}"),
-            Val::S(s) => quote(s),
-            Val::Array => "an array".into(),
-            Val::Object => "an object".into(),
+            Val::Null => Phrase::same("null"),
+            Val::Bool(b) => Phrase::same(b.to_string()),
+            Val::U(u) => Phrase::same(u.to_string()),
+            Val::I(i) => Phrase::same(i.to_string()),
+            Val::F(f) => Phrase::same(format!("{f}")),
+            Val::S(s) => Phrase::quoted(s),
+            Val::Array => an_array(),
+            Val::Object => an_object(),
         }
     }
 
@@ -289,11 +344,12 @@ impl Ctx {
         }
     }
 
-    fn cell_error(&mut self, field: Field, row: usize, v: Val<'_>, extra: Option<&str>) {
+    /// Reports a wrong cell; `extra` (English, Vietnamese) follows what the field expects.
+    fn cell_error(&mut self, field: Field, row: usize, v: Val<'_>, extra: Option<(&str, &str)>) {
         self.report.error_with(|| {
             let mut expected = field.expected();
-            if let Some(x) = extra {
-                expected.push_str(x);
+            if let Some((en, vi)) = extra {
+                expected = expected.then(&Phrase::new(en, vi));
             }
             Issue::error(v.describe(), expected)
                 .at_row(row)
@@ -363,7 +419,7 @@ impl Ctx {
     fn put(&mut self, field: Field, pos: usize, v: Val<'_>) {
         let row = pos + 1;
         if let (Val::Null, true) = (v, REQUIRED.contains(&field)) {
-            self.cell_error(field, row, v, Some(" (this field is required)"));
+            self.cell_error(field, row, v, Some((" (this field is required)", " (trường này bắt buộc)")));
         }
         match field {
             Field::Id => {
@@ -417,7 +473,7 @@ impl Ctx {
                     _ => match v.whole() {
                         Some(n) if n >= 0 && n < MISSING as i128 => n as u32,
                         Some(n) if n < 0 => {
-                            self.cell_error(field, row, v, Some(" (a count cannot be negative)"));
+                            self.cell_error(field, row, v, Some((" (a count cannot be negative)", " (số đếm không thể âm)")));
                             MISSING
                         }
                         Some(_) => {
@@ -425,7 +481,7 @@ impl Ctx {
                                 field,
                                 row,
                                 v,
-                                Some(" below 4,294,967,295 (this count is absurd)"),
+                                Some((" below 4,294,967,295 (this count is absurd)", " dưới 4.294.967.295 (số đếm này vô lý)")),
                             );
                             MISSING
                         }
@@ -511,7 +567,7 @@ impl Ctx {
                 Some(t) => index(t),
                 None => {
                     let hint = if parse(&s.trim().to_lowercase()).is_some() {
-                        Some(" (codes are lowercase, without spaces)")
+                        Some((" (codes are lowercase, without spaces)", " (mã viết thường, không có khoảng trắng)"))
                     } else {
                         None
                     };
@@ -533,9 +589,13 @@ impl Ctx {
         }
         let known: Vec<&str> = FIELDS.iter().map(|f| f.code()).collect();
         self.report.warning_with(|| {
+            let known = known.join(", ");
             Issue::warning(
-                format!("an unknown field {}", quote(key)),
-                format!("one of {} (the field is ignored)", known.join(", ")),
+                Phrase::new(format!("an unknown field {}", quote(key)), format!("trường lạ {}", quote(key))),
+                Phrase::new(
+                    format!("one of {known} (the field is ignored)"),
+                    format!("một trong {known} (trường này bị bỏ qua)"),
+                ),
             )
             .in_field(full.clone())
         });
@@ -548,14 +608,20 @@ impl Ctx {
         let mut report = std::mem::take(&mut self.report);
         match &self.format {
             None => report.push(
-                Issue::error("no \"format\" key", format!("\"format\": \"{FORMAT}\""))
+                Issue::error(
+                    Phrase::new("no \"format\" key", "không có khóa \"format\""),
+                    Phrase::same(format!("\"format\": \"{FORMAT}\"")),
+                )
                     .in_field("format"),
             ),
             Some(Value::String(s)) if s == FORMAT => {}
             Some(v) => report.push(
                 Issue::error(
                     describe_value(v),
-                    format!("\"{FORMAT}\" (a newer format needs a newer Coop Atlas)"),
+                    Phrase::new(
+                        format!("\"{FORMAT}\" (a newer format needs a newer Coop Atlas)"),
+                        format!("\"{FORMAT}\" (định dạng mới hơn cần bản Coop Atlas mới hơn)"),
+                    ),
                 )
                 .in_field("format"),
             ),
@@ -564,8 +630,11 @@ impl Ctx {
             None => {
                 report.push(
                     Issue::error(
-                        "no \"meta\" object",
-                        "a \"meta\" object with id, title, source and boundary",
+                        Phrase::new("no \"meta\" object", "không có đối tượng \"meta\""),
+                        Phrase::new(
+                            "a \"meta\" object with id, title, source and boundary",
+                            "một đối tượng \"meta\" có id, title, source và boundary",
+                        ),
                     )
                     .in_field("meta"),
                 );
@@ -577,8 +646,11 @@ impl Ctx {
 
         if !self.entities_seen && self.observations.is_none() {
             report.push(Issue::error(
-                "neither \"entities\" nor \"observations\"",
-                "at least one of them: a dataset without figures shows nothing",
+                Phrase::new("neither \"entities\" nor \"observations\"", "không có \"entities\" lẫn \"observations\""),
+                Phrase::new(
+                    "at least one of them: a dataset without figures shows nothing",
+                    "ít nhất một trong hai: bộ dữ liệu không có số liệu thì không hiển thị được gì",
+                ),
             ));
         }
 
@@ -593,8 +665,9 @@ impl Ctx {
                 if self.columns_seen & f.bit() == 0 {
                     report.push(
                         Issue::error(
-                            format!("no \"{}\" column", f.code()),
-                            format!("a \"{}\" column: {}", f.code(), f.expected()),
+                            Phrase::new(format!("no \"{}\" column", f.code()), format!("không có cột \"{}\"", f.code())),
+                            Phrase::new(format!("a \"{}\" column: ", f.code()), format!("một cột \"{}\": ", f.code()))
+                                .then(&f.expected()),
                         )
                         .in_field(format!("entities.{}", f.code())),
                     );
@@ -606,14 +679,18 @@ impl Ctx {
                 .collect();
             let n = lens.iter().map(|l| l.1).max().unwrap_or(0);
             if lens.iter().any(|l| l.1 != n) {
-                let listing: Vec<String> = lens
+                let listing = lens
                     .iter()
                     .map(|(f, l)| format!("{}: {l}", f.code()))
-                    .collect();
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 report.push(
                     Issue::error(
-                        format!("columns of unequal length ({})", listing.join(", ")),
-                        format!("every column with {n} values"),
+                        Phrase::new(
+                            format!("columns of unequal length ({listing})"),
+                            format!("các cột dài ngắn khác nhau ({listing})"),
+                        ),
+                        Phrase::new(format!("every column with {n} values"), format!("mọi cột đều có {n} giá trị")),
                     )
                     .in_field("entities"),
                 );
@@ -676,7 +753,10 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
             if self.ctx.top_keys_seen.iter().any(|k| *k == key) {
                 let k = key.to_string();
                 self.ctx.report.push(
-                    Issue::error(format!("a second \"{k}\" key"), "each top-level key once")
+                    Issue::error(
+                        Phrase::new(format!("a second \"{k}\" key"), format!("khóa \"{k}\" lần thứ hai")),
+                        Phrase::new("each top-level key once", "mỗi khóa cấp ngoài cùng một lần"),
+                    )
                         .in_field(k),
                 );
                 map.next_value::<IgnoredAny>()?;
@@ -696,8 +776,14 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                     let other = other.to_string();
                     self.ctx.report.push(
                         Issue::warning(
-                            format!("an unknown top-level key {}", quote(&other)),
-                            "format, meta, entities, observations, indicators (the key is ignored)",
+                            Phrase::new(
+                                format!("an unknown top-level key {}", quote(&other)),
+                                format!("khóa lạ ở cấp ngoài cùng {}", quote(&other)),
+                            ),
+                            Phrase::new(
+                                "format, meta, entities, observations, indicators (the key is ignored)",
+                                "format, meta, entities, observations, indicators (khóa này bị bỏ qua)",
+                            ),
                         )
                         .in_field(other),
                     );
@@ -767,8 +853,8 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
                 Some(f) if self.ctx.columns_seen & f.bit() != 0 => {
                     self.ctx.report.push(
                         Issue::error(
-                            format!("a second \"{}\" column", f.code()),
-                            "each column once",
+                            Phrase::new(format!("a second \"{}\" column", f.code()), format!("cột \"{}\" lần thứ hai", f.code())),
+                            Phrase::new("each column once", "mỗi cột một lần"),
                         )
                         .in_field(format!("entities.{}", f.code())),
                     );
@@ -823,7 +909,10 @@ impl EntitiesSeed<'_> {
         self.ctx.report.push(
             Issue::error(
                 v.describe(),
-                "an object of columns {\"id\": […], …} or an array of rows [{\"id\": …}, …]",
+                Phrase::new(
+                    "an object of columns {\"id\": […], …} or an array of rows [{\"id\": …}, …]",
+                    "một đối tượng gồm các cột {\"id\": […], …} hoặc một mảng các hàng [{\"id\": …}, …]",
+                ),
             )
             .in_field("entities"),
         );
@@ -878,10 +967,14 @@ impl<'de> Visitor<'de> for ColumnSeed<'_> {
 impl ColumnSeed<'_> {
     fn wrong(self, v: Val<'_>) {
         let f = self.field;
+        let each = f.expected();
         self.ctx.report.push(
             Issue::error(
                 v.describe(),
-                format!("an array with one value per row ({} each)", f.expected()),
+                Phrase::new(
+                    format!("an array with one value per row ({} each)", each.en),
+                    format!("một mảng, mỗi hàng một giá trị ({})", each.vi),
+                ),
             )
             .in_field(format!("entities.{}", f.code())),
         );
@@ -915,8 +1008,8 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 Some(f) if set & f.bit() != 0 => {
                     self.ctx.report.error_with(|| {
                         Issue::error(
-                            format!("a second \"{}\" key", f.code()),
-                            "each field once per row",
+                            Phrase::new(format!("a second \"{}\" key", f.code()), format!("khóa \"{}\" lần thứ hai", f.code())),
+                            Phrase::new("each field once per row", "mỗi trường một lần trong một hàng"),
                         )
                         .at_row(pos + 1)
                         .in_field(f.code())
@@ -942,8 +1035,8 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 if REQUIRED.contains(&f) {
                     self.ctx.report.error_with(|| {
                         Issue::error(
-                            "nothing",
-                            format!("{} (this field is required)", f.expected()),
+                            Phrase::nothing(),
+                            f.expected().then(&Phrase::new(" (this field is required)", " (trường này bắt buộc)")),
                         )
                         .at_row(pos + 1)
                         .in_field(f.code())
@@ -970,7 +1063,10 @@ impl RowSeed<'_> {
         self.ctx.report.error_with(|| {
             Issue::error(
                 v.describe(),
-                "an object such as {\"id\": \"HTX-19-0001\", \"province\": \"19\", …}",
+                Phrase::new(
+                    "an object such as {\"id\": \"HTX-19-0001\", \"province\": \"19\", …}",
+                    "một đối tượng như {\"id\": \"HTX-19-0001\", \"province\": \"19\", …}",
+                ),
             )
             .at_row(pos + 1)
             .in_field("entities")
@@ -1027,15 +1123,44 @@ impl CellSeed<'_> {
 
 // ---- small sections, read from Values -------------------------------------------------------
 
-fn describe_value(v: &Value) -> String {
+fn describe_value(v: &Value) -> Phrase {
     match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => quote(s),
-        Value::Array(_) => "an array".into(),
-        Value::Object(_) => "an object".into(),
+        Value::Null => Phrase::same("null"),
+        Value::Bool(b) => Phrase::same(b.to_string()),
+        Value::Number(n) => Phrase::same(n.to_string()),
+        Value::String(s) => Phrase::quoted(s),
+        Value::Array(_) => an_array(),
+        Value::Object(_) => an_object(),
     }
+}
+
+fn an_array() -> Phrase {
+    Phrase::new("an array", "một mảng")
+}
+
+fn an_object() -> Phrase {
+    Phrase::new("an object", "một đối tượng")
+}
+
+/// A text (a JSON string), as a section's fields expect.
+fn a_text() -> Phrase {
+    Phrase::new("a text", "một chuỗi")
+}
+
+/// `{"vi": …, "en": …}`: a text in both languages.
+fn a_bilingual_text() -> Phrase {
+    Phrase::same("{\"vi\": …, \"en\": …}")
+}
+
+/// A year as the meta and observations sections expect it (the entity field's own check is
+/// [`Field::expected`]).
+fn a_year() -> Phrase {
+    Field::Year.expected()
+}
+
+/// One of a vocabulary's codes, listed.
+fn one_of(list: &str) -> Phrase {
+    Phrase::new(format!("one of {list}"), format!("một trong {list}"))
 }
 
 /// Reads fields of one object, reporting wrong types at `path.key`.
@@ -1052,7 +1177,7 @@ impl<'a> Obj<'a> {
                 path: path.to_string(),
             }),
             other => {
-                report.push(Issue::error(describe_value(other), "an object").in_field(path));
+                report.push(Issue::error(describe_value(other), an_object()).in_field(path));
                 None
             }
         }
@@ -1066,12 +1191,12 @@ impl<'a> Obj<'a> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
-    fn missing(&self, key: &str, expected: &str, report: &mut Report) {
-        report
-            .push(Issue::error("nothing", format!("{expected} (required)")).in_field(self.at(key)));
+    fn missing(&self, key: &str, expected: Phrase, report: &mut Report) {
+        let expected = expected.then(&Phrase::new(" (required)", " (bắt buộc)"));
+        report.push(Issue::error(Phrase::nothing(), expected).in_field(self.at(key)));
     }
 
-    fn wrong(&self, key: &str, v: &Value, expected: &str, report: &mut Report) {
+    fn wrong(&self, key: &str, v: &Value, expected: Phrase, report: &mut Report) {
         report.push(Issue::error(describe_value(v), expected).in_field(self.at(key)));
     }
 
@@ -1079,13 +1204,13 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             None => {
                 if required {
-                    self.missing(key, "a text", report);
+                    self.missing(key, a_text(), report);
                 }
                 None
             }
             Some(Value::String(s)) => Some(s.clone()),
             Some(v) => {
-                self.wrong(key, v, "a text", report);
+                self.wrong(key, v, a_text(), report);
                 None
             }
         }
@@ -1096,7 +1221,10 @@ impl<'a> Obj<'a> {
         if is_date(&s) {
             Some(s)
         } else {
-            report.push(Issue::error(quote(&s), "a date YYYY-MM-DD").in_field(self.at(key)));
+            report.push(
+                Issue::error(Phrase::quoted(&s), Phrase::new("a date YYYY-MM-DD", "một ngày dạng YYYY-MM-DD"))
+                    .in_field(self.at(key)),
+            );
             None
         }
     }
@@ -1106,7 +1234,7 @@ impl<'a> Obj<'a> {
             None => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(v) => {
-                self.wrong(key, v, "true or false", report);
+                self.wrong(key, v, Phrase::new("true or false", "true hoặc false"), report);
                 None
             }
         }
@@ -1116,7 +1244,7 @@ impl<'a> Obj<'a> {
         match self.get(key) {
             None => {
                 if required {
-                    self.missing(key, "{\"vi\": …, \"en\": …}", report);
+                    self.missing(key, a_bilingual_text(), report);
                 }
                 None
             }
@@ -1131,7 +1259,7 @@ impl<'a> Obj<'a> {
                 Some(Text { vi, en })
             }
             Some(v) => {
-                self.wrong(key, v, "{\"vi\": …, \"en\": …}", report);
+                self.wrong(key, v, a_bilingual_text(), report);
                 None
             }
         }
@@ -1140,10 +1268,14 @@ impl<'a> Obj<'a> {
     fn warn_unknown(&self, known: &[&str], report: &mut Report) {
         for k in self.map.keys() {
             if !known.contains(&k.as_str()) {
+                let known = known.join(", ");
                 report.push(
                     Issue::warning(
-                        format!("an unknown key {}", quote(k)),
-                        format!("one of {} (the key is ignored)", known.join(", ")),
+                        Phrase::new(format!("an unknown key {}", quote(k)), format!("khóa lạ {}", quote(k))),
+                        Phrase::new(
+                            format!("one of {known} (the key is ignored)"),
+                            format!("một trong {known} (khóa này bị bỏ qua)"),
+                        ),
                     )
                     .in_field(self.at(k)),
                 );
@@ -1182,7 +1314,11 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
     let id = o.string("id", true, report).unwrap_or_default();
     if o.get("id").is_some() && !is_id(&id, b'-') {
         report.push(
-            Issue::error(quote(&id), "1–64 characters among a–z, 0–9 and -").in_field("meta.id"),
+            Issue::error(
+                Phrase::quoted(&id),
+                Phrase::new("1–64 characters among a–z, 0–9 and -", "1–64 ký tự trong a–z, 0–9 và -"),
+            )
+            .in_field("meta.id"),
         );
     }
     let title = o.text("title", true, report).unwrap_or_default();
@@ -1191,7 +1327,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
         None => {
             o.missing(
                 "source",
-                "{\"publisher\": …, \"url\": …, \"date\": \"YYYY-MM-DD\"}",
+                Phrase::same("{\"publisher\": …, \"url\": …, \"date\": \"YYYY-MM-DD\"}"),
                 report,
             );
             Source::default()
@@ -1210,7 +1346,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
     };
     let boundary = match o.get("boundary") {
         None => {
-            o.missing("boundary", "63 or 34", report);
+            o.missing("boundary", Phrase::new("63 or 34", "63 hoặc 34"), report);
             None
         }
         Some(bv) => {
@@ -1224,7 +1360,10 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
                 o.wrong(
                     "boundary",
                     bv,
-                    "63 (codes before 1 July 2025) or 34 (codes from 1 July 2025)",
+                    Phrase::new(
+                        "63 (codes before 1 July 2025) or 34 (codes from 1 July 2025)",
+                        "63 (mã trước 1/7/2025) hoặc 34 (mã từ 1/7/2025)",
+                    ),
                     report,
                 );
             }
@@ -1239,7 +1378,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
                 match y.as_u64().filter(|y| (1990..=2100).contains(y)) {
                     Some(y) => years.push(y as u16),
                     None => report.push(
-                        Issue::error(describe_value(y), "a whole number from 1990 to 2100")
+                        Issue::error(describe_value(y), a_year())
                             .in_field(format!("meta.years[{i}]")),
                     ),
                 }
@@ -1247,7 +1386,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
             super::order::sort(&mut years);
             years.dedup();
         }
-        Some(other) => o.wrong("years", other, "an array of years", report),
+        Some(other) => o.wrong("years", other, Phrase::new("an array of years", "một mảng các năm"), report),
     }
     let meta = Meta {
         id,
@@ -1299,7 +1438,7 @@ fn codes<T: Copy>(
         match v.as_str().and_then(parse) {
             Some(t) => out.push(t),
             None => report.push(
-                Issue::error(describe_value(v), format!("one of {}", list())).in_field(o.at(key)),
+                Issue::error(describe_value(v), one_of(&list())).in_field(o.at(key)),
             ),
         }
     }
@@ -1325,8 +1464,8 @@ fn subset_from_value(v: &Value, path: &str, report: &mut Report) -> Subset {
         if !known.contains(&k.as_str()) {
             report.push(
                 Issue::error(
-                    format!("an unknown key {}", quote(k)),
-                    format!("one of {}", known.join(", ")),
+                    Phrase::new(format!("an unknown key {}", quote(k)), format!("khóa lạ {}", quote(k))),
+                    one_of(&known.join(", ")),
                 )
                 .in_field(o.at(k)),
             );
@@ -1337,7 +1476,7 @@ fn subset_from_value(v: &Value, path: &str, report: &mut Report) -> Subset {
         Some(x) => match x.as_u64().filter(|s| *s <= 5) {
             Some(s) => Some(s as u8),
             None => {
-                o.wrong("ocop_star_min", x, "a whole number from 0 to 5", report);
+                o.wrong("ocop_star_min", x, Field::OcopStar.expected(), report);
                 None
             }
         },
@@ -1358,7 +1497,10 @@ fn subset_from_value(v: &Value, path: &str, report: &mut Report) -> Subset {
 fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
     let Value::Array(items) = v else {
         report.push(
-            Issue::error(describe_value(v), "an array of indicator definitions")
+            Issue::error(
+                describe_value(v),
+                Phrase::new("an array of indicator definitions", "một mảng các định nghĩa chỉ tiêu"),
+            )
                 .in_field("indicators"),
         );
         return Vec::new();
@@ -1391,18 +1533,27 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
         let id = o.string("id", true, report).unwrap_or_default();
         if o.get("id").is_some() && !is_id(&id, b'_') {
             report.push(
-                Issue::error(quote(&id), "1–64 characters among a–z, 0–9, - and _")
+                Issue::error(
+                    Phrase::quoted(&id),
+                    Phrase::new("1–64 characters among a–z, 0–9, - and _", "1–64 ký tự trong a–z, 0–9, - và _"),
+                )
                     .in_field(o.at("id")),
             );
         }
         if super::indicators::builtin(&id).is_some() {
             report.push(
-                Issue::error(quote(&id), "an id not used by a built-in indicator")
+                Issue::error(
+                    Phrase::quoted(&id),
+                    Phrase::new("an id not used by a built-in indicator", "một mã chưa dùng cho chỉ tiêu có sẵn"),
+                )
                     .in_field(o.at("id")),
             );
         }
         if out.iter().any(|d| d.id == id) {
-            report.push(Issue::error(quote(&id), "an id defined once").in_field(o.at("id")));
+            report.push(
+                Issue::error(Phrase::quoted(&id), Phrase::new("an id defined once", "một mã chỉ định nghĩa một lần"))
+                    .in_field(o.at("id")),
+            );
         }
         let label = o.text("label", true, report).unwrap_or_default();
         let observed = o.boolean("observed", report).unwrap_or(false);
@@ -1411,8 +1562,8 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
             Some(m) => Measure::from_code(&m).unwrap_or_else(|| {
                 report.push(
                     Issue::error(
-                        quote(&m),
-                        "one of count, sum, mean, weighted_mean, median, share",
+                        Phrase::quoted(&m),
+                        one_of("count, sum, mean, weighted_mean, median, share"),
                     )
                     .in_field(o.at("measure")),
                 );
@@ -1423,9 +1574,10 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
             match o.string(key, false, report) {
                 None => {
                     if needed {
+                        let list = NumField::codes_list();
                         o.missing(
                             key,
-                            &format!("a numeric field: one of {}", NumField::codes_list()),
+                            Phrase::new(format!("a numeric field: one of {list}"), format!("một trường số: một trong {list}")),
                             report,
                         );
                     }
@@ -1435,7 +1587,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
                     let nf = NumField::from_code(&f);
                     if nf.is_none() {
                         report.push(
-                            Issue::error(quote(&f), format!("one of {}", NumField::codes_list()))
+                            Issue::error(Phrase::quoted(&f), one_of(&NumField::codes_list()))
                                 .in_field(o.at(key)),
                         );
                     }
@@ -1465,14 +1617,17 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
         if measure == Measure::Share && !observed && where_.is_all() {
             o.missing(
                 "where",
-                "the part counted by a share (a filter object)",
+                Phrase::new(
+                    "the part counted by a share (a filter object)",
+                    "phần được tính trong tỷ lệ (một đối tượng bộ lọc)",
+                ),
                 report,
             );
         }
         let unit = match o.string("unit", false, report) {
             Some(u) => Unit::from_code(&u).unwrap_or_else(|| {
                 report.push(
-                    Issue::error(quote(&u), format!("one of {}", Unit::codes_list()))
+                    Issue::error(Phrase::quoted(&u), one_of(&Unit::codes_list()))
                         .in_field(o.at("unit")),
                 );
                 Unit::Count
@@ -1481,7 +1636,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
                 Measure::Count => Unit::Count,
                 Measure::Share => Unit::Share,
                 _ => {
-                    o.missing("unit", &format!("one of {}", Unit::codes_list()), report);
+                    o.missing("unit", one_of(&Unit::codes_list()), report);
                     Unit::Count
                 }
             },
@@ -1508,6 +1663,15 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
     out
 }
 
+/// Where an observation is, as its `area` expects.
+fn an_area() -> Phrase {
+    Phrase::new("a province code, a region code or \"VN\"", "một mã tỉnh, một mã vùng hoặc \"VN\"")
+}
+
+fn a_number() -> Phrase {
+    Phrase::new("a number", "một số")
+}
+
 fn observations_from_value(
     v: &Value,
     b: Boundary,
@@ -1516,7 +1680,8 @@ fn observations_from_value(
 ) -> Vec<Observation> {
     let Value::Array(items) = v else {
         report.push(
-            Issue::error(describe_value(v), "an array of observations").in_field("observations"),
+            Issue::error(describe_value(v), Phrase::new("an array of observations", "một mảng các quan sát"))
+                .in_field("observations"),
         );
         return Vec::new();
     };
@@ -1544,7 +1709,7 @@ fn observations_from_value(
         );
         let area = match o.get("area") {
             None => {
-                o.missing("area", "a province code, a region code or \"VN\"", report);
+                o.missing("area", an_area(), report);
                 None
             }
             Some(Value::String(s)) if s == "VN" => Some(Area::National),
@@ -1571,12 +1736,13 @@ fn observations_from_value(
                                     }
                                 },
                                 None => {
+                                    let list = Region::codes_list();
                                     o.wrong(
                                         "area",
                                         av,
-                                        &format!(
-                                            "a province code, \"VN\" or a region: {}",
-                                            Region::codes_list()
+                                        Phrase::new(
+                                            format!("a province code, \"VN\" or a region: {list}"),
+                                            format!("một mã tỉnh, \"VN\" hoặc một vùng: {list}"),
                                         ),
                                         report,
                                     );
@@ -1586,12 +1752,7 @@ fn observations_from_value(
                         }
                     }
                     None => {
-                        o.wrong(
-                            "area",
-                            av,
-                            "a province code, a region code or \"VN\"",
-                            report,
-                        );
+                        o.wrong("area", av, an_area(), report);
                         None
                     }
                 }
@@ -1599,7 +1760,7 @@ fn observations_from_value(
         };
         let year = match o.get("year") {
             None => {
-                o.missing("year", "a whole number from 1990 to 2100", report);
+                o.missing("year", a_year(), report);
                 None
             }
             Some(y) => {
@@ -1608,7 +1769,7 @@ fn observations_from_value(
                     .filter(|y| (1990..=2100).contains(y))
                     .map(|y| y as u16);
                 if yy.is_none() {
-                    o.wrong("year", y, "a whole number from 1990 to 2100", report);
+                    o.wrong("year", y, a_year(), report);
                 }
                 yy
             }
@@ -1616,19 +1777,22 @@ fn observations_from_value(
         let indicator = o.string("indicator", true, report).unwrap_or_default();
         if !indicator.is_empty() && !is_id(&indicator, b'_') {
             report.push(
-                Issue::error(quote(&indicator), "an indicator id (a–z, 0–9, - and _)")
+                Issue::error(
+                    Phrase::quoted(&indicator),
+                    Phrase::new("an indicator id (a–z, 0–9, - and _)", "một mã chỉ tiêu (a–z, 0–9, - và _)"),
+                )
                     .in_field(o.at("indicator")),
             );
         }
         let value = match o.get("value") {
             None => {
-                o.missing("value", "a number", report);
+                o.missing("value", a_number(), report);
                 None
             }
             Some(x) => {
                 let f = x.as_f64().filter(|f| f.is_finite());
                 if f.is_none() {
-                    o.wrong("value", x, "a number", report);
+                    o.wrong("value", x, a_number(), report);
                 }
                 f
             }
@@ -1636,7 +1800,7 @@ fn observations_from_value(
         let unit = match o.string("unit", false, report) {
             Some(u) => Unit::from_code(&u).or_else(|| {
                 report.push(
-                    Issue::error(quote(&u), format!("one of {}", Unit::codes_list()))
+                    Issue::error(Phrase::quoted(&u), one_of(&Unit::codes_list()))
                         .in_field(o.at("unit")),
                 );
                 None
@@ -1647,7 +1811,7 @@ fn observations_from_value(
                 match known {
                     Some(d) => Some(d.unit),
                     None => {
-                        o.missing("unit", &format!("one of {}", Unit::codes_list()), report);
+                        o.missing("unit", one_of(&Unit::codes_list()), report);
                         None
                     }
                 }
@@ -1659,8 +1823,11 @@ fn observations_from_value(
             if !matches!(word, "high" | "medium" | "low") {
                 report.push(
                     Issue::error(
-                        quote(&c),
-                        "high, medium or low, optionally followed by an explanation",
+                        Phrase::quoted(&c),
+                        Phrase::new(
+                            "high, medium or low, optionally followed by an explanation",
+                            "high, medium hoặc low, có thể kèm lời giải thích",
+                        ),
                     )
                     .in_field(o.at("confidence")),
                 );

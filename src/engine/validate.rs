@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::columns::{Entities, MISSING, NONE};
-use super::error::{quote, Issue, Report};
+use super::error::{quote, Issue, Phrase, Report};
+use super::format::number;
 use super::field::Field;
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
@@ -95,28 +96,24 @@ pub fn code_table(boundary: Boundary) -> [u8; 100] {
     t
 }
 
-/// What a province code must be in `boundary`, in `lang` (the issue of [`province_code_issue`]
-/// carries the English; the app shows a Vietnamese reader this text in its place).
-pub fn province_code_expected(boundary: Boundary, lang: Lang) -> String {
+/// What a province code must be in `boundary`: one of the list's codes.
+pub fn province_code_expected(boundary: Boundary) -> Phrase {
     let reg = registry();
     let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
     super::order::sort(&mut codes);
-    match lang {
-        Lang::En => format!("a province code of {}: one of {}", boundary_words(boundary), codes.join(", ")),
-        Lang::Vi => {
-            let list = match boundary {
-                Boundary::P63 => "danh sách 63 tỉnh (mã trước 1/7/2025)",
-                Boundary::P34 => "danh sách 34 tỉnh (mã từ 1/7/2025)",
-            };
-            format!("mã tỉnh trong {list}: một trong {}", codes.join(", "))
-        }
-    }
+    let codes = codes.join(", ");
+    let list = boundary_words(boundary);
+    Phrase::new(
+        format!("a province code of {}: one of {codes}", list.en),
+        format!("mã tỉnh trong {}: một trong {codes}", list.vi),
+    )
 }
 
-fn boundary_words(b: Boundary) -> &'static str {
+/// The province list of a boundary version, as messages name it.
+fn boundary_words(b: Boundary) -> Phrase {
     match b {
-        Boundary::P63 => "the 63-province list (codes before 1 July 2025)",
-        Boundary::P34 => "the 34-province list (codes from 1 July 2025)",
+        Boundary::P63 => Phrase::new("the 63-province list (codes before 1 July 2025)", "danh sách 63 tỉnh (mã trước 1/7/2025)"),
+        Boundary::P34 => Phrase::new("the 34-province list (codes from 1 July 2025)", "danh sách 34 tỉnh (mã từ 1/7/2025)"),
     }
 }
 
@@ -126,17 +123,20 @@ pub fn province_code_issue(code: &str, boundary: Boundary) -> Issue {
     let reg = registry();
     let other = boundary.other();
     if reg.by_code(other, code).is_some() {
+        let (theirs, ours) = (boundary_words(other), boundary_words(boundary));
+        let (n, m) = (boundary.number(), other.number());
         Issue::error(
-            format!("{} (a code of {})", quote(code), boundary_words(other)),
-            format!(
-                "a code of {} as meta.boundary says {}; set \"boundary\": {} or convert the codes",
-                boundary_words(boundary),
-                boundary.number(),
-                other.number()
+            Phrase::new(
+                format!("{} (a code of {})", quote(code), theirs.en),
+                format!("{} (một mã trong {})", quote(code), theirs.vi),
+            ),
+            Phrase::new(
+                format!("a code of {} as meta.boundary says {n}; set \"boundary\": {m} or convert the codes", ours.en),
+                format!("một mã trong {} vì meta.boundary là {n}; đặt \"boundary\": {m} hoặc đổi mã", ours.vi),
             ),
         )
     } else {
-        Issue::error(quote(code), province_code_expected(boundary, Lang::En))
+        Issue::error(Phrase::quoted(code), province_code_expected(boundary))
     }
 }
 
@@ -176,18 +176,24 @@ pub fn check_duplicates(e: &Entities, report: &mut Report) {
         let year = e.year.get(i).copied().unwrap_or(0);
         let row = u32::try_from(i + 1).unwrap_or(u32::MAX);
         if let Some(&first) = seen.get(&(year, id)) {
-            report.error_with(|| {
-                Issue::error(
-                    quote(id),
-                    format!("an id used once in {year}; it is already used in row {first}"),
-                )
-                .at_row(i + 1)
-                .in_field("id")
-            });
+            report.error_with(|| duplicate_id(id, year, first as usize).at_row(i + 1));
         } else {
             seen.insert((year, id), row);
         }
     }
+}
+
+/// An id used a second time within `year`, already used in row `first` (the issue names the
+/// field; the caller sets the row).
+pub fn duplicate_id(id: &str, year: u16, first: usize) -> Issue {
+    Issue::error(
+        Phrase::quoted(id),
+        Phrase::new(
+            format!("an id used once in {year}; it is already used in row {first}"),
+            format!("mã chỉ dùng một lần trong năm {year}; mã này đã có ở hàng {first}"),
+        ),
+    )
+    .in_field("id")
 }
 
 /// Warns about values that are possible but probably mistakes: more than [`WORKERS_WARN`]
@@ -199,8 +205,11 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
         if workers != MISSING && workers > WORKERS_WARN {
             report.warning_with(|| {
                 Issue::warning(
-                    workers.to_string(),
-                    format!("at most {WORKERS_WARN} workers in one unit (is it a total of several units?)"),
+                    Phrase::same(workers.to_string()),
+                    Phrase::new(
+                        format!("at most {WORKERS_WARN} workers in one unit (is it a total of several units?)"),
+                        format!("tối đa {} lao động trong một đơn vị (có phải tổng của nhiều đơn vị?)", number(f64::from(WORKERS_WARN), 0, Lang::Vi)),
+                    ),
                 )
                 .at_row(i + 1)
                 .in_field("workers")
@@ -210,8 +219,11 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
         if members != MISSING && members > MEMBERS_WARN {
             report.warning_with(|| {
                 Issue::warning(
-                    members.to_string(),
-                    format!("at most {MEMBERS_WARN} members in one unit"),
+                    Phrase::same(members.to_string()),
+                    Phrase::new(
+                        format!("at most {MEMBERS_WARN} members in one unit"),
+                        format!("tối đa {} thành viên trong một đơn vị", number(f64::from(MEMBERS_WARN), 0, Lang::Vi)),
+                    ),
                 )
                 .at_row(i + 1)
                 .in_field("members")
@@ -221,8 +233,11 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
             if !(INCOME_LOW_WARN..=INCOME_HIGH_WARN).contains(&income) {
                 report.warning_with(|| {
                     Issue::warning(
-                        format!("{income}"),
-                        "a monthly income per worker between 500,000 and 200,000,000 VND (is it in thousands, or yearly?)",
+                        Phrase::same(format!("{income}")),
+                        Phrase::new(
+                            "a monthly income per worker between 500,000 and 200,000,000 VND (is it in thousands, or yearly?)",
+                            "thu nhập mỗi tháng của một lao động từ 500.000 đến 200.000.000 đồng (có phải tính bằng nghìn đồng, hay theo năm?)",
+                        ),
                     )
                     .at_row(i + 1)
                     .in_field("income")
@@ -233,8 +248,14 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
             if five > rated {
                 report.warning_with(|| {
                     Issue::warning(
-                        format!("{five} 5-star products but {rated} rated products"),
-                        "at most as many 5-star products as OCOP-rated products",
+                        Phrase::new(
+                            format!("{five} 5-star products but {rated} rated products"),
+                            format!("{five} sản phẩm 5 sao nhưng {rated} sản phẩm được xếp hạng"),
+                        ),
+                        Phrase::new(
+                            "at most as many 5-star products as OCOP-rated products",
+                            "số sản phẩm 5 sao không quá số sản phẩm OCOP được xếp hạng",
+                        ),
                     )
                     .at_row(i + 1)
                     .in_field("ocop_5star")
@@ -256,7 +277,7 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let chars = id.chars().count();
         if chars == 0 || chars > ID_MAX_CHARS {
             report.error_with(|| {
-                Issue::error(quote(id), Field::Id.expected())
+                Issue::error(Phrase::quoted(id), Field::Id.expected())
                     .at_row(row)
                     .in_field(Field::Id.code())
             });
@@ -264,13 +285,14 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let p = e.province.get(i).copied().unwrap_or(NONE);
         if p as usize >= n_prov {
             report.error_with(|| {
+                let list = boundary_words(boundary);
                 Issue::error(
                     if p == NONE {
-                        "nothing".to_string()
+                        Phrase::nothing()
                     } else {
-                        format!("province index {p}")
+                        Phrase::new(format!("province index {p}"), format!("chỉ số tỉnh {p}"))
                     },
-                    format!("a province of {}", boundary_words(boundary)),
+                    Phrase::new(format!("a province of {}", list.en), format!("một tỉnh trong {}", list.vi)),
                 )
                 .at_row(row)
                 .in_field("province")
@@ -279,7 +301,7 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let y = e.year.get(i).copied().unwrap_or(0);
         if !(YEAR_MIN..=YEAR_MAX).contains(&y) {
             report.error_with(|| {
-                Issue::error(y.to_string(), Field::Year.expected())
+                Issue::error(Phrase::same(y.to_string()), Field::Year.expected())
                     .at_row(row)
                     .in_field(Field::Year.code())
             });
@@ -287,7 +309,7 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let k = e.kind.get(i).copied().unwrap_or(NONE);
         if Kind::from_index(k).is_none() {
             report.error_with(|| {
-                Issue::error("nothing", Field::Kind.expected())
+                Issue::error(Phrase::nothing(), Field::Kind.expected())
                     .at_row(row)
                     .in_field(Field::Kind.code())
             });
@@ -308,7 +330,10 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         for (code, len, field) in code_checks {
             if code != NONE && code as usize >= len {
                 report.error_with(|| {
-                    Issue::error(format!("code index {code}"), "a known code")
+                    Issue::error(
+                        Phrase::new(format!("code index {code}"), format!("chỉ số mã {code}")),
+                        Phrase::new("a known code", "một mã đã biết"),
+                    )
                         .at_row(row)
                         .in_field(field)
                 });
@@ -317,7 +342,7 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
         let star = e.ocop_star.get(i).copied().unwrap_or(NONE);
         if star != NONE && star > 5 {
             report.error_with(|| {
-                Issue::error(star.to_string(), Field::OcopStar.expected())
+                Issue::error(Phrase::same(star.to_string()), Field::OcopStar.expected())
                     .at_row(row)
                     .in_field(Field::OcopStar.code())
             });
@@ -326,7 +351,7 @@ pub fn entities(e: &Entities, boundary: Boundary) -> Report {
             if let Some(v) = v {
                 if !(v >= 0.0 && v.is_finite()) {
                     report.error_with(|| {
-                        Issue::error(format!("{v}"), field.expected())
+                        Issue::error(Phrase::same(format!("{v}")), field.expected())
                             .at_row(row)
                             .in_field(field.code())
                     });
@@ -383,7 +408,7 @@ mod tests {
         check_duplicates(&e, &mut r);
         assert_eq!(r.error_count(), 1);
         assert_eq!(r.errors[0].row, Some(4));
-        assert!(r.errors[0].expected.contains("row 2"));
+        assert!(r.errors[0].expected.en.contains("row 2"));
     }
 
     #[test]

@@ -29,10 +29,9 @@ use wasm_bindgen_futures::JsFuture;
 use js_sys::Uint8Array;
 
 use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
-use crate::engine::error::{Issue, Report};
+use crate::engine::error::{Issue, Phrase, Report};
 use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
-use crate::engine::parse::{Limits, Parsed};
-use crate::engine::validate::province_code_expected;
+use crate::engine::parse::{self, Limits, Parsed};
 use crate::engine::vocab::{Boundary, Lang};
 use crate::js_bytes::JsBytes;
 
@@ -240,14 +239,10 @@ impl OwnData {
         let g = own.next_generation();
         let name = file.name();
         let size = file.size();
-        let lang = state.lang();
         own.refused.set(None);
         own.accepted.set(None);
         if size > MAX_BYTES as f64 {
-            own.refuse(&name, Report::single(Issue::error(
-                format!("a file of {size:.0} bytes ({:.1} MB)", size / 1e6),
-                format!("at most {MAX_BYTES} bytes (100 MB); split it into one file per year"),
-            )));
+            own.refuse(&name, Report::single(Issue::error(parse::file_size(size as usize), parse::size_limit(MAX_BYTES))));
             return;
         }
         own.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: size, checking: false });
@@ -258,7 +253,7 @@ impl OwnData {
                 Ok(Some(b)) => b,
                 Ok(None) => return, // cancelled
                 Err(e) => {
-                    own.refuse(&name, Report::single(Issue::error(e, tr(lang, "một tệp đọc được", "a readable file"))));
+                    own.refuse(&name, Report::single(Issue::error(Phrase::same(e), Phrase::new("a readable file", "một tệp đọc được"))));
                     return;
                 }
             };
@@ -609,53 +604,15 @@ fn date_of(ms: f64) -> String {
     format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
 }
 
-fn place(i: &Issue, lang: Lang) -> String {
-    let mut parts = Vec::new();
-    if let Some((l, c)) = i.line_col {
-        parts.push(format!("{} {l}, {} {c}", tr(lang, "dòng", "line"), tr(lang, "cột", "column")));
-    }
-    if let Some(r) = i.row {
-        parts.push(format!("{} {r}", tr(lang, "hàng", "row")));
-    }
-    if let Some(f) = &i.field {
-        // A Vietnamese reader also gets the field's Vietnamese name (the CSV mapping's label).
-        match Field::from_code(f).filter(|_| lang == Lang::Vi) {
-            Some(field) => parts.push(format!("trường \"{f}\" ({})", field.label(lang))),
-            None => parts.push(format!("{} \"{f}\"", tr(lang, "trường", "field"))),
-        }
-    }
-    parts.join(", ")
-}
-
-/// What the issue expected, in the reader's language where the engine has it: the engine writes
-/// its messages in English; a field's own check ([`Field::expected`]) and an unknown province code
-/// ([`province_code_expected`]) also exist in Vietnamese, and are shown so when the issue's text
-/// is exactly that message. Any other stays in English.
-fn expected_text(i: &Issue, lang: Lang) -> String {
-    if lang == Lang::Vi {
-        if let Some(field) = i.field.as_deref().and_then(Field::from_code) {
-            if i.expected == field.expected() {
-                return field.expected_in(Lang::Vi);
-            }
-        }
-        for b in [Boundary::P63, Boundary::P34] {
-            if i.expected == province_code_expected(b, Lang::En) {
-                return province_code_expected(b, Lang::Vi);
-            }
-        }
-    }
-    i.expected.clone()
-}
-
 /// One list of issues (errors or warnings), with the count of those not listed.
 fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str) -> impl IntoView {
     view! {
         <ol class="issues" data-testid=testid>
             {issues.into_iter().map(|i| view! {
                 <li data-testid="issue">
-                    <span class="place">{place(&i, lang)}</span>": "
-                    {tr(lang, "thấy ", "found ")}<span class="found">{i.found.clone()}</span>
-                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{expected_text(&i, lang)}</span>
+                    <span class="place">{i.place(lang)}</span>": "
+                    {tr(lang, "thấy ", "found ")}<span class="found">{i.found.get(lang).to_string()}</span>
+                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{i.expected.get(lang).to_string()}</span>
                 </li>
             }).collect_view()}
         </ol>
@@ -827,7 +784,7 @@ fn FileReport() -> impl IntoView {
         {move || {
             let lang = state.lang();
             own.refused.get().map(|(name, report)| {
-                let csv = report.to_csv();
+                let csv = report.to_csv(lang);
                 let file = format!("{}-errors.csv", csv_import::id_from_file_name(&name));
                 let download = move |_| {
                     let _ = web::download_bytes(&file, "text/csv;charset=utf-8", format!("\u{feff}{csv}").as_bytes());

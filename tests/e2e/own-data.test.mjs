@@ -50,24 +50,26 @@ function recordRequests(page) {
   return seen;
 }
 
+/** Each bad file, with a part of its message in Vietnamese and in English. */
 const CASES = [
-  ['empty.json', /an empty file/],
-  ['image.png', /NUL byte/],
-  ['utf16.json', /UTF-16/],
-  ['web-page.json', /HTML or XML/],
-  ['truncated.json', /the end of the file/],
-  ['wrong-format.json', /coop-atlas\/1/],
-  ['bad-values.json', /hàng 2, trường "province".*"99"/s],
-  ['bad-values.csv', /hàng 3, trường "province".*Hà Tây/s],
-  ['windows-1258.csv', /not UTF-8/],
+  ['empty.json', /thấy tệp rỗng/, /found an empty file/],
+  ['image.png', /byte NUL/, /NUL byte/],
+  ['utf16.json', /văn bản UTF-16.*hãy lưu lại dưới dạng UTF-8/s, /a UTF-16 text.*save it as UTF-8/s],
+  ['web-page.json', /HTML hoặc XML/, /HTML or XML/],
+  ['truncated.json', /thấy cuối tệp/, /found the end of the file/],
+  ['wrong-format.json', /coop-atlas\/1.*định dạng mới hơn/s, /coop-atlas\/1.*a newer format/s],
+  ['bad-values.json', /hàng 2, trường "province".*"99"/s, /row 2, field "province".*"99"/s],
+  ['bad-values.csv', /hàng 3, trường "province".*Hà Tây/s, /row 3, field "province".*Hà Tây/s],
+  ['windows-1258.csv', /byte không phải UTF-8/, /not UTF-8/],
 ];
 
-test('each bad file gets its message (role=alert) and the dataset on screen stays exactly as it was', async () => {
+for (const lang of ['vi', 'en']) test(`each bad file gets its message in the reader's language (${lang}, role=alert) and the dataset on screen stays exactly as it was`, async () => {
   const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, srv.url + (lang === 'en' ? '?l=en' : ''));
   const before = await onScreen(page);
   assert.equal(before.htx, 3000);
-  for (const [name, message] of CASES) {
+  for (const [name, vi, en] of CASES) {
+    const message = lang === 'vi' ? vi : en;
     await openFile(page, join(BAD, name));
     const report = page.locator('[data-testid="file-report"]');
     await report.waitFor({ timeout: 20000 });
@@ -92,7 +94,7 @@ test('a 300 MB file and JSON nested a million levels deep get a message, not a h
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url);
   const before = await onScreen(page);
-  for (const [path, message] of [[huge, /at most 100000000 bytes/], [deep, /nesting deeper than 128 levels/]]) {
+  for (const [path, message] of [[huge, /tối đa 100000000 byte/], [deep, /lồng sâu hơn 128 cấp/]]) {
     const t0 = Date.now();
     await openFile(page, path);
     await page.waitForSelector('[data-testid="file-report"]', { timeout: 20000 });
@@ -115,9 +117,11 @@ test('a report lists 50 errors, counts the rest and downloads as CSV', async () 
   assert.match(download.suggestedFilename(), /\.csv$/);
   const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
   const lines = csv.trim().split(/\r?\n/);
-  assert.match(lines[0], /^row,field,found,expected,severity/);
+  // In the reader's language, as on screen.
+  assert.match(lines[0], /^hàng,trường,thấy,cần,mức/);
   assert.ok(lines.length >= 51, `${lines.length} lines`);
-  assert.match(lines[1], /^1,workers,/);
+  assert.match(lines[1], /^1,workers,.*,số nguyên ≥ 0.*,lỗi$/);
+  assert.match(lines.at(-1), /còn 70 lỗi không liệt kê/);
   await ctx.close();
 });
 
