@@ -13,7 +13,7 @@
 //! before it reaches a tooltip (ECharts renders tooltips as HTML).
 
 use charming::component::{Axis, Grid, Legend};
-use charming::element::{AxisType, Tooltip, Trigger};
+use charming::element::AxisType;
 use charming::series::{Bar, Line, Pie};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -119,7 +119,7 @@ pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
         .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
-        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("tooltip", &tooltip())
         .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
         .set("yAxis", &Axis::new().type_(AxisType::Category).data(names))
         .series(&Bar::new().name(series_name))
@@ -160,7 +160,7 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let mut parts = Parts::new()
         .set("grid", &Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
-        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("tooltip", &tooltip())
         .set("legend", &Legend::new().top(0))
         .set("xAxis", &Axis::new().type_(AxisType::Category).data(cats))
         .set("yAxis", &Axis::new().type_(AxisType::Value));
@@ -192,7 +192,7 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
 /// in the tooltip.
 pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
     let mut v = Parts::new()
-        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("tooltip", &tooltip())
         .set("legend", &Legend::new().top(0))
         .series(&Pie::new().name(series_name).radius(vec!["40%", "75%"]))
         .done();
@@ -234,7 +234,7 @@ pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
         .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
-        .set("tooltip", &Tooltip::new().trigger(Trigger::Item))
+        .set("tooltip", &tooltip())
         .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
         .set("yAxis", &Axis::new().type_(AxisType::Category).data(names).inverse(true))
         .series(&Bar::new().name(series_name))
@@ -262,6 +262,18 @@ pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
 /// page's default chart height (360 px on a phone) would give them less; `None` otherwise.
 pub fn bars_height(bars: usize) -> Option<u32> {
     (bars > 12).then(|| 22 * bars as u32 + 110)
+}
+
+/// The tooltip of every chart: on the item under the finger or pointer, kept inside the chart, and
+/// wrapped. Why wrapped: ECharts writes its tooltip on one line (`white-space: nowrap`), and a
+/// tooltip carrying a long source line was 1,200 px wide; on a phone it widened the whole page,
+/// which scrolled away from the map under the finger.
+fn tooltip() -> Value {
+    json!({
+        "trigger": "item",
+        "confine": true,
+        "extraCssText": "white-space:normal;overflow-wrap:break-word;max-width:min(20rem,calc(100vw - 2rem))",
+    })
 }
 
 fn source_line(source: &str) -> String {
@@ -326,7 +338,7 @@ pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: 
     }
     json!({
         "animation": false,
-        "tooltip": { "trigger": "item", "confine": true },
+        "tooltip": tooltip(),
         "series": [{
             "type": "map",
             "name": series_name,
