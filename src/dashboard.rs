@@ -263,7 +263,7 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
             };
-            let share = if def.unit.summable() {
+            let share = if def.is_summable() {
                 whole.as_ref().and_then(|w| w.get(i)).and_then(|w| match (value, w.total.value) {
                     (Some(a), Some(b)) if b > 0.0 => Some(a / b),
                     _ => None,
@@ -1144,8 +1144,11 @@ mod tests {
         let part = card(&cards, "htx_count");
         assert!(part.value.unwrap() < 3000.0);
         assert!(part.share_text.as_deref().is_some_and(|s| s.ends_with('%')));
-        // A mean has no share of the whole.
-        assert_eq!(card(&cards, "income_avg").share_text, None);
+        // A mean or a median has no share of the whole, even of persons.
+        for id in ["income_avg", "members_per_htx", "members_per_htx_median", "htx_high_tech_share"] {
+            assert_eq!(card(&cards, id).share_text, None, "{id}");
+        }
+        assert!(card(&cards, "workers").share_text.is_some(), "a sum of persons has a share");
     }
 
     fn cards_for(ds: &Dataset, v: &ViewState) -> Vec<Card> {

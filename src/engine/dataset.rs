@@ -370,9 +370,13 @@ pub struct IndicatorDef {
 }
 
 impl IndicatorDef {
-    /// Whether province values of this indicator may be added up.
+    /// Whether province values of this indicator may be added up: a count or a sum in a summable
+    /// unit. Not a mean or a median, even of persons (members per cooperative): the mean of a
+    /// region is not the sum of its provinces' means. An observed indicator's `summable` decides.
     pub fn is_summable(&self) -> bool {
-        self.summable.unwrap_or_else(|| self.unit.summable())
+        self.summable.unwrap_or_else(|| {
+            self.unit.summable() && (self.observed || matches!(self.measure, Measure::Count | Measure::Sum))
+        })
     }
 }
 
