@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
 use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
 use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
-use crate::engine::filter::Filter;
+use crate::engine::filter::{Coverage, Filter};
 use crate::engine::format;
 use crate::engine::indicators::{self, compute, compute_all, Cell, GroupBy, GroupKey, IndicatorResult};
 use crate::engine::provinces::registry;
@@ -252,13 +252,15 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
     let selection_is_whole = base.is_all();
     let mut out = Vec::new();
 
+    // Areas the dataset has no figures for have no figures, not zero of everything.
+    let covered = Coverage::of(ds, v.boundary).covers(&base);
     if !ds.entities.is_empty() {
         let cur = compute_all(ds, &with_year(base.clone(), year));
         let prev_year = year.and_then(|y| y.checked_sub(1)).filter(|p| years.contains(p) && has_entity_year(ds, *p));
         let prev = prev_year.map(|p| compute_all(ds, &with_year(base.clone(), Some(p))));
         let whole = (!selection_is_whole).then(|| compute_all(ds, &with_year(whole_filter.clone(), year)));
         for (i, (def, res)) in indicators::builtins().iter().zip(cur.iter()).enumerate() {
-            let value = res.total.value;
+            let value = res.total.value.filter(|_| covered);
             let change = match (value, prev.as_ref().and_then(|p| p.get(i)).and_then(|p| p.total.value)) {
                 (Some(a), Some(b)) => Some(a - b),
                 _ => None,
@@ -605,7 +607,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             let years = dataset_years(ds);
             let mut series = Vec::new();
             let mut src = dataset_source(ds, lang);
-            let mut groups: Vec<(String, Filter)> = vec![(t(lang, Msg::Selection).to_string(), base.clone())];
+            let mut groups: Vec<(String, Filter)> = vec![(selection_name(v, lang), base.clone())];
             for code in v.provinces.iter().take(6) {
                 if let Some(p) = registry().by_code(v.boundary, code) {
                     let mut f = base.clone();
@@ -629,7 +631,15 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
                         _ => None,
                     })
                     .collect();
-                let items = years.iter().map(|y| item(y.to_string(), by_year.get(y).copied().flatten(), def.unit, lang)).collect();
+                // The figure alone on each point ("2.007"): the title carries the unit, and with it
+                // neighbouring labels collided on a phone.
+                let items = years
+                    .iter()
+                    .map(|y| {
+                        let value = by_year.get(y).copied().flatten();
+                        Item { name: y.to_string(), value, text: format_value(value, def.unit, lang) }
+                    })
+                    .collect();
                 series.push((name, items));
             }
             let title = format!("{label} ({})", unit_label(def.unit, lang));
@@ -668,7 +678,8 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
 /// foot's 10 px), with the label on a line of its own, and the plot area leaves room for exactly
 /// those lines: a single long line was cut off at both sides on a phone.
 fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
-    const MAX: usize = 140;
+    // Four lines of the foot: a source is cited whole (its publisher and year), a runaway one cut.
+    const MAX: usize = 4 * FOOT_LINE;
     let label = t(lang, Msg::Illustrative);
     let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
     if sub.chars().count() > MAX {
@@ -710,6 +721,17 @@ fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool
         }
         Some(g @ Value::Object(_)) => g["bottom"] = json!(bottom),
         _ => {}
+    }
+}
+
+/// What the trend's line of the selection is called: the area it covers.
+fn selection_name(v: &ViewState, lang: Lang) -> String {
+    if v.provinces.len() > 1 {
+        t(lang, Msg::SelectedProvinces).to_string()
+    } else if let Some(r) = v.region {
+        r.label(lang).to_string()
+    } else {
+        t(lang, Msg::WholeDataset).to_string()
     }
 }
 
@@ -804,12 +826,18 @@ fn compare(ds: &Dataset, v: &ViewState, def: &IndicatorDef, year: Option<u16>, l
     let base = base_filter(v);
     let mut items = Vec::new();
     let mut src = dataset_source(ds, lang);
+    // An area the dataset has no figures for is "no data", never 0; with no province picked, the
+    // regions compared are those the dataset has figures in.
+    let coverage = Coverage::of(ds, v.boundary);
     let mut push = |name: String, f: Filter, items: &mut Vec<Item>| {
         let (res, _) = evaluate(ds, def, &f, year, GroupBy::None);
         if !res.sources.is_empty() {
             src = res.sources.join("; ");
         }
-        items.push(item(name, res.total.value, def.unit, lang));
+        let value = res.total.value.filter(|_| coverage.covers(&f));
+        // A bar without a value has no label of its own: the name says why it is empty.
+        let name = if value.is_some() { name } else { format!("{name} ({})", t(lang, Msg::NoData)) };
+        items.push(item(name, value, def.unit, lang));
     };
     let reg = registry();
     let mut regions: Vec<Region> = Vec::new();
@@ -825,7 +853,7 @@ fn compare(ds: &Dataset, v: &ViewState, def: &IndicatorDef, year: Option<u16>, l
         }
     }
     if regions.is_empty() {
-        regions = Region::ALL.to_vec();
+        regions = Region::ALL.iter().copied().filter(|&r| coverage.region(r)).collect();
     }
     for r in regions {
         let mut f = base.clone();
@@ -930,6 +958,8 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
     let mut total = Row { key: "total".into(), label: t(lang, Msg::Total).to_string(), values: Vec::new(), texts: Vec::new() };
     let mut sources: Vec<String> = Vec::new();
     let mut view = v.boundary;
+    // A selection of areas the dataset has no figures for totals "no data", not 0.
+    let covered = Coverage::of(ds, v.boundary).covers(&base);
     for (col, def) in defs.iter().enumerate() {
         columns.push(Column { id: def.id.clone(), label: def.label.get(lang).to_string() });
         let (res, _) = evaluate(ds, def, &base, year, group);
@@ -954,7 +984,7 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
             });
             row.values[col] = c.value;
         }
-        total.values.push(res.total.value);
+        total.values.push(res.total.value.filter(|_| covered));
     }
     let units: Vec<Unit> = defs.iter().map(|d| d.unit).collect();
     let mut rows: Vec<Row> = rows.into_values().collect();
@@ -1026,9 +1056,9 @@ fn csv_field(s: &str) -> String {
 fn csv_number(x: Option<f64>, unit: Unit) -> String {
     match x {
         Some(v) if v.is_finite() => match unit {
-            Unit::Share => format!("{:.4}", v),
+            Unit::Share => format::plain(v, 4),
             _ if v.fract().abs() < 1e-9 => format!("{}", v as i64),
-            _ => format!("{:.2}", v),
+            _ => format::plain(v, 2),
         },
         _ => String::new(),
     }
@@ -1149,6 +1179,35 @@ mod tests {
             assert_eq!(card(&cards, id).share_text, None, "{id}");
         }
         assert!(card(&cards, "workers").share_text.is_some(), "a sum of persons has a share");
+    }
+
+    #[test]
+    fn areas_without_figures_are_no_data_not_zero() {
+        let ds = illustrative_2023_2024();
+        let def = def_of(&ds, "htx_count");
+        // The illustrative dataset covers ethnic-minority provinces: none in the Red River Delta.
+        let (items, _) = compare(&ds, &ViewState::default(), &def, Some(2024), Lang::Vi);
+        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+        assert!(!names.iter().any(|n| n.contains("Đồng bằng sông Hồng")), "{names:?}");
+        assert!(names.contains(&"Tây Nguyên") && names.len() >= 3, "{names:?}");
+        assert!(items.iter().all(|i| i.value.is_some_and(|v| v > 0.0)), "{items:?}");
+
+        // Thái Bình (34) is not in the dataset: its cards, its bar and its table say so.
+        let mut tb = ViewState::default();
+        tb.provinces = vec!["34".into()];
+        let c = cards_for(&ds, &tb);
+        assert_eq!(card(&c, "htx_count").value, None);
+        assert_eq!(card(&c, "htx_count").text, "Không có số liệu");
+        assert_eq!(card(&c, "htx_count").share_text, None);
+        let (items, _) = compare(&ds, &tb, &def, Some(2024), Lang::Vi);
+        assert_eq!(items[0].value, None);
+        assert_eq!(items[0].name, "Thái Bình (Không có số liệu)");
+        let tbl = table(&ds, &tb, TableBy::Province, Lang::Vi);
+        assert!(tbl.rows.is_empty() && tbl.total.values.iter().all(Option::is_none), "{:?}", tbl.total);
+
+        // With a covered province beside it, the selection has figures.
+        tb.provinces.push("19".into());
+        assert!(card(&cards_for(&ds, &tb), "htx_count").value.is_some_and(|v| v > 0.0));
     }
 
     fn cards_for(ds: &Dataset, v: &ViewState) -> Vec<Card> {

@@ -101,7 +101,7 @@ messages! {
     ByRegion => "Vùng", "Region";
     SortBy => "Sắp xếp theo", "Sort by";
     WholeDataset => "Toàn bộ dữ liệu", "Whole dataset";
-    Selection => "Lựa chọn", "Selection";
+    SelectedProvinces => "Các tỉnh đã chọn (cộng lại)", "Selected provinces (together)";
     Definition => "Định nghĩa", "Definition";
     Unit => "Đơn vị", "Unit";
     Licence => "Giấy phép", "Licence";

@@ -273,6 +273,8 @@ fn tooltip() -> Value {
         "trigger": "item",
         "confine": true,
         "extraCssText": "white-space:normal;overflow-wrap:break-word;max-width:min(20rem,calc(100vw - 2rem))",
+        // Straight to its place: sliding there, it crossed the page's edge on a phone.
+        "transitionDuration": 0,
     })
 }
 
@@ -331,8 +333,10 @@ pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: 
         data.push(json!({
             "name": l.code,
             "value": null,
-            "itemStyle": { "areaColor": "#b9c4c1" },
-            "label": { "show": true, "formatter": escape_template(&l.text), "fontSize": 10, "color": "#1d2a26" },
+            // The islands are specks at the scale of the country: a border of their own colour,
+            // wider than the white one of the provinces, makes each one a visible dot.
+            "itemStyle": { "areaColor": "#7d8b87", "borderColor": "#7d8b87", "borderWidth": 2 },
+            "label": { "show": true, "formatter": escape_template(&l.text), "fontSize": 11, "color": "#1d2a26" },
             "tooltip": { "formatter": escape_html(&l.tooltip) },
         }));
     }

@@ -180,6 +180,84 @@ impl Geo {
     }
 }
 
+/// Which provinces and regions of a view a dataset has figures for: a row of its entities (any
+/// year, any kind) or a published observation.
+///
+/// Why: a count over provinces the dataset does not cover is not zero, it is unknown. The
+/// illustrative dataset covers 28 provinces; a view of Thái Bình must say "no data", not "0
+/// cooperatives", and a comparison of regions must not list a region the file never mentions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    /// The boundary the indices are in (the effective view, see [`Filter::effective_view`]).
+    pub view: Boundary,
+    /// By view province index: whether the dataset has figures there.
+    pub provinces: Vec<bool>,
+    /// By region index: whether the dataset has figures in the region (in one of its provinces,
+    /// or published for the region itself).
+    pub regions: Vec<bool>,
+}
+
+impl Coverage {
+    /// The coverage of `ds` seen in `view` (falls back like [`Filter::effective_view`]). One pass
+    /// over the province column: about a millisecond for a million rows.
+    pub fn of(ds: &Dataset, view: Boundary) -> Coverage {
+        let filter = Filter { view, ..Filter::default() };
+        let geo = Geo::new(ds.meta.boundary, filter.effective_view(ds.meta.boundary));
+        let reg = registry();
+        let mut provinces = vec![false; reg.provinces(geo.view).len()];
+        let mut regions = vec![false; Region::ALL.len()];
+        let mut seen = [false; 256];
+        for &p in &ds.entities.province {
+            seen[p as usize] = true;
+        }
+        for o in &ds.observations {
+            match o.area {
+                super::dataset::Area::Province(p) => seen[p as usize] = true,
+                super::dataset::Area::Region(r) => {
+                    if let Some(slot) = regions.get_mut(r.index() as usize) {
+                        *slot = true;
+                    }
+                }
+                super::dataset::Area::National => {}
+            }
+        }
+        for (p, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+            let v = geo.view_of(p as u8);
+            if let Some(slot) = provinces.get_mut(v as usize) {
+                *slot = true;
+            }
+            if let Some(slot) = regions.get_mut(geo.region_of(p as u8) as usize) {
+                *slot = true;
+            }
+        }
+        Coverage { view: geo.view, provinces, regions }
+    }
+
+    /// Whether the dataset has figures for view province `index`.
+    pub fn province(&self, index: u8) -> bool {
+        self.provinces.get(index as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether the dataset has figures in `region`.
+    pub fn region(&self, region: Region) -> bool {
+        self.regions.get(region.index() as usize).copied().unwrap_or(false)
+    }
+
+    /// Whether the areas `f` selects hold any of the dataset's figures: one of its provinces is
+    /// covered, or its region is, or it selects no area. Provinces chosen in 63 over a 34-coded
+    /// dataset count through the 34-province that contains them.
+    pub fn covers(&self, f: &Filter) -> bool {
+        if !f.provinces.is_empty() {
+            let reg = registry();
+            return f.provinces.iter().any(|&p| {
+                let v = if f.view == self.view { Some(p) } else { reg.to_34(p) };
+                v.is_some_and(|v| self.province(v))
+            });
+        }
+        f.region.is_none_or(|r| self.region(r))
+    }
+}
+
 /// Three-valued outcome of testing a row: a share leaves out rows whose tested field is unknown
 /// rather than counting them as "no".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -540,6 +618,36 @@ mod tests {
             .iter()
             .map(|&i| d.entities.id(i as usize).to_string())
             .collect()
+    }
+
+    #[test]
+    fn coverage_names_the_provinces_and_regions_with_figures() {
+        let reg = registry();
+        let d = ds();
+        let c = Coverage::of(&d, Boundary::P63);
+        let covered: Vec<&str> = reg.provinces(Boundary::P63).iter().filter(|p| c.province(p.index)).map(|p| p.code).collect();
+        assert_eq!(covered.len(), 4);
+        for code in ["19", "06", "01", "79"] {
+            assert!(covered.contains(&code), "{code}");
+        }
+        assert!(c.region(Region::Tdmnpb));
+        assert!(!c.region(Region::Dbscl), "no province of the Mekong Delta");
+        assert!(!c.region(Region::Tn), "no province of the Central Highlands");
+        // Seen in 34 provinces: Hà Nội (01) and Thái Nguyên (19, with Bắc Kạn 06) are covered.
+        let c34 = Coverage::of(&d, Boundary::P34);
+        assert_eq!(c34.view, Boundary::P34);
+        assert_eq!(c34.provinces.iter().filter(|x| **x).count(), 3);
+        assert!(c34.province(reg.index_of(Boundary::P34, "19").unwrap_or(NONE)));
+        // A province outside the table is not covered, and never panics.
+        assert!(!c.province(200));
+        // What a filter selects.
+        let tb63 = reg.index_of(Boundary::P63, "34").unwrap_or(NONE); // Thái Bình
+        let tn63 = reg.index_of(Boundary::P63, "19").unwrap_or(NONE);
+        assert!(c.covers(&Filter::default()));
+        assert!(!c.covers(&Filter { provinces: vec![tb63], ..Filter::default() }));
+        assert!(c.covers(&Filter { provinces: vec![tb63, tn63], ..Filter::default() }));
+        assert!(!c.covers(&Filter { region: Some(Region::Tn), ..Filter::default() }));
+        assert!(c.covers(&Filter { region: Some(Region::Tdmnpb), ..Filter::default() }));
     }
 
     #[test]

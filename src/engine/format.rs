@@ -141,6 +141,17 @@ pub fn number_trimmed(x: f64, max_decimals: usize, lang: Lang) -> String {
     }
 }
 
+/// A number for machines (CSV cells): `-1234.50`, a `.` point and no grouping, exactly `decimals`
+/// decimals; empty for NaN and infinities. Why not `format!("{:.2}")`: that links the standard
+/// library's exact float printing, 4 KB of the phone's download, for what [`fixed`] already does.
+pub fn plain(x: f64, decimals: usize) -> String {
+    match fixed(x, 0, decimals) {
+        Some(f) if f.frac.is_empty() => format!("{}{}", if f.neg { "-" } else { "" }, f.int),
+        Some(f) => format!("{}{}.{}", if f.neg { "-" } else { "" }, f.int, f.frac),
+        None => String::new(),
+    }
+}
+
 /// A whole number with grouping (`15.832` / `15,832`): counts of units, members, products.
 pub fn integer(x: f64, lang: Lang) -> String {
     number(x, 0, lang)
@@ -514,6 +525,24 @@ mod tests {
         assert_eq!(axis_label(f64::INFINITY, 6, Lang::En), MISSING);
     }
     use Lang::{En, Vi};
+
+    #[test]
+    fn plain_numbers_are_what_format_prints() {
+        // Agrees with the standard library's `{:.N}` (which the wasm does not link), rounding
+        // half away from zero on the decimal digits.
+        for &x in &[0.0, 1234.5, -1234.5678, 0.38349, 0.0295, 2e9, 123456789.125, -0.004, 5.0] {
+            for d in [0usize, 2, 4] {
+                let ours = plain(x, d);
+                let std = format!("{x:.d$}");
+                let same = ours == std || (std.starts_with("-0") && ours == std[1..]);
+                assert!(same || (x * 10f64.powi(d as i32)).fract().abs() == 0.5, "{x} {d}: {ours} vs {std}");
+            }
+        }
+        assert_eq!(plain(0.3835, 4), "0.3835");
+        assert_eq!(plain(-1234.567, 2), "-1234.57");
+        assert_eq!(plain(12.0, 0), "12");
+        assert_eq!(plain(f64::NAN, 2), "");
+    }
 
     #[test]
     fn number_cases() {

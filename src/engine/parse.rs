@@ -172,7 +172,7 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
 pub(crate) fn file_size(len: usize) -> Phrase {
     let mb = len as f64 / 1e6;
     Phrase::new(
-        format!("a file of {len} bytes ({mb:.1} MB)"),
+        format!("a file of {len} bytes ({} MB)", super::format::number(mb, 1, Lang::En)),
         format!("tệp {len} byte ({} MB)", super::format::number(mb, 1, Lang::Vi)),
     )
 }
@@ -566,7 +566,8 @@ impl Ctx {
             Val::S(s) => match parse(s) {
                 Some(t) => index(t),
                 None => {
-                    let hint = if parse(&s.trim().to_lowercase()).is_some() {
+                    // Codes are ASCII: `HTX ` is `htx` once trimmed and lowered.
+                    let hint = if parse(&s.trim().to_ascii_lowercase()).is_some() {
                         Some((" (codes are lowercase, without spaces)", " (mã viết thường, không có khoảng trắng)"))
                     } else {
                         None

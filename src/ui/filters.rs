@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::engine::filter::Coverage;
 use crate::engine::provinces::registry;
 use crate::engine::url_state::ViewState;
 use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
@@ -82,21 +83,29 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
         state.update(|s| s.region = Region::from_code(&v));
     };
 
-    // Province search: with or without diacritics ("thai nguyen" finds Thái Nguyên).
+    // Province search: with or without diacritics ("thai nguyen" finds Thái Nguyên). Provinces the
+    // dataset has figures for come first (Enter picks the first); the others stay findable, marked
+    // "no data", so a reader learns the dataset does not cover them rather than seeing zeros.
     let query = RwSignal::new(String::new());
+    let coverage = Memo::new(move |_| {
+        let b = view.with(|v| v.boundary);
+        state.current().map(|l| Coverage::of(&l.dataset, b))
+    });
     let suggestions = Memo::new(move |_| {
         let q = query.get();
         if q.trim().is_empty() {
             return Vec::new();
         }
         let (b, chosen) = view.with(|v| (v.boundary, v.provinces.clone()));
-        registry()
+        let has_data = |index: u8| coverage.with(|c| c.as_ref().is_none_or(|c| c.view != b || c.province(index)));
+        let found: Vec<_> = registry()
             .search(b, &q)
             .into_iter()
             .filter(|p| !chosen.iter().any(|c| c == p.code))
-            .take(8)
-            .map(|p| (p.code.to_string(), p.name.to_string()))
-            .collect::<Vec<_>>()
+            .map(|p| (p.code.to_string(), p.name.to_string(), has_data(p.index)))
+            .collect();
+        let (with, without): (Vec<_>, Vec<_>) = found.into_iter().partition(|x| x.2);
+        with.into_iter().chain(without).take(8).collect::<Vec<_>>()
     });
     let add_province = move |code: String| {
         state.update(|s| {
@@ -228,7 +237,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Enter" {
                             ev.prevent_default();
-                            if let Some((code, _)) = suggestions.get_untracked().first().cloned() { add_province(code) }
+                            if let Some((code, _, _)) = suggestions.get_untracked().first().cloned() { add_province(code) }
                         }
                     }/>
                 {move || {
@@ -238,9 +247,10 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                     } else {
                         view! {
                             <ul class="suggestions" data-testid="province-suggestions">
-                                {list.into_iter().map(|(code, name)| {
+                                {list.into_iter().map(|(code, name, has_data)| {
                                     let c = code.clone();
-                                    view! { <li><button type="button" on:click=move |_| add_province(c.clone())>{name}" ("{code}")"</button></li> }
+                                    let no_data = (!has_data).then(|| view! { <span class="hint">" — "{t(lang(), Msg::NoData)}</span> });
+                                    view! { <li><button type="button" on:click=move |_| add_province(c.clone())>{name}" ("{code}")"{no_data}</button></li> }
                                 }).collect_view()}
                             </ul>
                         }.into_any()

@@ -323,7 +323,9 @@ pub fn OfflineStatus() -> impl IntoView {
             })}
             {move || refreshed.get().map(|ms| view! {
                 <p class="refreshed" data-testid="data-refreshed" data-ms=ms.to_string()>
-                    {text(lang(), "Dữ liệu cập nhật lúc ", "Data last refreshed: ")}{format_time(ms, lang())}
+                    // When this copy reached the device, not the data's own date (a 2024 dataset fetched
+                    // today): "updated at" next to a year's figures read as "current figures".
+                    {text(lang(), "Bản dữ liệu này tải về máy lúc ", "This copy of the data was downloaded at ")}{format_time(ms, lang())}
                 </p>
             })}
             {move || worker.update_ready.get().then(|| view! {

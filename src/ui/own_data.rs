@@ -547,10 +547,10 @@ async fn fetch_remote(url: &str, lang: Lang) -> Result<Uint8Array, String> {
     }
     let too_big = |n: f64| {
         format!(
-            "{} {host} {} ({:.1} MB; {} 100 MB).",
+            "{} {host} {} ({} MB; {} 100 MB).",
             tr(lang, "Tệp từ", "The file from"),
             tr(lang, "quá lớn", "is too large"),
-            n / 1e6,
+            crate::engine::format::number(n / 1e6, 1, lang),
             tr(lang, "tối đa", "at most")
         )
     };
@@ -683,7 +683,7 @@ fn Progress() -> impl IntoView {
                 <div class="load-progress" role="status" data-testid="load-progress">
                     <p>{if checking { tr(lang, "Đang kiểm tra ", "Checking ") } else { tr(lang, "Đang đọc ", "Reading ") }}<q>{name}</q></p>
                     <progress max=total.max(1.0) value=done></progress>
-                    " "{format!("{:.0}%", if total > 0.0 { done / total * 100.0 } else { 100.0 })}" "
+                    " "{crate::engine::format::percent(if total > 0.0 { done / total } else { 1.0 }, 0, lang)}" "
                     <button type="button" class="btn small" data-testid="load-cancel" on:click=move |_| own.cancel()>
                         {tr(lang, "Hủy", "Cancel")}
                     </button>
