@@ -328,8 +328,11 @@ def build():
                       "members, workers, income, revenue (MPI, Vietnam Cooperative Alliance) and OCOP (Central NTM "
                       "Coordination Office).",
             },
-            "source": {"publisher": "Tổng cục Thống kê (GSO), Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
-                                    "Văn phòng Điều phối NTM Trung ương — xem nguồn từng số liệu",
+            "source": {"publisher": {"vi": "Tổng cục Thống kê (GSO), Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
+                                          "Văn phòng Điều phối NTM Trung ương — xem nguồn từng số liệu",
+                                    "en": "General Statistics Office (GSO), Ministry of Planning and Investment, "
+                                          "Vietnam Cooperative Alliance, Central Coordination Office for New Rural "
+                                          "Development — see each figure's source"},
                        "url": "https://pxweb.gso.gov.vn"},
             "licence": "Số liệu công bố của cơ quan nhà nước, trích dẫn kèm nguồn / public official figures, quoted with sources",
             "illustrative": False,

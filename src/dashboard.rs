@@ -162,7 +162,7 @@ pub fn unit_label(unit: Unit, lang: Lang) -> &'static str {
 
 /// The source line of a dataset's figures: its publisher, and the illustrative label when it applies.
 pub fn dataset_source(ds: &Dataset, lang: Lang) -> String {
-    let mut s = ds.meta.source.publisher.clone();
+    let mut s = ds.meta.source.publisher.get(lang).to_string();
     if let Some(d) = &ds.meta.source.date {
         s.push_str(&format!(" ({d})"));
     }
@@ -480,14 +480,14 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
     let (res, used) = evaluate(ds, &def, &filter, year, GroupBy::Province);
     let b = res.view;
     let reg = registry();
-    let by_idx: BTreeMap<u8, Cell> = res
-        .groups
-        .iter()
-        .filter_map(|(k, c)| match k {
-            GroupKey::Province(p) => Some((*p, *c)),
-            _ => None,
-        })
-        .collect();
+    // Inserted one by one, not collected: `collect` into a BTreeMap sorts first, which would put
+    // another copy of the standard library's sort in the wasm (see engine::order).
+    let mut by_idx: BTreeMap<u8, Cell> = BTreeMap::new();
+    for (k, c) in &res.groups {
+        if let GroupKey::Province(p) = k {
+            by_idx.insert(*p, *c);
+        }
+    }
     let values: Vec<f64> = by_idx.values().filter_map(|c| c.value).filter(|x| x.is_finite()).collect();
     let mut warnings: Vec<String> = res.warnings.iter().map(|w| w.message(lang)).collect();
     if let Some(n) = year_note(used, year, lang) {
@@ -541,13 +541,26 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
             if let Some((lo, hi)) = c.bounds(i) {
                 legend.push(LegendEntry {
                     color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)],
-                    text: format!("{} – {}", format_value(Some(lo), def.unit, lang), format_value(Some(hi), def.unit, lang)),
+                    text: class_text(i, lo, hi, def.unit, lang),
                 });
             }
         }
     }
     legend.push(LegendEntry { color: NO_DATA_COLOR, text: t(lang, Msg::NoData).to_string() });
     MapView { option, title: title_of(&def, used.or(year), lang), legend, source, warnings, values: value_map }
+}
+
+/// The legend text of class `i`, which holds values above `lo` (from `lo` itself for the first
+/// class) up to and including `hi` (`classify::class_of`). Counts of units, persons or products
+/// are whole numbers, so the next class starts at the next one ("17 – 100", "101 – 200"): with
+/// both classes reading "100" a reader could not tell where 100 falls. Others read "100 – 200".
+fn class_text(i: usize, lo: f64, hi: f64, unit: Unit, lang: Lang) -> String {
+    let whole = matches!(unit, Unit::Count | Unit::Persons | Unit::Products) && lo.fract() == 0.0 && hi.fract() == 0.0;
+    let lo = if i > 0 && whole { lo + 1.0 } else { lo };
+    if lo >= hi {
+        return format_value(Some(hi), unit, lang);
+    }
+    format!("{} – {}", format_value(Some(lo), unit, lang), format_value(Some(hi), unit, lang))
 }
 
 // ---- charts ------------------------------------------------------------------------------------
@@ -623,14 +636,12 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
                 if !res.sources.is_empty() {
                     src = res.sources.join("; ");
                 }
-                let by_year: BTreeMap<u16, Option<f64>> = res
-                    .groups
-                    .iter()
-                    .filter_map(|(k, c)| match k {
-                        GroupKey::Year(y) => Some((*y, c.value)),
-                        _ => None,
-                    })
-                    .collect();
+                let mut by_year: BTreeMap<u16, Option<f64>> = BTreeMap::new();
+                for (k, c) in &res.groups {
+                    if let GroupKey::Year(y) = k {
+                        by_year.insert(*y, c.value);
+                    }
+                }
                 // The figure alone on each point ("2.007"): the title carries the unit, and with it
                 // neighbouring labels collided on a phone.
                 let items = years
@@ -1220,6 +1231,24 @@ mod tests {
         let cards = cards(&ds, &ViewState::default(), Lang::En);
         assert_eq!(card(&cards, "htx_count").change, None);
         assert_eq!(card(&cards, "htx_count").text, "3,000");
+    }
+
+    #[test]
+    fn legend_classes_of_counts_do_not_share_a_bound() {
+        assert_eq!(class_text(0, 17.0, 100.0, Unit::Count, Lang::Vi), "17 – 100");
+        assert_eq!(class_text(1, 100.0, 200.0, Unit::Count, Lang::Vi), "101 – 200");
+        assert_eq!(class_text(2, 1000.0, 2500.0, Unit::Persons, Lang::Vi), "1.001 – 2.500");
+        assert_eq!(class_text(1, 100.0, 101.0, Unit::Count, Lang::Vi), "101");
+        // Money and shares are not whole numbers: the bound is shared.
+        let money = class_text(1, 3_000_000.0, 3_500_000.0, Unit::VndMonth, Lang::Vi);
+        assert!(money.starts_with(&format!("{} – ", format_value(Some(3_000_000.0), Unit::VndMonth, Lang::Vi))), "{money}");
+        let m = map_view(&bundled("dtts-mn/2024.json"), &ViewState::default(), Lang::Vi);
+        let texts: Vec<&str> = m.legend.iter().map(|e| e.text.as_str()).collect();
+        let ends: Vec<String> = texts.iter().filter_map(|t| t.split(" – ").nth(1).map(str::to_string)).collect();
+        let starts: Vec<String> = texts.iter().skip(1).filter_map(|t| t.split(" – ").next().map(str::to_string)).collect();
+        for (e, s) in ends.iter().zip(&starts) {
+            assert_ne!(e, s, "two classes share a bound: {texts:?}");
+        }
     }
 
     #[test]

@@ -65,6 +65,10 @@ messages! {
     RemoveFilter => "Bỏ lọc", "Remove filter";
     ClearAll => "Bỏ tất cả", "Clear all";
     NoFilters => "Chưa lọc: toàn bộ dữ liệu", "No filter: the whole dataset";
+    PublishedOn => "Ngày công bố", "Published";
+    ShowFilters => "Mở bộ lọc", "Show filters";
+    HideFilters => "Thu gọn", "Hide";
+    OpenInAtlas => "Mở trong Atlas KTTT ↗", "Open in Coop Atlas ↗";
     Headline => "Số liệu chính", "Headline figures";
     MoreIndicators => "Thêm chỉ tiêu", "More indicators";
     ChangeFromPrev => "so với năm trước", "vs previous year";

@@ -9,6 +9,7 @@
 use std::path::PathBuf;
 
 use coop_atlas::engine::csv_import::{self, CsvMeta, Converter, Field};
+use coop_atlas::engine::dataset::Text;
 use coop_atlas::engine::error::Report;
 use coop_atlas::engine::parse::{parse_dataset, parse_dataset_str, Limits};
 use coop_atlas::engine::vocab::{Boundary, Lang};
@@ -193,7 +194,7 @@ fn every_message_of_a_refused_file_reads_in_vietnamese() {
         &mut bad,
     );
     let file = csv_import::read(b"id;province;year;kind\na;01;2024;htx;extra\n", &Limits::default()).expect("read");
-    let meta = || CsvMeta { id: "t".into(), title: "T".into(), publisher: "P".into(), boundary: Boundary::P63 };
+    let meta = || CsvMeta { id: "t".into(), title: "T".into(), publisher: Text::new("P", "P"), boundary: Boundary::P63 };
     let unmapped = Converter::new(&file, &[Some(Field::Id), Some(Field::Id), None, None], meta()).err().unwrap_or_default();
     checked += check("mapping", &unmapped, &mut bad);
     let all = [Some(Field::Id), Some(Field::Province), Some(Field::Year), Some(Field::Kind)];

@@ -82,6 +82,12 @@ impl Parts {
         self
     }
 
+    /// Sets `key` to a JSON value built here (not a charming component: nothing to serialize).
+    fn put(mut self, key: &str, value: Value) -> Parts {
+        self.0.insert(key.to_string(), value);
+        self
+    }
+
     /// Appends a serialized series to `series`.
     fn series(mut self, series: &impl Serialize) -> Parts {
         let s = serde_json::to_value(series).unwrap_or(Value::Null);
@@ -119,7 +125,7 @@ pub fn rank_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = sorted.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
         .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
-        .set("tooltip", &tooltip())
+        .put("tooltip", tooltip())
         .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
         .set("yAxis", &Axis::new().type_(AxisType::Category).data(names))
         .series(&Bar::new().name(series_name))
@@ -160,7 +166,7 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let mut parts = Parts::new()
         .set("grid", &Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
-        .set("tooltip", &tooltip())
+        .put("tooltip", tooltip())
         .set("legend", &Legend::new().top(0))
         .set("xAxis", &Axis::new().type_(AxisType::Category).data(cats))
         .set("yAxis", &Axis::new().type_(AxisType::Value));
@@ -192,7 +198,7 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
 /// in the tooltip.
 pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
     let mut v = Parts::new()
-        .set("tooltip", &tooltip())
+        .put("tooltip", tooltip())
         .set("legend", &Legend::new().top(0))
         .series(&Pie::new().name(series_name).radius(vec!["40%", "75%"]))
         .done();
@@ -234,7 +240,7 @@ pub fn compare_bars(series_name: &str, items: &[Item], source: &str) -> Value {
     let names: Vec<String> = items.iter().map(|i| i.name.clone()).collect();
     let mut v = Parts::new()
         .set("grid", &Grid::new().left("3%").right("24%").top(10).bottom(10).contain_label(true))
-        .set("tooltip", &tooltip())
+        .put("tooltip", tooltip())
         .set("xAxis", &Axis::new().type_(AxisType::Value).show(false))
         .set("yAxis", &Axis::new().type_(AxisType::Category).data(names).inverse(true))
         .series(&Bar::new().name(series_name))

@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use super::error::{quote, Issue, Phrase, Report};
 use super::format::{parse_number_with, DecimalHint};
+use super::dataset::Text;
 use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
 use super::provinces::{fold, normalise_code, registry};
 use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
@@ -614,8 +615,8 @@ pub struct CsvMeta {
     pub id: String,
     /// The title (the file name, unless the user typed one).
     pub title: String,
-    /// Who published the figures (the user's own file unless said otherwise).
-    pub publisher: String,
+    /// Who published the figures (the user's own file unless said otherwise), in both languages.
+    pub publisher: Text,
     /// Which province codes the file uses.
     pub boundary: Boundary,
 }
@@ -855,8 +856,11 @@ impl Converter {
         push_json_str(&mut json, &self.meta.title);
         json.push_str(",\"en\":");
         push_json_str(&mut json, &self.meta.title);
-        json.push_str("},\"source\":{\"publisher\":");
-        push_json_str(&mut json, &self.meta.publisher);
+        json.push_str("},\"source\":{\"publisher\":{\"vi\":");
+        push_json_str(&mut json, &self.meta.publisher.vi);
+        json.push_str(",\"en\":");
+        push_json_str(&mut json, &self.meta.publisher.en);
+        json.push('}');
         json.push_str(&format!("}},\"boundary\":{}}},\"entities\":{{", self.meta.boundary.number()));
         let mut first = true;
         for (k, f) in Field::ALL.iter().enumerate() {
@@ -955,7 +959,7 @@ pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Resu
     }
     let mapping: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
     let boundary = province_column_boundary(&file, &mapping);
-    let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: title.to_string(), boundary };
+    let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: Text::new(title, title), boundary };
     Converter::new(&file, &mapping, meta)?.run()
 }
 
@@ -982,7 +986,7 @@ mod tests {
     use crate::engine::vocab::Kind as K;
 
     fn meta() -> CsvMeta {
-        CsvMeta { id: "t".into(), title: "T".into(), publisher: "P".into(), boundary: Boundary::P63 }
+        CsvMeta { id: "t".into(), title: "T".into(), publisher: Text::new("P", "P"), boundary: Boundary::P63 }
     }
 
     fn convert(text: &str) -> Result<Parsed, Report> {

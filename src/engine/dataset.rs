@@ -39,8 +39,8 @@ impl Text {
 /// Who published the figures; shown beside every figure so a reader can check it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Source {
-    /// Publisher (required).
-    pub publisher: String,
+    /// Publisher (required): a text, or `{"vi", "en"}` so each reader reads it in their language.
+    pub publisher: Text,
     /// Where the figures were published.
     pub url: Option<String>,
     /// Publication date, `YYYY-MM-DD`.

@@ -989,7 +989,7 @@ mod tests {
                 let file = csv_import::read(csv.as_bytes(), &Limits::default()).unwrap();
                 let mapping: Vec<Option<Field>> = csv_import::guess_mapping(&file.headers).iter().map(|g| g.field).collect();
                 let boundary = csv_import::province_column_boundary(&file, &mapping);
-                let meta = CsvMeta { id: "own".into(), title: "Own".into(), publisher: "Own".into(), boundary };
+                let meta = CsvMeta { id: "own".into(), title: "Own".into(), publisher: crate::engine::dataset::Text::new("Own", "Own"), boundary };
                 let mut c = Converter::new(&file, &mapping, meta).unwrap();
                 while !c.step(7).finished {}
                 c

@@ -1337,7 +1337,13 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
             Some(so) => {
                 so.warn_unknown(&["publisher", "url", "date"], report);
                 Source {
-                    publisher: so.string("publisher", true, report).unwrap_or_default(),
+                    publisher: match so.get("publisher") {
+                        None => {
+                            so.missing("publisher", a_text(), report);
+                            Text::default()
+                        }
+                        Some(_) => so.text("publisher", true, report).unwrap_or_default(),
+                    },
                     url: so.string("url", false, report),
                     date: so.date("date", report),
                 }

@@ -22,7 +22,7 @@
 //! hash-map iteration. `cargo run --release --bin gen-data` rewrites `public/data/dtts-mn/*.json`
 //! and `tests/bundled_data.rs` checks the shipped files are byte-identical to a fresh generation.
 
-use crate::engine::vocab::{Kind, Ntm, Region, Sector, Stage};
+use crate::engine::vocab::{Kind, Lang, Ntm, Region, Sector, Stage};
 
 /// The dataset id written in `meta.id`, used in shared links (`?d=dtts-mn-minh-hoa`).
 pub const DATASET_ID: &str = "dtts-mn-minh-hoa";
@@ -878,9 +878,9 @@ pub fn description_vi() -> String {
          tỉnh tỷ lệ với số HTX đang hoạt động có kết quả SXKD năm 2022 của TCTK (GSO), nhân với tỷ trọng \
          vùng DTTS & MN ước lượng theo vùng. Các năm 2019–2023 được suy ra từ cùng các đơn vị (giữ mã, \
          một số giải thể).",
-        htx = targets::HTX,
-        tht = targets::THT,
-        w = targets::WORKERS,
+        htx = crate::engine::format::integer(f64::from(targets::HTX), Lang::Vi),
+        tht = crate::engine::format::integer(f64::from(targets::THT), Lang::Vi),
+        w = crate::engine::format::integer(f64::from(targets::WORKERS), Lang::Vi),
         ex = excluded_list(),
         list = province_list(),
     )
@@ -904,9 +904,9 @@ pub fn description_en() -> String {
          {list}. Units per province are proportional to GSO's 2022 count of cooperatives active with business \
          results, times an estimated share of the province in the ethnic-minority and mountainous area. Years \
          2019–2023 are derived from the same units (ids kept, some dissolve).",
-        htx = targets::HTX,
-        tht = targets::THT,
-        w = targets::WORKERS,
+        htx = crate::engine::format::integer(f64::from(targets::HTX), Lang::En),
+        tht = crate::engine::format::integer(f64::from(targets::THT), Lang::En),
+        w = crate::engine::format::integer(f64::from(targets::WORKERS), Lang::En),
         ex = excluded_list(),
         list = province_list(),
     )
@@ -916,16 +916,20 @@ fn meta_json(year: u16) -> String {
     let years = YEARS.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(",");
     format!(
         "{{\"id\":{id},\"title\":{{\"vi\":{tv},\"en\":{te}}},\"description\":{{\"vi\":{dv},\"en\":{de}}},\
-         \"source\":{{\"publisher\":{pb}}},\"licence\":\"CC0-1.0\",\"illustrative\":true,\
+         \"source\":{{\"publisher\":{{\"vi\":{pv},\"en\":{pe}}}}},\"licence\":\"CC0-1.0\",\"illustrative\":true,\
          \"reference_date\":\"{year}-12-31\",\"boundary\":63,\"years\":[{years}]}}",
         id = json_str(DATASET_ID),
         tv = json_str(TITLE_VI),
         te = json_str(TITLE_EN),
         dv = json_str(&description_vi()),
         de = json_str(&description_en()),
-        pb = json_str(
+        pv = json_str(
             "Coop Atlas — dữ liệu minh họa sinh tự động, tái hiện số liệu bài báo về hội nghị KTTT vùng DTTS & MN \
-             (Liên minh HTX tỉnh Thái Nguyên, 2024) / generated illustrative data"
+             (Liên minh HTX tỉnh Thái Nguyên, 2024)"
+        ),
+        pe = json_str(
+            "Coop Atlas — generated illustrative data reproducing the figures of an article on the collective \
+             economy of ethnic-minority and mountainous areas (Thái Nguyên Cooperative Alliance, 2024)"
         ),
     )
 }

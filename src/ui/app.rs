@@ -11,7 +11,7 @@ use crate::i18n::{t, Msg};
 
 use super::echart::ChartLib;
 use super::filters::{ChipRow, Filters};
-use super::header::{DatasetLine, Header};
+use super::header::{EmbedHead, Header};
 use super::kpis::Kpis;
 use super::loader::Loader;
 use super::map_tab::MapShapes;
@@ -110,7 +110,7 @@ pub fn App() -> impl IntoView {
             <div class="layout">
                 {move || (!embed()).then(|| view! { <Filters years=years/> })}
                 <div class="content">
-                    {move || (!embed()).then(|| view! { <ChipRow/> })}
+                    {move || if embed() { view! { <EmbedHead/> }.into_any() } else { view! { <ChipRow/> }.into_any() }}
                     {move || match cards.get() {
                         Some(c) => view! {
                             <Kpis cards=c/>
@@ -120,7 +120,6 @@ pub fn App() -> impl IntoView {
                     }}
                     <Tabs embed=embed()/>
                     {move || (!embed()).then(|| view! { <super::own_data::OwnDataPanel/> })}
-                    {move || embed().then(|| view! { <DatasetLine/> })}
                 </div>
             </div>
         </main>

@@ -193,9 +193,22 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
         })
     };
 
+    // On a phone the panel is folded under its heading until asked for: open, its fields took
+    // 1.4 screens above the headline cards (the chip row under it says what is filtered). From
+    // 900 px wide it is a column beside the content and always open (style/main.css).
+    let open = RwSignal::new(false);
+
     view! {
-        <section class="panel filters" aria-labelledby="filters-h">
-            <h2 id="filters-h">{move || t(lang(), Msg::Filters)}</h2>
+        <section class="panel filters" aria-labelledby="filters-h" data-folded=move || (!open.get()).then_some("")>
+            <div class="filters-head">
+                <h2 id="filters-h">{move || t(lang(), Msg::Filters)}</h2>
+                <button type="button" class="btn small filters-toggle" data-testid="filters-toggle"
+                    aria-controls="filters-body" aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || t(lang(), if open.get() { Msg::HideFilters } else { Msg::ShowFilters })}
+                </button>
+            </div>
+            <div id="filters-body" class="filters-body">
             <label class="field">
                 <span>{move || t(lang(), Msg::Year)}</span>
                 <div class="year-row">
@@ -305,6 +318,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                     prop:checked=move || view.with(|v| v.boundary == Boundary::P34)
                     on:change=move |_| set_boundary(Boundary::P34)/>{move || t(lang(), Msg::Boundary34)}</label>
             </fieldset>
+            </div>
         </section>
     }
 }

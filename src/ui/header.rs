@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::dashboard;
+use crate::engine::url_state;
 use crate::engine::vocab::Lang;
 use crate::i18n::{t, Msg};
 
@@ -121,9 +123,44 @@ pub fn DatasetLine() -> impl IntoView {
                 })}
                 <span class="dataset-title">{meta.title.get(l).to_string()}</span>
                 <span class="source">
-                    {t(l, Msg::Source)}": "{meta.source.publisher.clone()}
+                    {t(l, Msg::Source)}": "{meta.source.publisher.get(l).to_string()}
                     {meta.source.date.clone().map(|d| format!(" ({d})"))}
                 </span>
+            </div>
+        })
+    }
+}
+
+/// The head of an embedded view (`embed=1`), which has no header and no filter panel: what data,
+/// from whom, which year and which filters the figures below are for, and a link to open the same
+/// view in the full app. Why: an embed is read on another site, where a region's figures with no
+/// word of the region would read as the whole country's.
+#[component]
+pub fn EmbedHead() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let lang = move || state.lang();
+    move || {
+        let loaded = state.current()?;
+        let l = lang();
+        let (what, full) = state.view.with(|v| {
+            let mut parts: Vec<String> = dashboard::view_year(&loaded.dataset, v).map(|y| format!("{} {y}", t(l, Msg::Year))).into_iter().collect();
+            let chips = super::filters::chips(v, l);
+            if chips.is_empty() {
+                parts.push(t(l, Msg::NoFilters).to_string());
+            } else {
+                parts.extend(chips.into_iter().map(|c| c.label));
+            }
+            let mut whole = v.clone();
+            whole.embed = false;
+            let q = url_state::to_query(&whole);
+            (parts.join(" · "), format!("{}{}", web::location_base(), if q.is_empty() { String::new() } else { format!("?{q}") }))
+        });
+        Some(view! {
+            <div class="embed-head" data-testid="embed-head">
+                <DatasetLine/>
+                <p class="embed-view"><span data-testid="embed-filters">{what}</span>" "
+                    <a href=full target="_blank" rel="noopener" data-testid="embed-open">{t(l, Msg::OpenInAtlas)}</a>
+                </p>
             </div>
         })
     }

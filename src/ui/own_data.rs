@@ -29,6 +29,7 @@ use wasm_bindgen_futures::JsFuture;
 use js_sys::Uint8Array;
 
 use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
+use crate::engine::dataset::Text;
 use crate::engine::error::{Issue, Phrase, Report};
 use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
 use crate::engine::parse::{self, Limits, Parsed};
@@ -343,7 +344,7 @@ impl OwnData {
         let meta = CsvMeta {
             id: csv_import::id_from_file_name(&m.file_name),
             title: m.file_name.clone(),
-            publisher: format!("{} ({})", tr(state.lang(), "Tệp của người dùng", "User's file"), m.file_name),
+            publisher: Text::new(&format!("Tệp của người dùng ({})", m.file_name), &format!("User's file ({})", m.file_name)),
             boundary: m.boundary,
         };
         let mut conv = match csv_import::Converter::new(&m.file, &m.choice, meta) {

@@ -41,9 +41,9 @@ pub fn SourcesTab() -> impl IntoView {
                 {meta.illustrative.then(|| view! { <p><strong class="badge illustrative">{t(lang, Msg::Illustrative)}</strong></p> })}
                 <dl>
                     {meta.description.as_ref().map(|d| view! { <dt>{t(lang, Msg::Description)}</dt><dd>{d.get(lang).to_string()}</dd> })}
-                    <dt>{t(lang, Msg::Publisher)}</dt><dd data-testid="source-publisher">{meta.source.publisher.clone()}</dd>
+                    <dt>{t(lang, Msg::Publisher)}</dt><dd data-testid="source-publisher">{meta.source.publisher.get(lang).to_string()}</dd>
                     {url_view.map(|u| view! { <dt>{t(lang, Msg::Source)}</dt><dd>{u}</dd> })}
-                    {meta.source.date.clone().map(|d| view! { <dt>"Ngày công bố · Published"</dt><dd>{d}</dd> })}
+                    {meta.source.date.clone().map(|d| view! { <dt>{t(lang, Msg::PublishedOn)}</dt><dd>{d}</dd> })}
                     {meta.licence.clone().map(|l| view! { <dt>{t(lang, Msg::Licence)}</dt><dd>{l}</dd> })}
                     {meta.reference_date.clone().map(|d| view! { <dt>{t(lang, Msg::ReferenceDate)}</dt><dd>{d}</dd> })}
                     <dt>{t(lang, Msg::Boundary)}</dt>

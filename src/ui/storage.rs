@@ -169,7 +169,7 @@ pub async fn list() -> Result<Vec<StoredMeta>, String> {
     let store = tx.object_store(META).map_err(err("read"))?;
     let all = done(&store.get_all().map_err(err("read"))?, "read").await?;
     let mut out: Vec<StoredMeta> = js_sys::Array::from(&all).iter().filter_map(|v| from_js(&v)).collect();
-    out.sort_unstable_by(|a, b| b.loaded_at.total_cmp(&a.loaded_at));
+    crate::engine::order::sort_by(&mut out, |a, b| b.loaded_at.total_cmp(&a.loaded_at));
     Ok(out)
 }
 

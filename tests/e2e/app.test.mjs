@@ -321,6 +321,50 @@ test('on a desktop the definitions table fits its page and its prose reads from 
   await ctx.close();
 });
 
+test('on a phone the filters are folded under their heading, so the headline cards are on the first screen', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, srv.url);
+  const top = await page.$eval('[data-testid="kpi-htx_count"]', (el) => el.getBoundingClientRect().top);
+  assert.ok(top < 740, `the first card starts at ${top} px, below the first screen`);
+  assert.equal(await page.isVisible('[data-testid="region-select"]'), false);
+  assert.equal(await page.getAttribute('[data-testid="filters-toggle"]', 'aria-expanded'), 'false');
+  await page.tap('[data-testid="filters-toggle"]');
+  assert.equal(await page.getAttribute('[data-testid="filters-toggle"]', 'aria-expanded'), 'true');
+  await page.selectOption('[data-testid="region-select"]', 'tn');
+  await page.waitForFunction(() => /[?&]r=tn\b/.test(location.search));
+  assert.match(await page.textContent('[data-testid="chips"]'), /Tây Nguyên/, 'the chip row says what is filtered');
+  await page.tap('[data-testid="filters-toggle"]');
+  assert.equal(await page.isVisible('[data-testid="region-select"]'), false);
+  await ctx.close();
+
+  // On a desktop the filters are a column beside the content, always open, with no toggle.
+  const wide = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const desk = await openPage(wide, srv.url);
+  assert.equal(await desk.isVisible('[data-testid="region-select"]'), true);
+  assert.equal(await desk.isVisible('[data-testid="filters-toggle"]'), false);
+  await wide.close();
+});
+
+test('on a touch phone every control is at least 40 px tall, and a wide table keeps its province column in view', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, srv.url + '?t=table&r=tdmnpb&k=htx');
+  await page.waitForSelector('[data-testid="panel-table"] thead th button');
+  const small = await page.evaluate(() => [...document.querySelectorAll('main button, main summary, main select, header button, header select')]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => ({ what: `${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 20)}"`, h: el.getBoundingClientRect().height }))
+    .filter((c) => c.h < 40));
+  assert.deepEqual(small, [], 'controls under 40 px');
+  // Scrolled sideways, the table's first column (the province) is still at the left edge.
+  const first = await page.$eval('[data-testid="panel-table"] .table-wrap', (wrap) => {
+    wrap.scrollLeft = wrap.scrollWidth;
+    const cell = wrap.querySelector('tbody tr > :first-child');
+    return { left: cell.getBoundingClientRect().left - wrap.getBoundingClientRect().left, scrolled: wrap.scrollLeft };
+  });
+  assert.ok(first.scrolled > 0, 'the table is wider than the phone (else this checks nothing)');
+  assert.ok(Math.abs(first.left) < 2, `the province column moved away: ${JSON.stringify(first)}`);
+  await ctx.close();
+});
+
 test('axe-core finds no serious or critical accessibility violation', async () => {
   const ctx = await browser.newContext({ bypassCSP: true });
   const page = await openPage(ctx, srv.url);
@@ -335,14 +379,29 @@ test('axe-core finds no serious or critical accessibility violation', async () =
   await ctx.close();
 });
 
-test('embed mode shows the view alone with its source line', async () => {
+test('embed mode shows the view alone, headed by its data, source, year and filters, with a link to the full app', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url + '?embed=1&t=chart');
   assert.equal(await page.locator('[data-testid="app-title"]').count(), 0);
   assert.equal(await page.locator('[data-testid="region-select"]').count(), 0);
   assert.match(await page.textContent('[data-testid="dataset-line"]'), /Nguồn/);
   assert.ok(await page.locator('[data-testid="illustrative-label"]').count() >= 1);
+  assert.match(await page.textContent('[data-testid="embed-filters"]'), /^Năm 2024 · Chưa lọc: toàn bộ dữ liệu$/);
   await waitForCanvas(page, 'chart');
+  // A filtered embed names its filters above the figures (they are read on another site).
+  await page.goto(srv.url + '?embed=1&r=tn&k=htx&t=chart&ch=trend');
+  await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
+  const head = await page.$eval('[data-testid="embed-head"]', (el) => ({ text: el.textContent, top: el.getBoundingClientRect().top }));
+  assert.match(head.text, /Vùng: Tây Nguyên/);
+  assert.match(head.text, /Hợp tác xã/);
+  const cardsTop = await page.$eval('[data-testid="kpis"]', (el) => el.getBoundingClientRect().top);
+  assert.ok(head.top < cardsTop, 'the head is above the figures');
+  const href = await page.getAttribute('[data-testid="embed-open"]', 'href');
+  assert.match(href, /[?&]r=tn/);
+  assert.match(href, /[?&]k=htx/);
+  assert.doesNotMatch(href, /embed/);
+  assert.equal(await page.getAttribute('[data-testid="embed-open"]', 'target'), '_blank');
+  assert.deepEqual(page.errors, []);
   await ctx.close();
 });
 
