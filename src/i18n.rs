@@ -43,7 +43,7 @@ messages! {
     Region => "Vùng", "Region";
     AllRegions => "Tất cả các vùng", "All regions";
     Provinces => "Tỉnh, thành phố", "Provinces";
-    SearchProvince => "Tìm tỉnh (có dấu hoặc không dấu)", "Find a province (with or without diacritics)";
+    SearchProvince => "Tìm tỉnh (có dấu hoặc không dấu)", "Find a province (accents optional)";
     NoMatch => "Không tìm thấy", "No match";
     Year => "Năm", "Year";
     Play => "Chạy qua các năm", "Play through the years";
@@ -90,7 +90,7 @@ messages! {
     CustomBreaks => "Ngưỡng (cách nhau bởi dấu ;)", "Breaks (separated by ;)";
     Apply => "Áp dụng", "Apply";
     Legend => "Chú giải", "Legend";
-    MapHint => "Chạm vào một tỉnh để chọn tỉnh đó.", "Tap a province to select it.";
+    MapHint => "Chạm hoặc bấm vào một tỉnh để chọn tỉnh đó.", "Tap or click a province to select it.";
     ChartRank => "Xếp hạng tỉnh", "Provinces ranked";
     ChartTrend => "Xu hướng theo năm", "Trend over the years";
     ChartMix => "Cơ cấu theo loại hình", "Composition by kind";

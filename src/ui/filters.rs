@@ -184,13 +184,27 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
         let v = event_target_value(&ev);
         state.update(|s| s.sectors = Sector::from_code(&v).into_iter().collect());
     };
+    // Switching 63 ↔ 34 moves the chosen provinces to the other list; a province that merged (or
+    // split) changes its name, so the reader is told which became which.
     let set_boundary = move |b: Boundary| {
+        let (from, before) = view.with_untracked(|v| (v.boundary, v.provinces.clone()));
+        if from == b {
+            return;
+        }
+        let after = convert_provinces(&before, from, b);
         state.update(|s| {
-            if s.boundary != b {
-                s.provinces = convert_provinces(&s.provinces, s.boundary, b);
-                s.boundary = b;
-            }
-        })
+            s.provinces = after.clone();
+            s.boundary = b;
+        });
+        let reg = registry();
+        let names = |codes: &[String], bd: Boundary| {
+            codes.iter().filter_map(|c| reg.by_code(bd, c).map(|p| p.name)).collect::<Vec<_>>().join(", ")
+        };
+        let (was, now) = (names(&before, from), names(&after, b));
+        if !before.is_empty() && was != now {
+            let l = lang();
+            state.flash.set(Some(format!("{}: {was} → {now}", t(l, if b == Boundary::P34 { Msg::Boundary34 } else { Msg::Boundary63 }))));
+        }
     };
 
     // On a phone the panel is folded under its heading until asked for: open, its fields took

@@ -606,6 +606,21 @@ fn date_of(ms: f64) -> String {
 }
 
 /// One list of issues (errors or warnings), with the count of those not listed.
+/// What an issue expected. A long one that ends in a list ("a province code of the 63-province
+/// list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's screen and
+/// pushed the other errors out of sight.
+fn expected_view(text: &str, lang: Lang) -> impl IntoView {
+    match text.split_once(": ").filter(|_| text.chars().count() > 120) {
+        Some((head, list)) => view! {
+            <span class="expected">{head.to_string()}": "
+                <details class="expected-list"><summary>{tr(lang, "xem danh sách", "show the list")}</summary>{list.to_string()}</details>
+            </span>
+        }
+        .into_any(),
+        None => view! { <span class="expected">{text.to_string()}</span> }.into_any(),
+    }
+}
+
 fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str) -> impl IntoView {
     view! {
         <ol class="issues" data-testid=testid>
@@ -613,7 +628,7 @@ fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str)
                 <li data-testid="issue">
                     <span class="place">{i.place(lang)}</span>": "
                     {tr(lang, "thấy ", "found ")}<span class="found">{i.found.get(lang).to_string()}</span>
-                    {tr(lang, ", cần ", ", expected ")}<span class="expected">{i.expected.get(lang).to_string()}</span>
+                    {tr(lang, ", cần ", ", expected ")}{expected_view(i.expected.get(lang), lang)}
                 </li>
             }).collect_view()}
         </ol>
@@ -751,7 +766,7 @@ fn MappingStep() -> impl IntoView {
                     "Một số cột chưa nhận ra chắc chắn. Kiểm tra lựa chọn đoán sẵn; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
                     "Some columns could not be recognised for sure. Check the guesses; required fields: unit id, province, year, kind.")}</p>
                 <div class="table-wrap">
-                    <table>
+                    <table class="stacked">
                         <thead><tr>
                             <th scope="col">{tr(lang, "Cột", "Column")}</th>
                             <th scope="col">{tr(lang, "Trường (và giá trị đầu)", "Field (and first values)")}</th>
@@ -844,7 +859,7 @@ fn StoredList() -> impl IntoView {
         }
         Some(view! {
             <div class="table-wrap">
-                <table class="stored" data-testid="stored-list">
+                <table class="stored stacked" data-testid="stored-list">
                     <caption>{tr(lang, "Dữ liệu đã lưu trên thiết bị này", "Data kept on this device")}</caption>
                     <thead><tr>
                         <th scope="col">{tr(lang, "Tên", "Name")}</th>
@@ -863,9 +878,9 @@ fn StoredList() -> impl IntoView {
                                     <td><button type="button" class="link" data-testid="stored-open"
                                         on:click=move |_| state.update(|v| { v.local = Some(id.clone()); v.data_url = None; v.year = None; v.provinces.clear(); })>
                                         {title}</button><br/><small>{m.file_name.clone()}</small></td>
-                                    <td>{human_size(m.size, lang)}</td>
-                                    <td>{crate::engine::format::integer(m.records, lang)}</td>
-                                    <td>{date_of(m.loaded_at)}</td>
+                                    <td data-label=tr(lang, "Dung lượng", "Size")>{human_size(m.size, lang)}</td>
+                                    <td data-label=tr(lang, "Số bản ghi", "Records")>{crate::engine::format::integer(m.records, lang)}</td>
+                                    <td data-label=tr(lang, "Ngày mở", "Loaded")>{date_of(m.loaded_at)}</td>
                                     <td><button type="button" class="btn small" data-testid="stored-remove"
                                         on:click=move |_| own.remove(state, id2.clone())>{tr(lang, "Xóa", "Remove")}</button></td>
                                 </tr>

@@ -58,7 +58,7 @@ pub fn SourcesTab() -> impl IntoView {
                     </ul>
                 })}
                 <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, Msg::Definition)>
-                    <table data-testid="indicator-definitions">
+                    <table class="stacked" data-testid="indicator-definitions">
                         <caption>{t(lang, Msg::Definition)}</caption>
                         <thead><tr>
                             <th scope="col">{t(lang, Msg::Indicator)}</th>
@@ -71,8 +71,8 @@ pub fn SourcesTab() -> impl IntoView {
                                 <tr data-indicator=key>
                                     <td>{d.label}<br/><code>{d.id}</code></td>
                                     <td class="wrap">{d.definition}</td>
-                                    <td>{d.unit}</td>
-                                    <td class="wrap">{d.source}</td>
+                                    <td data-label=t(lang, Msg::Unit)>{d.unit}</td>
+                                    <td class="wrap" data-label=t(lang, Msg::Source)>{d.source}</td>
                                 </tr>
                             }}).collect_view()}
                         </tbody>

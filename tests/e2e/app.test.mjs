@@ -296,6 +296,17 @@ test('switching between 63 and 34 provinces keeps the totals', async () => {
   await ctx.close();
 });
 
+test('switching to 34 provinces says which chosen province became which', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?p=06~19');
+  await page.check('[data-testid="boundary-34"]');
+  await page.waitForFunction(() => /b=34/.test(location.search));
+  // Bắc Kạn (06) merged into Thái Nguyên (19) on 1 July 2025.
+  assert.match(await page.textContent('[data-testid="flash"]'), /34 tỉnh \(từ 1\/7\/2025\): Bắc Kạn, Thái Nguyên → Thái Nguyên/);
+  assert.match(await page.textContent('[data-testid="chips"]'), /Thái Nguyên/);
+  await ctx.close();
+});
+
 test('works at 360 px wide without horizontal scrolling', async () => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await openPage(ctx, srv.url);
@@ -305,6 +316,9 @@ test('works at 360 px wide without horizontal scrolling', async () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `${tab}: page is ${overflow}px wider than the screen`);
   }
+  // Every tab is on screen, none hidden past the edge of the tab bar.
+  const tabEnds = await page.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.offsetParent).map((t) => t.getBoundingClientRect().right));
+  assert.ok(tabEnds.length === 4 && tabEnds.every((r) => r <= 360), `tabs end at ${tabEnds}`);
   // The definitions are read, not scrolled sideways: every cell is within the phone's width.
   const cells = await page.$$eval('[data-testid="indicator-definitions"] td', (tds) => tds.map((td) => td.getBoundingClientRect().right));
   assert.ok(cells.length >= 80 && cells.every((r) => r <= 360), `cells end at ${Math.max(...cells)} px`);

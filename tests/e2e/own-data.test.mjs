@@ -144,6 +144,29 @@ test('a refused file lists its errors from the top of the file down, in Vietname
   assert.ok(items.some((t) => /trường "members" \(Số thành viên\): thấy .*abc.*, cần số nguyên ≥ 0/.test(t)), items.join(' | '));
   assert.ok(items.some((t) => /cần mã tỉnh trong danh sách 63 tỉnh/.test(t)), items.join(' | '));
   assert.ok(items.every((t) => !/ expected |a whole number|one of/.test(t)), items.join(' | '));
+  // The 63 codes of the province list are folded under "xem danh sách", and open on a tap.
+  const list = page.locator('[data-testid="report-errors"] details.expected-list').first();
+  assert.equal(await list.getAttribute('open'), null);
+  assert.equal(await list.locator('summary').textContent(), 'xem danh sách');
+  await list.locator('summary').click();
+  assert.notEqual(await list.getAttribute('open'), null);
+  assert.match(await list.textContent(), /01, 02, 04/);
+  await ctx.close();
+});
+
+test('on a phone the kept datasets and the mapping step fit the screen, each figure named', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, srv.url);
+  await openFile(page, join(FIX, 'own-good-vi.csv'));
+  await page.waitForSelector('[data-testid="stored-list"] [data-testid="stored-remove"]', { timeout: 20000 });
+  const right = await page.$eval('[data-testid="stored-list"] [data-testid="stored-remove"]', (b) => b.getBoundingClientRect().right);
+  assert.ok(right <= 360, `the Remove button ends at ${right} px`);
+  const labels = await page.$$eval('[data-testid="stored-list"] td[data-label]', (tds) => tds.map((td) => getComputedStyle(td, '::before').content));
+  assert.ok(labels.includes('"Số bản ghi: "'), labels.join(' | '));
+  await openFile(page, join(FIX, 'own-needs-mapping.csv'));
+  await page.waitForSelector('[data-testid="mapping-step"] select');
+  const ends = await page.$$eval('[data-testid="mapping-step"] th, [data-testid="mapping-step"] td, [data-testid="mapping-step"] select', (els) => els.filter((e) => e.offsetParent).map((e) => e.getBoundingClientRect().right));
+  assert.ok(ends.every((r) => r <= 360), `mapping step ends at ${Math.max(...ends)} px`);
   await ctx.close();
 });
 
