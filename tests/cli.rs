@@ -68,6 +68,25 @@ fn validate_lists_errors_from_the_top_of_the_file_down() {
 }
 
 #[test]
+fn validate_speaks_vietnamese_on_request() {
+    let o = run(&["validate", "tests/fixtures/bad_types.json", "--lang", "vi"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    for n in [
+        "lỗi: hàng 2, trường \"workers\" (Số lao động): thấy -3, cần số nguyên ≥ 0",
+        "lỗi: hàng 3, trường \"id\" (Mã đơn vị): thấy \"A\", cần mã chỉ dùng một lần trong năm 2024; mã này đã có ở hàng 1",
+        "bị từ chối — 5 lỗi",
+    ] {
+        assert!(t.contains(n), "missing {n:?} in\n{t}");
+    }
+    assert!(!t.contains("expected"), "English left in\n{t}");
+    let ok = run(&["validate", "tests/fixtures/good_columnar.json", "--lang", "vi"]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(text(&ok).contains("đạt — 5 hàng"), "{}", text(&ok));
+    assert_eq!(run(&["validate", "tests/fixtures/good_columnar.json", "--lang", "fr"]).status.code(), Some(2));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let cases: &[&[&str]] = &[
         &[],

@@ -2,7 +2,7 @@
 //! same engine the browser runs, so a publisher can test a file before putting it online.
 //!
 //! ```text
-//! coop-atlas validate FILE
+//! coop-atlas validate FILE [--lang vi|en]
 //! coop-atlas indicators FILE [--year Y | --year Y1-Y2] [--province 19~06 | 19,06] [--region R]
 //!                            [--kind K[,K]] [--units 34|63] [--group province|region|year|kind]
 //! ```
@@ -25,8 +25,11 @@ const USAGE: &str = "\
 coop-atlas — kiểm tra tệp dữ liệu và tính chỉ tiêu / check a dataset file and compute indicators
 
 USAGE:
-    coop-atlas validate FILE
+    coop-atlas validate FILE [--lang vi|en]
     coop-atlas indicators FILE [OPTIONS]
+
+OPTIONS (validate):
+    --lang vi|en             the language of the messages (default: en)
 
 OPTIONS (indicators):
     --year Y | Y1-Y2         one year or an inclusive range (2024, 2020-2024)
@@ -49,8 +52,12 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("validate") => match args.get(1..) {
-            Some([file]) => validate(file),
-            _ => usage_error("validate takes exactly one FILE"),
+            Some([file]) => validate(file, Lang::En),
+            Some([file, flag, code]) if flag == "--lang" => match Lang::from_code(code) {
+                Some(lang) => validate(file, lang),
+                None => usage_error(&format!("--lang takes vi or en, not \"{code}\"")),
+            },
+            _ => usage_error("validate takes one FILE and optionally --lang vi|en"),
         },
         Some("indicators") => match args.get(1) {
             Some(file) if !file.starts_with("--") => {
@@ -67,8 +74,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads and parses a file; `Err(code)` after printing what went wrong.
-fn load(file: &str) -> Result<(Dataset, Report), ExitCode> {
+/// Reads and parses a file; `Err(code)` after printing what went wrong, in `lang`.
+fn load(file: &str, lang: Lang) -> Result<(Dataset, Report), ExitCode> {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
         Err(e) => {
@@ -85,30 +92,28 @@ fn load(file: &str) -> Result<(Dataset, Report), ExitCode> {
         }
         Err(mut report) => {
             report.sort_by_place();
-            print!("{report}");
-            println!(
-                "{file}: refused — {} errors, {} warnings",
-                report.error_count(),
-                report.warning_count()
-            );
+            print!("{}", report.text(lang));
+            let (e, w) = (report.error_count(), report.warning_count());
+            match lang {
+                Lang::Vi => println!("{file}: bị từ chối — {e} lỗi, {w} cảnh báo"),
+                Lang::En => println!("{file}: refused — {e} errors, {w} warnings"),
+            }
             Err(ExitCode::from(1))
         }
     }
 }
 
-fn validate(file: &str) -> ExitCode {
-    match load(file) {
+fn validate(file: &str, lang: Lang) -> ExitCode {
+    match load(file, lang) {
         Err(code) => code,
         Ok((ds, warnings)) => {
-            print!("{warnings}");
-            println!(
-                "{file}: ok — {} rows, {} observations, {} indicator definitions, boundary {}, {} warnings",
-                ds.entities.len(),
-                ds.observations.len(),
-                ds.indicators.len(),
-                ds.meta.boundary.number(),
-                warnings.warning_count()
-            );
+            print!("{}", warnings.text(lang));
+            let (rows, obs, defs) = (ds.entities.len(), ds.observations.len(), ds.indicators.len());
+            let (b, w) = (ds.meta.boundary.number(), warnings.warning_count());
+            match lang {
+                Lang::Vi => println!("{file}: đạt — {rows} hàng, {obs} số liệu công bố, {defs} định nghĩa chỉ tiêu, địa giới {b} tỉnh, {w} cảnh báo"),
+                Lang::En => println!("{file}: ok — {rows} rows, {obs} observations, {defs} indicator definitions, boundary {b}, {w} warnings"),
+            }
             ExitCode::SUCCESS
         }
     }
@@ -245,7 +250,7 @@ fn indicators_cmd(file: &str, args: &[String]) -> ExitCode {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
-    let (ds, warnings) = match load(file) {
+    let (ds, warnings) = match load(file, Lang::En) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -366,22 +366,34 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The report as text in `lang`, for the command line: one issue per line (`error: row 12, …`
+    /// or `lỗi: hàng 12, …`), errors first, then a line per count of unlisted issues.
+    pub fn text(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        for (list, more, severity) in [
+            (&self.errors, self.more_errors, Severity::Error),
+            (&self.warnings, self.more_warnings, Severity::Warning),
+        ] {
+            for issue in list {
+                out.push_str(&format!("{}: {}\n", severity.word(lang), issue.text(lang)));
+            }
+            if more > 0 {
+                out.push_str(&match (lang, severity) {
+                    (Lang::Vi, s) => format!("… và {more} {} nữa\n", s.word(lang)),
+                    (Lang::En, Severity::Error) => format!("… and {more} more errors\n"),
+                    (Lang::En, Severity::Warning) => format!("… and {more} more warnings\n"),
+                });
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for Report {
-    /// One issue per line, errors first, then a line per count of unlisted issues.
+    /// [`Report::text`] in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for issue in &self.errors {
-            writeln!(f, "error: {issue}")?;
-        }
-        if self.more_errors > 0 {
-            writeln!(f, "… and {} more errors", self.more_errors)?;
-        }
-        for issue in &self.warnings {
-            writeln!(f, "warning: {issue}")?;
-        }
-        if self.more_warnings > 0 {
-            writeln!(f, "… and {} more warnings", self.more_warnings)?;
-        }
-        Ok(())
+        f.write_str(&self.text(Lang::En))
     }
 }
 
