@@ -350,14 +350,21 @@ pub fn indicator_picker(ds: &Dataset, v: &ViewState, lang: Lang) -> IndicatorPic
     }
 }
 
-/// The class methods offered for the map, `(code, label)`.
+/// The class methods offered for the map, `(code, label)`. Rounded equal steps give at most the
+/// number asked for (17–342 in steps of 100 is 4 classes, not 5), and say so.
 pub fn class_choices(lang: Lang) -> Vec<(String, String)> {
+    let label = |msg: Msg, n: u8, up_to: bool| match (lang, up_to) {
+        (Lang::Vi, true) => format!("{}, ≤ {n} lớp", t(lang, msg)),
+        (Lang::Vi, false) => format!("{}, {n} lớp", t(lang, msg)),
+        (Lang::En, true) => format!("{}, ≤ {n} classes", t(lang, msg)),
+        (Lang::En, false) => format!("{}, {n} classes", t(lang, msg)),
+    };
     vec![
-        ("eq5".into(), format!("{} (5)", t(lang, Msg::ClassEqual))),
-        ("eq7".into(), format!("{} (7)", t(lang, Msg::ClassEqual))),
-        ("q5".into(), format!("{} (5)", t(lang, Msg::ClassQuantile))),
-        ("q4".into(), format!("{} (4)", t(lang, Msg::ClassQuantile))),
-        ("nb5".into(), format!("{} (5)", t(lang, Msg::ClassJenks))),
+        ("eq5".into(), label(Msg::ClassEqual, 5, true)),
+        ("eq7".into(), label(Msg::ClassEqual, 7, true)),
+        ("q5".into(), label(Msg::ClassQuantile, 5, false)),
+        ("q4".into(), label(Msg::ClassQuantile, 4, false)),
+        ("nb5".into(), label(Msg::ClassJenks, 5, false)),
     ]
 }
 
@@ -493,6 +500,7 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
     if let Some(n) = year_note(used, year, lang) {
         warnings.push(n);
     }
+    warnings.extend(partial_provinces_note(ds, v.boundary, lang));
     let classes: Option<Classes> = if values.is_empty() {
         None
     } else {
@@ -548,6 +556,40 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
     }
     legend.push(LegendEntry { color: NO_DATA_COLOR, text: t(lang, Msg::NoData).to_string() });
     MapView { option, title: title_of(&def, used.or(year), lang), legend, source, warnings, values: value_map }
+}
+
+/// Seen in 34 provinces, a 63-province dataset that covers only some of the former provinces of a
+/// merged one shows that part under the new name ("Đà Nẵng 88" is the former Quảng Nam alone):
+/// which those are, so nobody reads a part as the whole. `None` when every merged province is
+/// covered whole or not at all.
+pub fn partial_provinces_note(ds: &Dataset, view: Boundary, lang: Lang) -> Option<String> {
+    if view != Boundary::P34 || ds.meta.boundary != Boundary::P63 {
+        return None;
+    }
+    let reg = registry();
+    let cov = Coverage::of(ds, Boundary::P63);
+    let name = |i: &u8| reg.get(Boundary::P63, *i).map_or("", |p| p.name);
+    let mut parts = Vec::new();
+    for p in reg.provinces(Boundary::P34) {
+        let members = reg.members_63(p.index);
+        let (with, without): (Vec<u8>, Vec<u8>) = members.iter().partition(|i| cov.province(**i));
+        if with.is_empty() || without.is_empty() {
+            continue;
+        }
+        let with = with.iter().map(name).collect::<Vec<_>>().join(", ");
+        let without = without.iter().map(name).collect::<Vec<_>>().join(", ");
+        parts.push(match lang {
+            Lang::Vi => format!("{}: có {with}, thiếu {without}", p.name),
+            Lang::En => format!("{}: {with} only, without {without}", p.name),
+        });
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(match lang {
+        Lang::Vi => format!("Theo 34 tỉnh, số liệu của một số tỉnh chỉ gồm một phần các tỉnh cũ hợp thành (bộ dữ liệu không có phần còn lại): {}.", parts.join("; ")),
+        Lang::En => format!("In 34 provinces, some provinces' figures cover only part of the former provinces they merged (the dataset has no figures for the rest): {}.", parts.join("; ")),
+    })
 }
 
 /// The legend text of class `i`, which holds values above `lo` (from `lo` itself for the first
@@ -679,7 +721,12 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
         source,
         notes,
         illustrative: ds.meta.illustrative,
-        file_stem: format!("coop-atlas-{}-{}", ds.meta.id, v.chart.code()),
+        // The indicator and year in the name: charts of two indicators must not overwrite each
+        // other in a Downloads folder. (A trend covers every year: no year in its name.)
+        file_stem: match (v.chart, year) {
+            (ChartKind::Trend, _) | (_, None) => format!("coop-atlas-{}-{}-{}", ds.meta.id, v.chart.code(), id),
+            (_, Some(y)) => format!("coop-atlas-{}-{}-{}-{y}", ds.meta.id, v.chart.code(), id),
+        },
     }
 }
 
@@ -928,6 +975,8 @@ pub struct Table {
     /// Illustrative data (the label goes into the CSV too).
     pub illustrative: bool,
     /// File name stem for the CSV download.
+    /// What a reader must know to read the figures right (partly covered merged provinces).
+    pub notes: Vec<String>,
     pub file_stem: String,
 }
 
@@ -971,9 +1020,17 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
     let mut view = v.boundary;
     // A selection of areas the dataset has no figures for totals "no data", not 0.
     let covered = Coverage::of(ds, v.boundary).covers(&base);
+    // The years the figures are of: published figures exist for some years only, and a 2024 view
+    // shows the latest before it (2022 for GSO's provincial figures): the caption says which.
+    let mut years_used: Vec<u16> = Vec::new();
     for (col, def) in defs.iter().enumerate() {
         columns.push(Column { id: def.id.clone(), label: def.label.get(lang).to_string() });
-        let (res, _) = evaluate(ds, def, &base, year, group);
+        let (res, used) = evaluate(ds, def, &base, year, group);
+        if let Some(y) = used.or(year) {
+            if !years_used.contains(&y) {
+                years_used.push(y);
+            }
+        }
         view = res.view;
         for s in &res.sources {
             if !sources.contains(s) {
@@ -1003,10 +1060,16 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
         r.texts = r.values.iter().zip(&units).map(|(x, u)| format_value(*x, *u, lang)).collect();
     }
     let source = if sources.is_empty() { dataset_source(ds, lang) } else { sources.join("; ") };
+    crate::engine::order::sort(&mut years_used);
+    let years_text = match (years_used.first(), years_used.last()) {
+        (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+        (Some(a), _) => a.to_string(),
+        _ => year.map(|y| y.to_string()).unwrap_or_default(),
+    };
     let caption = format!(
         "{} — {}{}",
         ds.meta.title.get(lang),
-        year.map(|y| y.to_string()).unwrap_or_default(),
+        years_text,
         if view == Boundary::P34 { format!(" · {}", t(lang, Msg::Boundary34)) } else { String::new() }
     );
     Table {
@@ -1017,7 +1080,8 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
         total,
         source,
         illustrative: ds.meta.illustrative,
-        file_stem: format!("coop-atlas-{}-{}", ds.meta.id, year.map(|y| y.to_string()).unwrap_or_default()),
+        notes: partial_provinces_note(ds, v.boundary, lang).into_iter().collect(),
+        file_stem: format!("coop-atlas-{}-{}", ds.meta.id, years_text.replace('–', "-")),
     }
 }
 
@@ -1234,6 +1298,30 @@ mod tests {
     }
 
     #[test]
+    fn the_table_names_the_year_its_published_figures_are_of() {
+        // GSO's provincial figures are of 2022: a 2024 view shows them, and says 2022.
+        let ds = bundled("gso/official.json");
+        let v = ViewState { dataset: "gso-chinh-thuc".into(), year: Some(2024), ..ViewState::default() };
+        let tb = table(&ds, &v, TableBy::Province, Lang::Vi);
+        assert!(!tb.rows.is_empty());
+        assert!(tb.caption.ends_with("— 2022"), "{}", tb.caption);
+        assert!(tb.file_stem.ends_with("-2022"), "{}", tb.file_stem);
+    }
+
+    #[test]
+    fn in_34_provinces_a_partly_covered_province_is_named() {
+        let ds = bundled("dtts-mn/2024.json");
+        let v34 = ViewState { boundary: Boundary::P34, ..ViewState::default() };
+        let note = partial_provinces_note(&ds, Boundary::P34, Lang::Vi).expect("a note");
+        // The illustrative dataset has Quảng Nam, not Đà Nẵng city: 34-province Đà Nẵng is a part.
+        assert!(note.contains("Đà Nẵng: có Quảng Nam, thiếu Đà Nẵng"), "{note}");
+        assert_eq!(table(&ds, &v34, TableBy::Province, Lang::Vi).notes, vec![note.clone()]);
+        assert!(map_view(&ds, &v34, Lang::Vi).warnings.contains(&note));
+        assert_eq!(partial_provinces_note(&ds, Boundary::P63, Lang::Vi), None, "63 provinces: nothing merged");
+        assert!(table(&ds, &ViewState::default(), TableBy::Province, Lang::Vi).notes.is_empty());
+    }
+
+    #[test]
     fn legend_classes_of_counts_do_not_share_a_bound() {
         assert_eq!(class_text(0, 17.0, 100.0, Unit::Count, Lang::Vi), "17 – 100");
         assert_eq!(class_text(1, 100.0, 200.0, Unit::Count, Lang::Vi), "101 – 200");
@@ -1331,6 +1419,11 @@ mod tests {
         assert_eq!(rank.height, options::bars_height(n));
         let trend = chart_view(&ds, &ViewState { chart: ChartKind::Trend, ..ViewState::default() }, Lang::Vi);
         assert_eq!(trend.height, None);
+        // Download names tell two charts apart: the indicator, and the year but for a trend.
+        assert_eq!(rank.file_stem, "coop-atlas-dtts-mn-minh-hoa-rank-htx_count-2024");
+        assert_eq!(trend.file_stem, "coop-atlas-dtts-mn-minh-hoa-trend-htx_count");
+        let workers = chart_view(&ds, &ViewState { chart: ChartKind::Rank, indicator: "workers".into(), ..ViewState::default() }, Lang::Vi);
+        assert_ne!(workers.file_stem, rank.file_stem);
     }
 
     #[test]

@@ -83,7 +83,7 @@ messages! {
     TabSources => "Nguồn & định nghĩa", "Sources & definitions";
     Indicator => "Chỉ tiêu", "Indicator";
     Classes => "Phân lớp", "Classes";
-    ClassEqual => "Khoảng đều (làm tròn)", "Rounded equal steps";
+    ClassEqual => "Khoảng đều làm tròn", "Rounded equal steps";
     ClassQuantile => "Phân vị", "Quantiles";
     ClassJenks => "Ngắt tự nhiên", "Natural breaks";
     ClassCustom => "Tự chọn", "Custom";

@@ -346,12 +346,13 @@ fn median(values: &mut [f64]) -> Option<f64> {
         return None;
     }
     let mid = n / 2;
-    let (lower, m, _) = values.select_nth_unstable_by(mid, f64::total_cmp);
-    let m = *m;
+    // engine::order, not `select_nth_unstable_by`: 2–3 KB less wasm (see there).
+    super::order::select_nth_by(values, mid, f64::total_cmp);
+    let m = values[mid];
     if n % 2 == 1 {
         Some(m)
     } else {
-        let lo = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let lo = values[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
         Some((lo + m) / 2.0)
     }
 }

@@ -270,6 +270,8 @@ pub enum Reason {
     BadYear,
     /// The dataset has no figures for this year.
     YearNotInData,
+    /// The dataset has no indicator with this id.
+    IndicatorNotInData,
     /// Not `1`/`0` (or `true`/`false`).
     BadBool,
     /// Not `63` or `34`.
@@ -391,6 +393,11 @@ impl Notice {
                 vi,
                 "bộ dữ liệu không có năm này; hiển thị năm mới nhất",
                 "the dataset has no figures for this year; the latest year is shown",
+            ),
+            Reason::IndicatorNotInData => t(
+                vi,
+                "bộ dữ liệu không có chỉ tiêu này; hiển thị chỉ tiêu mặc định",
+                "the dataset has no such indicator; the default indicator is shown",
             ),
             Reason::BadBool => t(vi, "cần 1 hoặc 0; bỏ lọc này", "expected 1 or 0; filter not applied"),
             Reason::BadBoundary => t(vi, "cần 63 hoặc 34; dùng 63 tỉnh", "expected 63 or 34; 63 provinces used"),
@@ -1031,6 +1038,18 @@ pub fn validate_against(v: &mut ViewState, registry: &Registry) -> Vec<Notice> {
     notices
 }
 
+/// Resets an indicator the dataset does not define (`ids` = the dataset's indicator ids) to the
+/// default, with a notice: a link to `i=bogus` must say so, not show another indicator silently
+/// (and pass the bad id on when shared again).
+pub fn validate_indicator(v: &mut ViewState, ids: &[&str]) -> Vec<Notice> {
+    if v.indicator == DEFAULT_INDICATOR || ids.contains(&v.indicator.as_str()) {
+        return Vec::new();
+    }
+    let notice = Notice::new("i", &v.indicator, Reason::IndicatorNotInData);
+    v.indicator = DEFAULT_INDICATOR.to_string();
+    vec![notice]
+}
+
 /// Clears years the dataset does not have (`years` = the dataset's years, any order), with a
 /// notice, so the view falls back to the latest year instead of showing an empty map.
 pub fn validate_years(v: &mut ViewState, years: &[u16]) -> Vec<Notice> {
@@ -1502,6 +1521,22 @@ mod tests {
         let mut v = parse("p=19~02~06").state;
         assert!(validate_against(&mut v, reg).is_empty());
         assert_eq!(v.provinces.len(), 3);
+    }
+
+    #[test]
+    fn validate_indicator_against_dataset() {
+        let mut v = parse("i=bogus").state;
+        let n = validate_indicator(&mut v, &["htx_count", "workers"]);
+        assert_eq!(n.len(), 1);
+        assert_eq!(v.indicator, DEFAULT_INDICATOR);
+        assert!(n[0].message(Lang::Vi).contains("không có chỉ tiêu này"), "{}", n[0].message(Lang::Vi));
+        assert!(!to_query(&v).contains("i="), "the bad id is not passed on");
+        let mut ok = parse("i=workers").state;
+        assert!(validate_indicator(&mut ok, &["htx_count", "workers"]).is_empty());
+        assert_eq!(ok.indicator, "workers");
+        // The default is never reported, even for a dataset without it (it picks its own).
+        let mut d = parse("").state;
+        assert!(validate_indicator(&mut d, &["htx_active"]).is_empty());
     }
 
     #[test]

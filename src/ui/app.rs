@@ -42,6 +42,45 @@ pub fn App() -> impl IntoView {
         }
     }
 
+    // The link's year and indicator, checked once against the dataset it names (its catalogue
+    // entry for the years, the dataset itself for the indicators): a year or an indicator the
+    // dataset does not have is replaced by the default with a notice, not silently. Only the
+    // opening link: a later switch of dataset is the reader's own choice, not a link problem.
+    let years_checked = StoredValue::new(false);
+    let indicator_checked = StoredValue::new(false);
+    Effect::new(move |_| {
+        if years_checked.get_value() {
+            return;
+        }
+        let Some(catalog) = loader.catalog.get() else { return };
+        years_checked.set_value(true);
+        let mut v = state.view.get_untracked();
+        if v.local.is_some() || v.data_url.is_some() {
+            return;
+        }
+        let Some(entry) = catalog.get(&v.dataset) else { return };
+        let notices = url_state::validate_years(&mut v, &entry.years);
+        if !notices.is_empty() {
+            state.view.set(v);
+            state.notices.update(|n| n.extend(notices));
+        }
+    });
+    Effect::new(move |_| {
+        if indicator_checked.get_value() {
+            return;
+        }
+        let Some(loaded) = state.current() else { return };
+        indicator_checked.set_value(true);
+        let mut v = state.view.get_untracked();
+        let defs = dashboard::indicator_defs(&loaded.dataset);
+        let ids: Vec<&str> = defs.iter().map(|d| d.id.as_str()).collect();
+        let notices = url_state::validate_indicator(&mut v, &ids);
+        if !notices.is_empty() {
+            state.view.set(v);
+            state.notices.update(|n| n.extend(notices));
+        }
+    });
+
     // Fetch what the view needs: the dataset's year shown and the year before (for the change on
     // each card). Other years wait until a view needs them (the trend chart asks for all).
     Effect::new(move |_| {

@@ -223,10 +223,12 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                 </button>
             </div>
             <div id="filters-body" class="filters-body">
-            <label class="field">
-                <span>{move || t(lang(), Msg::Year)}</span>
+            // A div, not a <label> around the row: the play button inside a label made the slider's
+            // spoken name "Year Play through the years".
+            <div class="field">
+                <label for="year-range"><span>{move || t(lang(), Msg::Year)}</span></label>
                 <div class="year-row">
-                    <input type="range" data-testid="year-range"
+                    <input type="range" id="year-range" data-testid="year-range"
                         min=move || years.get().first().copied().unwrap_or(0)
                         max=move || years.get().last().copied().unwrap_or(0)
                         step="1"
@@ -244,7 +246,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                         {move || if playing.get() { t(lang(), Msg::Pause) } else { t(lang(), Msg::Play) }}
                     </button>
                 </div>
-            </label>
+            </div>
             <label class="field">
                 <span>{move || t(lang(), Msg::Region)}</span>
                 <select data-testid="region-select" on:change=on_region

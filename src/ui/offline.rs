@@ -237,7 +237,8 @@ async fn stored_at(paths: Vec<String>) -> Option<f64> {
 }
 
 /// `14:05 28/11/2026` (vi) or `28/11/2026 14:05` (en), local time.
-fn format_time(ms: f64, lang: Lang) -> String {
+/// A moment as the reader writes it: `13:06 ngày 28/11/2026`, `28/11/2026 13:06`.
+pub fn format_time(ms: f64, lang: Lang) -> String {
     let d = js_sys::Date::new(&JsValue::from_f64(ms));
     let (hh, mi) = (d.get_hours(), d.get_minutes());
     let date = format!("{:02}/{:02}/{}", d.get_date(), d.get_month() + 1, d.get_full_year());

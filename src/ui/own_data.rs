@@ -600,10 +600,6 @@ fn human_size(bytes: f64, lang: Lang) -> String {
     crate::engine::format::number(v, 1, lang) + " " + unit
 }
 
-fn date_of(ms: f64) -> String {
-    let d = js_sys::Date::new(&JsValue::from_f64(ms));
-    format!("{:04}-{:02}-{:02} {:02}:{:02}", d.get_full_year(), d.get_month() + 1, d.get_date(), d.get_hours(), d.get_minutes())
-}
 
 /// One list of issues (errors or warnings), with the count of those not listed.
 /// What an issue expected. A long one that ends in a list ("a province code of the 63-province
@@ -873,6 +869,7 @@ fn StoredList() -> impl IntoView {
                             let id = m.id.clone();
                             let id2 = m.id.clone();
                             let title = if lang == Lang::En && !m.title_en.is_empty() { m.title_en.clone() } else { m.title_vi.clone() };
+                            let (title2, title3) = (title.clone(), title.clone());
                             view! {
                                 <tr data-stored=m.id.clone()>
                                     <td><button type="button" class="link" data-testid="stored-open"
@@ -880,9 +877,19 @@ fn StoredList() -> impl IntoView {
                                         {title}</button><br/><small>{m.file_name.clone()}</small></td>
                                     <td data-label=tr(lang, "Dung lượng", "Size")>{human_size(m.size, lang)}</td>
                                     <td data-label=tr(lang, "Số bản ghi", "Records")>{crate::engine::format::integer(m.records, lang)}</td>
-                                    <td data-label=tr(lang, "Ngày mở", "Loaded")>{date_of(m.loaded_at)}</td>
+                                    <td data-label=tr(lang, "Ngày mở", "Loaded")>{super::offline::format_time(m.loaded_at, lang)}</td>
                                     <td><button type="button" class="btn small" data-testid="stored-remove"
-                                        on:click=move |_| own.remove(state, id2.clone())>{tr(lang, "Xóa", "Remove")}</button></td>
+                                        aria-label=format!("{} {}", tr(lang, "Xóa", "Remove"), title2)
+                                        on:click=move |_| {
+                                            // Removing cannot be undone (the file may be on no other device): ask.
+                                            let ask = match lang {
+                                                Lang::Vi => format!("Xóa \u{201c}{title3}\u{201d} khỏi thiết bị này? Không thể hoàn tác."),
+                                                Lang::En => format!("Remove \u{201c}{title3}\u{201d} from this device? This cannot be undone."),
+                                            };
+                                            if web::confirm(&ask) {
+                                                own.remove(state, id2.clone());
+                                            }
+                                        }>{tr(lang, "Xóa", "Remove")}</button></td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -85,11 +85,32 @@ impl AppState {
     }
 }
 
+/// `<html lang>` and the document title in `lang`: screen readers pick their voice from the one,
+/// tabs and bookmarks show the other.
+fn set_document_lang(lang: crate::engine::vocab::Lang) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Some(root) = doc.document_element() {
+        if root.get_attribute("lang").as_deref() != Some(lang.code()) {
+            let _ = root.set_attribute("lang", lang.code());
+        }
+    }
+    let title = match lang {
+        crate::engine::vocab::Lang::Vi => "Atlas Kinh tế tập thể · Coop Atlas",
+        crate::engine::vocab::Lang::En => "Coop Atlas · Atlas of the collective economy",
+    };
+    if doc.title() != title {
+        doc.set_title(title);
+    }
+}
+
 /// Keeps the address bar equal to the view, and the view equal to the address bar on Back/Forward.
 pub fn install_url_sync(state: AppState) {
     let last = StoredValue::new(state.view.get_untracked());
     Effect::new(move |_| {
         let view = state.view.get();
+        // The page's language and title follow the view's, also on the first run (a link
+        // opened with `l=en` already matches the address bar, so the check below returns).
+        set_document_lang(view.lang);
         let query = url_state::to_query(&view);
         if query == web::location_query() {
             last.set_value(view);
@@ -103,9 +124,6 @@ pub fn install_url_sync(state: AppState) {
             prev.tab != view.tab || prev.dataset != view.dataset || prev.local != view.local
         });
         web::set_location_query(&query, push);
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", view.lang.code());
-        }
         last.set_value(view);
     });
 

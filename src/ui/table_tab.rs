@@ -94,6 +94,7 @@ pub fn TableTab() -> impl IntoView {
                             </tr></tfoot>
                         </table>
                     </div>
+                    {tb.notes.iter().map(|n| view! { <p class="hint" data-testid="table-note">{n.clone()}</p> }).collect_view()}
                     <p class="source-note">{t(l, Msg::Source)}": "{tb.source}</p>
                     {tb.illustrative.then(|| view! { <p class="badge illustrative">{t(l, Msg::Illustrative)}</p> })}
                 }

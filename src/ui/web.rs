@@ -40,6 +40,12 @@ pub fn set_location_query(query: &str, push: bool) {
     };
 }
 
+/// Asks the reader to confirm `question` (the browser's own dialog); `false` when there is no
+/// window or the reader cancels.
+pub fn confirm(question: &str) -> bool {
+    window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}
+
 /// Copies text to the clipboard; resolves to whether it worked.
 pub async fn copy_to_clipboard(text: &str) -> bool {
     let Some(w) = window() else { return false };

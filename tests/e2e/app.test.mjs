@@ -279,6 +279,24 @@ test('a province code of the wrong boundary version is dropped with a notice', a
   await ctx.close();
 });
 
+test('a year or an indicator the dataset does not have: the default, with a notice, and not passed on', async () => {
+  const ctx = await browser.newContext();
+  const page = await openPage(ctx, srv.url + '?y=2015&i=bogus');
+  await page.waitForFunction(() => /bogus/.test(document.querySelector('[data-testid="url-notices"]')?.textContent ?? ''));
+  const text = await page.textContent('[data-testid="url-notices"]');
+  assert.match(text, /2015.*bộ dữ liệu không có năm này/s);
+  assert.match(text, /bogus.*bộ dữ liệu không có chỉ tiêu này/s);
+  assert.equal(await page.textContent('[data-testid="year-value"]'), '2024');
+  assert.equal(await kpi(page, 'htx_count'), 3000);
+  await page.waitForFunction(() => !/[?&](y|i)=/.test(location.search));
+  // A valid year and indicator are kept, with no notice.
+  const ok = await openPage(ctx, srv.url + '?y=2023&i=workers');
+  assert.equal(await ok.locator('[data-testid="url-notices"]').count(), 0);
+  assert.match(ok.url(), /y=2023/);
+  assert.match(ok.url(), /i=workers/);
+  await ctx.close();
+});
+
 test('switching between 63 and 34 provinces keeps the totals', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url + '?t=table');
@@ -317,8 +335,9 @@ test('works at 360 px wide without horizontal scrolling', async () => {
     assert.ok(overflow <= 0, `${tab}: page is ${overflow}px wider than the screen`);
   }
   // Every tab is on screen, none hidden past the edge of the tab bar.
-  const tabEnds = await page.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.offsetParent).map((t) => t.getBoundingClientRect().right));
-  assert.ok(tabEnds.length === 4 && tabEnds.every((r) => r <= 360), `tabs end at ${tabEnds}`);
+  const tabs = await page.$$eval('[role="tab"]', (ts) => ts.filter((t) => t.offsetParent).map((t) => ({ right: t.getBoundingClientRect().right, lines: (() => { const r = document.createRange(); r.selectNodeContents(t); return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; })() })));
+  assert.ok(tabs.length === 4 && tabs.every((t) => t.right <= 360), `tabs end at ${tabs.map((t) => t.right)}`);
+  assert.deepEqual(tabs.slice(0, 3).map((t) => t.lines), [1, 1, 1], 'a short tab name wrapped');
   // The definitions are read, not scrolled sideways: every cell is within the phone's width.
   const cells = await page.$$eval('[data-testid="indicator-definitions"] td', (tds) => tds.map((td) => td.getBoundingClientRect().right));
   assert.ok(cells.length >= 80 && cells.every((r) => r <= 360), `cells end at ${Math.max(...cells)} px`);
@@ -376,6 +395,24 @@ test('on a touch phone every control is at least 40 px tall, and a wide table ke
   });
   assert.ok(first.scrolled > 0, 'the table is wider than the phone (else this checks nothing)');
   assert.ok(Math.abs(first.left) < 2, `the province column moved away: ${JSON.stringify(first)}`);
+  await ctx.close();
+});
+
+test('the page speaks the link\'s language, the year slider is named "Năm", the file button shows keyboard focus', async () => {
+  const ctx = await browser.newContext();
+  const en = await openPage(ctx, srv.url + '?l=en');
+  assert.equal(await en.getAttribute('html', 'lang'), 'en');
+  assert.match(await en.title(), /^Coop Atlas/);
+  const vi = await openPage(ctx, srv.url);
+  assert.equal(await vi.getAttribute('html', 'lang'), 'vi');
+  assert.match(await vi.title(), /^Atlas Kinh tế tập thể/);
+  assert.equal(await vi.getByRole('slider', { name: 'Năm', exact: true }).count(), 1, 'the slider is named "Năm" alone');
+  // Tab to the hidden file input: its button shows the focus ring.
+  await vi.focus('[data-testid="file-input"]');
+  await vi.keyboard.press('Shift+Tab');
+  await vi.keyboard.press('Tab');
+  const outline = await vi.$eval('.file-pick', (el) => getComputedStyle(el).outlineStyle);
+  assert.equal(outline, 'solid');
   await ctx.close();
 });
 
@@ -492,9 +529,11 @@ test('clicking a province on the map selects it (and clicking again unselects it
   const page = await openPage(ctx, srv.url);
   await waitForCanvas(page, 'map-chart');
   // Where Thái Nguyên (19) is drawn: ECharts converts its coordinates to canvas pixels, and the
-  // mouse clicks there for real, so ECharts' own hit-testing picks the province.
+  // mouse clicks there for real, so ECharts' own hit-testing picks the province. The map is put
+  // in view first: a selection adds a chip above it, which moves it down.
   const point = async () => page.evaluate(() => {
     const el = document.querySelector('[data-testid="map-chart"]');
+    el.scrollIntoView({ block: 'center' });
     const [x, y] = globalThis.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [105.8, 21.65]);
     const r = el.getBoundingClientRect();
     return { x: r.left + x, y: r.top + y };

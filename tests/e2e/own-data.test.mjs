@@ -226,8 +226,15 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
   await page.waitForFunction(() => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === '20');
   await ctx.setOffline(false);
 
-  // Removing it removes it from the list and from the device.
+  // Removing asks first: cancelled, nothing happens; confirmed, it goes from the list and the device.
+  page.once('dialog', (d) => d.dismiss());
   await page.click('[data-testid="stored-remove"]');
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator('[data-testid="stored-list"] tr[data-stored="own-good-vi"]').count(), 1, 'removed although cancelled');
+  let asked = '';
+  page.once('dialog', (d) => { asked = d.message(); d.accept(); });
+  await page.click('[data-testid="stored-remove"]');
+  assert.match(asked, /Không thể hoàn tác/);
   await page.waitForSelector('[data-testid="stored-list"]', { state: 'detached' });
   await page.goto(srv.url + '?ld=own-good-vi');
   await page.waitForSelector('[data-testid="missing-dataset"]', { timeout: 30000 });
