@@ -143,11 +143,17 @@ pub fn MapTab() -> impl IntoView {
             state.update(|v| v.classes = spec);
         }
     };
-    let apply_custom = move |_| {
+    // Why breaks were refused, beside the field (the notice bar at the top of the page was out
+    // of sight on a phone). Applied by the button or by Enter in the field.
+    let breaks_error = RwSignal::new(None::<String>);
+    let apply_custom = move || {
         let l = lang();
         match dashboard::parse_custom_breaks(&custom_text.get_untracked()) {
-            Ok(spec) => state.update(|v| v.classes = spec),
-            Err(e) => state.flash.set(Some(e.message(l))),
+            Ok(spec) => {
+                breaks_error.set(None);
+                state.update(|v| v.classes = spec);
+            }
+            Err(e) => breaks_error.set(Some(e.message(l))),
         }
     };
 
@@ -170,10 +176,13 @@ pub fn MapTab() -> impl IntoView {
                 <label class="field">
                     <span>{move || t(lang(), Msg::CustomBreaks)}</span>
                     <input type="text" inputmode="decimal" data-testid="custom-breaks" placeholder="10; 50; 100"
-                        prop:value=move || custom_text.get() on:input=move |ev| custom_text.set(event_target_value(&ev))/>
+                        aria-invalid=move || breaks_error.with(|e| e.is_some()).to_string()
+                        prop:value=move || custom_text.get() on:input=move |ev| custom_text.set(event_target_value(&ev))
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); apply_custom() }/>
                 </label>
-                <button type="button" class="btn small" on:click=apply_custom>{move || t(lang(), Msg::Apply)}</button>
+                <button type="button" class="btn small" on:click=move |_| apply_custom()>{move || t(lang(), Msg::Apply)}</button>
             </div>
+            {move || breaks_error.get().map(|e| view! { <p class="error-box" role="alert" data-testid="breaks-error">{e}</p> })}
             {move || map.get().map(|m| view! { <h3 data-testid="map-title">{m.title.clone()}</h3> })}
             <EChart option=option on_click=on_click testid="map-chart"
                 label=Signal::derive(move || map.get().map(|m| m.title).unwrap_or_default())/>

@@ -594,11 +594,17 @@ test('map classes: quantiles and custom breaks are in the link and the legend; t
   await page.click('.map-tab .toolbar button.btn'); // Apply
   await page.waitForFunction(() => /[?&]c=x:50~100~200\b/.test(location.search));
   assert.match(await page.textContent('[data-testid="map-legend"]'), /100/);
+  // A bad break is refused beside the field (Enter applies too), and the previous classes stay.
   await page.fill('[data-testid="custom-breaks"]', '100; abc');
-  await page.click('.map-tab .toolbar button.btn');
-  await page.waitForSelector('[data-testid="flash"]');
-  assert.match(await page.textContent('[data-testid="flash"]'), /#2/);
+  await page.press('[data-testid="custom-breaks"]', 'Enter');
+  await page.waitForSelector('[data-testid="breaks-error"]');
+  assert.match(await page.textContent('[data-testid="breaks-error"]'), /#2/);
+  assert.equal(await page.getAttribute('[data-testid="custom-breaks"]', 'aria-invalid'), 'true');
   assert.match(page.url(), /c=x:50~100~200/, 'a bad break keeps the previous classes');
+  await page.fill('[data-testid="custom-breaks"]', '20; 300');
+  await page.press('[data-testid="custom-breaks"]', 'Enter');
+  await page.waitForFunction(() => /[?&]c=x:20~300\b/.test(location.search));
+  assert.equal(await page.locator('[data-testid="breaks-error"]').count(), 0, 'the message goes once the breaks are right');
 
   await page.click('[data-testid="tab-table"]');
   const first = () => page.textContent('[data-testid="data-table"] tbody tr:first-child th');
