@@ -974,9 +974,9 @@ pub struct Table {
     pub source: String,
     /// Illustrative data (the label goes into the CSV too).
     pub illustrative: bool,
-    /// File name stem for the CSV download.
     /// What a reader must know to read the figures right (partly covered merged provinces).
     pub notes: Vec<String>,
+    /// File name stem for the CSV download.
     pub file_stem: String,
 }
 

@@ -97,7 +97,7 @@ pub fn code_table(boundary: Boundary) -> [u8; 100] {
 }
 
 /// What a province code must be in `boundary`: one of the list's codes.
-pub fn province_code_expected(boundary: Boundary) -> Phrase {
+fn province_code_expected(boundary: Boundary) -> Phrase {
     let reg = registry();
     let mut codes: Vec<&str> = reg.provinces(boundary).iter().map(|p| p.code).collect();
     super::order::sort(&mut codes);

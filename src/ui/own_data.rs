@@ -601,7 +601,6 @@ fn human_size(bytes: f64, lang: Lang) -> String {
 }
 
 
-/// One list of issues (errors or warnings), with the count of those not listed.
 /// What an issue expected. A long one that ends in a list ("a province code of the 63-province
 /// list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's screen and
 /// pushed the other errors out of sight.
@@ -617,6 +616,7 @@ fn expected_view(text: &str, lang: Lang) -> impl IntoView {
     }
 }
 
+/// One list of issues (errors or warnings), with the count of those not listed.
 fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str) -> impl IntoView {
     view! {
         <ol class="issues" data-testid=testid>
