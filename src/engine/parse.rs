@@ -2067,6 +2067,23 @@ mod tests {
     }
 
     #[test]
+    fn a_publisher_is_a_text_or_one_in_both_languages() {
+        let with = |publisher: &str| {
+            format!(r#"{{"format": "coop-atlas/1", "meta": {{"id": "t", "title": "T", "source": {{"publisher": {publisher}}}, "boundary": 63}}, "entities": []}}"#)
+        };
+        let both = parse(&with(r#"{"vi": "Cục Thống kê", "en": "Statistics Office"}"#)).expect("both languages");
+        assert_eq!(both.dataset.meta.source.publisher.get(Lang::En), "Statistics Office");
+        assert_eq!(both.dataset.meta.source.publisher.get(Lang::Vi), "Cục Thống kê");
+        let one = parse(&with(r#""Cục Thống kê""#)).expect("a text");
+        assert_eq!(one.dataset.meta.source.publisher.get(Lang::En), "Cục Thống kê", "English falls back to the text");
+        // Wrong shapes are refused at their path, with what was expected.
+        for (bad, path) in [("3", "meta.source.publisher"), (r#"{"en": "Office"}"#, "meta.source.publisher.vi"), ("null", "meta.source.publisher")] {
+            let r = parse(&with(bad)).expect_err(bad);
+            assert_eq!(r.errors[0].field.as_deref(), Some(path), "{bad}: {}", r.errors[0]);
+        }
+    }
+
+    #[test]
     fn observations_and_indicators() {
         let s = format!(
             r#"{{{META}, "observations": [
