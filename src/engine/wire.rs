@@ -11,7 +11,9 @@
 //!
 //! Layout (all integers little-endian): the magic `CAW1`, then the meta, observations and
 //! indicator definitions as length-prefixed fields, then the entity columns, each a `u32` element
-//! count followed by its raw elements. Enumerations are written as their file codes, not their
+//! count followed by its raw one-byte elements (codes) or, for numbers, a byte length and LEB128
+//! varints (sentinels as 0, values shifted by one). Varints of small numbers compress better over
+//! the wire than fixed-width ones: the packed 2024 file is smaller, brotli, than its JSON. Enumerations are written as their file codes, not their
 //! indices, so a reordered vocabulary can never silently change a decoded value.
 //!
 //! [`decode`] reads through a [`ByteSource`] one field or one column at a time: in the browser the
@@ -21,7 +23,7 @@
 //! every column against the row count, and the id offsets against the id text.
 
 use super::byte_source::ByteSource;
-use super::columns::{Entities, NONE};
+use super::columns::{Entities, MISSING, NONE};
 use super::dataset::{Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Text, Unit};
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
@@ -117,6 +119,38 @@ impl Writer {
             self.0.extend_from_slice(&bytes(v));
         }
     }
+    /// A column of whole numbers as LEB128 varints: its element count, its byte length, the bytes.
+    /// Small numbers take one or two bytes and compress far better than fixed-width ones.
+    fn varints(&mut self, values: impl ExactSizeIterator<Item = u64>) {
+        self.len(values.len());
+        let at = self.0.len();
+        self.u32(0);
+        for mut v in values {
+            while v >= 0x80 {
+                self.0.push((v as u8) | 0x80);
+                v >>= 7;
+            }
+            self.0.push(v as u8);
+        }
+        let n = u32::try_from(self.0.len() - at - 4).unwrap_or(u32::MAX);
+        self.0[at..at + 4].copy_from_slice(&n.to_le_bytes());
+    }
+    /// A `u32` column whose [`MISSING`] sentinel is written as 0 and every value `v` as `v + 1`.
+    fn counts(&mut self, values: &[u32]) {
+        self.varints(values.iter().map(|&v| if v == MISSING { 0 } else { u64::from(v) + 1 }));
+    }
+    /// An `f32` column (NaN = missing): as [`Writer::counts`] when every value is a whole number
+    /// (incomes rounded to 100,000 VND are), tag 1; else the raw bits, tag 0.
+    fn floats(&mut self, values: &[f32]) {
+        let whole = |v: f32| v.is_nan() || (v >= 0.0 && v < 4.0e9 && v.fract() == 0.0);
+        if values.iter().all(|&v| whole(v)) {
+            self.u8(1);
+            self.varints(values.iter().map(|&v| if v.is_nan() { 0 } else { v as u64 + 1 }));
+        } else {
+            self.u8(0);
+            self.column(values, f32::to_le_bytes);
+        }
+    }
 }
 
 /// Encodes a checked dataset. The inverse of [`decode`]: `decode(&encode(ds)) == ds`.
@@ -179,22 +213,28 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
     }
 
     w.str(&e.id_text);
-    w.column(&e.id_ends, u32::to_le_bytes);
+    // Id lengths, not end offsets: offsets grow and never repeat, lengths do and compress.
+    let mut start = 0u32;
+    w.varints(e.id_ends.iter().map(|&end| {
+        let len = end.saturating_sub(start);
+        start = end;
+        u64::from(len)
+    }));
     w.column(&e.province, |v| [v]);
-    w.column(&e.year, u16::to_le_bytes);
+    w.varints(e.year.iter().map(|&y| u64::from(y)));
     w.column(&e.kind, |v| [v]);
     w.column(&e.sector, |v| [v]);
     w.column(&e.ntm, |v| [v]);
     w.column(&e.stage, |v| [v]);
-    w.column(&e.members, u32::to_le_bytes);
-    w.column(&e.workers, u32::to_le_bytes);
-    w.column(&e.income, f32::to_le_bytes);
-    w.column(&e.revenue, f32::to_le_bytes);
+    w.counts(&e.members);
+    w.counts(&e.workers);
+    w.floats(&e.income);
+    w.floats(&e.revenue);
     w.column(&e.ocop_star, |v| [v]);
-    w.column(&e.ocop_products, u32::to_le_bytes);
-    w.column(&e.ocop_5star, u32::to_le_bytes);
+    w.counts(&e.ocop_products);
+    w.counts(&e.ocop_5star);
     w.column(&e.flags, |v| [v]);
-    w.column(&e.file_row, u32::to_le_bytes);
+    w.varints(e.file_row.iter().map(|&r| u64::from(r)));
     w.0
 }
 
@@ -343,6 +383,54 @@ impl Reader<'_> {
         }
         Ok(out)
     }
+    /// A varint column (see [`Writer::varints`]), each value checked to fit `max`.
+    fn varints(&mut self, what: &str, max: u64) -> R<Vec<u64>> {
+        let n = self.u32(what)? as usize;
+        let bytes = self.len(what)?;
+        if n > bytes {
+            return Err(WireError(format!("{what}: {n} values cannot fit in {bytes} bytes")));
+        }
+        let b = self.take(bytes, what)?;
+        let mut out = Vec::with_capacity(n);
+        let (mut v, mut shift) = (0u64, 0u32);
+        for &byte in b {
+            if shift > 63 {
+                return Err(WireError(format!("{what}: a number is too long")));
+            }
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                if v > max {
+                    return Err(WireError(format!("{what}: {v} is out of range")));
+                }
+                out.push(v);
+                v = 0;
+                shift = 0;
+            } else {
+                shift += 7;
+            }
+        }
+        if out.len() != n || shift != 0 {
+            return Err(WireError(format!("{what}: {} values instead of {n}", out.len())));
+        }
+        Ok(out)
+    }
+    /// A count column: 0 is [`MISSING`], `v + 1` is `v`.
+    fn counts(&mut self, what: &str) -> R<Vec<u32>> {
+        let raw = self.varints(what, u64::from(u32::MAX))?;
+        Ok(raw.into_iter().map(|v| if v == 0 { MISSING } else { (v - 1) as u32 }).collect())
+    }
+    /// A float column, whole numbers (tag 1) or raw bits (tag 0).
+    fn floats(&mut self, what: &str) -> R<Vec<f32>> {
+        match self.u8(what)? {
+            1 => Ok(self
+                .varints(what, 1 << 33)?
+                .into_iter()
+                .map(|v| if v == 0 { f32::NAN } else { (v - 1) as f32 })
+                .collect()),
+            0 => self.column(what, f32::from_le_bytes),
+            t => Err(WireError(format!("{what}: unknown column form {t}"))),
+        }
+    }
     /// A column of codes below `max` (or [`NONE`] when `missing` is allowed).
     fn code_column(&mut self, what: &str, max: usize, missing: bool) -> R<Vec<u8>> {
         let col = self.column(what, |[b]| b)?;
@@ -429,36 +517,37 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
     }
 
     let id_text = r.str("ids")?;
-    let id_ends = r.column("ids", u32::from_le_bytes)?;
-    let mut start = 0usize;
-    for &end in &id_ends {
-        let end = end as usize;
-        if end < start || !id_text.is_char_boundary(end) {
-            return err("ids: offsets out of order or inside a character");
+    let lengths = r.varints("ids", u64::from(u32::MAX))?;
+    let mut id_ends = Vec::with_capacity(lengths.len());
+    let mut end = 0usize;
+    for len in lengths {
+        end = end.saturating_add(len as usize);
+        if end > id_text.len() || !id_text.is_char_boundary(end) {
+            return err("ids: lengths run past the id text or inside a character");
         }
-        start = end;
+        id_ends.push(end as u32);
     }
-    if start != id_text.len() {
-        return err("ids: offsets do not cover the id text");
+    if end != id_text.len() {
+        return err("ids: lengths do not cover the id text");
     }
     let entities = Entities {
         id_text,
         id_ends,
         province: r.code_column("province", provinces, false)?,
-        year: r.column("year", u16::from_le_bytes)?,
+        year: r.varints("year", u64::from(u16::MAX))?.into_iter().map(|y| y as u16).collect(),
         kind: r.code_column("kind", Kind::ALL.len(), true)?,
         sector: r.code_column("sector", Sector::ALL.len(), true)?,
         ntm: r.code_column("ntm", Ntm::ALL.len(), true)?,
         stage: r.code_column("stage", Stage::ALL.len(), true)?,
-        members: r.column("members", u32::from_le_bytes)?,
-        workers: r.column("workers", u32::from_le_bytes)?,
-        income: r.column("income", f32::from_le_bytes)?,
-        revenue: r.column("revenue", f32::from_le_bytes)?,
+        members: r.counts("members")?,
+        workers: r.counts("workers")?,
+        income: r.floats("income")?,
+        revenue: r.floats("revenue")?,
         ocop_star: r.code_column("ocop_star", 6, true)?,
-        ocop_products: r.column("ocop_products", u32::from_le_bytes)?,
-        ocop_5star: r.column("ocop_5star", u32::from_le_bytes)?,
+        ocop_products: r.counts("ocop_products")?,
+        ocop_5star: r.counts("ocop_5star")?,
         flags: r.column("flags", |[b]| b)?,
-        file_row: r.column("file_row", u32::from_le_bytes)?,
+        file_row: r.varints("file_row", u64::from(u32::MAX))?.into_iter().map(|v| v as u32).collect(),
         index: Default::default(),
     };
     let rows = entities.id_ends.len();
