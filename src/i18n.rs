@@ -77,6 +77,7 @@ messages! {
     NoData => "Không có số liệu", "No data";
     Loading => "Đang tải…", "Loading…";
     LoadingYears => "Đang tải các năm trước…", "Loading earlier years…";
+    LoadingChart => "Đang tải công cụ vẽ biểu đồ…", "Loading the chart library…";
     TabMap => "Bản đồ", "Map";
     TabChart => "Biểu đồ", "Chart";
     TabTable => "Bảng", "Table";

@@ -100,20 +100,18 @@ pub fn App() -> impl IntoView {
         let year = year.filter(|y| entry.years.contains(y)).or_else(|| entry.latest_year());
         let mut years: Vec<u16> = year.into_iter().collect();
         if let Some(y) = year.and_then(|y| y.checked_sub(1)).filter(|p| entry.years.contains(p)) {
-            // Only after the shown year is in (the first view needs one file), and after ECharts
-            // (ECharts and the shapes come first on a slow link: the map waits for them).
-            let charts_done = charts.ready.get() || charts.error.with(|e| e.is_some());
-            if charts_done && state.datasets.with(|m| m.contains_key(&id)) {
+            // Only after the shown year is in: the first view needs one file.
+            if state.datasets.with(|m| m.contains_key(&id)) {
                 years.push(y);
             }
         }
         loader.ensure(state, &id, &years, false);
     });
 
-    // ECharts (and the shapes) load right after the first figures are on screen, never before.
+    // The map's shapes load right after the first figures are on screen, never before. ECharts
+    // loads only when a chart is first shown (`EChart`).
     Effect::new(move |_| {
         if state.datasets.with(|m| !m.is_empty()) {
-            charts.load();
             super::offline::preload_shapes(state);
         }
     });

@@ -1,7 +1,8 @@
 //! `<EChart>`: one ECharts chart bound to a `<div>`, redrawn whenever its option changes.
 //!
 //! It owns the chart's life: created when the element mounts (once the self-hosted ECharts bundle
-//! has loaded — it is fetched after the first view so the headline cards never wait for it),
+//! has loaded — it is fetched only when a chart is first shown, so no first view waits for it;
+//! until then a loading line stands in the chart's place),
 //! `setOption(…, notMerge)` on every new option so no series of the previous view lingers,
 //! resized with its container, and disposed when the component unmounts.
 
@@ -77,6 +78,9 @@ pub fn EChart(
     let chart: Rc<RefCell<Option<Chart>>> = Rc::new(RefCell::new(None));
     let error = RwSignal::new(None::<String>);
 
+    // The first chart shown fetches ECharts (once; later calls do nothing).
+    Effect::new(move |_| lib.load());
+
     let chart_for_effect = SendWrapper::new(chart.clone());
     Effect::new(move |_| {
         let ready = lib.ready.get();
@@ -132,6 +136,10 @@ pub fn EChart(
                 aria-label=move || label.get()
                 data-testid=testid
             ></div>
+            {move || (!lib.ready.get() && lib.error.with(|e| e.is_none())).then(|| {
+                let lang = use_context::<super::state::AppState>().map(|s| s.lang()).unwrap_or_default();
+                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }
+            })}
             {move || lib.error.get().or_else(|| error.get()).map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
         </div>
     }

@@ -4,9 +4,10 @@
 //! been installed in the background.
 //!
 //! Why it is built this way:
-//! - The worker is registered only after the first view and ECharts are in, so its install (which
-//!   fetches the build's files) takes them from the HTTP cache instead of competing with the headline
-//!   cards for a 3G link. On a repeat visit (a worker already controls the page) it registers at once.
+//! - The worker is registered only after the app responds (its first figures are in), so its
+//!   install (which fetches the build's files: ECharts and the own-data worker among them, which
+//!   the first view never loads) does not compete with the first view for a 3G link. On a repeat
+//!   visit (a worker already controls the page) it registers at once.
 //! - A new worker waits until the user chooses to reload: the open page keeps running on the files
 //!   it started with, and after the reload every file comes from the new version (never a mix).
 //! - "Last refreshed" is read from the worker's cache (`x-coop-stored-at`, stamped when a file came
@@ -26,7 +27,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::vocab::Lang;
 
-use super::echart::{ChartLib, ECHARTS_SRC};
+use super::echart::ECHARTS_SRC;
 use super::loader::Loader;
 use super::state::AppState;
 
@@ -260,7 +261,6 @@ fn text(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
 pub fn OfflineStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
     let loader = expect_context::<Loader>();
-    let charts = expect_context::<ChartLib>();
     let online = RwSignal::new(online_now());
     let worker = Worker { update_ready: RwSignal::new(false), registered: StoredValue::new(false) };
     let refreshed = RwSignal::new(None::<f64>);
@@ -270,16 +270,17 @@ pub fn OfflineStatus() -> impl IntoView {
         listen(&w, "offline", move || online.set(false));
     }
 
-    // Register at once when a worker already controls the page; otherwise once the first view and
-    // ECharts are in (or ECharts failed), plus a moment for the map shapes.
+    // Register at once when a worker already controls the page; otherwise once the app responds
+    // (its first figures are in), plus a moment for the map's shapes and the previous year. The
+    // worker's install then precaches the rest of the app (ECharts, the own-data worker…) in the
+    // background, on a link the first view no longer needs: it never delays the first view.
     let controlled = sw_container().and_then(|c| c.controller()).is_some();
     if controlled {
         worker.register();
     } else {
         Effect::new(move |_| {
             let first_view = state.datasets.with(|m| !m.is_empty());
-            let charts_done = charts.ready.get() || charts.error.with(|e| e.is_some());
-            if first_view && charts_done && !worker.registered.get_value() {
+            if first_view && !worker.registered.get_value() {
                 leptos::task::spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(2_000).await;
                     worker.register();
@@ -302,7 +303,7 @@ pub fn OfflineStatus() -> impl IntoView {
                         .files
                         .into_iter()
                         .filter(|(y, _)| y.is_none_or(|y| years.contains(&y)))
-                        .map(|(_, p)| p)
+                        .map(|(_, p)| crate::catalog::packed_path(&p))
                         .collect()
                 })
                 .unwrap_or_default()
