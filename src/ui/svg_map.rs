@@ -151,14 +151,22 @@ pub fn SvgMap(
         let s = shapes.get()?;
         let vb = view_box.get()?;
         let shape = s.shape(&code)?;
-        let text = map.with(|m| {
+        // A province's name and value with the figures' source (every figure carries its source);
+        // an archipelago's name and the province it belongs to.
+        let (text, source) = map.with(|m| {
             let m = m.as_ref()?;
-            m.area(&code).map(|a| a.label()).or_else(|| m.labels.iter().find(|l| l.code == code).map(|l| l.tooltip.clone()))
+            match m.area(&code) {
+                Some(a) => Some((a.label(), Some(m.source.clone()))),
+                None => m.labels.iter().find(|l| l.code == code).map(|l| (l.tooltip.clone(), None)),
+            }
         })?;
         let (x, y, side, below) = tip_place(vb, shape.anchor);
         Some(view! {
             <div class=format!("map-tip {side}{}", if below { " below" } else { "" }) data-testid="map-tip" aria-hidden="true"
-                style:left=format!("{x:.1}%") style:top=format!("{y:.1}%")>{text}</div>
+                style:left=format!("{x:.1}%") style:top=format!("{y:.1}%")>
+                <strong>{text}</strong>
+                {source.map(|s| view! { <small>{s}</small> })}
+            </div>
         })
     };
 
