@@ -116,7 +116,9 @@ pub fn MapTab() -> impl IntoView {
         let l = lang();
         Some(state.view.with(|v| dashboard::map_view(&loaded.dataset, v, l)))
     });
-    let shapes_now = Signal::derive(move || shapes.get(boundary()));
+    // A memo, not a derived signal: the map's paths are rebuilt only when the boundary version's
+    // shapes change, never on another change of view (which would lose the keyboard focus).
+    let shapes_now = Memo::new(move |_| shapes.get(boundary()));
     // A province clicked, tapped or chosen with Enter or Space: in or out of the selection (`p=`).
     let on_toggle = Callback::new(move |code: String| {
         state.update(|v| {

@@ -135,7 +135,7 @@ pub fn SvgMap(
             })
             .collect_view();
         Some(view! {
-            <svg class="map-svg" data-testid="map-chart" xmlns="http://www.w3.org/2000/svg"
+            <svg class="map-svg" data-testid="map-chart"
                 viewBox=move || view_box.get().map(|v| v.to_string()).unwrap_or_default()
                 role="group" aria-label=title
                 stroke-width=move || format!("{:.2}", 0.6 * scale())>
