@@ -4,8 +4,9 @@
 //   - time to the headline cards with numbers (target ≤ 5 s): first the pre-rendered copy of the
 //     first view (scripts/prerender.mjs, shown from the HTML and CSS), then the app interactive (its
 //     own live cards, once the wasm is in); and to the map (≤ 10 s), twice: the pre-rendered
-//     picture of the map (an SVG the build drew with the app's ECharts option, shown from the HTML,
-//     the CSS and the picture) and the live map drawn by ECharts (interactive);
+//     copy's map (the app's inline SVG, copied into index.html: shown from the HTML and the CSS)
+//     and the live map (the same SVG drawn by the app, interactive; "mapPicture…" figures are the
+//     copy's);
 //   - the same for a shared link asking for another view (`?k=htx`), which the copy is never shown
 //     for: it waits for the wasm; and for a link to another tab of the default view (`?t=chart`),
 //     which shows the copy's cards without its map;
@@ -120,20 +121,20 @@ export const CARDS_READY = () => [...document.querySelectorAll('[data-testid^="k
   .some((el) => el.getAttribute('data-value') !== '' && Number.isFinite(Number(el.getAttribute('data-value'))))
   && performance.now();
 
-/** The pre-rendered picture of the map is on screen: the copy's <img> (or the same picture, moved
- *  over the live chart until ECharts draws) is loaded, decoded to a non-zero size and laid out. */
+/** The pre-rendered copy's map is on screen: its inline SVG, with its provinces, laid out. */
 export const MAP_PICTURE_READY = () => {
-  const img = document.getElementById('pre-map-picture');
-  return !!img && img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0
-    && getComputedStyle(img).visibility !== 'hidden' && performance.now();
+  const copy = document.getElementById('prerender');
+  const svg = copy && getComputedStyle(copy).display !== 'none' && copy.querySelector('svg[data-testid="pre-map-chart"]');
+  return !!svg && !!svg.querySelector('path.area') && svg.getClientRects().length > 0
+    && getComputedStyle(svg).visibility !== 'hidden' && performance.now();
 };
 
-/** The map is drawn: the map chart's ECharts instance holds a map series with data. */
+/** The live map is drawn: the app's SVG map has its provinces, at least one filled with a class
+ *  colour (not only "no data"), and is laid out. */
 export const MAP_READY = () => {
-  const el = document.querySelector('[data-testid="map-chart"]');
-  const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-  const opt = inst && inst.getOption();
-  return !!(opt && (opt.series || []).some((s) => s.type === 'map' && (s.data || []).length > 0) && el.querySelector('canvas'))
+  const svg = document.querySelector('#main svg[data-testid="map-chart"]');
+  const paths = svg ? [...svg.querySelectorAll('path.area')] : [];
+  return paths.length > 0 && paths.some((p) => p.getAttribute('fill') !== '#e3e6e5') && svg.getClientRects().length > 0
     && performance.now();
 };
 
@@ -146,7 +147,7 @@ export const CHART_READY = (testid) => {
 };
 
 /** Installed in the page before navigation (an init script, not subject to the page's CSP):
- *  records in `window.__mapPicture` the first frame the picture showed and the frames after it
+ *  records in `window.__mapPicture` the first frame the copy's map showed and the frames after it
  *  without any map. */
 const MAP_WATCH = (picture, live) => {
   const w = { at: null, gap: 0 };
@@ -214,8 +215,8 @@ async function visit(browser, url, throttle, { map = true, wire = null } = {}) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  // Every frame: when the map's picture first showed, and how many frames after it showed neither
-  // the picture nor the live map (an empty map panel).
+  // Every frame: when the copy's map first showed, and how many frames after it showed neither
+  // the copy's map nor the live map (an empty map panel).
   await page.addInitScript(`(${MAP_WATCH})(${MAP_PICTURE_READY}, ${MAP_READY})`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -227,10 +228,10 @@ async function visit(browser, url, throttle, { map = true, wire = null } = {}) {
   // The copy is gone once the live cards are in (removed in the same task, before the next frame).
   const copyLeft = await page.evaluate(() => !!document.getElementById('prerender'));
   const origin = await page.evaluate(() => performance.timeOrigin);
-  // The picture is timed by the watcher installed before navigation (it may have come and gone).
+  // The copy's map is timed by the watcher installed before navigation (it may have come and gone).
   const mapMs = map ? await timeTo(page, MAP_READY) : null;
   const pic = await page.evaluate(() => window.__mapPicture);
-  const pictureLeft = await page.evaluate(() => !!document.getElementById('pre-map-picture'));
+  const pictureLeft = await page.evaluate(() => !!document.querySelector('[data-testid="pre-map-chart"]'));
   return {
     context, page, cdp, log, errors, origin, copyLeft, prerenderedMs: first.prerendered ? first.t : null, liveMs, mapMs,
     pictureMs: pic.at, pictureGapFrames: pic.gap, pictureLeft,
@@ -319,9 +320,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     row(`headline cards with numbers (${pre})`, m.cardsMs, TARGETS.cardsMs, 'ms');
     row('the app interactive (live cards)', m.liveMs, null, 'ms', '(no target of its own)');
     const picOk = results.every((r) => r.mapPictureMs !== null);
-    if (picOk) row('map picture (pre-rendered, not interactive)', m.mapPictureMs, TARGETS.mapMs, 'ms');
-    else console.log(`  map picture (pre-rendered): NOT SHOWN in ${results.filter((r) => r.mapPictureMs === null).length} run(s)`);
-    row('live map drawn (ECharts, interactive)', m.mapMs, TARGETS.mapMs, 'ms');
+    if (picOk) row("map (the pre-rendered copy's SVG, not interactive)", m.mapPictureMs, TARGETS.mapMs, 'ms');
+    else console.log(`  map (the pre-rendered copy's SVG): NOT SHOWN in ${results.filter((r) => r.mapPictureMs === null).length} run(s)`);
+    row('live map drawn (inline SVG, interactive)', m.mapMs, TARGETS.mapMs, 'ms');
     row(`shared link to another view (${last.otherView}): live cards`, m.otherViewMs, TARGETS.cardsMs, 'ms',
       results.some((r) => r.otherViewPrerendered) ? '(copy SHOWN: wrong)' : '(no copy shown: waits for the wasm)');
     row(`shared link to another tab (${last.tabView}): cards`, m.tabViewCardsMs, TARGETS.cardsMs, 'ms',
@@ -338,8 +339,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     for (const l of last.firstVisit) console.log('    ' + l);
     console.log(`  offline repeat visit: ${last.offlineRequests} request(s) reached the server`);
     if (results.some((r) => r.copyLeft)) console.log('  the pre-rendered copy was still in the page with the live cards: WRONG');
-    if (results.some((r) => r.mapPictureLeft)) console.log('  the map picture was still in the page with the live map: WRONG');
-    if (results.some((r) => r.mapGapFrames > 0)) console.log(`  frames with no map between the picture and the live map: ${results.map((r) => r.mapGapFrames).join(' / ')}: WRONG`);
+    if (results.some((r) => r.mapPictureLeft)) console.log("  the copy's map was still in the page with the live map: WRONG");
+    if (results.some((r) => r.mapGapFrames > 0)) console.log(`  frames with no map between the copy's map and the live map: ${results.map((r) => r.mapGapFrames).join(' / ')}: WRONG`);
     if (last.errors.length) console.log('  page errors: ' + last.errors.join(' | '));
   }
   const ok = Object.entries(TARGETS).every(([k, t]) => m[k] <= t) && results.every((r) => !r.copyLeft && !r.otherViewPrerendered &&

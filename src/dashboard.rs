@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
+use crate::charts::options::{self, Item};
 use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
 use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
 use crate::engine::filter::{Coverage, Filter};
@@ -20,7 +20,7 @@ use crate::engine::url_state::{ChartKind, ViewState};
 use crate::engine::vocab::{Boundary, Kind, Lang, Region};
 use crate::i18n::{t, Msg};
 
-/// The ECharts map name of a boundary version (also the shape file's stem: `geo/vn63.json`).
+/// The stem of a boundary version's shape file (`geo/vn63-svg.json`, scripts/geo/svg_map.py).
 pub fn map_name(b: Boundary) -> &'static str {
     match b {
         Boundary::P63 => "vn63",
@@ -409,21 +409,84 @@ pub struct LegendEntry {
     pub text: String,
 }
 
+/// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
+pub const CLASS_COLORS: [&str; 9] =
+    ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
+
+/// Colour of provinces without a value.
+pub const NO_DATA_COLOR: &str = "#e3e6e5";
+
+/// Colour of the Hoàng Sa and Trường Sa archipelagos (no figures of their own).
+pub const ISLAND_COLOR: &str = "#7d8b87";
+
+/// One province of the choropleth, as the map draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapArea {
+    /// Two-digit GSO code of the view's boundary version: the shape's key.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// The value; `None` = no data.
+    pub value: Option<f64>,
+    /// The value as read ("3.000 HTX", "–").
+    pub text: String,
+    /// Its fill: the class colour of the value, [`NO_DATA_COLOR`] without one.
+    pub fill: &'static str,
+    /// Selected (`p=`): drawn outlined.
+    pub selected: bool,
+}
+
+impl MapArea {
+    /// What the province says to a screen reader, and its tooltip: "Thái Nguyên: 188 HTX".
+    pub fn label(&self) -> String {
+        format!("{}: {}", self.name, self.text)
+    }
+}
+
+/// A label drawn on the map for an area without data of its own: the Hoàng Sa and Trường Sa
+/// archipelagos, labelled as maps published in Vietnam do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLabel {
+    /// Shape code (`HS`, `TS`).
+    pub code: String,
+    /// The label ("QĐ. Hoàng Sa").
+    pub text: String,
+    /// The tooltip ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)").
+    pub tooltip: String,
+}
+
 /// Everything the Map tab draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapView {
-    /// The ECharts option.
-    pub option: Value,
+    /// Every province of the view's boundary version, in the registry's order.
+    pub areas: Vec<MapArea>,
+    /// The archipelagos' labels.
+    pub labels: Vec<MapLabel>,
+    /// The provinces the map zooms to: the selection (`p=`), else the region's (`r=`), else none
+    /// (the whole country).
+    pub focus: Vec<String>,
     /// Indicator, year and unit.
     pub title: String,
-    /// The legend (HTML, matching the option's colours).
+    /// The legend (HTML, matching the areas' fills).
     pub legend: Vec<LegendEntry>,
     /// Where the figures come from.
     pub source: String,
+    /// The foot of a downloaded map: the source wrapped, and the illustrative-data label when it
+    /// applies (as a downloaded chart carries it).
+    pub foot: Vec<String>,
     /// Notes for the reader.
     pub warnings: Vec<String>,
     /// Values by province code (tests and the table read them).
     pub values: BTreeMap<String, f64>,
+    /// A downloaded map's file name without extension: dataset, indicator and year.
+    pub file_stem: String,
+}
+
+impl MapView {
+    /// The province of `code`, if the view's boundary version has it.
+    pub fn area(&self, code: &str) -> Option<&MapArea> {
+        self.areas.iter().find(|a| a.code == code)
+    }
 }
 
 fn title_of(def: &IndicatorDef, year: Option<u16>, lang: Lang) -> String {
@@ -524,25 +587,25 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         if let Some(c) = cell.filter(|c| c.n > 0 && !is_observed(ds, &def)) {
             text.push_str(&format!(" · {} {}", format::integer(c.n as f64, lang), t(lang, Msg::Records)));
         }
+        let class = value.and_then(|x| classes.as_ref().and_then(|c| class_of(c, x)));
         areas.push(MapArea {
             code: p.code.to_string(),
             name: p.name.to_string(),
             value,
             text,
-            class: value.and_then(|x| classes.as_ref().and_then(|c| class_of(c, x))),
+            fill: class.map_or(NO_DATA_COLOR, |c| CLASS_COLORS[c.min(CLASS_COLORS.len() - 1)]),
+            selected: v.provinces.iter().any(|c| c == p.code),
         });
     }
     let source = result_source(ds, &res, lang);
-    let mut option = options::choropleth(map_name(b), def.label.get(lang), &areas, &archipelago_labels(b, lang), &source);
-    // Outline the selected provinces.
-    if let Some(data) = option["series"][0]["data"].as_array_mut() {
-        for item in data.iter_mut() {
-            if item["name"].as_str().is_some_and(|c| v.provinces.iter().any(|p| p == c)) {
-                item["itemStyle"]["borderColor"] = json!("#d62828");
-                item["itemStyle"]["borderWidth"] = json!(2.5);
-            }
-        }
-    }
+    // Zoom to the selection, else to the region: the provinces the view is about.
+    let focus: Vec<String> = if !v.provinces.is_empty() {
+        areas.iter().filter(|a| a.selected).map(|a| a.code.clone()).collect()
+    } else if let Some(r) = v.region {
+        reg.provinces(b).iter().filter(|p| p.region == r).map(|p| p.code.to_string()).collect()
+    } else {
+        Vec::new()
+    };
     let mut legend = Vec::new();
     if let Some(c) = &classes {
         for i in 0..c.count() {
@@ -555,7 +618,22 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         }
     }
     legend.push(LegendEntry { color: NO_DATA_COLOR, text: t(lang, Msg::NoData).to_string() });
-    MapView { option, title: title_of(&def, used.or(year), lang), legend, source, warnings, values: value_map }
+    let used_year = used.or(year);
+    MapView {
+        areas,
+        labels: archipelago_labels(b, lang),
+        focus,
+        title: title_of(&def, used_year, lang),
+        legend,
+        foot: foot_lines(&source, ds.meta.illustrative, lang),
+        source,
+        warnings,
+        values: value_map,
+        file_stem: match used_year {
+            Some(y) => format!("coop-atlas-{}-map-{}-{y}", ds.meta.id, id),
+            None => format!("coop-atlas-{}-map-{}", ds.meta.id, id),
+        },
+    }
 }
 
 /// Seen in 34 provinces, a 63-province dataset that covers only some of the former provinces of a
@@ -736,23 +814,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
 /// foot's 10 px), with the label on a line of its own, and the plot area leaves room for exactly
 /// those lines: a single long line was cut off at both sides on a phone.
 fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
-    // Four lines of the foot: a source is cited whole (its publisher and year), a runaway one cut.
-    const MAX: usize = 4 * FOOT_LINE;
-    let label = t(lang, Msg::Illustrative);
-    let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
-    if sub.chars().count() > MAX {
-        sub = sub.chars().take(MAX - 1).collect::<String>() + "…";
-    }
-    // A source that already ends with the label (the bundled generated data does) gives it once,
-    // on its own line.
-    let has_label = sub.contains(label);
-    if has_label {
-        sub = sub.replace(label, "").trim_end_matches([' ', '—', '/', ',']).to_string();
-    }
-    let mut lines = wrap_words(&sub, FOOT_LINE);
-    if illustrative || has_label {
-        lines.push(label.to_string());
-    }
+    let lines = foot_lines(source, illustrative, lang);
     option["title"] = json!({
         "text": title,
         "subtext": lines.join("\n"),
@@ -780,6 +842,29 @@ fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool
         Some(g @ Value::Object(_)) => g["bottom"] = json!(bottom),
         _ => {}
     }
+}
+
+/// The foot of a downloaded chart or map: "Source: …" wrapped at [`FOOT_LINE`] characters, at
+/// most four lines (a source is cited whole — its publisher and year —, a runaway one cut), and
+/// the illustrative-data label on a line of its own when it applies.
+fn foot_lines(source: &str, illustrative: bool, lang: Lang) -> Vec<String> {
+    const MAX: usize = 4 * FOOT_LINE;
+    let label = t(lang, Msg::Illustrative);
+    let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
+    if sub.chars().count() > MAX {
+        sub = sub.chars().take(MAX - 1).collect::<String>() + "…";
+    }
+    // A source that already ends with the label (the bundled generated data does) gives it once,
+    // on its own line.
+    let has_label = sub.contains(label);
+    if has_label {
+        sub = sub.replace(label, "").trim_end_matches([' ', '—', '/', ',']).to_string();
+    }
+    let mut lines = wrap_words(&sub, FOOT_LINE);
+    if illustrative || has_label {
+        lines.push(label.to_string());
+    }
+    lines
 }
 
 /// What the trend's line of the selection is called: the area it covers.
@@ -1322,6 +1407,54 @@ mod tests {
     }
 
     #[test]
+    fn map_fills_each_province_by_its_class_and_outlines_the_selection() {
+        let ds = bundled("dtts-mn/2024.json");
+        let v = ViewState { provinces: vec!["19".into(), "06".into()], ..ViewState::default() };
+        let m = map_view(&ds, &v, Lang::Vi);
+        let classes = classify(&m.values.values().copied().collect::<Vec<_>>(), &v.classes.method, v.classes.n).unwrap();
+        for a in &m.areas {
+            match a.value {
+                // The fill is the colour of the value's class, the very colour of its legend entry.
+                Some(x) => {
+                    let c = class_of(&classes, x).unwrap();
+                    assert_eq!(a.fill, CLASS_COLORS[c], "{}", a.code);
+                    assert_eq!(m.legend[c].color, a.fill, "{}", a.code);
+                    assert_eq!(m.values.get(&a.code), Some(&x));
+                    // Counted from records: the value, then how many records it counts.
+                    assert!(a.text.starts_with(&format_with_unit(Some(x), Unit::Count, Lang::Vi)), "{}: {}", a.code, a.text);
+                }
+                None => assert_eq!(a.fill, NO_DATA_COLOR, "{}", a.code),
+            }
+            assert_eq!(a.selected, a.code == "19" || a.code == "06", "{}", a.code);
+        }
+        assert!(m.areas.iter().any(|a| a.value.is_none()), "the illustrative data leaves provinces without data");
+        assert_eq!(m.legend.last().map(|e| e.color), Some(NO_DATA_COLOR));
+        let tn = m.area("19").unwrap();
+        assert_eq!(tn.label(), format!("Thái Nguyên: {}", tn.text));
+        // The map zooms to the selection, in the order of the registry.
+        assert_eq!(m.focus, vec!["06".to_string(), "19".to_string()]);
+        assert!(m.file_stem.starts_with(&format!("coop-atlas-{}-map-", ds.meta.id)) && m.file_stem.ends_with("-2024"), "{}", m.file_stem);
+        assert!(m.foot.first().is_some_and(|l| l.starts_with("Nguồn: ")), "{:?}", m.foot);
+        assert_eq!(m.foot.last().map(String::as_str), Some(t(Lang::Vi, Msg::Illustrative)));
+    }
+
+    #[test]
+    fn map_zooms_to_the_region_when_no_province_is_chosen() {
+        let ds = bundled("dtts-mn/2024.json");
+        for b in [Boundary::P63, Boundary::P34] {
+            let v = ViewState { region: Some(Region::Tdmnpb), boundary: b, ..ViewState::default() };
+            let m = map_view(&ds, &v, Lang::En);
+            let expected: Vec<String> =
+                registry().provinces(b).iter().filter(|p| p.region == Region::Tdmnpb).map(|p| p.code.to_string()).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(m.focus, expected, "{b:?}");
+            // A region filters the figures, never the map: every province is still drawn.
+            assert_eq!(m.areas.len(), registry().provinces(b).len());
+            assert!(map_view(&ds, &ViewState { boundary: b, ..ViewState::default() }, Lang::En).focus.is_empty());
+        }
+    }
+
+    #[test]
     fn legend_classes_of_counts_do_not_share_a_bound() {
         assert_eq!(class_text(0, 17.0, 100.0, Unit::Count, Lang::Vi), "17 – 100");
         assert_eq!(class_text(1, 100.0, 200.0, Unit::Count, Lang::Vi), "101 – 200");
@@ -1347,10 +1480,10 @@ mod tests {
             let m = map_view(&ds, &v, Lang::Vi);
             let sum: f64 = m.values.values().sum();
             assert_eq!(sum, 3000.0, "{b:?}");
-            assert_eq!(m.option["series"][0]["map"], map_name(b));
-            let data = m.option["series"][0]["data"].as_array().unwrap();
-            assert!(data.iter().any(|d| d["name"] == "HS" && d["label"]["show"] == true));
-            assert!(data.iter().any(|d| d["name"] == "TS" && d["label"]["show"] == true));
+            // Every province of the version drawn, once; both archipelagos labelled.
+            assert_eq!(m.areas.len(), registry().provinces(b).len(), "{b:?}");
+            let codes: Vec<&str> = m.labels.iter().map(|l| l.code.as_str()).collect();
+            assert_eq!(codes, ["HS", "TS"], "{b:?}");
             assert!(m.legend.len() >= 2);
             assert!(m.source.contains("minh họa"), "illustrative label travels with the map");
         }

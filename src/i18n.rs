@@ -98,6 +98,7 @@ messages! {
     ChartCompare => "So sánh với vùng và toàn bộ", "Compared with region and whole";
     ChartKind => "Loại biểu đồ", "Chart";
     DownloadPng => "Tải ảnh PNG", "Download PNG";
+    DownloadSvg => "Tải ảnh SVG", "Download SVG";
     DownloadCsv => "Tải CSV (Excel)", "Download CSV (Excel)";
     Total => "Tổng", "Total";
     Province => "Tỉnh", "Province";

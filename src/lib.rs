@@ -13,6 +13,7 @@ pub mod charts;
 pub mod dashboard;
 pub mod engine;
 pub mod i18n;
+pub mod shapes;
 pub mod synth;
 
 #[cfg(target_arch = "wasm32")]

@@ -6,8 +6,8 @@
 //! only the components a chart uses and places them under their ECharts keys. The data items are
 //! then set as JSON because they carry what charming's `DataPointItem` cannot: a per-item label and tooltip
 //! already formatted the Vietnamese way ("3.000", "38,3%"), since ECharts formats numbers with
-//! English separators and a JSON option cannot carry a formatter function. The map is pure JSON:
-//! charming 0.6 has no `geo` and its `Map` series carries no data.
+//! English separators and a JSON option cannot carry a formatter function. (The map is not an
+//! ECharts chart: `dashboard::map_view` and `ui::svg_map`.)
 //!
 //! Every function is pure and tested natively; text from datasets goes through [`escape_html`]
 //! before it reaches a tooltip (ECharts renders tooltips as HTML).
@@ -20,13 +20,6 @@ use serde_json::{json, Map, Value};
 
 use crate::engine::format::{axis_unit, AXIS_UNITS};
 use crate::engine::vocab::Lang;
-
-/// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
-pub const CLASS_COLORS: [&str; 9] =
-    ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
-
-/// Colour of provinces without a value.
-pub const NO_DATA_COLOR: &str = "#e3e6e5";
 
 /// Series colours for bars and lines (Okabe–Ito, colour-blind safe).
 pub const SERIES_COLORS: [&str; 8] =
@@ -292,83 +285,6 @@ fn source_line(source: &str) -> String {
     }
 }
 
-/// One area of the choropleth.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapArea {
-    /// The feature's `code` property (two-digit GSO code, or `HS`/`TS` for the archipelagos).
-    pub code: String,
-    /// Display name.
-    pub name: String,
-    /// The value; `None` = no data.
-    pub value: Option<f64>,
-    /// The value as read ("3.000 HTX").
-    pub text: String,
-    /// The class index (colour) of the value.
-    pub class: Option<usize>,
-}
-
-/// A label drawn on the map for an area without data of its own: the Hoàng Sa and Trường Sa
-/// archipelagos, labelled as maps published in Vietnam do.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapLabel {
-    /// Feature code (`HS`, `TS`).
-    pub code: String,
-    /// The label ("Quần đảo Hoàng Sa").
-    pub text: String,
-    /// The tooltip ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)").
-    pub tooltip: String,
-}
-
-/// The choropleth of a registered map (`map_name`), features matched on their `code` property.
-/// Colours come from each area's class, so the HTML legend and the map agree exactly.
-pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: &[MapLabel], source: &str) -> Value {
-    let extra = source_line(source);
-    let mut data: Vec<Value> = areas
-        .iter()
-        .map(|a| {
-            let color = a.class.map(|c| CLASS_COLORS[c.min(CLASS_COLORS.len() - 1)]).unwrap_or(NO_DATA_COLOR);
-            json!({
-                "name": a.code,
-                "value": a.value,
-                "itemStyle": { "areaColor": color },
-                "tooltip": { "formatter": format!("{}<br/><b>{}</b>{}", escape_html(&a.name), escape_html(&a.text), extra) },
-            })
-        })
-        .collect();
-    for l in labels {
-        data.push(json!({
-            "name": l.code,
-            "value": null,
-            // The islands are specks at the scale of the country: a border of their own colour,
-            // wider than the white one of the provinces, makes each one a visible dot.
-            "itemStyle": { "areaColor": "#7d8b87", "borderColor": "#7d8b87", "borderWidth": 2 },
-            "label": { "show": true, "formatter": escape_template(&l.text), "fontSize": 11, "color": "#1d2a26" },
-            "tooltip": { "formatter": escape_html(&l.tooltip) },
-        }));
-    }
-    json!({
-        "animation": false,
-        "tooltip": tooltip(),
-        "series": [{
-            "type": "map",
-            "name": series_name,
-            "map": map_name,
-            "nameProperty": "code",
-            "roam": true,
-            // Viet Nam is tall and narrow: size the map by the box's height, centred.
-            "layoutCenter": ["50%", "50%"],
-            "layoutSize": "98%",
-            "scaleLimit": { "min": 1, "max": 8 },
-            "aspectScale": 1,
-            "selectedMode": false,
-            "label": { "show": false },
-            "emphasis": { "label": { "show": false }, "itemStyle": { "areaColor": "#ffd166" } },
-            "itemStyle": { "borderColor": "#ffffff", "borderWidth": 0.6, "areaColor": NO_DATA_COLOR },
-            "data": data,
-        }],
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -417,24 +333,6 @@ mod tests {
         assert_eq!(v["series"][1]["data"][0]["value"], Value::Null);
         // Several lines: point labels would collide, so only tooltips carry the values.
         assert!(v["series"][0]["data"][0].get("label").is_none());
-    }
-
-    #[test]
-    fn choropleth_colours_by_class_and_labels_archipelagos() {
-        let areas = vec![
-            MapArea { code: "19".into(), name: "Thái Nguyên".into(), value: Some(5.0), text: "5".into(), class: Some(2) },
-            MapArea { code: "06".into(), name: "Bắc Kạn".into(), value: None, text: "–".into(), class: None },
-        ];
-        let labels = vec![MapLabel { code: "HS".into(), text: "QĐ Hoàng Sa".into(), tooltip: "Quần đảo Hoàng Sa".into() }];
-        let v = choropleth("vn63", "HTX", &areas, &labels, "GSO");
-        let data = v["series"][0]["data"].as_array().unwrap();
-        assert_eq!(data.len(), 3);
-        assert_eq!(data[0]["itemStyle"]["areaColor"], CLASS_COLORS[2]);
-        assert_eq!(data[1]["itemStyle"]["areaColor"], NO_DATA_COLOR);
-        assert_eq!(data[2]["label"]["show"], true);
-        assert_eq!(data[2]["label"]["formatter"], "QĐ Hoàng Sa");
-        assert_eq!(v["series"][0]["nameProperty"], "code");
-        assert_eq!(v["series"][0]["map"], "vn63");
     }
 
     #[test]

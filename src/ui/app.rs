@@ -29,7 +29,8 @@ pub fn App() -> impl IntoView {
     provide_context(loader);
     let charts = ChartLib::new();
     provide_context(charts);
-    provide_context(MapShapes::new());
+    let shapes = MapShapes::new();
+    provide_context(shapes);
     provide_context(super::own_data::OwnData::start(state));
 
     // Province codes of the wrong boundary version in a link: drop them, say so.
@@ -108,13 +109,8 @@ pub fn App() -> impl IntoView {
         loader.ensure(state, &id, &years, false);
     });
 
-    // The map's shapes load right after the first figures are on screen, never before. ECharts
-    // loads only when a chart is first shown (`EChart`).
-    Effect::new(move |_| {
-        if state.datasets.with(|m| !m.is_empty()) {
-            super::offline::preload_shapes(state);
-        }
-    });
+    // ECharts loads only when a chart is first shown (`EChart`); the map's shapes are preloaded by
+    // the page's head script on a link that opens on the map (scripts/postbuild.mjs).
 
     let years = Signal::derive(move || state.current().map(|l| dashboard::dataset_years(&l.dataset)).unwrap_or_default());
     let cards = Memo::new(move |_| {
@@ -125,9 +121,13 @@ pub fn App() -> impl IntoView {
         set_timing("cards", web::now_ms() - start);
         Some(c)
     });
-    // The pre-rendered first view stays until these cards (or an error) can replace it.
+    // The pre-rendered first view stays until these cards (or an error) can replace it, and on the
+    // Map tab until the map is drawn too (its shapes arrive alongside the dataset): the copy's map
+    // never gives way to an empty box.
     Effect::new(move |_| {
-        if cards.with(|c| c.is_some()) || state.load_error.with(|e| e.is_some()) {
+        let (tab, b) = state.view.with(|v| (v.tab, v.boundary));
+        let map_done = tab != crate::engine::url_state::Tab::Map || shapes.settled(b);
+        if (cards.with(|c| c.is_some()) && map_done) || state.load_error.with(|e| e.is_some()) {
             web::retire_prerender();
         }
     });

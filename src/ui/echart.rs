@@ -19,7 +19,7 @@ use crate::charts::bindings::{self, Chart, ClickEvent};
 /// gives it a content hash; the hashed name is read from the page (`offline::echarts_src`).
 pub const ECHARTS_SRC: &str = "vendor/echarts.min.js";
 
-/// Registered map names (`vn63`, `vn34`) and whether their GeoJSON is registered.
+/// Whether the ECharts bundle is loaded (charts wait for it; the map does not need it).
 #[derive(Clone, Copy)]
 pub struct ChartLib {
     /// `true` once `globalThis.echarts` exists.
@@ -109,12 +109,7 @@ pub fn EChart(
         }
         if let (Some(c), Some(o)) = (slot.as_ref(), opt.as_ref()) {
             match c.set_option(o) {
-                Ok(()) => {
-                    error.set(None);
-                    // ECharts painted synchronously: a pre-rendered picture standing in for this
-                    // chart (web::retire_prerender) has done its job.
-                    super::web::drop_map_picture();
-                }
+                Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
         }

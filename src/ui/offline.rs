@@ -12,8 +12,6 @@
 //!   it started with, and after the reload every file comes from the new version (never a mix).
 //! - "Last refreshed" is read from the worker's cache (`x-coop-stored-at`, stamped when a file came
 //!   from the network), because a file served offline was fetched earlier than the page loaded it.
-//! - On a slow link the map's shapes are preloaded alongside ECharts (`preload_shapes`), so the
-//!   two downloads overlap instead of following each other.
 //! - Every browser call is guarded: no worker support (plain http on a LAN address, private modes)
 //!   or a refused registration only means no offline support, never a broken page.
 
@@ -46,26 +44,6 @@ pub fn build_meta(name: &str) -> Option<String> {
 /// (`trunk serve`).
 pub fn echarts_src() -> String {
     build_meta("coop-atlas-echarts").unwrap_or_else(|| ECHARTS_SRC.to_string())
-}
-
-/// Starts fetching the map's shapes alongside ECharts (the map tab registers them once ECharts has
-/// run, and its fetch then takes this response): on 3G the two downloads overlap instead of
-/// following each other. Only when the map is the tab shown; once per page.
-pub fn preload_shapes(state: AppState) {
-    thread_local! { static DONE: Cell<bool> = const { Cell::new(false) }; }
-    let (tab, boundary) = state.view.with_untracked(|v| (v.tab, v.boundary));
-    if tab != crate::engine::url_state::Tab::Map || DONE.with(|d| d.replace(true)) {
-        return;
-    }
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(link) = doc.create_element("link") else { return };
-    let _ = link.set_attribute("rel", "preload");
-    let _ = link.set_attribute("as", "fetch");
-    let _ = link.set_attribute("crossorigin", "anonymous");
-    let _ = link.set_attribute("href", &format!("geo/{}.json", crate::dashboard::map_name(boundary)));
-    if let Some(head) = doc.head() {
-        let _ = head.append_child(&link);
-    }
 }
 
 /// The page's service worker container, when the browser offers one (secure contexts only).
