@@ -26,7 +26,7 @@ const FIRST_VIEW_ALLOWED = [
   /^\/coop-atlas-web-[0-9a-f]{1,16}_bg\.wasm$/,
   /^\/main-[0-9a-f]{1,16}\.css$/,
   /^\/data\/catalog\.json$/,
-  /^\/data\/dtts-mn\/2024\.json$/,
+  /^\/data\/dtts-mn\/2024\.pack$/,
   /^\/icons\/icon\.svg$/, // the favicon the browser asks for by itself (~0.4 KB)
   /^\/geo\/vn63-svg\.json$/, // the map's shapes, preloaded: the live map draws with the cards
 ];
