@@ -688,8 +688,11 @@ fn class_text(i: usize, lo: f64, hi: f64, unit: Unit, lang: Lang) -> String {
 /// Everything the Chart tab draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartView {
-    /// The ECharts option.
+    /// The ECharts option, as drawn on screen.
     pub option: Value,
+    /// What a downloaded PNG adds to `option` (merged in for the export, then taken out again): the
+    /// title, the source and the illustrative label at the chart's foot, and room for them.
+    pub foot: Value,
     /// What the chart shows.
     pub title: String,
     /// Where the figures come from.
@@ -777,16 +780,18 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (options::trend_lines(&years, &series, &src, lang), title, src)
         }
         ChartKind::Composition => {
-            let (items, src, title) = composition(ds, &base, year, lang);
-            (options::composition_ring(&title, &items, &src), title, src)
+            let c = composition(ds, &def, &base, year, lang);
+            notes.extend(c.note);
+            (options::composition_ring(&c.title, &c.items, &c.colors, &c.source), c.title, c.source)
         }
         ChartKind::Compare => {
             let (items, src) = compare(ds, v, &def, year, lang);
             (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
         }
     };
-    let mut option = option;
-    stamp_title(&mut option, &title, &source, ds.meta.illustrative, lang);
+    // The title, source and label are drawn into the chart only when it is downloaded (`foot`): on
+    // screen they are the page's own lines around the chart, so the source shows once.
+    let foot = print_foot(&option, &title, &source, ds.meta.illustrative, lang);
     // Horizontal bars, one per province or area: taller than the page's chart when there are many.
     let bars = match v.chart {
         ChartKind::Rank | ChartKind::Compare => option["yAxis"]["data"].as_array().map_or(0, Vec::len),
@@ -795,6 +800,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     ChartView {
         height: options::bars_height(bars),
         option,
+        foot,
         title,
         source,
         notes,
@@ -808,14 +814,44 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     }
 }
 
-/// Writes the title, the source and (for generated data) the illustrative label into the chart
-/// itself, at its foot, so a chart downloaded as PNG still says what it shows and where it is from.
-/// The source is wrapped at [`FOOT_LINE`] characters (a 360 px phone holds about that many at the
-/// foot's 10 px), with the label on a line of its own, and the plot area leaves room for exactly
-/// those lines: a single long line was cut off at both sides on a phone.
+/// [`print_foot`] merged into `option` as ECharts merges it when a chart is downloaded (tests).
+#[cfg(test)]
 fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
+    let foot = print_foot(option, title, source, illustrative, lang);
+    if let (Some(o), Value::Object(f)) = (option.as_object_mut(), foot) {
+        for (k, v) in f {
+            match (k.as_str(), o.get_mut(&k)) {
+                // A partial series list: its fields go into the series of the same position.
+                ("series", Some(Value::Array(list))) => {
+                    for (s, part) in list.iter_mut().zip(v.as_array().into_iter().flatten()) {
+                        if let (Some(s), Some(part)) = (s.as_object_mut(), part.as_object()) {
+                            s.extend(part.clone());
+                        }
+                    }
+                }
+                ("grid", Some(g @ Value::Object(_))) => {
+                    if let (Some(g), Some(part)) = (g.as_object_mut(), v.as_object()) {
+                        g.extend(part.clone());
+                    }
+                }
+                _ => {
+                    o.insert(k, v);
+                }
+            }
+        }
+    }
+}
+
+/// The part of an option that puts `title`, the source and (for generated data) the illustrative
+/// label at the foot of a chart and leaves room for them, so a chart downloaded as PNG still says
+/// what it shows and where it is from. The source is wrapped at [`FOOT_LINE`] characters (a 360 px
+/// phone holds about that many at the foot's 10 px), with the label on a line of its own, and the
+/// plot area leaves room for exactly those lines: a single long line was cut off at both sides (as ECharts merges it into `option`: `setOption` without
+/// `notMerge`).
+fn print_foot(option: &Value, title: &str, source: &str, illustrative: bool, lang: Lang) -> Value {
     let lines = foot_lines(source, illustrative, lang);
-    option["title"] = json!({
+    let mut foot = json!({});
+    foot["title"] = json!({
         "text": title,
         "subtext": lines.join("\n"),
         "left": "center",
@@ -828,20 +864,17 @@ fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool
     // below the ring of a pie.
     // (charming writes `grid` as a list; indexing JSON of the wrong shape would panic, so match it.)
     let bottom = 16 + 4 + FOOT_LINE_PX * lines.len() + 10;
-    if let Some(Value::Array(series)) = option.get_mut("series") {
-        for s in series.iter_mut().filter(|s| s.get("type").and_then(Value::as_str) == Some("pie")) {
-            s["bottom"] = json!(bottom);
-        }
+    if let Some(Value::Array(series)) = option.get("series") {
+        let parts: Vec<Value> = series
+            .iter()
+            .map(|s| if s.get("type").and_then(Value::as_str) == Some("pie") { json!({ "bottom": bottom }) } else { json!({}) })
+            .collect();
+        foot["series"] = Value::Array(parts);
     }
-    match option.get_mut("grid") {
-        Some(Value::Array(grids)) => {
-            for g in grids.iter_mut().filter(|g| g.is_object()) {
-                g["bottom"] = json!(bottom);
-            }
-        }
-        Some(g @ Value::Object(_)) => g["bottom"] = json!(bottom),
-        _ => {}
+    if option.get("grid").is_some_and(Value::is_object) {
+        foot["grid"] = json!({ "bottom": bottom });
     }
+    foot
 }
 
 /// The foot of a downloaded chart or map: "Source: …" wrapped at [`FOOT_LINE`] characters, at
@@ -878,7 +911,7 @@ fn selection_name(v: &ViewState, lang: Lang) -> String {
     }
 }
 
-/// Characters per line of a chart's foot (see [`stamp_title`]).
+/// Characters per line of a chart's foot (see [`print_foot`]).
 const FOOT_LINE: usize = 58;
 /// Height of a line of the foot, px.
 const FOOT_LINE_PX: usize = 13;
@@ -906,36 +939,80 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 /// OCOP subjects by kind: from entity rows when the dataset has them, else from the published
 /// shares of subjects by kind.
-fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (Vec<Item>, String, String) {
-    let title_vi = "Chủ thể OCOP (từ 3 sao) theo loại hình";
-    let title_en = "OCOP subjects (3 stars or more) by kind";
-    let title = if lang == Lang::Vi { title_vi } else { title_en }.to_string();
+/// A composition by kind: its slices (each in its kind's colour), source, title and a note when
+/// the chart shows something other than the chosen indicator or ignores a filter.
+struct Composition {
+    items: Vec<Item>,
+    colors: Vec<&'static str>,
+    source: String,
+    title: String,
+    note: Option<String>,
+}
+
+/// Whether `def` can be composed by kind: computed from rows, its province values add up, and it
+/// counts more than one kind (the number of cooperatives by kind would be one slice of 100%).
+fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
+    !ds.entities.is_empty() && !def.observed && def.is_summable() && def.of.kinds.len() != 1 && def.where_.kinds.len() != 1
+}
+
+/// The chosen indicator split by kind, when it can be (see [`composable`]); otherwise OCOP subjects
+/// by kind, the seed article's composition, saying so. The kind filter is not applied (a ring of
+/// one kind is 100% and says nothing): the note says so. Without rows (published aggregates only),
+/// the published shares of OCOP subjects by kind.
+fn composition(ds: &Dataset, chosen: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Composition {
+    let vi = lang == Lang::Vi;
     if !ds.entities.is_empty() {
-        let def = def_of(ds, "ocop_subjects");
-        let res = compute(ds, &def, &with_year(base.clone(), year), GroupBy::Kind);
+        let mut note = None;
+        let def = if composable(ds, chosen) {
+            chosen.clone()
+        } else {
+            note = Some(if vi {
+                format!("«{}» không chia được theo loại hình; biểu đồ cho thấy chủ thể OCOP (từ 3 sao) theo loại hình.", chosen.label.get(lang))
+            } else {
+                format!("“{}” cannot be split by kind; the chart shows OCOP subjects (3 stars or more) by kind.", chosen.label.get(lang))
+            });
+            def_of(ds, "ocop_subjects")
+        };
+        let mut f = with_year(base.clone(), year);
+        if !f.rows.kinds.is_empty() {
+            f.rows.kinds.clear();
+            let kind_note = if vi {
+                "Bộ lọc loại hình không áp dụng cho biểu đồ cơ cấu: biểu đồ chia mọi loại hình."
+            } else {
+                "The kind filter does not apply to the composition: the chart splits every kind."
+            };
+            note = Some(note.map_or_else(|| kind_note.to_string(), |n| format!("{n} {kind_note}")));
+        }
+        let res = compute(ds, &def, &f, GroupBy::Kind);
         let total = res.total.value.unwrap_or(0.0);
-        let items = res
-            .groups
-            .iter()
-            .filter_map(|(k, c)| match k {
-                GroupKey::Kind(kind) => Some((*kind, c.value.unwrap_or(0.0))),
-                _ => None,
-            })
-            .filter(|(_, n)| *n > 0.0)
-            .map(|(kind, n)| Item {
+        let mut items = Vec::new();
+        let mut colors = Vec::new();
+        for (k, c) in &res.groups {
+            let GroupKey::Kind(kind) = k else { continue };
+            let n = c.value.unwrap_or(0.0);
+            if n <= 0.0 {
+                continue;
+            }
+            colors.push(options::kind_color(*kind));
+            items.push(Item {
                 name: kind.label(lang).to_string(),
                 value: Some(n),
                 text: format!(
                     "{} ({})",
                     format::percent(if total > 0.0 { n / total } else { 0.0 }, 1, lang),
-                    format::integer(n, lang)
+                    format_value(Some(n), def.unit, lang)
                 ),
-            })
-            .collect();
-        return (items, dataset_source(ds, lang), format!("{title} — {}", year.map(|y| y.to_string()).unwrap_or_default()));
+            });
+        }
+        let by = if vi { "theo loại hình" } else { "by kind" };
+        let title = format!("{} {by} — {}", def.label.get(lang), year.map(|y| y.to_string()).unwrap_or_default());
+        let source = if res.sources.is_empty() { dataset_source(ds, lang) } else { res.sources.join("; ") };
+        return Composition { items, colors, source, title, note };
     }
+    let title = if vi { "Chủ thể OCOP (từ 3 sao) theo loại hình" } else { "OCOP subjects (3 stars or more) by kind" };
     let parts = [("ocop_subject_share_htx", Kind::Htx), ("ocop_subject_share_dn", Kind::Dn), ("ocop_subject_share_hkd", Kind::Hkd)];
     let mut items = Vec::new();
+    let mut colors = Vec::new();
     let mut sources = Vec::new();
     let mut used_year = None;
     for (id, kind) in parts {
@@ -943,6 +1020,7 @@ fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (V
         let (res, used) = evaluate(ds, &def, &Filter { view: base.view, ..Filter::default() }, year, GroupBy::None);
         if let Some(v) = res.total.value {
             items.push(Item { name: kind.label(lang).to_string(), value: Some(v), text: format::percent(v, 1, lang) });
+            colors.push(options::kind_color(kind));
             used_year = used_year.or(used);
         }
         for s in res.sources {
@@ -955,12 +1033,26 @@ fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (V
     if !items.is_empty() && known < 0.999 {
         let rest = 1.0 - known;
         items.push(Item {
-            name: if lang == Lang::Vi { "Còn lại (tổ hợp tác, khác)" } else { "Rest (cooperative groups, other)" }.to_string(),
+            name: if vi { "Còn lại (tổ hợp tác, khác)" } else { "Rest (cooperative groups, other)" }.to_string(),
             value: Some(rest),
             text: format::percent(rest, 1, lang),
         });
+        colors.push(options::REST_COLOR);
     }
-    (items, sources.join("; "), format!("{title} — {}", used_year.map(|y| y.to_string()).unwrap_or_default()))
+    let note = (!composable(ds, chosen) && chosen.id != "ocop_subjects").then(|| {
+        if vi {
+            "Bộ dữ liệu này chỉ có tỷ lệ chủ thể OCOP theo loại hình đã công bố, nên biểu đồ cơ cấu cho thấy tỷ lệ đó.".to_string()
+        } else {
+            "This dataset only has the published shares of OCOP subjects by kind, so the composition shows those.".to_string()
+        }
+    });
+    Composition {
+        items,
+        colors,
+        source: sources.join("; "),
+        title: format!("{title} — {}", used_year.map(|y| y.to_string()).unwrap_or_default()),
+        note,
+    }
 }
 
 /// Selected provinces side by side with their regions and the whole dataset (or, with no
@@ -1585,12 +1677,60 @@ mod tests {
             assert!(c.illustrative);
             assert!(!c.title.is_empty());
             assert!(c.option["series"].as_array().is_some_and(|s| !s.is_empty()), "{kind:?}");
-            let sub = c.option["title"]["subtext"].as_str().unwrap();
+            // On screen the page's own lines carry the source once; the PNG gets the foot.
+            assert!(c.option.get("title").is_none(), "{kind:?}");
+            let sub = c.foot["title"]["subtext"].as_str().unwrap();
             assert!(sub.contains("Dữ liệu minh họa — không phải số liệu chính thức"), "{kind:?}: {sub}");
         }
         let mix = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::Vi);
         let names: Vec<&str> = mix.option["series"][0]["data"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
         assert!(names.contains(&"Hợp tác xã") && names.contains(&"Doanh nghiệp"));
+    }
+
+    #[test]
+    fn the_composition_splits_the_chosen_indicator_by_kind_in_fixed_colours() {
+        let ds = illustrative_2023_2024();
+        let slices = |c: &ChartView| -> Vec<(String, String)> {
+            c.option["series"][0]["data"].as_array().unwrap().iter()
+                .map(|d| (d["name"].as_str().unwrap().to_string(), d["itemStyle"]["color"].as_str().unwrap().to_string())).collect()
+        };
+        // Workers split by kind: every collective kind, each in its own colour.
+        let v = ViewState { chart: ChartKind::Composition, indicator: "workers".into(), ..ViewState::default() };
+        let w = chart_view(&ds, &v, Lang::Vi);
+        assert!(w.title.starts_with("Lao động khu vực KTTT theo loại hình"), "{}", w.title);
+        let ws = slices(&w);
+        assert!(ws.len() >= 3, "{ws:?}");
+        assert!(ws.contains(&("Tổ hợp tác".to_string(), options::kind_color(Kind::Tht).to_string())), "{ws:?}");
+        assert!(w.notes.is_empty(), "{:?}", w.notes);
+        // A kind filter does not make a 100% ring, and THT keeps its colour; the note says why.
+        let tht = chart_view(&ds, &ViewState { kinds: vec![Kind::Tht], ..v.clone() }, Lang::Vi);
+        assert_eq!(slices(&tht), ws);
+        assert!(tht.notes.iter().any(|n| n.contains("Bộ lọc loại hình không áp dụng")), "{:?}", tht.notes);
+        // One kind's count cannot be split: OCOP subjects by kind instead, saying so, in English too.
+        let htx = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::En);
+        assert!(htx.title.starts_with("OCOP subjects by kind"), "{}", htx.title);
+        assert!(htx.notes.iter().any(|n| n.contains("cannot be split by kind")), "{:?}", htx.notes);
+        // The same kind has the same colour in the OCOP ring.
+        let ocop = slices(&htx);
+        assert!(ocop.contains(&("Cooperative".to_string(), options::kind_color(Kind::Htx).to_string())), "{ocop:?}");
+        // The source is not repeated in tooltips.
+        let tip = w.option["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap();
+        assert!(!tip.contains("Coop Atlas"), "{tip}");
+    }
+
+    #[test]
+    fn trend_lines_differ_by_marker_and_the_legend_sits_above_the_plot() {
+        let ds = illustrative_2023_2024();
+        let v = ViewState { chart: ChartKind::Trend, provinces: vec!["19".into(), "06".into(), "02".into()], ..ViewState::default() };
+        let c = chart_view(&ds, &v, Lang::Vi);
+        let symbols: Vec<&str> = c.option["series"].as_array().unwrap().iter().map(|s| s["symbol"].as_str().unwrap()).collect();
+        // The selection and its three provinces: four lines, four markers.
+        assert_eq!(symbols.len(), 4);
+        for (i, a) in symbols.iter().enumerate() {
+            assert!(!symbols[i + 1..].contains(a), "{symbols:?}");
+        }
+        assert_eq!(c.option["legend"]["type"], "scroll");
+        assert!(c.option["grid"]["top"].as_u64().unwrap() >= 40);
     }
 
     #[test]

@@ -193,6 +193,15 @@ impl Chart {
         self.instance.set_option_raw(&option, &opts).map_err(js_error)
     }
 
+    /// Merges a partial option into the drawn one (`setOption` without `notMerge`): how a
+    /// downloaded chart gets its foot for a moment.
+    pub fn merge_option(&self, part: &serde_json::Value) -> Result<(), String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"lazyUpdate".into(), &JsValue::FALSE);
+        let part = to_js(part)?;
+        self.instance.set_option_raw(&part, &opts).map_err(js_error)
+    }
+
     /// Calls `handler(name, data_name_or_series)` when an item (a province, a bar) is clicked.
     /// Replaces any previous handler of this chart.
     pub fn on_click(&mut self, handler: impl Fn(ClickEvent) + 'static) -> Result<(), String> {

@@ -145,8 +145,16 @@ pub fn EChart(
 pub struct ChartHandle(pub SendWrapper<Rc<RefCell<Option<Chart>>>>);
 
 impl ChartHandle {
-    /// The chart as a PNG data URL, when it is drawn.
-    pub fn png(&self) -> Option<String> {
-        self.0.borrow().as_ref().and_then(|c| c.png_data_url().ok())
+    /// The chart as a PNG data URL, when it is drawn, with `foot` (title, source, label: see
+    /// `dashboard::ChartView::foot`) drawn in for the picture and taken out again (`option` is
+    /// redrawn as it was), so a downloaded chart says what it shows and where it is from while
+    /// the page shows its source once.
+    pub fn png(&self, option: &serde_json::Value, foot: &serde_json::Value) -> Option<String> {
+        let slot = self.0.borrow();
+        let c = slot.as_ref()?;
+        c.merge_option(foot).ok()?;
+        let url = c.png_data_url().ok();
+        let _ = c.set_option(option);
+        url
     }
 }
