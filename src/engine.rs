@@ -22,6 +22,8 @@ pub mod filter;
 pub mod index;
 pub mod order;
 pub mod indicators;
+pub mod progress;
+pub mod source_choice;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};
 pub use filter::Filter;
