@@ -24,6 +24,7 @@ pub mod order;
 pub mod indicators;
 pub mod progress;
 pub mod source_choice;
+pub mod wire;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};
 pub use filter::Filter;
