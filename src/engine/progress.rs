@@ -56,6 +56,8 @@ pub struct Progress {
     /// The figure judged: the latest one, or for a target year already passed, the last figure
     /// at or before the target year.
     pub judged: f64,
+    /// The year of the figure judged.
+    pub judged_year: u16,
     /// `judged / target` (`None` for a zero or negative target).
     pub share: Option<f64>,
     /// Change per year needed from the latest year to reach the target in the target year (`None`
@@ -85,10 +87,10 @@ pub fn progress(series: &[(u16, f64)], target_year: u16, target: f64, comparison
     let past = latest_year >= target_year;
     // A target year already passed is judged on the figure of that year (or the last before it):
     // reaching 35,000 in 2026 does not make the 2025 target met.
-    let judged = if past {
-        series.iter().rev().find(|(y, _)| *y <= target_year).map_or(latest, |p| p.1)
+    let (judged_year, judged) = if past {
+        series.iter().rev().find(|(y, _)| *y <= target_year).copied().unwrap_or((latest_year, latest))
     } else {
-        latest
+        (latest_year, latest)
     };
     let reached = judged >= target;
     let pace_needed = (!reached && !past).then(|| (target - latest) / f64::from(target_year - latest_year));
@@ -106,6 +108,7 @@ pub fn progress(series: &[(u16, f64)], target_year: u16, target: f64, comparison
         latest_year,
         latest,
         judged,
+        judged_year,
         share: (target > 0.0).then(|| judged / target),
         pace_needed,
         recent,
@@ -160,7 +163,7 @@ mod tests {
         let members = [(2022, 5_935_000.0), (2024, 6_139_000.0), (2025, 6_000_000.0), (2026, 7_500_000.0)];
         let p = progress(&members, 2025, 7_100_000.0, Comparison::About).expect("series");
         assert_eq!(p.status, Status::Missed);
-        assert_eq!(p.judged, 6_000_000.0);
+        assert_eq!((p.judged_year, p.judged), (2025, 6_000_000.0));
         assert_eq!(p.latest_year, 2026);
         assert_eq!(p.pace_needed, None);
         // The target year is the latest year and short of it: missed, no pace needed.
