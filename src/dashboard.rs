@@ -11,9 +11,11 @@ use serde_json::{json, Value};
 
 use crate::charts::options::{self, Item};
 use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
-use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
+use crate::engine::dataset::{Area, Comparison, Dataset, IndicatorDef, Subset, Target, Unit};
 use crate::engine::filter::{Coverage, Filter};
 use crate::engine::format;
+use crate::engine::progress::{self, Progress, Status};
+use crate::engine::source_choice;
 use crate::engine::indicators::{self, compute, compute_all, Cell, GroupBy, GroupKey, IndicatorResult};
 use crate::engine::provinces::registry;
 use crate::engine::url_state::{ChartKind, ViewState};
@@ -214,8 +216,12 @@ pub struct Card {
     pub share_text: Option<String>,
     /// A note (the year of a published figure, missing values left out).
     pub note: Option<String>,
-    /// For a published figure: who published it and how confident the source is.
+    /// For a published figure: who published it and how confident the source is (and, when the
+    /// indicator has targets, the documents that set them).
     pub source: Option<String>,
+    /// Progress toward each target set for the selection, as read ("Mục tiêu 2030: khoảng
+    /// 45.000 — đạt 77,9%; cần +1.992/năm, 2022–2025: +1.888/năm").
+    pub targets: Vec<String>,
 }
 
 fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
@@ -284,6 +290,7 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
                 share_text: share.map(|s| format::percent(s, 1, lang)),
                 note: res.warnings.first().map(|w| w.message(lang)),
                 source: None,
+                targets: Vec::new(),
             });
         }
     }
@@ -316,7 +323,27 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             share_text: None,
             note,
             source: (!res.sources.is_empty()).then(|| res.sources.join("; ")),
+            targets: Vec::new(),
         });
+    }
+    // Progress toward the targets the dataset sets for the selection (a card per indicator).
+    if !ds.targets.is_empty() {
+        for card in out.iter_mut() {
+            let def = def_of(ds, &card.id);
+            let views = targets_of(ds, &def, &base, year, lang);
+            if views.is_empty() {
+                continue;
+            }
+            let sources: Vec<String> = views.iter().map(|t| t.source.clone()).collect();
+            let mut src = card.source.take().map(|s| vec![s]).unwrap_or_default();
+            for s in sources {
+                if !src.contains(&s) {
+                    src.push(s);
+                }
+            }
+            card.source = Some(src.join("; "));
+            card.targets = views.into_iter().map(|t| t.text).collect();
+        }
     }
     // Published figures first show the ones that have a value.
     if ds.entities.is_empty() {
@@ -329,6 +356,133 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
 
 fn has_entity_year(ds: &Dataset, y: u16) -> bool {
     ds.entities.years_raw().contains(&y)
+}
+
+// ---- targets ----------------------------------------------------------------------------------
+
+/// A target as the views show it: what a chart's target line needs (year, value, label), the
+/// progress toward it, the line a card reads, and where the target comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetView {
+    /// The indicator the target is for.
+    pub indicator: String,
+    /// The year it is set for.
+    pub year: u16,
+    /// The target value.
+    pub value: f64,
+    /// Short label for a chart's target line: "Mục tiêu 2030: khoảng 45.000".
+    pub label: String,
+    /// Progress of the selection's figures toward it (`None` without any figure).
+    pub progress: Option<Progress>,
+    /// The whole line: the label, the share reached, the pace needed against the recent pace.
+    pub text: String,
+    /// The document that sets it and where it was read, with the confidence.
+    pub source: String,
+}
+
+/// Whether a target is for the area a view selects: a national target for the whole country, a
+/// region's for that region, a province's for that province alone.
+fn target_applies(t: &Target, base: &Filter, ds: &Dataset) -> bool {
+    match t.area {
+        Area::National => base.region.is_none() && base.provinces.is_empty(),
+        Area::Region(r) => base.region == Some(r) && base.provinces.is_empty(),
+        Area::Province(p) => base.view == ds.meta.boundary && base.provinces == [p],
+    }
+}
+
+/// Rounds a pace to what its unit reads in: whole cooperatives and persons.
+fn pace_value(x: f64, unit: Unit) -> f64 {
+    match unit {
+        Unit::Count | Unit::Persons | Unit::Products => x.round(),
+        _ => x,
+    }
+}
+
+/// The line a card shows for one target.
+fn target_text(label: &str, p: Option<&Progress>, unit: Unit, lang: Lang) -> String {
+    let Some(p) = p else {
+        return format!("{label} — {}", if lang == Lang::Vi { "chưa có số liệu" } else { "no figures yet" });
+    };
+    let share = p.share.map(|s| format::percent(s, 1, lang)).unwrap_or_default();
+    let per_year = if lang == Lang::Vi { "/năm" } else { "/year" };
+    let pace = |x: f64| format!("{}{per_year}", change_text(pace_value(x, unit), unit, lang));
+    let recent = p.recent.map(|r| format!(", {}–{}: {}", r.from, r.to, pace(r.per_year))).unwrap_or_default();
+    match p.status {
+        Status::Reached => match lang {
+            Lang::Vi => format!("{label} — đạt {share}, đã đạt"),
+            Lang::En => format!("{label} — {share}, reached"),
+        },
+        Status::Missed => match lang {
+            Lang::Vi => format!("{label} — đạt {share} năm {}, chưa đạt", p.judged_year),
+            Lang::En => format!("{label} — {share} in {}, not reached", p.judged_year),
+        },
+        _ => {
+            let need = p.pace_needed.map(pace).unwrap_or_default();
+            match lang {
+                Lang::Vi => format!("{label} — đạt {share}; cần {need}{recent}"),
+                Lang::En => format!("{label} — {share} reached; needs {need}{recent}"),
+            }
+        }
+    }
+}
+
+/// The targets the dataset sets for an indicator and the view's selection, each with the
+/// progress of the selection's figures up to the view's year (the series' recent pace included).
+pub fn targets_of(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Vec<TargetView> {
+    let mut wanted: Vec<&Target> = ds.targets.iter().filter(|t| t.indicator == def.id && target_applies(t, base, ds)).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    wanted.sort_by_key(|t| t.year);
+    let first = dataset_years(ds).first().copied();
+    let mut f = base.clone();
+    f.years = match (first, year) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => None,
+    };
+    let res = compute(ds, def, &f, GroupBy::Year);
+    let series: Vec<(u16, f64)> = res
+        .groups
+        .iter()
+        .filter_map(|(k, c)| match (k, c.value) {
+            (GroupKey::Year(y), Some(v)) => Some((*y, v)),
+            _ => None,
+        })
+        .collect();
+    wanted
+        .into_iter()
+        .map(|tg| {
+            let about = match (tg.comparison, lang) {
+                (Comparison::About, Lang::Vi) => "khoảng ",
+                (Comparison::About, Lang::En) => "about ",
+                (Comparison::AtLeast, _) => "≥ ",
+            };
+            let label = format!(
+                "{} {}: {about}{}",
+                if lang == Lang::Vi { "Mục tiêu" } else { "Target" },
+                tg.year,
+                format_value(Some(tg.value), tg.unit, lang)
+            );
+            let p = progress::progress(&series, tg.year, tg.value, tg.comparison);
+            let mut source = tg.document.clone().unwrap_or_default();
+            if !source.is_empty() {
+                source.push_str(" — ");
+            }
+            source.push_str(&tg.source);
+            if let Some(c) = &tg.confidence {
+                source.push_str(&format!(" ({}: {c})", t(lang, Msg::Confidence)));
+            }
+            TargetView {
+                indicator: tg.indicator.clone(),
+                year: tg.year,
+                value: tg.value,
+                text: target_text(&label, p.as_ref(), tg.unit, lang),
+                label,
+                progress: p,
+                source,
+            }
+        })
+        .collect()
 }
 
 // ---- indicator picker --------------------------------------------------------------------------
@@ -705,6 +859,9 @@ pub struct ChartView {
     pub file_stem: String,
     /// The height (px) the chart needs, when the page's default is too small (many bars).
     pub height: Option<u32>,
+    /// For a trend: the targets set for the indicator and selection (year, value, label), for a
+    /// target line, with the progress toward each.
+    pub targets: Vec<TargetView>,
 }
 
 fn province_name(b: Boundary, idx: u8) -> String {
@@ -797,7 +954,12 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
         ChartKind::Rank | ChartKind::Compare => option["yAxis"]["data"].as_array().map_or(0, Vec::len),
         _ => 0,
     };
+    let targets = match v.chart {
+        ChartKind::Trend => targets_of(ds, &def, &base, year, lang),
+        _ => Vec::new(),
+    };
     ChartView {
+        targets,
         height: options::bars_height(bars),
         option,
         foot,
@@ -1257,7 +1419,7 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
         total,
         source,
         illustrative: ds.meta.illustrative,
-        notes: partial_provinces_note(ds, v.boundary, lang).into_iter().collect(),
+        notes: partial_provinces_note(ds, v.boundary, lang).into_iter().chain(rival_figures(ds, lang)).collect(),
         file_stem: format!("coop-atlas-{}-{}", ds.meta.id, years_text.replace('–', "-")),
     }
 }
@@ -1389,6 +1551,70 @@ pub fn observation_sources(ds: &Dataset) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// The name of an area for a sentence: "cả nước", a region, a province of the dataset's version.
+fn area_name(ds: &Dataset, a: Area, lang: Lang) -> String {
+    match a {
+        Area::National => if lang == Lang::Vi { "cả nước" } else { "Vietnam" }.to_string(),
+        Area::Region(r) => r.label(lang).to_string(),
+        Area::Province(p) => province_name(ds.meta.boundary, p),
+    }
+}
+
+/// Where two sources give different figures for the same area, year and indicator: one line per
+/// case, naming the figure charts use (by `engine::source_choice`'s rule) and the others, each
+/// with its source. For the Sources tab and the table's notes, so a reader sees both.
+pub fn rival_figures(ds: &Dataset, lang: Lang) -> Vec<String> {
+    source_choice::choices(&ds.observations)
+        .into_iter()
+        .filter(|c| !c.others.is_empty())
+        .map(|c| {
+            let o = c.chosen;
+            let def = def_of(ds, &o.indicator);
+            let fig = |x: &crate::engine::dataset::Observation| {
+                let who = x.authority.map(|a| format!("{}, ", a.code())).unwrap_or_default();
+                format!("{} ({who}{})", format_value(Some(x.value), def.unit, lang), x.source)
+            };
+            let others = c.others.iter().map(|x| fig(x)).collect::<Vec<_>>().join("; ");
+            let (used, other) = if lang == Lang::Vi { ("biểu đồ dùng", "nguồn khác") } else { ("charts use", "other source") };
+            format!("{}, {}, {}: {used} {}; {other}: {others}", def.label.get(lang), area_name(ds, o.area, lang), o.year, fig(o))
+        })
+        .collect()
+}
+
+/// Every target of the dataset as the Sources tab lists it: indicator, area, year and value, the
+/// document and its exact wording, where it was read and how confident that reading is.
+pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<String> {
+    ds.targets
+        .iter()
+        .map(|tg| {
+            let def = def_of(ds, &tg.indicator);
+            let about = match (tg.comparison, lang) {
+                (Comparison::About, Lang::Vi) => "khoảng ",
+                (Comparison::About, Lang::En) => "about ",
+                (Comparison::AtLeast, _) => "≥ ",
+            };
+            let mut line = format!(
+                "{} — {}, {}: {about}{}",
+                def.label.get(lang),
+                area_name(ds, tg.area, lang),
+                tg.year,
+                format_value(Some(tg.value), tg.unit, lang)
+            );
+            if let Some(d) = &tg.document {
+                line.push_str(&format!(". {d}"));
+            }
+            if let Some(w) = &tg.wording {
+                line.push_str(&format!(": “{w}”"));
+            }
+            line.push_str(&format!(". {}: {}", t(lang, Msg::Source), tg.source));
+            if let Some(c) = &tg.confidence {
+                line.push_str(&format!(" ({}: {c})", t(lang, Msg::Confidence)));
+            }
+            line
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1405,6 +1631,92 @@ mod tests {
 
     fn card<'a>(cards: &'a [Card], id: &str) -> &'a Card {
         cards.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no card {id}"))
+    }
+
+    #[test]
+    fn official_cards_show_progress_toward_the_targets_in_both_languages() {
+        let ds = bundled("gso/official.json");
+        let v = ViewState::default();
+        for lang in [Lang::Vi, Lang::En] {
+            let cards = cards(&ds, &v, lang);
+            let htx = card(&cards, "htx_total");
+            assert_eq!(htx.value, Some(35_041.0), "2025: the Ministry of Finance's figure");
+            assert_eq!(htx.targets.len(), 2, "{:?}", htx.targets);
+            let src = htx.source.as_deref().unwrap_or_default();
+            assert!(src.contains("1318/QĐ-TTg") && src.contains("20-NQ/TW"), "{src}");
+            match lang {
+                Lang::Vi => {
+                    assert_eq!(htx.targets[0], "Mục tiêu 2025: khoảng 35.000 — đạt 100,1%, đã đạt");
+                    // 45,000 by 2030 from 35,041 in 2025: +1,992 a year; 2022–2025 did +1,888.
+                    assert_eq!(htx.targets[1], "Mục tiêu 2030: khoảng 45.000 — đạt 77,9%; cần +1.992/năm, 2022–2025: +1.888/năm");
+                }
+                Lang::En => {
+                    assert_eq!(htx.targets[0], "Target 2025: about 35,000 — 100.1%, reached");
+                    assert_eq!(htx.targets[1], "Target 2030: about 45,000 — 77.9% reached; needs +1,992/year, 2022–2025: +1,888/year");
+                }
+            }
+            // An indicator with a target and no figure says so; one without targets has no line.
+            let ht = card(&cards, "htx_high_tech_total");
+            assert!(ht.targets[0].ends_with(if lang == Lang::Vi { "chưa có số liệu" } else { "no figures yet" }), "{:?}", ht.targets);
+            assert!(card(&cards, "htx_active").targets.is_empty());
+            // 7.1 million members by 2025; "nearly 6 million" in 2025: missed, said with its year.
+            let members = &card(&cards, "htx_members").targets[0];
+            assert!(members.ends_with(if lang == Lang::Vi { "đạt 84,5% năm 2025, chưa đạt" } else { "84.5% in 2025, not reached" }), "{members}");
+        }
+        // As of 2024 the 2025 target is not reached yet: the pace needed and the recent pace.
+        let v2024 = ViewState { year: Some(2024), ..ViewState::default() };
+        let cards = cards(&ds, &v2024, Lang::Vi);
+        let htx = card(&cards, "htx_total");
+        assert_eq!(htx.value, Some(33_335.0), "the ministry's figure, not the Alliance's 33,557");
+        assert_eq!(htx.targets[0], "Mục tiêu 2025: khoảng 35.000 — đạt 95,2%; cần +1.665/năm, 2021–2024: +1.998/năm");
+        // A selected province has no national target.
+        let hn = ViewState { provinces: vec!["01".into()], ..ViewState::default() };
+        assert!(cards_for(&ds, &hn).iter().all(|c| c.targets.is_empty()));
+    }
+
+    #[test]
+    fn rival_figures_are_in_the_table_notes_and_the_trend_exposes_targets() {
+        let ds = bundled("gso/official.json");
+        let rivals = rival_figures(&ds, Lang::Vi);
+        let htx = rivals.iter().find(|r| r.contains("2024") && r.starts_with("Tổng số HTX")).expect("end-2024 cooperatives");
+        assert!(htx.contains("biểu đồ dùng 33.335 (government") && htx.contains("nguồn khác: 33.557 (association"), "{htx}");
+        assert!(rivals.iter().any(|r| r.contains("14.642") && r.contains("15.590")), "{rivals:?}");
+        let tb = table(&ds, &ViewState::default(), TableBy::Province, Lang::En);
+        assert!(tb.notes.iter().any(|n| n.contains("charts use 33,335") && n.contains("other source: 33,557")), "{:?}", tb.notes);
+        let v = ViewState { chart: ChartKind::Trend, indicator: "htx_total".into(), ..ViewState::default() };
+        let chart = chart_view(&ds, &v, Lang::Vi);
+        let marks: Vec<(u16, f64, &str)> = chart.targets.iter().map(|t| (t.year, t.value, t.label.as_str())).collect();
+        assert_eq!(marks, [(2025, 35_000.0, "Mục tiêu 2025: khoảng 35.000"), (2030, 45_000.0, "Mục tiêu 2030: khoảng 45.000")]);
+        let lines = target_sources(&ds, Lang::En);
+        assert_eq!(lines.len(), ds.targets.len());
+        assert!(lines.iter().any(|l| l.contains("1318/QĐ-TTg") && l.contains("“Mục tiêu cụ thể")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_province_plan_shows_on_that_province_only() {
+        let mut ds = illustrative_2023_2024();
+        let reg = registry();
+        let p = reg.index_of(Boundary::P63, "19").expect("Thái Nguyên");
+        ds.targets.push(Target {
+            area: Area::Province(p),
+            indicator: "htx_count".into(),
+            year: 2030,
+            value: 400.0,
+            unit: Unit::Count,
+            comparison: Comparison::AtLeast,
+            source: "Kế hoạch của tỉnh (thử)".into(),
+            document: None,
+            wording: None,
+            confidence: None,
+        });
+        let tn = ViewState { provinces: vec!["19".into()], ..ViewState::default() };
+        let cards = cards(&ds, &tn, Lang::Vi);
+        let c = card(&cards, "htx_count");
+        assert_eq!(c.targets.len(), 1);
+        assert!(c.targets[0].starts_with("Mục tiêu 2030: ≥ 400 — đạt "), "{:?}", c.targets);
+        assert!(c.targets[0].contains("; cần +") && c.targets[0].contains("2023–2024: "), "{:?}", c.targets);
+        assert!(c.source.as_deref().is_some_and(|s| s.contains("Kế hoạch của tỉnh")));
+        assert!(cards_for(&ds, &ViewState::default()).iter().all(|c| c.targets.is_empty()), "not the whole dataset's");
     }
 
     #[test]

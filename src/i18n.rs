@@ -126,6 +126,10 @@ messages! {
     LoadError => "Không tải được dữ liệu", "Could not load the data";
     Retry => "Thử lại", "Retry";
     Observed => "Số liệu công bố", "Published figure";
+    /// The Sources tab's list of targets, with their documents and wording.
+    Targets => "Mục tiêu", "Targets";
+    /// The Sources tab's list of figures two sources give differently.
+    RivalFigures => "Nơi các nguồn khác nhau", "Where sources differ";
     ConceptNote => "Khái niệm", "Concept";
     Offline => "Ngoại tuyến", "Offline";
     UpdateReady => "Đã có phiên bản mới.", "A new version is ready.";
