@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
-use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
+use crate::engine::classify::{class_of, classify, classify_counts, one_value_per_class, ClassSpec, Classes, Method};
 use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
 use crate::engine::filter::{Coverage, Filter};
 use crate::engine::format;
@@ -501,17 +501,21 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         warnings.push(n);
     }
     warnings.extend(partial_provinces_note(ds, v.boundary, lang));
+    // Counts are classed in whole numbers, one class per value when there are few values.
+    let is_count = matches!(def.unit, Unit::Count | Unit::Persons | Unit::Products);
+    let classify_unit = if is_count { classify_counts } else { classify };
     let classes: Option<Classes> = if values.is_empty() {
         None
     } else {
-        match classify(&values, &v.classes.method, v.classes.n) {
+        match classify_unit(&values, &v.classes.method, v.classes.n) {
             Ok(c) => Some(c),
             Err(e) => {
                 warnings.push(e.to_string());
-                classify(&values, &Method::Equal, 5).ok()
+                classify_unit(&values, &Method::Equal, 5).ok()
             }
         }
     };
+    let single_values = is_count && classes.as_ref().is_some_and(|c| one_value_per_class(c, &values));
     let mut areas = Vec::new();
     let mut value_map = BTreeMap::new();
     for p in reg.provinces(b) {
@@ -547,10 +551,8 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
     if let Some(c) = &classes {
         for i in 0..c.count() {
             if let Some((lo, hi)) = c.bounds(i) {
-                legend.push(LegendEntry {
-                    color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)],
-                    text: class_text(i, lo, hi, def.unit, lang),
-                });
+                let text = if single_values { format_value(Some(hi), def.unit, lang) } else { class_text(i, lo, hi, def.unit, lang) };
+                legend.push(LegendEntry { color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)], text });
             }
         }
     }
@@ -1336,6 +1338,49 @@ mod tests {
         let starts: Vec<String> = texts.iter().skip(1).filter_map(|t| t.split(" – ").next().map(str::to_string)).collect();
         for (e, s) in ends.iter().zip(&starts) {
             assert_ne!(e, s, "two classes share a bound: {texts:?}");
+        }
+    }
+
+    #[test]
+    fn a_count_of_zero_is_drawn_and_tabled_as_zero_in_whole_classes() {
+        // Issue 15, items 1 and 2: `?i=qtdnd_count`.
+        let ds = bundled("dtts-mn/2024.json");
+        let cov = Coverage::of(&ds, Boundary::P63);
+        let covered: Vec<&str> = registry().provinces(Boundary::P63).iter().filter(|p| cov.province(p.index)).map(|p| p.code).collect();
+        for lang in [Lang::Vi, Lang::En] {
+            let v = ViewState { indicator: "qtdnd_count".into(), ..ViewState::default() };
+            let m = map_view(&ds, &v, lang);
+            // Every province the dataset covers has a figure, zeros included; no other does.
+            let mut codes: Vec<&str> = m.values.keys().map(String::as_str).collect();
+            codes.sort_unstable();
+            let mut want = covered.clone();
+            want.sort_unstable();
+            assert_eq!(codes, want);
+            assert!(m.values.values().any(|x| *x == 0.0), "some covered province has no credit fund");
+            // Zero sits in the lowest class, drawn like any other figure.
+            let data = m.option["series"][0]["data"].as_array().cloned().unwrap_or_default();
+            let zero = data.iter().find(|d| m.values.get(d["name"].as_str().unwrap_or("")) == Some(&0.0)).expect("a zero area");
+            let outside = data.iter().find(|d| !m.values.contains_key(d["name"].as_str().unwrap_or(""))).expect("an area outside the dataset");
+            assert_ne!(zero["itemStyle"]["areaColor"], outside["itemStyle"]["areaColor"], "0 is not drawn as no data");
+            assert_eq!(zero["itemStyle"]["areaColor"], json!(CLASS_COLORS[0]));
+            // Few distinct values: one class per value, each named by its value; whole numbers.
+            let mut distinct: Vec<f64> = m.values.values().copied().collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            assert!(distinct.len() <= 5, "{distinct:?}");
+            let texts: Vec<String> = m.legend.iter().map(|e| e.text.clone()).collect();
+            let mut want: Vec<String> = distinct.iter().map(|x| format_value(Some(*x), Unit::Count, lang)).collect();
+            want.push(t(lang, Msg::NoData).to_string());
+            assert_eq!(texts, want);
+            // The table has a 0 row for each covered province without a fund, not "no data".
+            let tb = table(&ds, &v, TableBy::Province, lang);
+            let col = tb.columns.iter().position(|c| c.id == "qtdnd_count").expect("column") - 1;
+            assert_eq!(tb.rows.len(), covered.len());
+            assert!(tb.rows.iter().all(|r| r.values[col].is_some()), "{:?}", tb.rows);
+            assert!(tb.rows.iter().any(|r| r.texts[col] == "0"));
+            // And the ranking lists them with 0.
+            let ch = chart_view(&ds, &ViewState { chart: ChartKind::Rank, ..v.clone() }, lang);
+            assert!(ch.option.to_string().contains(&format_with_unit(Some(0.0), Unit::Count, lang)));
         }
     }
 

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use super::columns::{flag, get_flag, Entities, MISSING, NONE};
 use super::dataset::{Area, Dataset, IndicatorDef, Measure, NumField, Subset, Text, Unit};
-use super::filter::{Filter, Predicate, Tri};
+use super::filter::{Compiled, Filter, Predicate, Tri};
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Stage};
 
@@ -163,7 +163,8 @@ pub struct IndicatorResult {
     pub view: Boundary,
     /// Over everything the filter selects.
     pub total: Cell,
-    /// Per group, in key order (only groups with records).
+    /// Per group, in key order: groups with records, and for counts and sums the groups the
+    /// dataset measured where nothing matched (value 0).
     pub groups: Vec<(GroupKey, Cell)>,
     /// What the reader should know.
     pub warnings: Vec<Warning>,
@@ -542,10 +543,19 @@ pub fn compute_many(
             }
         });
     }
+    // A count or sum over a group the dataset measured (it has rows there in the filter's years
+    // and areas, of any kind) but where no row matches is 0, not "no data": 0 credit funds in a
+    // province the file lists is a figure. Groups the dataset does not cover stay absent.
+    let measured = if passes.iter().any(|p| matches!(p.def.measure, Measure::Count | Measure::Sum)) {
+        measured_groups(e, &c, group, n_groups)
+    } else {
+        Vec::new()
+    };
     let mut computed = passes.into_iter().map(|mut p| {
         let mut groups = Vec::new();
+        let zero_fill = matches!(p.def.measure, Measure::Count | Measure::Sum);
         for (gi, a) in p.accs.iter_mut().enumerate() {
-            if !a.touched {
+            if !a.touched && !(zero_fill && measured.get(gi).copied().unwrap_or(false)) {
                 continue;
             }
             let key = match group {
@@ -594,6 +604,30 @@ pub fn compute_many(
             }
         })
         .collect()
+}
+
+/// Which groups of a province, region or year split the dataset measured under `c`: one of its
+/// rows lies there, in the filter's years and areas, whatever its kind or other attributes (the
+/// row filter narrows *what* is counted, not *where* the file looked). Empty for other splits.
+fn measured_groups(e: &Entities, c: &Compiled, group: GroupBy, n_groups: usize) -> Vec<bool> {
+    let mut out = vec![false; n_groups];
+    if !matches!(group, GroupBy::Province | GroupBy::Region | GroupBy::Year) {
+        return Vec::new();
+    }
+    for (&y, &p) in e.years_raw().iter().zip(e.provinces_raw()) {
+        if !c.year_passes(y) || !c.province_passes(p) {
+            continue;
+        }
+        let g = match group {
+            GroupBy::Province => c.geo.view_of(p) as usize,
+            GroupBy::Region => c.geo.region_of(p) as usize,
+            _ => (y as usize).wrapping_sub(1990),
+        };
+        if let Some(slot) = out.get_mut(g) {
+            *slot = true;
+        }
+    }
+    out
 }
 
 /// Computes an indicator by id (built-in, file-defined, or observation-only).
@@ -1439,18 +1473,69 @@ mod tests {
         };
         let r = compute(&d, &def, &Filter::default(), GroupBy::Province);
         assert_eq!(r.total.value, Some(10.0));
-        assert_eq!(
-            r.groups,
-            vec![(
+        // Thái Nguyên has the one matching row; Bắc Kạn and Hà Nội are in the file with no
+        // matching row, so their sum is 0 (issue 15: zero is zero), with no records behind it.
+        let zero = Cell { value: Some(0.0), n: 0, num: 0.0, den: 0.0 };
+        let mut want = vec![
+            (
                 GroupKey::Province(idx(Boundary::P63, "19")),
                 Cell {
                     value: Some(10.0),
                     n: 1,
                     num: 10.0,
                     den: 1.0
-                }
-            )]
+                },
+            ),
+            (GroupKey::Province(idx(Boundary::P63, "06")), zero),
+            (GroupKey::Province(idx(Boundary::P63, "01")), zero),
+        ];
+        want.sort_by_key(|(k, _)| *k);
+        assert_eq!(r.groups, want);
+    }
+
+    #[test]
+    fn zero_is_a_figure_where_the_dataset_looked() {
+        let mut d = small();
+        // Hồ Chí Minh City only in 2023: in 2024 the file did not look there.
+        d.entities.push(&Row::new("h", idx(Boundary::P63, "79"), 2023, Kind::Htx));
+        let qtdnd = builtin("qtdnd_count").expect("built-in");
+        let y2024 = Filter { years: Some((2024, 2024)), ..Filter::default() };
+        let r = compute(&d, qtdnd, &y2024, GroupBy::Province);
+        let got: Vec<(u8, Option<f64>)> = r
+            .groups
+            .iter()
+            .filter_map(|(k, c)| match k {
+                GroupKey::Province(p) => Some((*p, c.value)),
+                _ => None,
+            })
+            .collect();
+        let mut want: Vec<(u8, Option<f64>)> =
+            ["19", "06", "01"].iter().map(|c| (idx(Boundary::P63, c), Some(0.0))).collect();
+        want.sort_by_key(|(p, _)| *p);
+        assert_eq!(got, want, "0 where the file has rows in 2024, nothing for Hồ Chí Minh City");
+        // The kind filter narrows what is counted, not where: HTX in Hà Nội (only a THT and a
+        // DN there) is 0, not unknown.
+        let htx = builtin("htx_count").expect("built-in");
+        let only_htx = Filter { rows: Subset::kinds(&[Kind::Htx]), ..y2024.clone() };
+        let r = compute(&d, htx, &only_htx, GroupBy::Province);
+        let hn = r.groups.iter().find(|(k, _)| *k == GroupKey::Province(idx(Boundary::P63, "01")));
+        assert_eq!(hn.map(|(_, c)| c.value), Some(Some(0.0)));
+        // An area filter still bounds the groups: Hà Nội alone has one group.
+        let hn_only = Filter { provinces: vec![idx(Boundary::P63, "01")], ..y2024.clone() };
+        assert_eq!(compute(&d, qtdnd, &hn_only, GroupBy::Province).groups.len(), 1);
+        // By region and by year the same holds; 2023 is measured (Hồ Chí Minh City).
+        let by_region = compute(&d, qtdnd, &Filter::default(), GroupBy::Region);
+        assert!(by_region.groups.iter().all(|(_, c)| c.value == Some(0.0)));
+        assert_eq!(by_region.groups.len(), 3, "the northern uplands, the Red River Delta, the south-east");
+        let by_year = compute(&d, qtdnd, &Filter::default(), GroupBy::Year);
+        assert_eq!(
+            by_year.groups.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            vec![GroupKey::Year(2023), GroupKey::Year(2024)]
         );
+        // A mean of nothing is still unknown: no zero is invented for it.
+        let income = builtin("income_avg").expect("built-in");
+        let r = compute(&d, income, &y2024, GroupBy::Province);
+        assert!(r.groups.iter().all(|(_, c)| c.value != Some(0.0)), "{:?}", r.groups);
     }
 
     #[test]
