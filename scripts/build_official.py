@@ -42,14 +42,49 @@ GSO_PX = ("GSO (TCTK) PX-Web, bảng \"Số hợp tác xã đang hoạt động 
           "phân theo địa phương\" và \"Số lao động trong hợp tác xã đang hoạt động có kết quả SXKD\"; "
           "lấy qua bản thu thập của bên thứ ba github vantu-fit/FlowSight final.csv @816ac143")
 
+# Who published a figure, in plain words in both languages: what a figure's caption shows. The full
+# citation (links, how the figure was obtained, confidence) stays in "source" for the Sources tab.
+PUB_GSO_2022 = ("Tổng cục Thống kê, cơ sở dữ liệu trực tuyến, số liệu năm 2022",
+                "General Statistics Office, online database, 2022 figures")
+PUB_WHITE_BOOK_2023 = ("Bộ Kế hoạch và Đầu tư, Sách trắng Hợp tác xã Việt Nam 2023",
+                       "Ministry of Planning and Investment, Vietnam Cooperative White Book 2023")
+PUB_OCOP = ("Văn phòng Điều phối nông thôn mới Trung ương (Chương trình OCOP), qua báo chí",
+            "Central Coordination Office for New Rural Development (OCOP programme), as quoted in the press")
+# national_kttt_totals.csv "publisher_basis" -> publisher ("same": the row above's)
+PUBLISHERS = {
+    "GSO Sách trắng HTX 2020": ("Tổng cục Thống kê, Sách trắng Hợp tác xã Việt Nam 2020",
+                                "General Statistics Office, Vietnam Cooperative White Book 2020"),
+    "GSO/MPI Sách trắng HTX 2023": PUB_WHITE_BOOK_2023,
+    "MARD/gov report quoted": ("Bộ Nông nghiệp và Phát triển nông thôn, báo cáo trích trên báo chí",
+                               "Ministry of Agriculture and Rural Development, report quoted in the press"),
+    "MARD quoted": ("Bộ Nông nghiệp và Phát triển nông thôn, số liệu trích trên báo chí",
+                    "Ministry of Agriculture and Rural Development, as quoted in the press"),
+    "VCA via Vietnamplus infographic": ("Liên minh Hợp tác xã Việt Nam, số liệu trích trên báo chí",
+                                        "Vietnam Cooperative Alliance, as quoted in the press"),
+    "government report quoted": ("Báo cáo của Chính phủ, trích trên báo chí", "Government report, as quoted in the press"),
+    "quoted": ("Số liệu trích trên báo chí", "Figure quoted in the press"),
+    "VCA report Nov 2022": ("Liên minh Hợp tác xã Việt Nam, báo cáo tháng 11/2022",
+                            "Vietnam Cooperative Alliance, report of November 2022"),
+    "MPI report to Steering Committee 2023-04-07": ("Bộ Kế hoạch và Đầu tư, báo cáo ngày 7/4/2023",
+                                                    "Ministry of Planning and Investment, report of 7 April 2023"),
+    "MPI report 2023-04-07": ("Bộ Kế hoạch và Đầu tư, báo cáo ngày 7/4/2023",
+                              "Ministry of Planning and Investment, report of 7 April 2023"),
+    "GSO PX-Web via third-party scrape": PUB_GSO_2022,
+    "VCA press briefing 2024-03-28": ("Liên minh Hợp tác xã Việt Nam, họp báo ngày 28/3/2024",
+                                      "Vietnam Cooperative Alliance, press briefing of 28 March 2024"),
+    "VCA report": ("Liên minh Hợp tác xã Việt Nam, báo cáo", "Vietnam Cooperative Alliance, report"),
+    "ministry report quoted by nongnghiep.vn": ("Báo cáo của Bộ Nông nghiệp, trích trên báo Nông nghiệp Việt Nam",
+                                                "Ministry of Agriculture report, as quoted by the Vietnam Agriculture newspaper"),
+}
+
 # id -> (label vi, label en, unit, summable, description vi, description en)
 INDICATORS = {
     "htx_active": (
         "HTX đang hoạt động có kết quả SXKD", "Cooperatives active with business results", "count", True,
         "Số hợp tác xã đang hoạt động có kết quả sản xuất kinh doanh tại 31/12 (điều tra doanh nghiệp của TCTK). "
-        "KHÁC với tổng số HTX hiện có (htx_total): năm 2022 là 15.832 so với 29.378.",
+        "KHÁC với tổng số HTX hiện có: năm 2022 là 15.832 so với 29.378.",
         "Cooperatives active with business results at 31 December (GSO enterprise survey). NOT the number of "
-        "existing cooperatives (htx_total): 15,832 vs 29,378 in 2022."),
+        "existing cooperatives: 15,832 vs 29,378 in 2022."),
     "htx_active_workers": (
         "Lao động trong HTX đang hoạt động có kết quả SXKD", "Workers of cooperatives active with business results",
         "persons", True,
@@ -190,11 +225,13 @@ def number(s):
     return int(v) if v == int(v) else v
 
 
-def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None):
+def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None, publisher=None):
     o = {"area": area, "year": year}
     if as_of:
         o["as_of"] = as_of
     o.update({"indicator": indicator, "value": value, "unit": unit, "source": source})
+    if publisher:
+        o["publisher"] = {"vi": publisher[0], "en": publisher[1]}
     if confidence:
         o["confidence"] = confidence
     if note:
@@ -215,9 +252,10 @@ def province_observations():
         conf = r["confidence"]
         out.append(obs(r["old_code"], 2022, "htx_active", int(r["htx_active_with_business_results"]), "count",
                        GSO_PX, conf, "HTX đang hoạt động có kết quả SXKD tại 31/12/2022 (không phải tổng số HTX hiện có)",
-                       "2022-12-31"))
+                       "2022-12-31", PUB_GSO_2022))
         out.append(obs(r["old_code"], 2022, "htx_active_workers", int(r["htx_workers"]), "persons",
-                       GSO_PX, conf, "Lao động trong HTX đang hoạt động có kết quả SXKD, 2022", "2022-12-31"))
+                       GSO_PX, conf, "Lao động trong HTX đang hoạt động có kết quả SXKD, 2022", "2022-12-31",
+                       PUB_GSO_2022))
     return out
 
 
@@ -233,14 +271,17 @@ def region_observations():
         src = r["SOURCE"] if r["SOURCE"] != "same" else rows[0]["SOURCE"]
         out.append(obs(code, 2022, "htx_total", int(r["htx_total"]), "count", src, "high",
                        f"Tổng số HTX hiện có tại 31/12/2022 ({r['share_pct']}% cả nước), Sách trắng HTX Việt Nam 2023",
-                       r["as_of"]))
+                       r["as_of"], PUB_WHITE_BOOK_2023))
     assert len(out) == 6 and total == 29378, f"regions sum to {total}, expected 29378"
     return out
 
 
 def national_observations():
     cands = []
+    basis = None
     for r in read_csv("national_kttt_totals.csv"):
+        basis = basis if r["publisher_basis"] == "same" else r["publisher_basis"]
+        publisher = PUBLISHERS[basis]
         ind = NATIONAL_MAP[r["indicator"]]
         unit = INDICATORS[ind][2]
         value = number(r["value"])
@@ -251,7 +292,7 @@ def national_observations():
             note = f"{r['value']} triệu đồng/người/năm ÷ 12; {note}"
         src = f"{r['publisher_basis']}: {r['SOURCE']}"
         cands.append(obs("VN", year_of(r["as_of"]), ind, value, unit, src, r["confidence"], note,
-                         full_date(r["as_of"])) | {"_as_of_raw": r["as_of"]})
+                         full_date(r["as_of"]), publisher) | {"_as_of_raw": r["as_of"]})
     for r in read_csv("ocop_national.csv"):
         year = year_of(r["as_of"])
         src, conf = r["SOURCE"], r["confidence"]
@@ -269,7 +310,7 @@ def national_observations():
                 continue  # empty or "rest"
             value = round(v / scale, 4) if scale != 1 else number(raw)
             cands.append(obs("VN", year, ind, value, INDICATORS[ind][2], src, conf, base_note,
-                             full_date(r["as_of"])) | {"_as_of_raw": r["as_of"]})
+                             full_date(r["as_of"]), PUB_OCOP) | {"_as_of_raw": r["as_of"]})
     # one value per (indicator, year): keep the preferred one, quote the others in its note
     groups = {}
     for o in cands:

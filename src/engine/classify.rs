@@ -145,7 +145,7 @@ impl Classes {
 }
 
 /// Why classes could not be computed; each message names the offending input.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClassifyError {
     /// No finite value to classify (the map then shows "no data").
     NoValues,
@@ -195,6 +195,36 @@ impl fmt::Display for ClassifyError {
 }
 
 impl std::error::Error for ClassifyError {}
+
+impl ClassifyError {
+    /// The message in the reader's language (the `Display` text is the English one, for the CLI
+    /// and logs): a Vietnamese notice must not carry an English fragment.
+    pub fn message(&self, lang: super::vocab::Lang) -> String {
+        if lang == super::vocab::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ClassifyError::NoValues => "không có giá trị nào để chia lớp".to_string(),
+            ClassifyError::ClassCount(s) => {
+                format!("số lớp: gặp {s:?}, cần một số từ {MIN_CLASSES} đến {MAX_CLASSES}")
+            }
+            ClassifyError::UnknownMethod(s) => {
+                format!("cách chia lớp: gặp {s:?}, cần eq, q hoặc nb kèm số lớp, hoặc x: kèm các ngưỡng")
+            }
+            ClassifyError::BadBreak { index, found, reason } => {
+                let why = match *reason {
+                    "not a number" => "không phải một số",
+                    "not a finite number" => "không phải một số hữu hạn",
+                    _ => "không lớn hơn ngưỡng trước (các ngưỡng phải tăng dần)",
+                };
+                format!("ngưỡng {} ({found}): {why}", index + 1)
+            }
+            ClassifyError::BreakCount(n) => {
+                format!("ngưỡng tự chọn: gặp {n}, cần từ 1 đến {}", MAX_CLASSES - 1)
+            }
+        }
+    }
+}
 
 fn check_custom(breaks: &[f64]) -> Result<(), ClassifyError> {
     if breaks.is_empty() || breaks.len() > MAX_CLASSES - 1 {

@@ -1709,6 +1709,7 @@ fn observations_from_value(
                 "value",
                 "unit",
                 "source",
+                "publisher",
                 "confidence",
                 "note",
             ],
@@ -1849,6 +1850,7 @@ fn observations_from_value(
                 value: value?,
                 unit: unit?,
                 source,
+                publisher: o.text("publisher", false, report),
                 confidence: o.string("confidence", false, report),
                 note: o.string("note", false, report),
             })

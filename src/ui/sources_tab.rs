@@ -34,7 +34,8 @@ pub fn SourcesTab() -> impl IntoView {
             }
         });
         let defs = dashboard::indicator_infos(&ds, lang);
-        let sources = dashboard::observation_sources(&ds);
+        let own_sources = defs.iter().any(|d| d.source.is_some());
+        let sources = dashboard::observation_sources(&ds, lang);
         Some(view! {
             <div class="sources" data-testid="sources">
                 <h2>{meta.title.get(lang).to_string()}</h2>
@@ -51,9 +52,18 @@ pub fn SourcesTab() -> impl IntoView {
                 </dl>
                 {(!sources.is_empty()).then(|| view! {
                     <h3>{t(lang, Msg::Observed)}</h3>
+                    // The publisher in the reader's words first; the citation and the confidence
+                    // note are quoted as the file gives them (links, table titles), marked as such.
                     <ul data-testid="observation-sources">
-                        {sources.into_iter().map(|(src, conf)| view! {
-                            <li>{src}{conf.map(|c| format!(" — {}: {c}", t(lang, Msg::Confidence)))}</li>
+                        {sources.into_iter().map(|s| view! {
+                            <li>
+                                <strong>{s.publisher}</strong>
+                                {s.confidence.map(|c| format!(" — {}: {c}", t(lang, Msg::Confidence)))}
+                                <details>
+                                    <summary>{t(lang, Msg::Verbatim)}</summary>
+                                    <q class="verbatim" data-verbatim="">{s.citation}{s.confidence_note.map(|n| format!(" ({n})"))}</q>
+                                </details>
+                            </li>
                         }).collect_view()}
                     </ul>
                 })}
@@ -64,15 +74,18 @@ pub fn SourcesTab() -> impl IntoView {
                             <th scope="col">{t(lang, Msg::Indicator)}</th>
                             <th scope="col">{t(lang, Msg::Definition)}</th>
                             <th scope="col">{t(lang, Msg::Unit)}</th>
-                            <th scope="col">{t(lang, Msg::Source)}</th>
+                            {own_sources.then(|| view! { <th scope="col">{t(lang, Msg::Source)}</th> })}
                         </tr></thead>
                         <tbody>
                             {defs.into_iter().map(|d| { let key = d.id.clone(); view! {
                                 <tr data-indicator=key>
-                                    <td>{d.label}<br/><code>{d.id}</code></td>
-                                    <td class="wrap">{d.definition}</td>
+                                    // The id is what links and files use: marked as code, not prose.
+                                    <td>{d.label}<br/><code translate="no">{d.id}</code></td>
+                                    <td class="wrap">{d.definition}
+                                        {d.formula.map(|f| view! { <br/><small data-testid="formula">{t(lang, Msg::Formula)}": "{f}</small> })}
+                                    </td>
                                     <td data-label=t(lang, Msg::Unit)>{d.unit}</td>
-                                    <td class="wrap" data-label=t(lang, Msg::Source)>{d.source}</td>
+                                    {own_sources.then(|| view! { <td class="wrap" data-label=t(lang, Msg::Source)>{d.source.unwrap_or_default()}</td> })}
                                 </tr>
                             }}).collect_view()}
                         </tbody>
@@ -81,7 +94,7 @@ pub fn SourcesTab() -> impl IntoView {
                 <h3>{t(lang, Msg::Boundary)}</h3>
                 <p data-testid="crosswalk-note">{t(lang, Msg::CrosswalkNote)}</p>
                 <p data-testid="privacy-note">{t(lang, Msg::PrivacyNote)}</p>
-                <p class="source-note">{t(lang, Msg::MapCredit)}" Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."</p>
+                <p class="source-note">{t(lang, Msg::MapCredit)}" "<span lang="en">"Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."</span></p>
             </div>
         })
     }

@@ -85,8 +85,8 @@ impl AppState {
     }
 }
 
-/// `<html lang>` and the document title in `lang`: screen readers pick their voice from the one,
-/// tabs and bookmarks show the other.
+/// `<html lang>` in `lang`: screen readers pick their voice from it. (The title follows the
+/// whole view: [`set_document_title`].)
 fn set_document_lang(lang: crate::engine::vocab::Lang) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Some(root) = doc.document_element() {
@@ -94,10 +94,12 @@ fn set_document_lang(lang: crate::engine::vocab::Lang) {
             let _ = root.set_attribute("lang", lang.code());
         }
     }
-    let title = match lang {
-        crate::engine::vocab::Lang::Vi => "Atlas Kinh tế tập thể · Coop Atlas",
-        crate::engine::vocab::Lang::En => "Coop Atlas · Atlas of the collective economy",
-    };
+}
+
+/// The document title: the view's (`dashboard::page_title`) once its dataset is loaded, the app's
+/// name in the view's language before. Tabs, bookmarks and history show it.
+pub fn set_document_title(title: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if doc.title() != title {
         doc.set_title(title);
     }
