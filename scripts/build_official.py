@@ -366,16 +366,17 @@ def build():
                       "with business results and their workers (GSO, via a third-party scrape of PX-Web; totals 15,832 and "
                       "163,101). These are NOT all existing cooperatives (29,378 in 2022, by region and nationally, "
                       "Cooperative White Book 2023). National 2018–2024: cooperatives, groups, credit funds, unions, "
-                      "members, workers, income, revenue (MPI, Vietnam Cooperative Alliance) and OCOP (Central NTM "
-                      "Coordination Office).",
+                      "members, workers, income, revenue (MPI, Vietnam Cooperative Alliance) and OCOP (Central "
+                      "Coordination Office for New Rural Development).",
             },
-            "source": {"publisher": {"vi": "Tổng cục Thống kê (GSO), Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
+            "source": {"publisher": {"vi": "Tổng cục Thống kê, Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
                                           "Văn phòng Điều phối NTM Trung ương — xem nguồn từng số liệu",
                                     "en": "General Statistics Office (GSO), Ministry of Planning and Investment, "
                                           "Vietnam Cooperative Alliance, Central Coordination Office for New Rural "
                                           "Development — see each figure's source"},
                        "url": "https://pxweb.gso.gov.vn"},
-            "licence": "Số liệu công bố của cơ quan nhà nước, trích dẫn kèm nguồn / public official figures, quoted with sources",
+            "licence": {"vi": "Số liệu công bố của cơ quan nhà nước, trích dẫn kèm nguồn",
+                        "en": "Public official figures, quoted with their sources"},
             "illustrative": False,
             "boundary": 63,
             "years": years,

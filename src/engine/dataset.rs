@@ -59,7 +59,7 @@ pub struct Meta {
     /// Shown beside every figure.
     pub source: Source,
     /// Licence, e.g. `CC-BY-4.0`.
-    pub licence: Option<String>,
+    pub licence: Option<Text>,
     /// Generated data: every view then carries the "illustrative data" label.
     pub illustrative: bool,
     /// The date the figures describe.

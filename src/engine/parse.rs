@@ -1400,7 +1400,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
         title,
         description,
         source,
-        licence: o.string("licence", false, report),
+        licence: o.text("licence", false, report),
         illustrative: o.boolean("illustrative", report).unwrap_or(false),
         reference_date: o.date("reference_date", report),
         boundary: boundary.unwrap_or_default(),

@@ -45,7 +45,7 @@ pub fn SourcesTab() -> impl IntoView {
                     <dt>{t(lang, Msg::Publisher)}</dt><dd data-testid="source-publisher">{meta.source.publisher.get(lang).to_string()}</dd>
                     {url_view.map(|u| view! { <dt>{t(lang, Msg::Source)}</dt><dd>{u}</dd> })}
                     {meta.source.date.clone().map(|d| view! { <dt>{t(lang, Msg::PublishedOn)}</dt><dd>{d}</dd> })}
-                    {meta.licence.clone().map(|l| view! { <dt>{t(lang, Msg::Licence)}</dt><dd>{l}</dd> })}
+                    {meta.licence.clone().map(|l| view! { <dt>{t(lang, Msg::Licence)}</dt><dd>{l.get(lang).to_string()}</dd> })}
                     {meta.reference_date.clone().map(|d| view! { <dt>{t(lang, Msg::ReferenceDate)}</dt><dd>{d}</dd> })}
                     <dt>{t(lang, Msg::Boundary)}</dt>
                     <dd>{if meta.boundary.number() == 63 { t(lang, Msg::Boundary63) } else { t(lang, Msg::Boundary34) }}</dd>

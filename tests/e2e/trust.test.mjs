@@ -105,7 +105,7 @@ export function englishInVi(text) {
 export function vietnameseInEn(text) {
   let t = text.replace(/https?:\/\/\S+/g, ' ');
   for (const p of PLACES) t = t.replaceAll(p, ' ');
-  t = t.replace(/\b\d+\/(\d{4}\/)?[A-ZĐ]+(-[A-ZĐ]+)*\b/g, ' '); // 02/2022/TT-UBDT, 353/QĐ-TTg
+  t = t.replace(/\d+\/(\d{4}\/)?[A-ZĐ][A-Za-zĐ-]*/g, ' '); // 02/2022/TT-UBDT, 353/QĐ-TTg
   const bad = [];
   for (const m of t.matchAll(/[\p{L}\p{N}&]+/gu)) {
     if (VI_MARKS.test(m[0]) || VI_ABBREV.test(m[0])) bad.push(m[0]);
@@ -167,4 +167,129 @@ test('every tab of every bundled dataset speaks only the reader\'s language (no 
   }
   assert.deepEqual(problems, []);
   await ctx.close();
+});
+
+// ---- item 3: empty and ignored filters explain themselves ------------------------------------------
+
+test('an empty region says why and offers the way out; uncovered regions are offered disabled', async () => {
+  for (const [lang, size] of [['vi', SIZES[0]], ['en', SIZES[1]]]) {
+    const ctx = await browser.newContext({ viewport: size });
+    const page = await openPage(ctx, null);
+    await go(page, `?r=dnb&t=chart&l=${lang}`);
+    const msg = await page.textContent('[data-testid="explanation"]');
+    assert.match(msg, lang === 'vi' ? /Đông Nam Bộ.*28 tỉnh/ : /South[- ]?East.*28 provinces/i, msg);
+    assert.equal(await page.locator('[data-testid="way-out"]').count(), 2);
+    // Uncovered regions are disabled in the picker (the chosen one stays selectable).
+    const disabled = await page.$$eval('[data-testid="region-select"] option', (o) => o.filter((x) => x.disabled).map((x) => x.value));
+    assert.ok(disabled.includes('dbsh') && !disabled.includes('tn') && !disabled.includes('dnb'), disabled.join(','));
+    // The first way out clears the area: the explanation goes, the figures come.
+    await page.click('[data-testid="way-out"] >> nth=0');
+    await page.waitForFunction(() => !/[?&]r=/.test(location.search));
+    assert.equal(await page.locator('[data-testid="explanation"]').count(), 0);
+    assert.deepEqual(page.errors, []);
+    await ctx.close();
+  }
+});
+
+test('on published figures the kind and sector filters are disabled with the reason; a linked one says "not applied"', async () => {
+  for (const lang of ['vi', 'en']) {
+    const ctx = await browser.newContext({ viewport: SIZES[1] });
+    const page = await openPage(ctx, null);
+    await go(page, `?d=gso-chinh-thuc&l=${lang}`);
+    await page.waitForSelector('[data-testid="rows-not-filterable"]');
+    assert.ok(await page.isDisabled('[data-testid="kind-htx"]'));
+    assert.ok(await page.isDisabled('[data-testid="sector-select"]'));
+    await go(page, `?d=gso-chinh-thuc&k=htx&l=${lang}`);
+    const chip = await page.textContent('[data-testid="chip"]');
+    assert.match(chip, lang === 'vi' ? /không áp dụng/ : /not applied/, chip);
+    await page.waitForSelector('[data-testid="explanation"]');
+    await page.click('[data-testid="way-out"]');
+    await page.waitForFunction(() => !/[?&]k=/.test(location.search));
+    // A province without published figures: no card claims the year of a figure it does not have.
+    await go(page, `?d=gso-chinh-thuc&p=19&y=2020&l=${lang}`);
+    const cards = await page.$$eval('[data-testid^="kpi-"]', (cs) => cs.map((c) => ({ v: c.getAttribute('data-value'), t: c.textContent })));
+    const empty = cards.filter((c) => c.v === null || c.v === '');
+    assert.ok(empty.length > 0, 'some card has no figure for Thái Nguyên');
+    for (const c of empty) assert.doesNotMatch(c.t, /Số liệu năm|Figures for \d{4}/, c.t);
+    assert.deepEqual(page.errors, []);
+    await ctx.close();
+  }
+});
+
+// ---- item 8: smaller things ----------------------------------------------------------------------
+
+test('63 → 34 → 63 keeps the chosen provinces in their order', async () => {
+  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const page = await openPage(ctx, null);
+  await go(page, '?p=19~06');
+  await page.click('[data-testid="boundary-34"]');
+  await page.waitForFunction(() => /[?&]b=34/.test(location.search));
+  assert.match(page.url(), /[?&]p=19(&|$)/);
+  await page.click('[data-testid="boundary-63"]');
+  await page.waitForFunction(() => !/[?&]b=34/.test(location.search));
+  assert.match(page.url(), /[?&]p=19~06(&|$)/, page.url());
+  await ctx.close();
+});
+
+test('with one year of data the year slider and "play" are hidden', async () => {
+  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const body = readFileSync(join(ROOT, 'tests/fixtures/own-good.json'));
+  await ctx.route('https://so-lieu.example.vn/**', (route) => route.fulfill({
+    status: 200, body, headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
+  }));
+  const page = await openPage(ctx, srv.url + '?data=https://so-lieu.example.vn/one-year.json', { waitFor: '[data-testid="remote-banner"]' });
+  await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
+  await page.waitForFunction(() => document.querySelector('[data-testid="year-field"]')?.hidden === true);
+  assert.equal(await page.isVisible('[data-testid="year-play"]'), false);
+  assert.equal(await page.isVisible('[data-testid="year-range"]'), false);
+  // Six years: shown.
+  await go(page, '?l=vi');
+  assert.equal(await page.isVisible('[data-testid="year-play"]'), true);
+  await ctx.close();
+});
+
+test('the page title follows the view, and the page has static og: tags for link previews', async () => {
+  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const page = await openPage(ctx, null);
+  await go(page, '?i=qtdnd_count&p=19&y=2023');
+  await page.waitForFunction(() => document.title.startsWith('Số quỹ tín dụng nhân dân · Thái Nguyên · 2023 — '));
+  assert.match(await page.title(), /dữ liệu minh họa.* · Atlas Kinh tế tập thể$/);
+  await go(page, '?i=qtdnd_count&r=tn&l=en');
+  await page.waitForFunction(() => document.title.startsWith("People's credit funds · Central Highlands · 2024 — "));
+  const html = readFileSync(join(ROOT, 'dist/index.html'), 'utf8');
+  for (const p of ['og:title', 'og:description', 'og:image', 'og:type']) {
+    assert.match(html, new RegExp(`<meta property="${p}" content="[^"]+"`), p);
+  }
+  assert.match(readFileSync(join(ROOT, 'docs/deploy.md'), 'utf8'), /## Link previews in chat apps/);
+  await ctx.close();
+});
+
+// ---- item 5: a phone's first screen shows figures ---------------------------------------------------
+
+test('at 360 × 740 the first screen shows the dataset, the illustrative label with a way to official figures, and headline figures', async () => {
+  for (const lang of ['vi', 'en']) {
+    const ctx = await browser.newContext({ viewport: SIZES[0], isMobile: true, hasTouch: true });
+    const page = await openPage(ctx, null);
+    await go(page, `?l=${lang}`);
+    const box = async (sel) => page.locator(sel).first().boundingBox();
+    const H = 740;
+    const W = 360;
+    const title = await box('[data-testid="dataset-line"] .dataset-title');
+    assert.ok(title && title.y + title.height <= H, `dataset name on the first screen: ${JSON.stringify(title)}`);
+    const badge = await box('[data-testid="illustrative-label"]');
+    assert.ok(badge && badge.y + badge.height <= H);
+    const select = await box('[data-testid="dataset-select"]');
+    assert.ok(select && select.x >= 0 && select.x + select.width <= W + 0.5, `selector inside the page: ${JSON.stringify(select)}`);
+    // At least two headline figures whole on the first screen.
+    const cards = await page.$$eval('[data-testid^="kpi-"]', (cs) => cs.map((c) => { const r = c.getBoundingClientRect(); return r.bottom; }));
+    assert.ok(cards.filter((b) => b <= H).length >= 2, `cards end at ${cards.slice(0, 4).join(', ')}`);
+    // The way to the official figures.
+    const see = await box('[data-testid="see-official"]');
+    assert.ok(see && see.y + see.height <= H);
+    await page.click('[data-testid="see-official"]');
+    await page.waitForFunction(() => /[?&]d=gso-chinh-thuc/.test(location.search));
+    await page.waitForFunction(() => !document.querySelector('[data-testid="illustrative-label"]'));
+    assert.deepEqual(page.errors, []);
+    await ctx.close();
+  }
 });
