@@ -245,6 +245,12 @@ fn Explanations() -> impl IntoView {
             let current = state.current_key();
             c.as_ref().and_then(|c| c.datasets.iter().find(|d| d.id != current).map(|d| d.id.clone()))
         });
+        if w == WayOut::OtherDataset {
+            if let Some(id) = other {
+                state.open_bundled(id);
+            }
+            return;
+        }
         state.update(|v| match w {
             WayOut::ClearArea => {
                 v.region = None;
@@ -260,15 +266,7 @@ fn Explanations() -> impl IntoView {
                 v.trademark = None;
                 v.ethnic_area = None;
             }
-            WayOut::OtherDataset => {
-                if let Some(id) = other {
-                    v.local = None;
-                    v.data_url = None;
-                    v.dataset = id;
-                    v.indicator = crate::engine::url_state::ViewState::default().indicator;
-                    v.year = None;
-                }
-            }
+            WayOut::OtherDataset => {}
         });
     };
     move || {

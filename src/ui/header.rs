@@ -120,13 +120,7 @@ pub fn DatasetLine() -> impl IntoView {
     };
     let to_official = move |_| {
         if let Some(id) = official() {
-            state.update(|v| {
-                v.local = None;
-                v.data_url = None;
-                v.dataset = id;
-                v.indicator = crate::engine::url_state::ViewState::default().indicator;
-                v.year = None;
-            });
+            state.open_bundled(id);
         }
     };
     move || {

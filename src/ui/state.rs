@@ -67,6 +67,17 @@ impl AppState {
         self.view.update(f);
     }
 
+    /// Opens bundled dataset `id` from its defaults (indicators and years belong to a dataset).
+    pub fn open_bundled(&self, id: String) {
+        self.view.update(|v| {
+            v.local = None;
+            v.data_url = None;
+            v.dataset = id;
+            v.indicator = ViewState::default().indicator;
+            v.year = None;
+        });
+    }
+
     /// The key in [`AppState::datasets`] of the dataset the view shows: a device-local dataset
     /// (`ld=`, key `local:<id>`) or a fetched one (`data=`, key `url:<address>`) takes the place of
     /// the bundled `d=`, so a link never shows other data under the name it gives.

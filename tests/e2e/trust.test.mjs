@@ -103,7 +103,8 @@ export function englishInVi(text) {
 
 /** What in `text` (an English page's) is Vietnamese, place names and legal document numbers aside. */
 export function vietnameseInEn(text) {
-  let t = text.replace(/https?:\/\/\S+/g, ' ');
+  // A chart wraps "Thái Nguyên" over two lines: names are matched across line breaks.
+  let t = text.replace(/https?:\/\/\S+/g, ' ').replace(/\s+/g, ' ');
   for (const p of PLACES) t = t.replaceAll(p, ' ');
   t = t.replace(/\d+\/(\d{4}\/)?[A-ZĐ][A-Za-zĐ-]*/g, ' '); // 02/2022/TT-UBDT, 353/QĐ-TTg
   const bad = [];
