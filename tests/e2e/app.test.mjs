@@ -431,10 +431,11 @@ test('the page speaks the link\'s language, the year slider is named "Năm", the
   const ctx = await browser.newContext();
   const en = await openPage(ctx, srv.url + '?l=en');
   assert.equal(await en.getAttribute('html', 'lang'), 'en');
-  assert.match(await en.title(), /^Coop Atlas/);
+  // The title follows the view (issue 15 item 8) and ends with the app's name in the page's language.
+  assert.match(await en.title(), / · Coop Atlas$/);
   const vi = await openPage(ctx, srv.url);
   assert.equal(await vi.getAttribute('html', 'lang'), 'vi');
-  assert.match(await vi.title(), /^Atlas Kinh tế tập thể/);
+  assert.match(await vi.title(), / · Atlas Kinh tế tập thể$/);
   assert.equal(await vi.getByRole('slider', { name: 'Năm', exact: true }).count(), 1, 'the slider is named "Năm" alone');
   // Tab to the hidden file input: its button shows the focus ring.
   await vi.focus('[data-testid="file-input"]');
@@ -496,7 +497,9 @@ test('the official dataset shows GSO figures with their source and concept', asy
   assert.equal(await kpi(page, 'htx_active'), 15832);
   assert.equal(await kpi(page, 'htx_active_workers'), 163101);
   await page.click('[data-testid="tab-sources"]');
-  assert.match(await page.textContent('[data-testid="observation-sources"]'), /medium/);
+  // The confidence in the reader's words (issue 15 item 4); the citation as given, one step further.
+  assert.match(await page.textContent('[data-testid="observation-sources"]'), /Độ tin cậy: trung bình/);
+  assert.match(await page.textContent('[data-testid="observation-sources"]'), /Tổng cục Thống kê, cơ sở dữ liệu trực tuyến/);
   await ctx.close();
 });
 
