@@ -11,6 +11,20 @@ PUBLIC_URL="${PUBLIC_URL:-./}"
 trunk build --release --public-url "$PUBLIC_URL" "$@"
 # The browser benchmark (issue 8; docs/performance.md): the engine alone, into dist/bench/, after
 # the app (Trunk empties its dist). Unhashed names so its Worker imports it; not precached.
+# The packed form of every bundled dataset file (engine::wire), which the page fetches instead of
+# the JSON: `coop-atlas pack` runs every check on the JSON first and refuses a file with errors.
+cargo build --locked --quiet --bin coop-atlas
+python3 - <<'PY'
+import json, subprocess, sys
+catalog = json.load(open("dist/data/catalog.json", encoding="utf-8"))
+for d in catalog["datasets"]:
+    for path in d["files"].values():
+        out = "dist/" + (path[:-5] if path.endswith(".json") else path) + ".pack"
+        r = subprocess.run(["target/debug/coop-atlas", "pack", "dist/" + path, out], capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"build: {path} cannot be packed:\n{r.stdout}{r.stderr}")
+        print(r.stdout.strip().splitlines()[-1])
+PY
 trunk build bench/index.html --release --filehash false --public-url ./ --dist dist/bench
 node scripts/prerender.mjs dist
 node scripts/postbuild.mjs dist

@@ -38,7 +38,7 @@ import { defaultView, SNAPSHOT_START } from './prerender.mjs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMPRESSIBLE = new Set(['.wasm', '.js', '.css', '.html', '.json', '.svg', '.webmanifest', '.csv', '.md']);
+const COMPRESSIBLE = new Set(['.wasm', '.js', '.css', '.html', '.json', '.svg', '.webmanifest', '.csv', '.md', '.pack']);
 /** The marker on every element this script writes into index.html, so a rerun replaces them. */
 const MARK = 'data-postbuild';
 

@@ -75,8 +75,10 @@ export function defaultView(dist) {
   const entry = catalog.datasets.find((d) => d.id === id);
   if (!entry || !Array.isArray(entry.years) || entry.years.length === 0) return null;
   const year = Math.max(...entry.years);
-  const file = entry.files.all ?? entry.files[String(year)];
-  if (!file) return null;
+  const json = entry.files.all ?? entry.files[String(year)];
+  if (!json) return null;
+  // The page fetches the packed form the build writes next to each JSON (src/catalog.rs packed_path).
+  const file = json.replace(/\.json$/, '') + '.pack';
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const lang = /<html[^>]*\blang="([a-z]{2})"/i.exec(html)?.[1] ?? null;
   if (!lang) throw new Error(`prerender: ${dist}/index.html has no <html lang="…">; expected the default view's language`);

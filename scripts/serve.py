@@ -34,6 +34,7 @@ TYPES = {
     ".png": "image/png",
     ".md": "text/plain; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
+    ".pack": "application/octet-stream",
 }
 
 
@@ -84,7 +85,7 @@ def make_handler(root: str, prefix: str):
                     body_path, encoding = full + suffix, enc
                     break
             name = os.path.basename(full)
-            if name in ("index.html", "sw.js", "manifest.webmanifest") or ext == ".json" and not HASHED.search(name):
+            if name in ("index.html", "sw.js", "manifest.webmanifest") or ext in (".json", ".pack") and not HASHED.search(name):
                 cache = "no-cache"
             elif HASHED.search(name):
                 cache = "public, max-age=31536000, immutable"

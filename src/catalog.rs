@@ -79,6 +79,19 @@ impl Catalog {
     }
 }
 
+/// The packed form (`engine::wire`) of a bundled file, which the page fetches instead of the
+/// published JSON: `data/dtts-mn/2024.json` → `data/dtts-mn/2024.pack`. The build writes it next to
+/// the JSON with `coop-atlas pack` after every check has passed (scripts/build.sh), so the page
+/// decodes columns instead of parsing and checking JSON, and carries no JSON dataset parser.
+/// The catalogue keeps naming the JSON: it is the published format, the one publishers and the
+/// command line read.
+pub fn packed_path(json_path: &str) -> String {
+    match json_path.strip_suffix(".json") {
+        Some(stem) => format!("{stem}.pack"),
+        None => format!("{json_path}.pack"),
+    }
+}
+
 impl CatalogEntry {
     /// The files to fetch, latest year first (the first view needs only the first one).
     pub fn plan(&self) -> FilePlan {
@@ -120,6 +133,12 @@ mod tests {
         assert_eq!(b.plan().files, vec![(None, "data/b.json".into())]);
         assert_eq!(b.title.get(Lang::En), "Bee");
         assert!(c.get("zzz").is_none());
+    }
+
+    #[test]
+    fn packed_files_sit_next_to_their_json() {
+        assert_eq!(packed_path("data/dtts-mn/2024.json"), "data/dtts-mn/2024.pack");
+        assert_eq!(packed_path("data/x"), "data/x.pack");
     }
 
     #[test]

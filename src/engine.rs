@@ -22,6 +22,7 @@ pub mod filter;
 pub mod index;
 pub mod order;
 pub mod indicators;
+pub mod wire;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};
 pub use filter::Filter;

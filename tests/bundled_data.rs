@@ -321,3 +321,33 @@ fn map_shapes_have_every_province_and_the_archipelagos() {
     check_shapes("geo/vn63.json", Boundary::P63, ("48", "56"));
     check_shapes("geo/vn34.json", Boundary::P34, ("48", "56"));
 }
+
+// ------------------------------------------------------------------------------------------------
+// Packed forms (what the page fetches)
+
+/// Every file the catalogue lists goes through the full checks, is packed as `scripts/build.sh`
+/// packs it, and decodes to the same figures: the page, which only decodes, computes exactly what
+/// the checked JSON says.
+#[test]
+fn every_catalogued_file_packs_and_decodes_to_the_same_figures() {
+    use coop_atlas::engine::wire;
+    let catalog = json("data/catalog.json");
+    let mut n = 0;
+    for d in catalog["datasets"].as_array().expect("datasets") {
+        for file in d["files"].as_object().expect("files").values() {
+            let rel = file.as_str().expect("path").trim_start_matches("data/").to_string();
+            let p = engine_parse(&format!("data/{rel}"));
+            let back = wire::decode(&wire::encode(&p.dataset)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            assert_eq!(back.meta, p.dataset.meta, "{rel}");
+            assert_eq!(back.observations, p.dataset.observations, "{rel}");
+            assert_eq!(back.indicators, p.dataset.indicators, "{rel}");
+            for def in coop_atlas::engine::indicators::builtins() {
+                let a = compute_id(&p.dataset, &def.id, &Filter::default(), GroupBy::Province);
+                let b = compute_id(&back, &def.id, &Filter::default(), GroupBy::Province);
+                assert_eq!(format!("{:?}", a.groups), format!("{:?}", b.groups), "{rel}: {}", def.id);
+            }
+            n += 1;
+        }
+    }
+    assert!(n >= 7, "only {n} files in the catalogue");
+}

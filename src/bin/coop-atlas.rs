@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! coop-atlas validate FILE [--lang vi|en]
+//! coop-atlas pack FILE OUT
 //! coop-atlas indicators FILE [--year Y | --year Y1-Y2] [--province 19~06 | 19,06] [--region R]
 //!                            [--kind K[,K]] [--units 34|63] [--group province|region|year|kind]
 //! ```
@@ -27,6 +28,8 @@ coop-atlas — kiểm tra tệp dữ liệu và tính chỉ tiêu / check a data
 USAGE:
     coop-atlas validate FILE [--lang vi|en]
     coop-atlas indicators FILE [OPTIONS]
+    coop-atlas pack FILE OUT     check FILE (every check, as validate) and write it packed for
+                                 the app's first view (engine::wire); refuses a file with errors
 
 OPTIONS (validate):
     --lang vi|en             the language of the messages (default: en)
@@ -64,6 +67,10 @@ fn main() -> ExitCode {
                 indicators_cmd(file, args.get(2..).unwrap_or(&[]))
             }
             _ => usage_error("indicators needs a FILE"),
+        },
+        Some("pack") => match args.get(1..) {
+            Some([file, out]) => pack(file, out),
+            _ => usage_error("pack takes a FILE and an OUT path"),
         },
         Some("-h") | Some("--help") | Some("help") => {
             print!("{USAGE}");
@@ -114,6 +121,25 @@ fn validate(file: &str, lang: Lang) -> ExitCode {
                 Lang::Vi => println!("{file}: đạt — {rows} hàng, {obs} số liệu công bố, {defs} định nghĩa chỉ tiêu, địa giới {b} tỉnh, {w} cảnh báo"),
                 Lang::En => println!("{file}: ok — {rows} rows, {obs} observations, {defs} indicator definitions, boundary {b}, {w} warnings"),
             }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// Checks a file exactly as `validate` does and writes it in the packed form the app's first view
+/// reads (`engine::wire`): the page then decodes columns instead of parsing and checking JSON, and
+/// its wasm carries no JSON dataset parser. A file with errors is refused (exit 1), nothing written.
+fn pack(file: &str, out: &str) -> ExitCode {
+    match load(file, Lang::En) {
+        Err(code) => code,
+        Ok((ds, warnings)) => {
+            print!("{}", warnings.text(Lang::En));
+            let bytes = coop_atlas::engine::wire::encode(&ds);
+            if let Err(e) = std::fs::write(out, &bytes) {
+                eprintln!("error: cannot write {out}: {e}");
+                return ExitCode::from(2);
+            }
+            println!("{file} -> {out}: {} rows, {} bytes", ds.entities.len(), bytes.len());
             ExitCode::SUCCESS
         }
     }

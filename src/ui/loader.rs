@@ -1,4 +1,5 @@
-//! Fetches bundled datasets and hands them to the engine's parser.
+//! Fetches bundled datasets in their packed form (`engine::wire`, written at build time by
+//! `coop-atlas pack` after every check of the published JSON has passed) and decodes them.
 //!
 //! Bundled datasets are split by year: the first view fetches only the catalogue and the year it
 //! shows, and other years are fetched when a view needs them (the previous year for the change on
@@ -10,9 +11,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::catalog::{Catalog, CatalogEntry};
+use crate::catalog::{packed_path, Catalog, CatalogEntry};
 use crate::engine::dataset::Dataset;
-use crate::engine::parse::{parse_dataset, Limits};
+use crate::engine::wire;
 
 use super::state::{AppState, Loaded};
 use super::web;
@@ -80,12 +81,11 @@ impl Loader {
     }
 }
 
+/// Fetches the packed form of a bundled file (`path` is the catalogue's JSON name) and decodes it.
 async fn fetch_and_parse(path: &str) -> Result<Dataset, String> {
-    let bytes = web::fetch_bytes(path).await?;
-    match parse_dataset(&bytes, &Limits::default()) {
-        Ok(parsed) => Ok(parsed.dataset),
-        Err(report) => Err(format!("{path}: {}", report.to_string())),
-    }
+    let packed = packed_path(path);
+    let bytes = web::fetch_bytes(&packed).await?;
+    wire::decode(&bytes).map_err(|e| format!("{packed}: {e}"))
 }
 
 fn merge(state: AppState, entry: &CatalogEntry, ds: Dataset, complete: bool) {

@@ -114,7 +114,7 @@ test('the connection drops as the worker takes over: the data the page fetched s
   const srv = await serve({ dir: DIST });
   const browser = await launch();
   // The data files of the default view, which the page fetched before the worker controlled it.
-  const DATA = ['data/dtts-mn/2024.json', 'data/dtts-mn/2023.json'];
+  const DATA = ['data/dtts-mn/2024.pack', 'data/dtts-mn/2023.pack'];
   /** Removes `paths` from every cache of the worker (as if it had not stored them yet). */
   const forget = (page, paths) => page.evaluate(async (paths) => {
     for (const name of await caches.keys()) {
