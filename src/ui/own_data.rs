@@ -339,6 +339,9 @@ impl OwnData {
             Purpose::Remote(_) => Origin::Remote,
         };
         own.busy.set_value(Some(purpose.clone()));
+        if origin != Origin::File {
+            own.phase.set(Phase::Busy { name: name.to_string(), done: 0.0, total: 1.0, checking: true });
+        }
         let worker = match web_sys::Worker::new(&worker_src()) {
             Ok(w) => w,
             Err(_) => return own.failed(purpose),
