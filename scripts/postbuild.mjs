@@ -84,7 +84,7 @@ const WORKER_FILES = {
  * Renames the own-data worker's wasm, glue and loader to content-hashed names
  * (`coop-atlas-worker-<16 hex>_bg.wasm`, `coop-atlas-worker-<16 hex>.js`,
  * `coop-atlas-worker-loader-<16 hex>.js`) and points the loader at the new names of the other two,
- * so the loader's hash changes with either. Returns the loader's new path, or null when the build
+ * so the loader's hash changes with either; the glue's hash covers the wasm as well. Returns the loader's new path, or null when the build
  * has no worker. Idempotent: a second run finds the hashed names and renames nothing.
  */
 export function hashWorker(dist) {
@@ -99,9 +99,12 @@ export function hashWorker(dist) {
   for (const kind of Object.keys(WORKER_FILES)) {
     if (!found[kind]) throw new Error(`postbuild: the own-data worker has no ${kind} file in ${dist}`);
   }
+  // The glue's name covers its wasm too: a glue is made for one wasm (its imports), so a new
+  // wasm never runs under a glue name an earlier release used.
+  const wasmBytes = readFileSync(join(dist, found.wasm));
   const to = {
-    wasm: `coop-atlas-worker-${hex16(readFileSync(join(dist, found.wasm)))}_bg.wasm`,
-    glue: `coop-atlas-worker-${hex16(readFileSync(join(dist, found.glue)))}.js`,
+    wasm: `coop-atlas-worker-${hex16(wasmBytes)}_bg.wasm`,
+    glue: `coop-atlas-worker-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
   };
   let loader = readFileSync(join(dist, found.loader), 'utf8');
   for (const kind of ['wasm', 'glue']) {
