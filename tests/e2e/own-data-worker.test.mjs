@@ -111,11 +111,22 @@ test('the first file creates the worker (its hashed loader), which is terminated
   assert.equal(made.length, 1, made.join(' '));
   assert.match(made[0], /coop-atlas-worker-loader-[0-9a-f]{16}\.js$/);
   assert.equal(await page.evaluate(() => window.__terminated), 1, 'the worker is terminated after the load');
+  // Gone from the browser too (its memory with it): no worker left running in the page.
+  for (const t0 = Date.now(); page.workers().length > 0 && Date.now() - t0 < 5000;) await page.waitForTimeout(100);
+  assert.equal(page.workers().length, 0, 'a worker still runs after the load');
   // A second file: a new worker (the first one's memory went with it).
   await openFile(page, join(FIX, 'own-good.json'));
   await page.waitForFunction(() => document.querySelector('[data-testid="kpi-htx_count"]')?.getAttribute('data-value') === '30');
   assert.equal((await workers(page)).length, 2);
   assert.equal(await page.evaluate(() => window.__terminated), 2);
+  // A CSV waiting for its mapping keeps its worker (it holds the file); Cancel ends it.
+  await openFile(page, join(FIX, 'own-needs-mapping.csv'));
+  await page.waitForSelector('[data-testid="mapping-step"]');
+  assert.equal(page.workers().length, 1, 'the worker waits with the file');
+  await page.click('[data-testid="map-cancel"]');
+  for (const t0 = Date.now(); page.workers().length > 0 && Date.now() - t0 < 5000;) await page.waitForTimeout(100);
+  assert.equal(page.workers().length, 0, 'Cancel ended the worker');
+  assert.equal(await page.evaluate(() => window.__terminated), 3);
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
