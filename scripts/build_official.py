@@ -13,6 +13,16 @@ Two concepts are kept apart on purpose, as different indicator ids:
   enterprise survey): 15,832 in 2022;
 - htx_total: all existing cooperatives (Sách trắng HTX / MPI / VCA): 29,378 at 31/12/2022.
 
+Where sources disagree for the same year (end-2024 cooperatives: ministry 33,335, Alliance 33,557;
+OCOP: coordination office 14,642 products, a magazine 15,590), both figures are written, each with
+its `authority` and `published` date, and the app's engine chooses the one charts draw
+(engine::source_choice: the more official publisher, then the later date). A figure of an earlier
+month of the same year (the Alliance's November 2022 count, OCOP at April 2024) is an older state,
+not a rival: it is quoted in the note of the year-end figure.
+
+Targets (scripts/reference/targets.csv): Decision 1318/QĐ-TTg (2025) and Resolution 20-NQ/TW
+(2030), each with the document, its wording, where it was read and what it was checked against.
+
 Usage: python3 scripts/build_official.py [--check]
   --check  do not write; exit 1 if the file on disk differs from what would be written.
 """
@@ -94,6 +104,34 @@ INDICATORS = {
         "Doanh thu bình quân một HTX", "Average revenue per cooperative", "billion_vnd", False,
         "Doanh thu bình quân một HTX, tỷ đồng (không cộng được giữa các vùng).",
         "Average revenue per cooperative, billion VND (not additive across areas)."),
+    "htx_avg_profit": (
+        "Lợi nhuận bình quân một HTX", "Average profit per cooperative", "million_vnd", False,
+        "Lợi nhuận bình quân một HTX, triệu đồng (không cộng được giữa các vùng).",
+        "Average profit per cooperative, million VND (not additive across areas)."),
+    "tht_members": (
+        "Thành viên tổ hợp tác", "Members of cooperative groups", "persons", True,
+        "Tổng số thành viên tổ hợp tác.", "Members of all cooperative groups."),
+    "lhhtx_member_htx": (
+        "HTX thành viên của liên hiệp HTX", "Cooperatives that are members of unions", "count", True,
+        "Số hợp tác xã là thành viên của các liên hiệp hợp tác xã.",
+        "Cooperatives that are members of a union of cooperatives."),
+    "kttt_good_fair_share": (
+        "Tỷ lệ tổ chức KTTT xếp loại tốt, khá", "Share of collective organisations rated good or fair", "share", False,
+        "Tỷ lệ tổ chức kinh tế tập thể được xếp loại tốt, khá (0–1).",
+        "Collective economic organisations rated good or fair (0–1)."),
+    "kttt_good_value_chain_share": (
+        "Tỷ lệ tổ chức KTTT tốt, khá tham gia chuỗi giá trị", "Share of good or fair organisations in value chains",
+        "share", False,
+        "Trong các tổ chức kinh tế tập thể xếp loại tốt, khá: tỷ lệ tham gia liên kết theo chuỗi giá trị (0–1). "
+        "Chưa có số liệu công bố; có vì Nghị quyết 20-NQ/TW đặt mục tiêu.",
+        "Among collective organisations rated good or fair: the share linked in value chains (0–1). No published "
+        "figure yet; here because Resolution 20-NQ/TW sets a target."),
+    "htx_high_tech_total": (
+        "HTX ứng dụng công nghệ cao", "Cooperatives applying high technology", "count", True,
+        "Số hợp tác xã ứng dụng công nghệ cao. Chưa có số liệu toàn quốc được xác minh; có vì Nghị quyết 20-NQ/TW "
+        "đặt mục tiêu.",
+        "Cooperatives applying high technology. No verified national figure yet; here because Resolution "
+        "20-NQ/TW sets a target."),
     "tht_total": (
         "Tổng số tổ hợp tác", "Cooperative groups", "count", True,
         "Tổng số tổ hợp tác.", "All cooperative groups."),
@@ -146,22 +184,39 @@ NATIONAL_MAP = {
     "htx_avg_revenue": "htx_avg_revenue",
     "htx_active_with_business_results_sum63": "htx_active",
     "htx_workers_active_sum63": "htx_active_workers",
+    # national_2023_2025.csv uses the app's ids directly
+    "htx_avg_profit": "htx_avg_profit",
+    "tht_members": "tht_members",
+    "lhhtx_member_htx": "lhhtx_member_htx",
+    "kttt_good_fair_share": "kttt_good_fair_share",
+    "ocop_products_rated": "ocop_products_rated",
+    "ocop_subjects_rated": "ocop_subjects_rated",
 }
 
-# When one (area, year, indicator) has several published values, the preferred one is kept and
-# the others are quoted in its note. Key: (indicator id, year) -> as_of of the preferred row.
-PREFERRED = {
-    ("htx_total", 2022): "2022-12-31",       # GSO/MPI White Book 29,378 over VCA Nov-2022 29,021
-    ("htx_members", 2022): "2022",           # MPI 5,935,000 over VCA "khoảng 6,4 triệu"
-    ("htx_total", 2024): "2024-12-31",       # VCA 33,557 over ministry 33,335
-    ("ocop_products_rated", 2024): "2024-12",
-    ("ocop_products_5star", 2024): "2024-12",
-    ("ocop_subjects_rated", 2024): "2024-12",
-    ("ocop_subject_share_htx", 2024): "2024-12",
-    ("ocop_subject_share_dn", 2024): "2024-12",
-    ("ocop_subject_share_hkd", 2024): "2024-12",
+# publisher_basis of national_kttt_totals.csv -> authority (engine::dataset::Authority): who
+# published the figure, which decides between two figures for the same year. "same" repeats the
+# row above.
+AUTHORITY = {
+    "GSO Sách trắng HTX 2020": "statistics",
+    "GSO/MPI Sách trắng HTX 2023": "statistics",
+    "GSO PX-Web via third-party scrape": "statistics",
+    "MARD/gov report quoted": "government",
+    "government report quoted": "government",
+    "MARD quoted": "government",
+    "MPI report to Steering Committee 2023-04-07": "government",
+    "MPI report 2023-04-07": "government",
+    "ministry report quoted by nongnghiep.vn": "government",
+    "VCA via Vietnamplus infographic": "association",
+    "VCA report Nov 2022": "association",
+    "VCA press briefing 2024-03-28": "association",
+    "VCA report": "association",
+    "quoted": "press",
 }
 
+# ocop_national.csv rows: every figure there reached us through the press; the 12/2024 row is a
+# trade magazine's (the issue's "15,590 from a trade magazine"), against the coordination office's
+# own 14,642 at its conference of 16/1/2025 (national_2023_2025.csv, authority "agency").
+OCOP_AUTHORITY = "press"
 
 def read_csv(name):
     with open(os.path.join(REF, name), encoding="utf-8", newline="") as f:
@@ -190,7 +245,7 @@ def number(s):
     return int(v) if v == int(v) else v
 
 
-def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None):
+def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None, authority=None, published=None):
     o = {"area": area, "year": year}
     if as_of:
         o["as_of"] = as_of
@@ -199,7 +254,17 @@ def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None
         o["confidence"] = confidence
     if note:
         o["note"] = note
+    if authority:
+        o["authority"] = authority
+    if published:
+        o["published"] = published
     return o
+
+
+def snapshot_month(as_of):
+    """The month a figure describes: '2022-11' -> 11; a year alone or 'end' -> 12 (a year's figure)."""
+    digits = "".join(ch if ch.isdigit() else " " for ch in as_of).split()
+    return int(digits[1]) if len(digits) > 1 and len(digits[0]) == 4 else 12
 
 
 def province_observations():
@@ -240,18 +305,23 @@ def region_observations():
 
 def national_observations():
     cands = []
-    for r in read_csv("national_kttt_totals.csv"):
+    rows = [(r, "national_kttt_totals.csv") for r in read_csv("national_kttt_totals.csv")]
+    rows += [(r, "national_2023_2025.csv") for r in read_csv("national_2023_2025.csv")]
+    basis = None
+    for r, _file in rows:
         ind = NATIONAL_MAP[r["indicator"]]
         unit = INDICATORS[ind][2]
         value = number(r["value"])
         note = r["scope_note"]
+        basis = basis if r["publisher_basis"] == "same" else r["publisher_basis"]
+        authority = r.get("authority") or AUTHORITY[basis]
         if ind == "htx_worker_income":
             # million VND per person per year -> VND per person per month
             value = int(round(float(r["value"]) * 1_000_000 / 12))
             note = f"{r['value']} triệu đồng/người/năm ÷ 12; {note}"
-        src = f"{r['publisher_basis']}: {r['SOURCE']}"
+        src = f"{basis}: {r['SOURCE']}"
         cands.append(obs("VN", year_of(r["as_of"]), ind, value, unit, src, r["confidence"], note,
-                         full_date(r["as_of"])) | {"_as_of_raw": r["as_of"]})
+                         full_date(r["as_of"]), authority, r.get("published") or None) | {"_as_of_raw": r["as_of"]})
     for r in read_csv("ocop_national.csv"):
         year = year_of(r["as_of"])
         src, conf = r["SOURCE"], r["confidence"]
@@ -269,24 +339,39 @@ def national_observations():
                 continue  # empty or "rest"
             value = round(v / scale, 4) if scale != 1 else number(raw)
             cands.append(obs("VN", year, ind, value, INDICATORS[ind][2], src, conf, base_note,
-                             full_date(r["as_of"])) | {"_as_of_raw": r["as_of"]})
-    # one value per (indicator, year): keep the preferred one, quote the others in its note
+                             full_date(r["as_of"]), OCOP_AUTHORITY) | {"_as_of_raw": r["as_of"]})
+    # Per (indicator, year): the figures of the latest month are kept, all of them (the engine
+    # chooses among rivals and shows the others); a figure of an earlier month of the same year is
+    # an older state, quoted in the note of each kept figure.
     groups = {}
     for o in cands:
         groups.setdefault((o["indicator"], o["year"]), []).append(o)
     out = []
     for key in sorted(groups):
         g = groups[key]
-        if len(g) == 1:
-            keep = g[0]
-        else:
-            want = PREFERRED.get(key)
-            assert want is not None, f"several values for {key} and no preferred one"
-            keep = next(o for o in g if o["_as_of_raw"] == want)
-            others = "; ".join(f"{o['value']} ({o['_as_of_raw']}, {o['source']})" for o in g if o is not keep)
-            keep["note"] = f"{keep.get('note', '')}. Nguồn khác cùng năm: {others}".lstrip(". ")
-        del keep["_as_of_raw"]
-        out.append(keep)
+        last = max(snapshot_month(o["_as_of_raw"]) for o in g)
+        kept = [o for o in g if snapshot_month(o["_as_of_raw"]) == last]
+        earlier = [o for o in g if snapshot_month(o["_as_of_raw"]) != last]
+        for keep in kept:
+            if earlier:
+                others = "; ".join(f"{o['value']} ({o['_as_of_raw']}, {o['source']})" for o in earlier)
+                keep["note"] = f"{keep.get('note', '')}. Số liệu trước đó trong năm: {others}".lstrip(". ")
+            out.append(keep)
+        for o in g:
+            del o["_as_of_raw"]
+    return out
+
+
+def targets():
+    out = []
+    for r in read_csv("targets.csv"):
+        ind = r["indicator"]
+        assert ind in INDICATORS, f"target for an undefined indicator {ind}"
+        assert r["unit"] == INDICATORS[ind][2], f"target unit {r['unit']} is not {ind}'s"
+        assert r["comparison"] in ("at_least", "about"), r["comparison"]
+        out.append({"area": r["area"], "indicator": ind, "year": int(r["year"]), "value": number(r["value"]),
+                    "unit": r["unit"], "comparison": r["comparison"], "source": r["SOURCE"],
+                    "document": r["document"], "wording": r["wording"], "confidence": r["confidence"]})
     return out
 
 
@@ -301,13 +386,20 @@ def indicator_defs():
 
 def build():
     observations = province_observations() + region_observations() + national_observations()
-    used = {o["indicator"] for o in observations}
+    goals = targets()
+    used = {o["indicator"] for o in observations} | {t["indicator"] for t in goals}
     assert used == set(INDICATORS), f"defined but unused or used but undefined: {used ^ set(INDICATORS)}"
-    seen = set()
+    # Rival figures for one (area, year, indicator) are allowed only with distinct authorities or
+    # dates, so the engine's rule can choose between them.
+    seen = {}
     for o in observations:
         k = (o["area"], o["year"], o["indicator"])
-        assert k not in seen, f"duplicate observation {k}"
-        seen.add(k)
+        rank = (o.get("authority"), o.get("published") or o.get("as_of"))
+        assert rank not in seen.get(k, []), f"two figures for {k} that no rule can tell apart"
+        seen.setdefault(k, []).append(rank)
+    # The known disagreements stay in, with the ministry's and the office's figures ranked first.
+    for k, n in [(("VN", 2024, "htx_total"), 2), (("VN", 2024, "ocop_products_rated"), 2), (("VN", 2024, "ocop_subjects_rated"), 2)]:
+        assert len(seen.get(k, [])) == n, f"{k}: {seen.get(k)}"
     years = sorted({o["year"] for o in observations})
     doc = {
         "format": "coop-atlas/1",
@@ -318,15 +410,18 @@ def build():
                 "vi": "Số liệu đã công bố, mỗi con số kèm nguồn và độ tin cậy. Theo tỉnh (63 tỉnh, 2022): số HTX đang "
                       "hoạt động có kết quả SXKD và lao động của các HTX đó (TCTK, qua bản thu thập PX-Web của bên thứ ba; "
                       "tổng 15.832 HTX và 163.101 lao động). Đây KHÔNG phải tổng số HTX hiện có (29.378 năm 2022, theo vùng "
-                      "và cả nước, Sách trắng HTX 2023). Cả nước 2018–2024: tổng số HTX, THT, QTDND, liên hiệp HTX, thành "
-                      "viên, lao động, thu nhập, doanh thu (Bộ KH&ĐT, Liên minh HTX Việt Nam) và OCOP (Văn phòng Điều phối "
-                      "NTM Trung ương).",
+                      "và cả nước, Sách trắng HTX 2023). Cả nước 2018–2025: tổng số HTX, THT, QTDND, liên hiệp HTX, thành "
+                      "viên, lao động, thu nhập, doanh thu (Bộ KH&ĐT, Bộ Tài chính, Liên minh HTX Việt Nam) và OCOP (Văn phòng "
+                      "Điều phối NTM Trung ương). Nơi hai nguồn vênh nhau, giữ cả hai; biểu đồ dùng số của cơ quan chính "
+                      "thức hơn, rồi số công bố sau. Mục tiêu 2025 (Quyết định 1318/QĐ-TTg) và 2030 (Nghị quyết 20-NQ/TW).",
                 "en": "Published figures, each with its source and confidence. By province (63, 2022): cooperatives active "
                       "with business results and their workers (GSO, via a third-party scrape of PX-Web; totals 15,832 and "
                       "163,101). These are NOT all existing cooperatives (29,378 in 2022, by region and nationally, "
-                      "Cooperative White Book 2023). National 2018–2024: cooperatives, groups, credit funds, unions, "
-                      "members, workers, income, revenue (MPI, Vietnam Cooperative Alliance) and OCOP (Central NTM "
-                      "Coordination Office).",
+                      "Cooperative White Book 2023). National 2018–2025: cooperatives, groups, credit funds, unions, "
+                      "members, workers, income, revenue (MPI, Ministry of Finance, Vietnam Cooperative Alliance) and OCOP "
+                      "(Central NTM Coordination Office). Where two sources disagree both are kept; charts use the more "
+                      "official publisher's, then the later one. Targets for 2025 (Decision 1318/QĐ-TTg) and 2030 "
+                      "(Resolution 20-NQ/TW).",
             },
             "source": {"publisher": {"vi": "Tổng cục Thống kê (GSO), Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
                                           "Văn phòng Điều phối NTM Trung ương — xem nguồn từng số liệu",
@@ -341,6 +436,7 @@ def build():
         },
         "observations": observations,
         "indicators": indicator_defs(),
+        "targets": goals,
     }
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 

@@ -54,35 +54,24 @@ async function install(page) {
     /** Performs `act`, then resolves with ms to cards changed, to chart rendered, to next frame. */
     window.__measure = (act) => new Promise((resolve) => {
       const chartEl = document.querySelector('[data-testid="map-chart"]');
-      const chart = chartEl && globalThis.echarts?.getInstanceByDom(chartEl);
       const before = kpis();
       const out = { cards: null, chart: null, frame: null };
       let t0 = 0;
       let settled = false;
-      // ECharts draws synchronously inside setOption (the app passes no lazyUpdate): the chart is
-      // redrawn when the app's setOption call returns. The map may be re-created on a change, so
-      // the prototype every instance shares is watched, not one instance.
-      const proto = chart && Object.getPrototypeOf(chart);
-      const original = proto?.setOption;
-      const restore = () => { if (proto) proto.setOption = original; };
+      // The map is inline SVG the app updates in place: it is redrawn when a fill, a name or its
+      // view box changes (the first such mutation after the change).
       const done = () => {
-        if (settled || out.cards === null || (chart && out.chart === null)) return;
+        if (settled || out.cards === null || (chartEl && out.chart === null)) return;
         settled = true;
-        requestAnimationFrame(() => { out.frame = performance.now() - t0; obs.disconnect(); restore(); resolve(out); });
+        requestAnimationFrame(() => { out.frame = performance.now() - t0; obs.disconnect(); resolve(out); });
       };
-      if (proto) {
-        proto.setOption = function (...a) {
-          const r = original.apply(this, a);
-          if (out.chart === null) { out.chart = performance.now() - t0; done(); }
-          return r;
-        };
-      }
-      const obs = new MutationObserver(() => {
+      const obs = new MutationObserver((records) => {
+        if (out.chart === null && chartEl && records.some((r) => chartEl.contains(r.target))) { out.chart = performance.now() - t0; done(); }
         if (out.cards === null && kpis() !== before) { out.cards = performance.now() - t0; done(); }
       });
       // The whole body: the cards' section may be re-rendered as a new node.
       obs.observe(document.body, { subtree: true, attributes: true, childList: true });
-      setTimeout(() => { if (!settled) { settled = true; obs.disconnect(); restore(); resolve({ ...out, timeout: true }); } }, 3000);
+      setTimeout(() => { if (!settled) { settled = true; obs.disconnect(); resolve({ ...out, timeout: true }); } }, 3000);
       t0 = performance.now();
       act();
     });
@@ -159,10 +148,7 @@ async function scenario(browser, url, file) {
   await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__appMemory = e.detail?.wasm?.memory; }));
   await page.goto(url);
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 60000 });
-  await page.waitForFunction(() => {
-    const el = document.querySelector('[data-testid="map-chart"]');
-    return el && globalThis.echarts?.getInstanceByDom(el);
-  }, null, { timeout: 60000 });
+  await page.waitForFunction(() => !!document.querySelector('#main svg[data-testid="map-chart"] path.area'), null, { timeout: 60000 });
   await install(page);
   if (file) {
     const memoryBefore = await page.evaluate(() => window.__appMemory?.buffer.byteLength ?? null);

@@ -25,7 +25,7 @@
 //     a reload button when it cannot be loaded or the app stops while starting.
 //  4. Adds a Content-Security-Policy meta allowing the app's own files, 'wasm-unsafe-eval', https
 //     fetches (the `?data=` link of the own-data feature) and no inline script but those of
-//     index.html (Trunk's init, the first-view script, the loader, the map picture's), by sha256.
+//     index.html (Trunk's init, the first-view script, the loader), by sha256.
 //  5. Writes the brotli (.br) and gzip (.gz) file next to every compressible file, so a host (or
 //     scripts/serve.py) sends phones the smallest bytes without compressing on the fly.
 // Usage: node scripts/postbuild.mjs [dist]
@@ -121,8 +121,8 @@ export function hashWorker(dist) {
 
 /**
  * The inline script run in <head> before first paint, or null. It decides two things from the link:
- *  - preload: the catalogue and the default dataset's latest year start downloading while the wasm
- *    does, when the link asks for that data (on 3G this saves two round trips before the headline
+ *  - preload: the map's shapes (on a link to the Map tab), the catalogue and the default dataset's
+ *    latest year start downloading while the wasm does, when the link asks for that data (on 3G this saves two round trips before the headline
  *    cards; a link to another dataset or year preloads nothing, so no byte is wasted);
  *  - when index.html carries the pre-rendered first view (scripts/prerender.mjs): whether the link
  *    asks for the default header, filters and cards — no key, or only `d`, `y`, `l` equal to the
@@ -132,8 +132,7 @@ export function hashWorker(dist) {
  *    header, the filters nor the cards (their notices, when a value is wrong, show in the tab
  *    area too). Only then it adds the class `prerendered` to <html>, which shows the copy
  *    (style/main.css); with a key of the tab area also `prerendered-no-panel`, which hides the
- *    copy's tab area (it holds the default map) and keeps its picture from loading: a link to the
- *    Chart tab shows its cards as soon as the default link does. Any other link (a filter, `l=en`,
+ *    copy's tab area (it holds the default map): a link to the Chart tab shows its cards as soon as the default link does. Any other link (a filter, `l=en`,
  *    `ld=`, `data=`, `embed`) never shows the copy's numbers, not even for a frame.
  * The dataset, year and language are read from the build (catalogue, engine default, index.html).
  */
@@ -150,9 +149,12 @@ export function firstViewScript(dist, html) {
       `else if(w[k]!==v)p=0;if(s[k])p=0;s[k]=1});` +
       `if(p){var h=document.documentElement.classList;h.add('prerendered');if(o)h.add('prerendered-no-panel')}`
     : '';
-  return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y');${snapshot}` +
-    `if(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck})return;` +
-    `['data/catalog.json','${file}'].forEach(function(h){var l=document.createElement('link');` +
+  // The map's shapes too when the link opens on the Map tab (any dataset): the app draws the map,
+  // and lets the pre-rendered copy go, only once they are in.
+  return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y'),t=q.get('t'),f=[];${snapshot}` +
+    `if(!t||t==='map')f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.json');` +
+    `if(!(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck}))f.push('data/catalog.json','${file}');` +
+    `f.forEach(function(h){var l=document.createElement('link');` +
     `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=h;document.head.appendChild(l)})}catch(e){}})();`;
 }
 

@@ -9,18 +9,20 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::charts::options::{self, Item, MapArea, MapLabel, CLASS_COLORS, NO_DATA_COLOR};
+use crate::charts::options::{self, Item};
 use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
-use crate::engine::dataset::{Dataset, IndicatorDef, Subset, Unit};
+use crate::engine::dataset::{Area, Comparison, Dataset, IndicatorDef, Subset, Target, Unit};
 use crate::engine::filter::{Coverage, Filter};
 use crate::engine::format;
+use crate::engine::progress::{self, Progress, Status};
+use crate::engine::source_choice;
 use crate::engine::indicators::{self, compute, compute_all, Cell, GroupBy, GroupKey, IndicatorResult};
 use crate::engine::provinces::registry;
 use crate::engine::url_state::{ChartKind, ViewState};
 use crate::engine::vocab::{Boundary, Kind, Lang, Region};
 use crate::i18n::{t, Msg};
 
-/// The ECharts map name of a boundary version (also the shape file's stem: `geo/vn63.json`).
+/// The stem of a boundary version's shape file (`geo/vn63-svg.json`, scripts/geo/svg_map.py).
 pub fn map_name(b: Boundary) -> &'static str {
     match b {
         Boundary::P63 => "vn63",
@@ -214,8 +216,12 @@ pub struct Card {
     pub share_text: Option<String>,
     /// A note (the year of a published figure, missing values left out).
     pub note: Option<String>,
-    /// For a published figure: who published it and how confident the source is.
+    /// For a published figure: who published it and how confident the source is (and, when the
+    /// indicator has targets, the documents that set them).
     pub source: Option<String>,
+    /// Progress toward each target set for the selection, as read ("Mục tiêu 2030: khoảng
+    /// 45.000 — đạt 77,9%; cần +1.992/năm, 2022–2025: +1.888/năm").
+    pub targets: Vec<String>,
 }
 
 fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
@@ -284,6 +290,7 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
                 share_text: share.map(|s| format::percent(s, 1, lang)),
                 note: res.warnings.first().map(|w| w.message(lang)),
                 source: None,
+                targets: Vec::new(),
             });
         }
     }
@@ -316,7 +323,27 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             share_text: None,
             note,
             source: (!res.sources.is_empty()).then(|| res.sources.join("; ")),
+            targets: Vec::new(),
         });
+    }
+    // Progress toward the targets the dataset sets for the selection (a card per indicator).
+    if !ds.targets.is_empty() {
+        for card in out.iter_mut() {
+            let def = def_of(ds, &card.id);
+            let views = targets_of(ds, &def, &base, year, lang);
+            if views.is_empty() {
+                continue;
+            }
+            let sources: Vec<String> = views.iter().map(|t| t.source.clone()).collect();
+            let mut src = card.source.take().map(|s| vec![s]).unwrap_or_default();
+            for s in sources {
+                if !src.contains(&s) {
+                    src.push(s);
+                }
+            }
+            card.source = Some(src.join("; "));
+            card.targets = views.into_iter().map(|t| t.text).collect();
+        }
     }
     // Published figures first show the ones that have a value.
     if ds.entities.is_empty() {
@@ -329,6 +356,133 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
 
 fn has_entity_year(ds: &Dataset, y: u16) -> bool {
     ds.entities.years_raw().contains(&y)
+}
+
+// ---- targets ----------------------------------------------------------------------------------
+
+/// A target as the views show it: what a chart's target line needs (year, value, label), the
+/// progress toward it, the line a card reads, and where the target comes from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetView {
+    /// The indicator the target is for.
+    pub indicator: String,
+    /// The year it is set for.
+    pub year: u16,
+    /// The target value.
+    pub value: f64,
+    /// Short label for a chart's target line: "Mục tiêu 2030: khoảng 45.000".
+    pub label: String,
+    /// Progress of the selection's figures toward it (`None` without any figure).
+    pub progress: Option<Progress>,
+    /// The whole line: the label, the share reached, the pace needed against the recent pace.
+    pub text: String,
+    /// The document that sets it and where it was read, with the confidence.
+    pub source: String,
+}
+
+/// Whether a target is for the area a view selects: a national target for the whole country, a
+/// region's for that region, a province's for that province alone.
+fn target_applies(t: &Target, base: &Filter, ds: &Dataset) -> bool {
+    match t.area {
+        Area::National => base.region.is_none() && base.provinces.is_empty(),
+        Area::Region(r) => base.region == Some(r) && base.provinces.is_empty(),
+        Area::Province(p) => base.view == ds.meta.boundary && base.provinces == [p],
+    }
+}
+
+/// Rounds a pace to what its unit reads in: whole cooperatives and persons.
+fn pace_value(x: f64, unit: Unit) -> f64 {
+    match unit {
+        Unit::Count | Unit::Persons | Unit::Products => x.round(),
+        _ => x,
+    }
+}
+
+/// The line a card shows for one target.
+fn target_text(label: &str, p: Option<&Progress>, unit: Unit, lang: Lang) -> String {
+    let Some(p) = p else {
+        return format!("{label} — {}", if lang == Lang::Vi { "chưa có số liệu" } else { "no figures yet" });
+    };
+    let share = p.share.map(|s| format::percent(s, 1, lang)).unwrap_or_default();
+    let per_year = if lang == Lang::Vi { "/năm" } else { "/year" };
+    let pace = |x: f64| format!("{}{per_year}", change_text(pace_value(x, unit), unit, lang));
+    let recent = p.recent.map(|r| format!(", {}–{}: {}", r.from, r.to, pace(r.per_year))).unwrap_or_default();
+    match p.status {
+        Status::Reached => match lang {
+            Lang::Vi => format!("{label} — đạt {share}, đã đạt"),
+            Lang::En => format!("{label} — {share}, reached"),
+        },
+        Status::Missed => match lang {
+            Lang::Vi => format!("{label} — đạt {share} năm {}, chưa đạt", p.judged_year),
+            Lang::En => format!("{label} — {share} in {}, not reached", p.judged_year),
+        },
+        _ => {
+            let need = p.pace_needed.map(pace).unwrap_or_default();
+            match lang {
+                Lang::Vi => format!("{label} — đạt {share}; cần {need}{recent}"),
+                Lang::En => format!("{label} — {share} reached; needs {need}{recent}"),
+            }
+        }
+    }
+}
+
+/// The targets the dataset sets for an indicator and the view's selection, each with the
+/// progress of the selection's figures up to the view's year (the series' recent pace included).
+pub fn targets_of(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Vec<TargetView> {
+    let mut wanted: Vec<&Target> = ds.targets.iter().filter(|t| t.indicator == def.id && target_applies(t, base, ds)).collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    wanted.sort_by_key(|t| t.year);
+    let first = dataset_years(ds).first().copied();
+    let mut f = base.clone();
+    f.years = match (first, year) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => None,
+    };
+    let res = compute(ds, def, &f, GroupBy::Year);
+    let series: Vec<(u16, f64)> = res
+        .groups
+        .iter()
+        .filter_map(|(k, c)| match (k, c.value) {
+            (GroupKey::Year(y), Some(v)) => Some((*y, v)),
+            _ => None,
+        })
+        .collect();
+    wanted
+        .into_iter()
+        .map(|tg| {
+            let about = match (tg.comparison, lang) {
+                (Comparison::About, Lang::Vi) => "khoảng ",
+                (Comparison::About, Lang::En) => "about ",
+                (Comparison::AtLeast, _) => "≥ ",
+            };
+            let label = format!(
+                "{} {}: {about}{}",
+                if lang == Lang::Vi { "Mục tiêu" } else { "Target" },
+                tg.year,
+                format_value(Some(tg.value), tg.unit, lang)
+            );
+            let p = progress::progress(&series, tg.year, tg.value, tg.comparison);
+            let mut source = tg.document.clone().unwrap_or_default();
+            if !source.is_empty() {
+                source.push_str(" — ");
+            }
+            source.push_str(&tg.source);
+            if let Some(c) = &tg.confidence {
+                source.push_str(&format!(" ({}: {c})", t(lang, Msg::Confidence)));
+            }
+            TargetView {
+                indicator: tg.indicator.clone(),
+                year: tg.year,
+                value: tg.value,
+                text: target_text(&label, p.as_ref(), tg.unit, lang),
+                label,
+                progress: p,
+                source,
+            }
+        })
+        .collect()
 }
 
 // ---- indicator picker --------------------------------------------------------------------------
@@ -409,21 +563,84 @@ pub struct LegendEntry {
     pub text: String,
 }
 
+/// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
+pub const CLASS_COLORS: [&str; 9] =
+    ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
+
+/// Colour of provinces without a value.
+pub const NO_DATA_COLOR: &str = "#e3e6e5";
+
+/// Colour of the Hoàng Sa and Trường Sa archipelagos (no figures of their own).
+pub const ISLAND_COLOR: &str = "#7d8b87";
+
+/// One province of the choropleth, as the map draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapArea {
+    /// Two-digit GSO code of the view's boundary version: the shape's key.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// The value; `None` = no data.
+    pub value: Option<f64>,
+    /// The value as read ("3.000 HTX", "–").
+    pub text: String,
+    /// Its fill: the class colour of the value, [`NO_DATA_COLOR`] without one.
+    pub fill: &'static str,
+    /// Selected (`p=`): drawn outlined.
+    pub selected: bool,
+}
+
+impl MapArea {
+    /// What the province says to a screen reader, and its tooltip: "Thái Nguyên: 188 HTX".
+    pub fn label(&self) -> String {
+        format!("{}: {}", self.name, self.text)
+    }
+}
+
+/// A label drawn on the map for an area without data of its own: the Hoàng Sa and Trường Sa
+/// archipelagos, labelled as maps published in Vietnam do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapLabel {
+    /// Shape code (`HS`, `TS`).
+    pub code: String,
+    /// The label ("QĐ. Hoàng Sa").
+    pub text: String,
+    /// The tooltip ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)").
+    pub tooltip: String,
+}
+
 /// Everything the Map tab draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MapView {
-    /// The ECharts option.
-    pub option: Value,
+    /// Every province of the view's boundary version, in the registry's order.
+    pub areas: Vec<MapArea>,
+    /// The archipelagos' labels.
+    pub labels: Vec<MapLabel>,
+    /// The provinces the map zooms to: the selection (`p=`), else the region's (`r=`), else none
+    /// (the whole country).
+    pub focus: Vec<String>,
     /// Indicator, year and unit.
     pub title: String,
-    /// The legend (HTML, matching the option's colours).
+    /// The legend (HTML, matching the areas' fills).
     pub legend: Vec<LegendEntry>,
     /// Where the figures come from.
     pub source: String,
+    /// The foot of a downloaded map: the source wrapped, and the illustrative-data label when it
+    /// applies (as a downloaded chart carries it).
+    pub foot: Vec<String>,
     /// Notes for the reader.
     pub warnings: Vec<String>,
     /// Values by province code (tests and the table read them).
     pub values: BTreeMap<String, f64>,
+    /// A downloaded map's file name without extension: dataset, indicator and year.
+    pub file_stem: String,
+}
+
+impl MapView {
+    /// The province of `code`, if the view's boundary version has it.
+    pub fn area(&self, code: &str) -> Option<&MapArea> {
+        self.areas.iter().find(|a| a.code == code)
+    }
 }
 
 fn title_of(def: &IndicatorDef, year: Option<u16>, lang: Lang) -> String {
@@ -524,25 +741,25 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         if let Some(c) = cell.filter(|c| c.n > 0 && !is_observed(ds, &def)) {
             text.push_str(&format!(" · {} {}", format::integer(c.n as f64, lang), t(lang, Msg::Records)));
         }
+        let class = value.and_then(|x| classes.as_ref().and_then(|c| class_of(c, x)));
         areas.push(MapArea {
             code: p.code.to_string(),
             name: p.name.to_string(),
             value,
             text,
-            class: value.and_then(|x| classes.as_ref().and_then(|c| class_of(c, x))),
+            fill: class.map_or(NO_DATA_COLOR, |c| CLASS_COLORS[c.min(CLASS_COLORS.len() - 1)]),
+            selected: v.provinces.iter().any(|c| c == p.code),
         });
     }
     let source = result_source(ds, &res, lang);
-    let mut option = options::choropleth(map_name(b), def.label.get(lang), &areas, &archipelago_labels(b, lang), &source);
-    // Outline the selected provinces.
-    if let Some(data) = option["series"][0]["data"].as_array_mut() {
-        for item in data.iter_mut() {
-            if item["name"].as_str().is_some_and(|c| v.provinces.iter().any(|p| p == c)) {
-                item["itemStyle"]["borderColor"] = json!("#d62828");
-                item["itemStyle"]["borderWidth"] = json!(2.5);
-            }
-        }
-    }
+    // Zoom to the selection, else to the region: the provinces the view is about.
+    let focus: Vec<String> = if !v.provinces.is_empty() {
+        areas.iter().filter(|a| a.selected).map(|a| a.code.clone()).collect()
+    } else if let Some(r) = v.region {
+        reg.provinces(b).iter().filter(|p| p.region == r).map(|p| p.code.to_string()).collect()
+    } else {
+        Vec::new()
+    };
     let mut legend = Vec::new();
     if let Some(c) = &classes {
         for i in 0..c.count() {
@@ -555,7 +772,22 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         }
     }
     legend.push(LegendEntry { color: NO_DATA_COLOR, text: t(lang, Msg::NoData).to_string() });
-    MapView { option, title: title_of(&def, used.or(year), lang), legend, source, warnings, values: value_map }
+    let used_year = used.or(year);
+    MapView {
+        areas,
+        labels: archipelago_labels(b, lang),
+        focus,
+        title: title_of(&def, used_year, lang),
+        legend,
+        foot: foot_lines(&source, ds.meta.illustrative, lang),
+        source,
+        warnings,
+        values: value_map,
+        file_stem: match used_year {
+            Some(y) => format!("coop-atlas-{}-map-{}-{y}", ds.meta.id, id),
+            None => format!("coop-atlas-{}-map-{}", ds.meta.id, id),
+        },
+    }
 }
 
 /// Seen in 34 provinces, a 63-province dataset that covers only some of the former provinces of a
@@ -610,8 +842,11 @@ fn class_text(i: usize, lo: f64, hi: f64, unit: Unit, lang: Lang) -> String {
 /// Everything the Chart tab draws.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartView {
-    /// The ECharts option.
+    /// The ECharts option, as drawn on screen.
     pub option: Value,
+    /// What a downloaded PNG adds to `option` (merged in for the export, then taken out again): the
+    /// title, the source and the illustrative label at the chart's foot, and room for them.
+    pub foot: Value,
     /// What the chart shows.
     pub title: String,
     /// Where the figures come from.
@@ -624,6 +859,9 @@ pub struct ChartView {
     pub file_stem: String,
     /// The height (px) the chart needs, when the page's default is too small (many bars).
     pub height: Option<u32>,
+    /// For a trend: the targets set for the indicator and selection (year, value, label), for a
+    /// target line, with the progress toward each.
+    pub targets: Vec<TargetView>,
 }
 
 fn province_name(b: Boundary, idx: u8) -> String {
@@ -699,24 +937,32 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (options::trend_lines(&years, &series, &src, lang), title, src)
         }
         ChartKind::Composition => {
-            let (items, src, title) = composition(ds, &base, year, lang);
-            (options::composition_ring(&title, &items, &src), title, src)
+            let c = composition(ds, &def, &base, year, lang);
+            notes.extend(c.note);
+            (options::composition_ring(&c.title, &c.items, &c.colors, &c.source), c.title, c.source)
         }
         ChartKind::Compare => {
             let (items, src) = compare(ds, v, &def, year, lang);
             (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
         }
     };
-    let mut option = option;
-    stamp_title(&mut option, &title, &source, ds.meta.illustrative, lang);
+    // The title, source and label are drawn into the chart only when it is downloaded (`foot`): on
+    // screen they are the page's own lines around the chart, so the source shows once.
+    let foot = print_foot(&option, &title, &source, ds.meta.illustrative, lang);
     // Horizontal bars, one per province or area: taller than the page's chart when there are many.
     let bars = match v.chart {
         ChartKind::Rank | ChartKind::Compare => option["yAxis"]["data"].as_array().map_or(0, Vec::len),
         _ => 0,
     };
+    let targets = match v.chart {
+        ChartKind::Trend => targets_of(ds, &def, &base, year, lang),
+        _ => Vec::new(),
+    };
     ChartView {
+        targets,
         height: options::bars_height(bars),
         option,
+        foot,
         title,
         source,
         notes,
@@ -730,13 +976,73 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     }
 }
 
-/// Writes the title, the source and (for generated data) the illustrative label into the chart
-/// itself, at its foot, so a chart downloaded as PNG still says what it shows and where it is from.
-/// The source is wrapped at [`FOOT_LINE`] characters (a 360 px phone holds about that many at the
-/// foot's 10 px), with the label on a line of its own, and the plot area leaves room for exactly
-/// those lines: a single long line was cut off at both sides on a phone.
+/// [`print_foot`] merged into `option` as ECharts merges it when a chart is downloaded (tests).
+#[cfg(test)]
 fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool, lang: Lang) {
-    // Four lines of the foot: a source is cited whole (its publisher and year), a runaway one cut.
+    let foot = print_foot(option, title, source, illustrative, lang);
+    if let (Some(o), Value::Object(f)) = (option.as_object_mut(), foot) {
+        for (k, v) in f {
+            match (k.as_str(), o.get_mut(&k)) {
+                // A partial series list: its fields go into the series of the same position.
+                ("series", Some(Value::Array(list))) => {
+                    for (s, part) in list.iter_mut().zip(v.as_array().into_iter().flatten()) {
+                        if let (Some(s), Some(part)) = (s.as_object_mut(), part.as_object()) {
+                            s.extend(part.clone());
+                        }
+                    }
+                }
+                ("grid", Some(g @ Value::Object(_))) => {
+                    if let (Some(g), Some(part)) = (g.as_object_mut(), v.as_object()) {
+                        g.extend(part.clone());
+                    }
+                }
+                _ => {
+                    o.insert(k, v);
+                }
+            }
+        }
+    }
+}
+
+/// The part of an option that puts `title`, the source and (for generated data) the illustrative
+/// label at the foot of a chart and leaves room for them, so a chart downloaded as PNG still says
+/// what it shows and where it is from. The source is wrapped at [`FOOT_LINE`] characters (a 360 px
+/// phone holds about that many at the foot's 10 px), with the label on a line of its own, and the
+/// plot area leaves room for exactly those lines: a single long line was cut off at both sides (as ECharts merges it into `option`: `setOption` without
+/// `notMerge`).
+fn print_foot(option: &Value, title: &str, source: &str, illustrative: bool, lang: Lang) -> Value {
+    let lines = foot_lines(source, illustrative, lang);
+    let mut foot = json!({});
+    foot["title"] = json!({
+        "text": title,
+        "subtext": lines.join("\n"),
+        "left": "center",
+        "bottom": 0,
+        "itemGap": 4,
+        "textStyle": { "fontSize": 12, "lineHeight": 16 },
+        "subtextStyle": { "fontSize": 10, "lineHeight": FOOT_LINE_PX, "color": "#4d5f59" },
+    });
+    // Leave room for the title and every line at the foot: below the plot of cartesian charts,
+    // below the ring of a pie.
+    // (charming writes `grid` as a list; indexing JSON of the wrong shape would panic, so match it.)
+    let bottom = 16 + 4 + FOOT_LINE_PX * lines.len() + 10;
+    if let Some(Value::Array(series)) = option.get("series") {
+        let parts: Vec<Value> = series
+            .iter()
+            .map(|s| if s.get("type").and_then(Value::as_str) == Some("pie") { json!({ "bottom": bottom }) } else { json!({}) })
+            .collect();
+        foot["series"] = Value::Array(parts);
+    }
+    if option.get("grid").is_some_and(Value::is_object) {
+        foot["grid"] = json!({ "bottom": bottom });
+    }
+    foot
+}
+
+/// The foot of a downloaded chart or map: "Source: …" wrapped at [`FOOT_LINE`] characters, at
+/// most four lines (a source is cited whole — its publisher and year —, a runaway one cut), and
+/// the illustrative-data label on a line of its own when it applies.
+fn foot_lines(source: &str, illustrative: bool, lang: Lang) -> Vec<String> {
     const MAX: usize = 4 * FOOT_LINE;
     let label = t(lang, Msg::Illustrative);
     let mut sub = format!("{}: {}", t(lang, Msg::Source), source);
@@ -753,33 +1059,7 @@ fn stamp_title(option: &mut Value, title: &str, source: &str, illustrative: bool
     if illustrative || has_label {
         lines.push(label.to_string());
     }
-    option["title"] = json!({
-        "text": title,
-        "subtext": lines.join("\n"),
-        "left": "center",
-        "bottom": 0,
-        "itemGap": 4,
-        "textStyle": { "fontSize": 12, "lineHeight": 16 },
-        "subtextStyle": { "fontSize": 10, "lineHeight": FOOT_LINE_PX, "color": "#4d5f59" },
-    });
-    // Leave room for the title and every line at the foot: below the plot of cartesian charts,
-    // below the ring of a pie.
-    // (charming writes `grid` as a list; indexing JSON of the wrong shape would panic, so match it.)
-    let bottom = 16 + 4 + FOOT_LINE_PX * lines.len() + 10;
-    if let Some(Value::Array(series)) = option.get_mut("series") {
-        for s in series.iter_mut().filter(|s| s.get("type").and_then(Value::as_str) == Some("pie")) {
-            s["bottom"] = json!(bottom);
-        }
-    }
-    match option.get_mut("grid") {
-        Some(Value::Array(grids)) => {
-            for g in grids.iter_mut().filter(|g| g.is_object()) {
-                g["bottom"] = json!(bottom);
-            }
-        }
-        Some(g @ Value::Object(_)) => g["bottom"] = json!(bottom),
-        _ => {}
-    }
+    lines
 }
 
 /// What the trend's line of the selection is called: the area it covers.
@@ -793,7 +1073,7 @@ fn selection_name(v: &ViewState, lang: Lang) -> String {
     }
 }
 
-/// Characters per line of a chart's foot (see [`stamp_title`]).
+/// Characters per line of a chart's foot (see [`print_foot`]).
 const FOOT_LINE: usize = 58;
 /// Height of a line of the foot, px.
 const FOOT_LINE_PX: usize = 13;
@@ -821,36 +1101,80 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 /// OCOP subjects by kind: from entity rows when the dataset has them, else from the published
 /// shares of subjects by kind.
-fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (Vec<Item>, String, String) {
-    let title_vi = "Chủ thể OCOP (từ 3 sao) theo loại hình";
-    let title_en = "OCOP subjects (3 stars or more) by kind";
-    let title = if lang == Lang::Vi { title_vi } else { title_en }.to_string();
+/// A composition by kind: its slices (each in its kind's colour), source, title and a note when
+/// the chart shows something other than the chosen indicator or ignores a filter.
+struct Composition {
+    items: Vec<Item>,
+    colors: Vec<&'static str>,
+    source: String,
+    title: String,
+    note: Option<String>,
+}
+
+/// Whether `def` can be composed by kind: computed from rows, its province values add up, and it
+/// counts more than one kind (the number of cooperatives by kind would be one slice of 100%).
+fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
+    !ds.entities.is_empty() && !def.observed && def.is_summable() && def.of.kinds.len() != 1 && def.where_.kinds.len() != 1
+}
+
+/// The chosen indicator split by kind, when it can be (see [`composable`]); otherwise OCOP subjects
+/// by kind, the seed article's composition, saying so. The kind filter is not applied (a ring of
+/// one kind is 100% and says nothing): the note says so. Without rows (published aggregates only),
+/// the published shares of OCOP subjects by kind.
+fn composition(ds: &Dataset, chosen: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Composition {
+    let vi = lang == Lang::Vi;
     if !ds.entities.is_empty() {
-        let def = def_of(ds, "ocop_subjects");
-        let res = compute(ds, &def, &with_year(base.clone(), year), GroupBy::Kind);
+        let mut note = None;
+        let def = if composable(ds, chosen) {
+            chosen.clone()
+        } else {
+            note = Some(if vi {
+                format!("«{}» không chia được theo loại hình; biểu đồ cho thấy chủ thể OCOP (từ 3 sao) theo loại hình.", chosen.label.get(lang))
+            } else {
+                format!("“{}” cannot be split by kind; the chart shows OCOP subjects (3 stars or more) by kind.", chosen.label.get(lang))
+            });
+            def_of(ds, "ocop_subjects")
+        };
+        let mut f = with_year(base.clone(), year);
+        if !f.rows.kinds.is_empty() {
+            f.rows.kinds.clear();
+            let kind_note = if vi {
+                "Bộ lọc loại hình không áp dụng cho biểu đồ cơ cấu: biểu đồ chia mọi loại hình."
+            } else {
+                "The kind filter does not apply to the composition: the chart splits every kind."
+            };
+            note = Some(note.map_or_else(|| kind_note.to_string(), |n| format!("{n} {kind_note}")));
+        }
+        let res = compute(ds, &def, &f, GroupBy::Kind);
         let total = res.total.value.unwrap_or(0.0);
-        let items = res
-            .groups
-            .iter()
-            .filter_map(|(k, c)| match k {
-                GroupKey::Kind(kind) => Some((*kind, c.value.unwrap_or(0.0))),
-                _ => None,
-            })
-            .filter(|(_, n)| *n > 0.0)
-            .map(|(kind, n)| Item {
+        let mut items = Vec::new();
+        let mut colors = Vec::new();
+        for (k, c) in &res.groups {
+            let GroupKey::Kind(kind) = k else { continue };
+            let n = c.value.unwrap_or(0.0);
+            if n <= 0.0 {
+                continue;
+            }
+            colors.push(options::kind_color(*kind));
+            items.push(Item {
                 name: kind.label(lang).to_string(),
                 value: Some(n),
                 text: format!(
                     "{} ({})",
                     format::percent(if total > 0.0 { n / total } else { 0.0 }, 1, lang),
-                    format::integer(n, lang)
+                    format_value(Some(n), def.unit, lang)
                 ),
-            })
-            .collect();
-        return (items, dataset_source(ds, lang), format!("{title} — {}", year.map(|y| y.to_string()).unwrap_or_default()));
+            });
+        }
+        let by = if vi { "theo loại hình" } else { "by kind" };
+        let title = format!("{} {by} — {}", def.label.get(lang), year.map(|y| y.to_string()).unwrap_or_default());
+        let source = if res.sources.is_empty() { dataset_source(ds, lang) } else { res.sources.join("; ") };
+        return Composition { items, colors, source, title, note };
     }
+    let title = if vi { "Chủ thể OCOP (từ 3 sao) theo loại hình" } else { "OCOP subjects (3 stars or more) by kind" };
     let parts = [("ocop_subject_share_htx", Kind::Htx), ("ocop_subject_share_dn", Kind::Dn), ("ocop_subject_share_hkd", Kind::Hkd)];
     let mut items = Vec::new();
+    let mut colors = Vec::new();
     let mut sources = Vec::new();
     let mut used_year = None;
     for (id, kind) in parts {
@@ -858,6 +1182,7 @@ fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (V
         let (res, used) = evaluate(ds, &def, &Filter { view: base.view, ..Filter::default() }, year, GroupBy::None);
         if let Some(v) = res.total.value {
             items.push(Item { name: kind.label(lang).to_string(), value: Some(v), text: format::percent(v, 1, lang) });
+            colors.push(options::kind_color(kind));
             used_year = used_year.or(used);
         }
         for s in res.sources {
@@ -870,12 +1195,26 @@ fn composition(ds: &Dataset, base: &Filter, year: Option<u16>, lang: Lang) -> (V
     if !items.is_empty() && known < 0.999 {
         let rest = 1.0 - known;
         items.push(Item {
-            name: if lang == Lang::Vi { "Còn lại (tổ hợp tác, khác)" } else { "Rest (cooperative groups, other)" }.to_string(),
+            name: if vi { "Còn lại (tổ hợp tác, khác)" } else { "Rest (cooperative groups, other)" }.to_string(),
             value: Some(rest),
             text: format::percent(rest, 1, lang),
         });
+        colors.push(options::REST_COLOR);
     }
-    (items, sources.join("; "), format!("{title} — {}", used_year.map(|y| y.to_string()).unwrap_or_default()))
+    let note = (!composable(ds, chosen) && chosen.id != "ocop_subjects").then(|| {
+        if vi {
+            "Bộ dữ liệu này chỉ có tỷ lệ chủ thể OCOP theo loại hình đã công bố, nên biểu đồ cơ cấu cho thấy tỷ lệ đó.".to_string()
+        } else {
+            "This dataset only has the published shares of OCOP subjects by kind, so the composition shows those.".to_string()
+        }
+    });
+    Composition {
+        items,
+        colors,
+        source: sources.join("; "),
+        title: format!("{title} — {}", used_year.map(|y| y.to_string()).unwrap_or_default()),
+        note,
+    }
 }
 
 /// Selected provinces side by side with their regions and the whole dataset (or, with no
@@ -1080,7 +1419,7 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
         total,
         source,
         illustrative: ds.meta.illustrative,
-        notes: partial_provinces_note(ds, v.boundary, lang).into_iter().collect(),
+        notes: partial_provinces_note(ds, v.boundary, lang).into_iter().chain(rival_figures(ds, lang)).collect(),
         file_stem: format!("coop-atlas-{}-{}", ds.meta.id, years_text.replace('–', "-")),
     }
 }
@@ -1212,6 +1551,70 @@ pub fn observation_sources(ds: &Dataset) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// The name of an area for a sentence: "cả nước", a region, a province of the dataset's version.
+fn area_name(ds: &Dataset, a: Area, lang: Lang) -> String {
+    match a {
+        Area::National => if lang == Lang::Vi { "cả nước" } else { "Vietnam" }.to_string(),
+        Area::Region(r) => r.label(lang).to_string(),
+        Area::Province(p) => province_name(ds.meta.boundary, p),
+    }
+}
+
+/// Where two sources give different figures for the same area, year and indicator: one line per
+/// case, naming the figure charts use (by `engine::source_choice`'s rule) and the others, each
+/// with its source. For the Sources tab and the table's notes, so a reader sees both.
+pub fn rival_figures(ds: &Dataset, lang: Lang) -> Vec<String> {
+    source_choice::choices(&ds.observations)
+        .into_iter()
+        .filter(|c| !c.others.is_empty())
+        .map(|c| {
+            let o = c.chosen;
+            let def = def_of(ds, &o.indicator);
+            let fig = |x: &crate::engine::dataset::Observation| {
+                let who = x.authority.map(|a| format!("{}, ", a.code())).unwrap_or_default();
+                format!("{} ({who}{})", format_value(Some(x.value), def.unit, lang), x.source)
+            };
+            let others = c.others.iter().map(|x| fig(x)).collect::<Vec<_>>().join("; ");
+            let (used, other) = if lang == Lang::Vi { ("biểu đồ dùng", "nguồn khác") } else { ("charts use", "other source") };
+            format!("{}, {}, {}: {used} {}; {other}: {others}", def.label.get(lang), area_name(ds, o.area, lang), o.year, fig(o))
+        })
+        .collect()
+}
+
+/// Every target of the dataset as the Sources tab lists it: indicator, area, year and value, the
+/// document and its exact wording, where it was read and how confident that reading is.
+pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<String> {
+    ds.targets
+        .iter()
+        .map(|tg| {
+            let def = def_of(ds, &tg.indicator);
+            let about = match (tg.comparison, lang) {
+                (Comparison::About, Lang::Vi) => "khoảng ",
+                (Comparison::About, Lang::En) => "about ",
+                (Comparison::AtLeast, _) => "≥ ",
+            };
+            let mut line = format!(
+                "{} — {}, {}: {about}{}",
+                def.label.get(lang),
+                area_name(ds, tg.area, lang),
+                tg.year,
+                format_value(Some(tg.value), tg.unit, lang)
+            );
+            if let Some(d) = &tg.document {
+                line.push_str(&format!(". {d}"));
+            }
+            if let Some(w) = &tg.wording {
+                line.push_str(&format!(": “{w}”"));
+            }
+            line.push_str(&format!(". {}: {}", t(lang, Msg::Source), tg.source));
+            if let Some(c) = &tg.confidence {
+                line.push_str(&format!(" ({}: {c})", t(lang, Msg::Confidence)));
+            }
+            line
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1228,6 +1631,92 @@ mod tests {
 
     fn card<'a>(cards: &'a [Card], id: &str) -> &'a Card {
         cards.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no card {id}"))
+    }
+
+    #[test]
+    fn official_cards_show_progress_toward_the_targets_in_both_languages() {
+        let ds = bundled("gso/official.json");
+        let v = ViewState::default();
+        for lang in [Lang::Vi, Lang::En] {
+            let cards = cards(&ds, &v, lang);
+            let htx = card(&cards, "htx_total");
+            assert_eq!(htx.value, Some(35_041.0), "2025: the Ministry of Finance's figure");
+            assert_eq!(htx.targets.len(), 2, "{:?}", htx.targets);
+            let src = htx.source.as_deref().unwrap_or_default();
+            assert!(src.contains("1318/QĐ-TTg") && src.contains("20-NQ/TW"), "{src}");
+            match lang {
+                Lang::Vi => {
+                    assert_eq!(htx.targets[0], "Mục tiêu 2025: khoảng 35.000 — đạt 100,1%, đã đạt");
+                    // 45,000 by 2030 from 35,041 in 2025: +1,992 a year; 2022–2025 did +1,888.
+                    assert_eq!(htx.targets[1], "Mục tiêu 2030: khoảng 45.000 — đạt 77,9%; cần +1.992/năm, 2022–2025: +1.888/năm");
+                }
+                Lang::En => {
+                    assert_eq!(htx.targets[0], "Target 2025: about 35,000 — 100.1%, reached");
+                    assert_eq!(htx.targets[1], "Target 2030: about 45,000 — 77.9% reached; needs +1,992/year, 2022–2025: +1,888/year");
+                }
+            }
+            // An indicator with a target and no figure says so; one without targets has no line.
+            let ht = card(&cards, "htx_high_tech_total");
+            assert!(ht.targets[0].ends_with(if lang == Lang::Vi { "chưa có số liệu" } else { "no figures yet" }), "{:?}", ht.targets);
+            assert!(card(&cards, "htx_active").targets.is_empty());
+            // 7.1 million members by 2025; "nearly 6 million" in 2025: missed, said with its year.
+            let members = &card(&cards, "htx_members").targets[0];
+            assert!(members.ends_with(if lang == Lang::Vi { "đạt 84,5% năm 2025, chưa đạt" } else { "84.5% in 2025, not reached" }), "{members}");
+        }
+        // As of 2024 the 2025 target is not reached yet: the pace needed and the recent pace.
+        let v2024 = ViewState { year: Some(2024), ..ViewState::default() };
+        let cards = cards(&ds, &v2024, Lang::Vi);
+        let htx = card(&cards, "htx_total");
+        assert_eq!(htx.value, Some(33_335.0), "the ministry's figure, not the Alliance's 33,557");
+        assert_eq!(htx.targets[0], "Mục tiêu 2025: khoảng 35.000 — đạt 95,2%; cần +1.665/năm, 2021–2024: +1.998/năm");
+        // A selected province has no national target.
+        let hn = ViewState { provinces: vec!["01".into()], ..ViewState::default() };
+        assert!(cards_for(&ds, &hn).iter().all(|c| c.targets.is_empty()));
+    }
+
+    #[test]
+    fn rival_figures_are_in_the_table_notes_and_the_trend_exposes_targets() {
+        let ds = bundled("gso/official.json");
+        let rivals = rival_figures(&ds, Lang::Vi);
+        let htx = rivals.iter().find(|r| r.contains("2024") && r.starts_with("Tổng số HTX")).expect("end-2024 cooperatives");
+        assert!(htx.contains("biểu đồ dùng 33.335 (government") && htx.contains("nguồn khác: 33.557 (association"), "{htx}");
+        assert!(rivals.iter().any(|r| r.contains("14.642") && r.contains("15.590")), "{rivals:?}");
+        let tb = table(&ds, &ViewState::default(), TableBy::Province, Lang::En);
+        assert!(tb.notes.iter().any(|n| n.contains("charts use 33,335") && n.contains("other source: 33,557")), "{:?}", tb.notes);
+        let v = ViewState { chart: ChartKind::Trend, indicator: "htx_total".into(), ..ViewState::default() };
+        let chart = chart_view(&ds, &v, Lang::Vi);
+        let marks: Vec<(u16, f64, &str)> = chart.targets.iter().map(|t| (t.year, t.value, t.label.as_str())).collect();
+        assert_eq!(marks, [(2025, 35_000.0, "Mục tiêu 2025: khoảng 35.000"), (2030, 45_000.0, "Mục tiêu 2030: khoảng 45.000")]);
+        let lines = target_sources(&ds, Lang::En);
+        assert_eq!(lines.len(), ds.targets.len());
+        assert!(lines.iter().any(|l| l.contains("1318/QĐ-TTg") && l.contains("“Mục tiêu cụ thể")), "{lines:?}");
+    }
+
+    #[test]
+    fn a_province_plan_shows_on_that_province_only() {
+        let mut ds = illustrative_2023_2024();
+        let reg = registry();
+        let p = reg.index_of(Boundary::P63, "19").expect("Thái Nguyên");
+        ds.targets.push(Target {
+            area: Area::Province(p),
+            indicator: "htx_count".into(),
+            year: 2030,
+            value: 400.0,
+            unit: Unit::Count,
+            comparison: Comparison::AtLeast,
+            source: "Kế hoạch của tỉnh (thử)".into(),
+            document: None,
+            wording: None,
+            confidence: None,
+        });
+        let tn = ViewState { provinces: vec!["19".into()], ..ViewState::default() };
+        let cards = cards(&ds, &tn, Lang::Vi);
+        let c = card(&cards, "htx_count");
+        assert_eq!(c.targets.len(), 1);
+        assert!(c.targets[0].starts_with("Mục tiêu 2030: ≥ 400 — đạt "), "{:?}", c.targets);
+        assert!(c.targets[0].contains("; cần +") && c.targets[0].contains("2023–2024: "), "{:?}", c.targets);
+        assert!(c.source.as_deref().is_some_and(|s| s.contains("Kế hoạch của tỉnh")));
+        assert!(cards_for(&ds, &ViewState::default()).iter().all(|c| c.targets.is_empty()), "not the whole dataset's");
     }
 
     #[test]
@@ -1322,6 +1811,54 @@ mod tests {
     }
 
     #[test]
+    fn map_fills_each_province_by_its_class_and_outlines_the_selection() {
+        let ds = bundled("dtts-mn/2024.json");
+        let v = ViewState { provinces: vec!["19".into(), "06".into()], ..ViewState::default() };
+        let m = map_view(&ds, &v, Lang::Vi);
+        let classes = classify(&m.values.values().copied().collect::<Vec<_>>(), &v.classes.method, v.classes.n).unwrap();
+        for a in &m.areas {
+            match a.value {
+                // The fill is the colour of the value's class, the very colour of its legend entry.
+                Some(x) => {
+                    let c = class_of(&classes, x).unwrap();
+                    assert_eq!(a.fill, CLASS_COLORS[c], "{}", a.code);
+                    assert_eq!(m.legend[c].color, a.fill, "{}", a.code);
+                    assert_eq!(m.values.get(&a.code), Some(&x));
+                    // Counted from records: the value, then how many records it counts.
+                    assert!(a.text.starts_with(&format_with_unit(Some(x), Unit::Count, Lang::Vi)), "{}: {}", a.code, a.text);
+                }
+                None => assert_eq!(a.fill, NO_DATA_COLOR, "{}", a.code),
+            }
+            assert_eq!(a.selected, a.code == "19" || a.code == "06", "{}", a.code);
+        }
+        assert!(m.areas.iter().any(|a| a.value.is_none()), "the illustrative data leaves provinces without data");
+        assert_eq!(m.legend.last().map(|e| e.color), Some(NO_DATA_COLOR));
+        let tn = m.area("19").unwrap();
+        assert_eq!(tn.label(), format!("Thái Nguyên: {}", tn.text));
+        // The map zooms to the selection, in the order of the registry.
+        assert_eq!(m.focus, vec!["06".to_string(), "19".to_string()]);
+        assert!(m.file_stem.starts_with(&format!("coop-atlas-{}-map-", ds.meta.id)) && m.file_stem.ends_with("-2024"), "{}", m.file_stem);
+        assert!(m.foot.first().is_some_and(|l| l.starts_with("Nguồn: ")), "{:?}", m.foot);
+        assert_eq!(m.foot.last().map(String::as_str), Some(t(Lang::Vi, Msg::Illustrative)));
+    }
+
+    #[test]
+    fn map_zooms_to_the_region_when_no_province_is_chosen() {
+        let ds = bundled("dtts-mn/2024.json");
+        for b in [Boundary::P63, Boundary::P34] {
+            let v = ViewState { region: Some(Region::Tdmnpb), boundary: b, ..ViewState::default() };
+            let m = map_view(&ds, &v, Lang::En);
+            let expected: Vec<String> =
+                registry().provinces(b).iter().filter(|p| p.region == Region::Tdmnpb).map(|p| p.code.to_string()).collect();
+            assert!(!expected.is_empty());
+            assert_eq!(m.focus, expected, "{b:?}");
+            // A region filters the figures, never the map: every province is still drawn.
+            assert_eq!(m.areas.len(), registry().provinces(b).len());
+            assert!(map_view(&ds, &ViewState { boundary: b, ..ViewState::default() }, Lang::En).focus.is_empty());
+        }
+    }
+
+    #[test]
     fn legend_classes_of_counts_do_not_share_a_bound() {
         assert_eq!(class_text(0, 17.0, 100.0, Unit::Count, Lang::Vi), "17 – 100");
         assert_eq!(class_text(1, 100.0, 200.0, Unit::Count, Lang::Vi), "101 – 200");
@@ -1347,10 +1884,10 @@ mod tests {
             let m = map_view(&ds, &v, Lang::Vi);
             let sum: f64 = m.values.values().sum();
             assert_eq!(sum, 3000.0, "{b:?}");
-            assert_eq!(m.option["series"][0]["map"], map_name(b));
-            let data = m.option["series"][0]["data"].as_array().unwrap();
-            assert!(data.iter().any(|d| d["name"] == "HS" && d["label"]["show"] == true));
-            assert!(data.iter().any(|d| d["name"] == "TS" && d["label"]["show"] == true));
+            // Every province of the version drawn, once; both archipelagos labelled.
+            assert_eq!(m.areas.len(), registry().provinces(b).len(), "{b:?}");
+            let codes: Vec<&str> = m.labels.iter().map(|l| l.code.as_str()).collect();
+            assert_eq!(codes, ["HS", "TS"], "{b:?}");
             assert!(m.legend.len() >= 2);
             assert!(m.source.contains("minh họa"), "illustrative label travels with the map");
         }
@@ -1452,12 +1989,60 @@ mod tests {
             assert!(c.illustrative);
             assert!(!c.title.is_empty());
             assert!(c.option["series"].as_array().is_some_and(|s| !s.is_empty()), "{kind:?}");
-            let sub = c.option["title"]["subtext"].as_str().unwrap();
+            // On screen the page's own lines carry the source once; the PNG gets the foot.
+            assert!(c.option.get("title").is_none(), "{kind:?}");
+            let sub = c.foot["title"]["subtext"].as_str().unwrap();
             assert!(sub.contains("Dữ liệu minh họa — không phải số liệu chính thức"), "{kind:?}: {sub}");
         }
         let mix = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::Vi);
         let names: Vec<&str> = mix.option["series"][0]["data"].as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
         assert!(names.contains(&"Hợp tác xã") && names.contains(&"Doanh nghiệp"));
+    }
+
+    #[test]
+    fn the_composition_splits_the_chosen_indicator_by_kind_in_fixed_colours() {
+        let ds = illustrative_2023_2024();
+        let slices = |c: &ChartView| -> Vec<(String, String)> {
+            c.option["series"][0]["data"].as_array().unwrap().iter()
+                .map(|d| (d["name"].as_str().unwrap().to_string(), d["itemStyle"]["color"].as_str().unwrap().to_string())).collect()
+        };
+        // Workers split by kind: every collective kind, each in its own colour.
+        let v = ViewState { chart: ChartKind::Composition, indicator: "workers".into(), ..ViewState::default() };
+        let w = chart_view(&ds, &v, Lang::Vi);
+        assert!(w.title.starts_with("Lao động khu vực KTTT theo loại hình"), "{}", w.title);
+        let ws = slices(&w);
+        assert!(ws.len() >= 3, "{ws:?}");
+        assert!(ws.contains(&("Tổ hợp tác".to_string(), options::kind_color(Kind::Tht).to_string())), "{ws:?}");
+        assert!(w.notes.is_empty(), "{:?}", w.notes);
+        // A kind filter does not make a 100% ring, and THT keeps its colour; the note says why.
+        let tht = chart_view(&ds, &ViewState { kinds: vec![Kind::Tht], ..v.clone() }, Lang::Vi);
+        assert_eq!(slices(&tht), ws);
+        assert!(tht.notes.iter().any(|n| n.contains("Bộ lọc loại hình không áp dụng")), "{:?}", tht.notes);
+        // One kind's count cannot be split: OCOP subjects by kind instead, saying so, in English too.
+        let htx = chart_view(&ds, &ViewState { chart: ChartKind::Composition, ..ViewState::default() }, Lang::En);
+        assert!(htx.title.starts_with("OCOP subjects by kind"), "{}", htx.title);
+        assert!(htx.notes.iter().any(|n| n.contains("cannot be split by kind")), "{:?}", htx.notes);
+        // The same kind has the same colour in the OCOP ring.
+        let ocop = slices(&htx);
+        assert!(ocop.contains(&("Cooperative".to_string(), options::kind_color(Kind::Htx).to_string())), "{ocop:?}");
+        // The source is not repeated in tooltips.
+        let tip = w.option["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap();
+        assert!(!tip.contains("Coop Atlas"), "{tip}");
+    }
+
+    #[test]
+    fn trend_lines_differ_by_marker_and_the_legend_sits_above_the_plot() {
+        let ds = illustrative_2023_2024();
+        let v = ViewState { chart: ChartKind::Trend, provinces: vec!["19".into(), "06".into(), "02".into()], ..ViewState::default() };
+        let c = chart_view(&ds, &v, Lang::Vi);
+        let symbols: Vec<&str> = c.option["series"].as_array().unwrap().iter().map(|s| s["symbol"].as_str().unwrap()).collect();
+        // The selection and its three provinces: four lines, four markers.
+        assert_eq!(symbols.len(), 4);
+        for (i, a) in symbols.iter().enumerate() {
+            assert!(!symbols[i + 1..].contains(a), "{symbols:?}");
+        }
+        assert_eq!(c.option["legend"]["type"], "scroll");
+        assert!(c.option["grid"]["top"].as_u64().unwrap() >= 40);
     }
 
     #[test]

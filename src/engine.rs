@@ -22,6 +22,8 @@ pub mod filter;
 pub mod index;
 pub mod order;
 pub mod indicators;
+pub mod progress;
+pub mod source_choice;
 pub mod wire;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};

@@ -77,6 +77,7 @@ messages! {
     NoData => "Không có số liệu", "No data";
     Loading => "Đang tải…", "Loading…";
     LoadingYears => "Đang tải các năm trước…", "Loading earlier years…";
+    LoadingChart => "Đang tải công cụ vẽ biểu đồ…", "Loading the chart library…";
     TabMap => "Bản đồ", "Map";
     TabChart => "Biểu đồ", "Chart";
     TabTable => "Bảng", "Table";
@@ -97,6 +98,7 @@ messages! {
     ChartCompare => "So sánh với vùng và toàn bộ", "Compared with region and whole";
     ChartKind => "Loại biểu đồ", "Chart";
     DownloadPng => "Tải ảnh PNG", "Download PNG";
+    DownloadSvg => "Tải ảnh SVG", "Download SVG";
     DownloadCsv => "Tải CSV (Excel)", "Download CSV (Excel)";
     Total => "Tổng", "Total";
     Province => "Tỉnh", "Province";
@@ -124,6 +126,10 @@ messages! {
     LoadError => "Không tải được dữ liệu", "Could not load the data";
     Retry => "Thử lại", "Retry";
     Observed => "Số liệu công bố", "Published figure";
+    /// The Sources tab's list of targets, with their documents and wording.
+    Targets => "Mục tiêu", "Targets";
+    /// The Sources tab's list of figures two sources give differently.
+    RivalFigures => "Nơi các nguồn khác nhau", "Where sources differ";
     ConceptNote => "Khái niệm", "Concept";
     Offline => "Ngoại tuyến", "Offline";
     UpdateReady => "Đã có phiên bản mới.", "A new version is ready.";

@@ -11,6 +11,7 @@ mod header;
 pub mod kpis;
 mod loader;
 mod map_tab;
+mod svg_map;
 mod offline;
 mod own_data;
 mod chart_tab;

@@ -284,11 +284,74 @@ fn official_province_figures_add_up_to_the_gso_totals() {
     }
 }
 
+/// The official file's targets: the 2025 targets of Decision 1318/QĐ-TTg and the 2030 targets of
+/// Resolution 20-NQ/TW, each with its document, wording, source and confidence; the engine reads
+/// them and their indicators exist.
+#[test]
+fn official_targets_are_the_documents_figures_with_their_sources() {
+    let p = engine_parse("data/gso/official.json");
+    let ds = &p.dataset;
+    let target = |id: &str, year: u16| {
+        ds.targets
+            .iter()
+            .find(|t| t.indicator == id && t.year == year && t.area == Area::National)
+            .unwrap_or_else(|| panic!("no {year} target for {id}"))
+    };
+    let expected_2025 = [("tht_total", 134_000.0), ("tht_members", 1_800_000.0), ("htx_total", 35_000.0), ("htx_members", 7_100_000.0), ("lhhtx_total", 210.0), ("lhhtx_member_htx", 1_100.0)];
+    for (id, value) in expected_2025 {
+        let t = target(id, 2025);
+        assert_eq!(t.value, value, "{id}");
+        assert!(t.document.as_deref().is_some_and(|d| d.contains("1318/QĐ-TTg")), "{id}: {:?}", t.document);
+        assert!(t.wording.as_deref().is_some_and(|w| w.contains("35.000 HTX với 7,1 triệu thành viên")), "{id}");
+    }
+    let expected_2030 = [("tht_total", 140_000.0), ("tht_members", 2_000_000.0), ("htx_total", 45_000.0), ("htx_members", 8_000_000.0), ("lhhtx_total", 340.0), ("lhhtx_member_htx", 1_700.0), ("kttt_good_fair_share", 0.6), ("kttt_good_value_chain_share", 0.5), ("htx_high_tech_total", 5_000.0)];
+    for (id, value) in expected_2030 {
+        let t = target(id, 2030);
+        assert_eq!(t.value, value, "{id}");
+        assert!(t.document.as_deref().is_some_and(|d| d.contains("20-NQ/TW")), "{id}");
+        assert!(t.wording.as_deref().is_some_and(|w| w.contains("45.000 hợp tác xã với 8 triệu thành viên")), "{id}");
+    }
+    assert_eq!(ds.targets.len(), expected_2025.len() + expected_2030.len());
+    for t in &ds.targets {
+        assert!(!t.source.is_empty() && t.confidence.is_some(), "{t:?}");
+        assert!(ds.indicator(&t.indicator).is_some_and(|d| d.unit == t.unit), "{t:?}");
+    }
+}
+
+/// Where two sources disagree, both figures are shipped and the engine draws the more official
+/// one: the ministry's 33,335 cooperatives at end-2024 (not the Alliance's 33,557), the
+/// coordination office's 14,642 OCOP products (not the magazine's 15,590); and the series runs to
+/// 2025 with the Ministry of Finance's 35,041.
+#[test]
+fn official_rivals_are_kept_and_the_rule_chooses() {
+    let p = engine_parse("data/gso/official.json");
+    let ds = &p.dataset;
+    let national = |id: &str, year: u16| -> Vec<f64> {
+        ds.observations.iter().filter(|o| o.indicator == id && o.year == year && o.area == Area::National).map(|o| o.value).collect()
+    };
+    assert_eq!(national("htx_total", 2024), [33_557.0, 33_335.0]);
+    assert_eq!(national("ocop_products_rated", 2024), [14_642.0, 15_590.0]);
+    let drawn = |id: &str, year: u16| {
+        let f = Filter { years: Some((year, year)), ..Filter::default() };
+        observed(ds, id, &f, GroupBy::None).total.value
+    };
+    assert_eq!(drawn("htx_total", 2024), Some(33_335.0));
+    assert_eq!(drawn("ocop_products_rated", 2024), Some(14_642.0));
+    assert_eq!(drawn("ocop_subjects_rated", 2024), Some(8_086.0));
+    assert_eq!(drawn("htx_total", 2025), Some(35_041.0));
+    assert_eq!(drawn("lhhtx_total", 2025), Some(164.0));
+    assert_eq!(drawn("htx_total", 2022), Some(29_378.0), "GSO/MPI over the Alliance's November count");
+    // The two measures keep their own ids: "active with business results" is never "existing".
+    assert_eq!(drawn("htx_active", 2022), Some(15_832.0));
+    assert!(ds.meta.years.contains(&2025));
+}
+
 // ------------------------------------------------------------------------------------------------
 // Map shapes
 
 fn check_shapes(file: &str, b: Boundary, belongs: (&str, &str)) {
-    let doc = json(file);
+    let path = format!("{}/scripts/geo/{file}", env!("CARGO_MANIFEST_DIR"));
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let reg = registry();
     let features = doc["features"].as_array().expect("features");
     let mut codes = BTreeSet::new();
@@ -316,10 +379,24 @@ fn check_shapes(file: &str, b: Boundary, belongs: (&str, &str)) {
     assert_eq!(reg.by_code(b, belongs.1).map(|p| p.name), Some("Khánh Hòa"));
 }
 
+/// The GeoJSON the SVG shapes are projected from (scripts/geo/svg_map.py); the app ships only the
+/// projected paths (`public/geo/vn63-svg.json`, checked in `shapes`' own tests).
 #[test]
 fn map_shapes_have_every_province_and_the_archipelagos() {
-    check_shapes("geo/vn63.json", Boundary::P63, ("48", "56"));
-    check_shapes("geo/vn34.json", Boundary::P34, ("48", "56"));
+    check_shapes("vn63.json", Boundary::P63, ("48", "56"));
+    check_shapes("vn34.json", Boundary::P34, ("48", "56"));
+}
+
+/// The projected shapes in the repository are what the generator makes of the GeoJSON today: a
+/// change to either without rerunning `python3 scripts/geo/svg_map.py` fails here.
+#[test]
+fn svg_map_shapes_are_up_to_date_with_their_generator() {
+    let out = std::process::Command::new("python3")
+        .arg(format!("{}/scripts/geo/svg_map.py", env!("CARGO_MANIFEST_DIR")))
+        .arg("--check")
+        .output()
+        .expect("python3 runs scripts/geo/svg_map.py");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 // ------------------------------------------------------------------------------------------------

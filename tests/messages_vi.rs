@@ -136,6 +136,8 @@ fn json_cases() -> Vec<(String, String)> {
         ("indicators not an array".into(), doc(r#""entities": [], "indicators": {}"#)),
         ("observations".into(), doc(r#""observations": [{"area": "99", "year": 1800, "indicator": "Bad Id", "value": "x", "unit": "kg", "confidence": "sure", "as_of": "yesterday"}, {"area": "XX"}, {"area": true, "indicator": "htx", "value": 1, "source": "s"}, {"area": "VN", "year": 2024, "indicator": "new_thing", "value": 1, "source": "s"}, 3]"#)),
         ("observations not an array".into(), doc(r#""observations": 1"#)),
+        ("targets".into(), doc(r#""observations": [{"area": "VN", "year": 2024, "indicator": "htx_count", "value": 1, "source": "s", "authority": "ministry", "published": "soon"}], "targets": [{"area": "VN", "indicator": "htx_count", "value": 1}, {"area": "XX", "indicator": "nothing_like_it", "year": 1800, "value": "x", "unit": "share", "comparison": "more", "source": 3}, {"area": "VN", "indicator": "htx_count", "year": 2025, "value": 1, "unit": "share", "source": "s"}, 4]"#)),
+        ("targets not an array".into(), doc(r#""observations": [], "targets": "35000""#)),
     ]
 }
 

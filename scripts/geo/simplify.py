@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds the map shapes public/geo/vn63.json and public/geo/vn34.json from Natural Earth 10m.
+"""Builds the map shapes scripts/geo/vn63.json and vn34.json (GeoJSON, the input of svg_map.py) from Natural Earth 10m.
 
 Why this script: the source polygons (scripts/reference/*.geojson, copies of /work/shared/data/geo)
 are ~400 KB each with 15-digit coordinates, too heavy for a phone. This script, stdlib only and
@@ -29,7 +29,7 @@ import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REF = os.path.join(ROOT, "scripts", "reference")
-OUT = os.path.join(ROOT, "public", "geo")
+OUT = os.path.join(ROOT, "scripts", "geo")
 
 TOLERANCE_DEG = 0.002      # Douglas–Peucker tolerance, degrees (~220 m; NE 10m itself is coarser)
 MIN_ISLAND_DEG2 = 0.004    # islands below ~45 km² are dropped (Côn Đảo ≈ 0.0048 is kept)

@@ -1,5 +1,5 @@
 //! The thin JavaScript binding to ECharts for what charming 0.6's `WasmRenderer` lacks:
-//! `registerMap`, `setOption` with `notMerge` (so a re-render leaves no old series behind), click
+//! `setOption` with `notMerge` (so a re-render leaves no old series behind), click
 //! events, `dispose` on unmount, `resize` when the container changes size, and PNG export.
 //!
 //! ECharts itself is self-hosted (`vendor/echarts.min.js`, built from the npm package) and loaded
@@ -24,12 +24,6 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = echarts, js_name = init)]
     fn echarts_init(el: &web_sys::HtmlElement, theme: &JsValue, opts: &JsValue) -> Result<EChartsInstance, JsValue>;
-
-    #[wasm_bindgen(catch, js_namespace = echarts, js_name = registerMap)]
-    fn echarts_register_map(name: &str, geo_json: &JsValue) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(catch, js_namespace = echarts, js_name = getMap)]
-    fn echarts_get_map(name: &str) -> Result<JsValue, JsValue>;
 
     #[wasm_bindgen(catch, method, js_name = setOption)]
     fn set_option_raw(this: &EChartsInstance, option: &JsValue, opts: &JsValue) -> Result<(), JsValue>;
@@ -160,17 +154,6 @@ pub async fn load_echarts(src: &str) -> Result<(), String> {
     result.map(|_| ())
 }
 
-/// Registers GeoJSON text under a map name, once: re-registering the same name is a no-op. The
-/// text goes straight to the browser's `JSON.parse` (the shapes never need to be Rust values).
-pub fn register_map(name: &str, geo_json_text: &str) -> Result<(), String> {
-    let existing = echarts_get_map(name).map_err(js_error)?;
-    if !existing.is_undefined() && !existing.is_null() {
-        return Ok(());
-    }
-    let geo = js_sys::JSON::parse(geo_json_text).map_err(|_| format!("{name}: the map shapes are not valid JSON"))?;
-    echarts_register_map(name, &geo).map_err(js_error)
-}
-
 /// One chart bound to one element. Dropping it disposes the ECharts instance, removes the click
 /// handler and stops observing the element's size.
 pub struct Chart {
@@ -208,6 +191,15 @@ impl Chart {
         let option = to_js(option)?;
         format_axes(&option);
         self.instance.set_option_raw(&option, &opts).map_err(js_error)
+    }
+
+    /// Merges a partial option into the drawn one (`setOption` without `notMerge`): how a
+    /// downloaded chart gets its foot for a moment.
+    pub fn merge_option(&self, part: &serde_json::Value) -> Result<(), String> {
+        let opts = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&opts, &"lazyUpdate".into(), &JsValue::FALSE);
+        let part = to_js(part)?;
+        self.instance.set_option_raw(&part, &opts).map_err(js_error)
     }
 
     /// Calls `handler(name, data_name_or_series)` when an item (a province, a bar) is clicked.

@@ -6,8 +6,8 @@
 //! only the components a chart uses and places them under their ECharts keys. The data items are
 //! then set as JSON because they carry what charming's `DataPointItem` cannot: a per-item label and tooltip
 //! already formatted the Vietnamese way ("3.000", "38,3%"), since ECharts formats numbers with
-//! English separators and a JSON option cannot carry a formatter function. The map is pure JSON:
-//! charming 0.6 has no `geo` and its `Map` series carries no data.
+//! English separators and a JSON option cannot carry a formatter function. (The map is not an
+//! ECharts chart: `dashboard::map_view` and `ui::svg_map`.)
 //!
 //! Every function is pure and tested natively; text from datasets goes through [`escape_html`]
 //! before it reaches a tooltip (ECharts renders tooltips as HTML).
@@ -19,18 +19,27 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::engine::format::{axis_unit, AXIS_UNITS};
-use crate::engine::vocab::Lang;
-
-/// The palette of the choropleth classes, light to dark (ColorBrewer YlGnBu, colour-blind safe).
-pub const CLASS_COLORS: [&str; 9] =
-    ["#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58", "#03102e"];
-
-/// Colour of provinces without a value.
-pub const NO_DATA_COLOR: &str = "#e3e6e5";
+use crate::engine::vocab::{Kind, Lang};
 
 /// Series colours for bars and lines (Okabe–Ito, colour-blind safe).
 pub const SERIES_COLORS: [&str; 8] =
     ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+
+/// One colour per kind, the same in every chart (a kind never changes colour when a filter drops
+/// another kind): the Okabe–Ito colours above, by [`Kind`] order.
+pub const KIND_COLORS: [&str; 6] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"];
+
+/// The colour of what is left over in a composition ("other").
+pub const REST_COLOR: &str = "#9aa5a1";
+
+/// The colour of a kind in every chart.
+pub fn kind_color(kind: Kind) -> &'static str {
+    KIND_COLORS.get(kind.index() as usize).copied().unwrap_or(REST_COLOR)
+}
+
+/// Markers of the lines of a trend, one per series: lines are told apart by their shape as well as
+/// their colour (colour-blind readers, a print in black and white).
+const SERIES_SYMBOLS: [&str; 6] = ["circle", "rect", "triangle", "diamond", "roundRect", "pin"];
 
 /// Escapes text for an ECharts tooltip, which is HTML: a dataset's `<script>` stays text.
 pub fn escape_html(s: &str) -> String {
@@ -165,9 +174,11 @@ pub fn axis_label_spec(formatter: &str) -> Option<(Lang, u8)> {
 pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, lang: Lang) -> Value {
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let mut parts = Parts::new()
-        .set("grid", &Grid::new().left("3%").right("4%").top(40).bottom(10).contain_label(true))
+        // The legend scrolls on one line at the top and the plot starts below it: it never covers
+        // an axis label, however many series.
+        .set("grid", &Grid::new().left("3%").right("4%").top(48).bottom(10).contain_label(true))
         .put("tooltip", tooltip())
-        .set("legend", &Legend::new().top(0))
+        .put("legend", json!({ "top": 0, "type": "scroll" }))
         .set("xAxis", &Axis::new().type_(AxisType::Category).data(cats))
         .set("yAxis", &Axis::new().type_(AxisType::Value));
     for (name, _) in series {
@@ -183,6 +194,8 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
     for (i, (_, items)) in series.iter().enumerate() {
         v["series"][i]["data"] = Value::Array(items.iter().map(|it| item_json(it, &extra, single, "top")).collect());
         v["series"][i]["connectNulls"] = json!(false);
+        v["series"][i]["symbol"] = json!(SERIES_SYMBOLS[i % SERIES_SYMBOLS.len()]);
+        v["series"][i]["symbolSize"] = json!(9);
         // On a phone neighbouring years' labels ("2.007 đơn vị", "2.062 đơn vị") collide: ECharts
         // then drops the later one (its figure stays in the tooltip).
         v["series"][i]["labelLayout"] = json!({ "hideOverlap": true });
@@ -196,7 +209,8 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
 /// names in the legend. Inside, not outside: on a 360 px phone the names and shares around the ring
 /// ran off both edges of the chart. Slices too thin to hold a label (under 15°) keep their figure
 /// in the tooltip.
-pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Value {
+/// `colors` gives each item's colour (its kind's, [`kind_color`]), in the order of `items`.
+pub fn composition_ring(series_name: &str, items: &[Item], colors: &[&str], source: &str) -> Value {
     let mut v = Parts::new()
         .put("tooltip", tooltip())
         .set("legend", &Legend::new().top(0))
@@ -211,24 +225,26 @@ pub fn composition_ring(series_name: &str, items: &[Item], source: &str) -> Valu
     v["series"][0]["data"] = Value::Array(
         items
             .iter()
-            .filter(|i| i.value.is_some())
-            .map(|it| {
+            .zip(colors.iter().copied().chain(std::iter::repeat(REST_COLOR)))
+            .filter(|(i, _)| i.value.is_some())
+            .map(|(it, color)| {
                 let mut j = item_json(it, &extra, false, "inside");
+                j["itemStyle"] = json!({ "color": color });
                 // "38,3% (1.797)" on two lines, dark on a white halo: legible on every slice colour.
                 j["label"] = json!({
                     "position": "inside",
                     "formatter": escape_template(&it.text).replacen(" (", "\n(", 1),
-                    "fontSize": 11,
-                    "lineHeight": 13,
+                    "fontSize": 13,
+                    "fontWeight": 600,
+                    "lineHeight": 16,
                     "color": "#1d2a26",
                     "textBorderColor": "#ffffff",
-                    "textBorderWidth": 2,
+                    "textBorderWidth": 3,
                 });
                 j
             })
             .collect(),
     );
-    v["color"] = json!(SERIES_COLORS);
     v["animation"] = json!(false);
     v
 }
@@ -284,89 +300,11 @@ fn tooltip() -> Value {
     })
 }
 
-fn source_line(source: &str) -> String {
-    if source.is_empty() {
-        String::new()
-    } else {
-        format!("<br/><small>{}</small>", escape_html(source))
-    }
-}
-
-/// One area of the choropleth.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapArea {
-    /// The feature's `code` property (two-digit GSO code, or `HS`/`TS` for the archipelagos).
-    pub code: String,
-    /// Display name.
-    pub name: String,
-    /// The value; `None` = no data.
-    pub value: Option<f64>,
-    /// The value as read ("3.000 HTX").
-    pub text: String,
-    /// The class index (colour) of the value.
-    pub class: Option<usize>,
-}
-
-/// A label drawn on the map for an area without data of its own: the Hoàng Sa and Trường Sa
-/// archipelagos, labelled as maps published in Vietnam do.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MapLabel {
-    /// Feature code (`HS`, `TS`).
-    pub code: String,
-    /// The label ("Quần đảo Hoàng Sa").
-    pub text: String,
-    /// The tooltip ("Quần đảo Hoàng Sa (thành phố Đà Nẵng)").
-    pub tooltip: String,
-}
-
-/// The choropleth of a registered map (`map_name`), features matched on their `code` property.
-/// Colours come from each area's class, so the HTML legend and the map agree exactly.
-pub fn choropleth(map_name: &str, series_name: &str, areas: &[MapArea], labels: &[MapLabel], source: &str) -> Value {
-    let extra = source_line(source);
-    let mut data: Vec<Value> = areas
-        .iter()
-        .map(|a| {
-            let color = a.class.map(|c| CLASS_COLORS[c.min(CLASS_COLORS.len() - 1)]).unwrap_or(NO_DATA_COLOR);
-            json!({
-                "name": a.code,
-                "value": a.value,
-                "itemStyle": { "areaColor": color },
-                "tooltip": { "formatter": format!("{}<br/><b>{}</b>{}", escape_html(&a.name), escape_html(&a.text), extra) },
-            })
-        })
-        .collect();
-    for l in labels {
-        data.push(json!({
-            "name": l.code,
-            "value": null,
-            // The islands are specks at the scale of the country: a border of their own colour,
-            // wider than the white one of the provinces, makes each one a visible dot.
-            "itemStyle": { "areaColor": "#7d8b87", "borderColor": "#7d8b87", "borderWidth": 2 },
-            "label": { "show": true, "formatter": escape_template(&l.text), "fontSize": 11, "color": "#1d2a26" },
-            "tooltip": { "formatter": escape_html(&l.tooltip) },
-        }));
-    }
-    json!({
-        "animation": false,
-        "tooltip": tooltip(),
-        "series": [{
-            "type": "map",
-            "name": series_name,
-            "map": map_name,
-            "nameProperty": "code",
-            "roam": true,
-            // Viet Nam is tall and narrow: size the map by the box's height, centred.
-            "layoutCenter": ["50%", "50%"],
-            "layoutSize": "98%",
-            "scaleLimit": { "min": 1, "max": 8 },
-            "aspectScale": 1,
-            "selectedMode": false,
-            "label": { "show": false },
-            "emphasis": { "label": { "show": false }, "itemStyle": { "areaColor": "#ffd166" } },
-            "itemStyle": { "borderColor": "#ffffff", "borderWidth": 0.6, "areaColor": NO_DATA_COLOR },
-            "data": data,
-        }],
-    })
+/// What a tooltip adds after an item's figure: nothing. The source is given once per view, under
+/// the chart (and at the foot of a downloaded PNG); repeated in every tooltip it was the third copy
+/// on screen (issue 15).
+fn source_line(_source: &str) -> String {
+    String::new()
 }
 
 #[cfg(test)]
@@ -383,7 +321,8 @@ mod tests {
         assert_eq!(v["yAxis"]["data"], json!(["A", "C"]));
         assert_eq!(v["series"][0]["type"], "bar");
         assert_eq!(v["series"][0]["data"][1]["label"]["formatter"], "10");
-        assert!(v["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap().contains("GSO"));
+        // The source is under the chart once, not in every tooltip (issue 15).
+        assert!(!v["series"][0]["data"][0]["tooltip"]["formatter"].as_str().unwrap().contains("GSO"));
     }
 
     #[test]
@@ -420,26 +359,8 @@ mod tests {
     }
 
     #[test]
-    fn choropleth_colours_by_class_and_labels_archipelagos() {
-        let areas = vec![
-            MapArea { code: "19".into(), name: "Thái Nguyên".into(), value: Some(5.0), text: "5".into(), class: Some(2) },
-            MapArea { code: "06".into(), name: "Bắc Kạn".into(), value: None, text: "–".into(), class: None },
-        ];
-        let labels = vec![MapLabel { code: "HS".into(), text: "QĐ Hoàng Sa".into(), tooltip: "Quần đảo Hoàng Sa".into() }];
-        let v = choropleth("vn63", "HTX", &areas, &labels, "GSO");
-        let data = v["series"][0]["data"].as_array().unwrap();
-        assert_eq!(data.len(), 3);
-        assert_eq!(data[0]["itemStyle"]["areaColor"], CLASS_COLORS[2]);
-        assert_eq!(data[1]["itemStyle"]["areaColor"], NO_DATA_COLOR);
-        assert_eq!(data[2]["label"]["show"], true);
-        assert_eq!(data[2]["label"]["formatter"], "QĐ Hoàng Sa");
-        assert_eq!(v["series"][0]["nameProperty"], "code");
-        assert_eq!(v["series"][0]["map"], "vn63");
-    }
-
-    #[test]
     fn composition_drops_empty_slices() {
-        let v = composition_ring("OCOP", &[it("HTX", Some(0.383), "38,3% (1.797)"), it("THT", None, "–")], "");
+        let v = composition_ring("OCOP", &[it("HTX", Some(0.383), "38,3% (1.797)"), it("THT", None, "–")], &["#0072B2"], "");
         assert_eq!(v["series"][0]["data"].as_array().unwrap().len(), 1);
         assert_eq!(v["series"][0]["type"], "pie");
         // The share inside the slice, on two lines; the name is in the legend.

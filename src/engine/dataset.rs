@@ -179,6 +179,111 @@ pub struct Observation {
     pub confidence: Option<String>,
     /// The concept, e.g. "active with business results".
     pub note: Option<String>,
+    /// What kind of body published it; decides between two figures for the same area, year and
+    /// indicator (see [`super::source_choice`]).
+    pub authority: Option<Authority>,
+    /// When the source published it, `YYYY-MM-DD`: the later of two equally official figures wins.
+    pub published: Option<String>,
+}
+
+/// What kind of body published a figure, from the most official down. Why a field and not a guess
+/// from the source text: two figures for the same year disagree (the ministry's 33,335
+/// cooperatives at end-2024 against the Cooperative Alliance's 33,557), and which one a chart draws
+/// must follow a rule a reader can check, not the order of lines in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Authority {
+    /// A newspaper or magazine quoting a figure whose primary publication was not found.
+    Press,
+    /// A mass or professional organisation (the Vietnam Cooperative Alliance).
+    Association,
+    /// A state body other than the Government itself (a coordination office, a department).
+    Agency,
+    /// The Party, the National Assembly, the Government, a ministry or a provincial People's Committee.
+    Government,
+    /// A statistics office (GSO or a provincial statistics office).
+    Statistics,
+}
+
+impl Authority {
+    /// Every authority, the most official last (the order of [`Ord`]).
+    pub const ALL: &'static [Authority] = &[
+        Authority::Press,
+        Authority::Association,
+        Authority::Agency,
+        Authority::Government,
+        Authority::Statistics,
+    ];
+
+    /// The code written in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Authority::Press => "press",
+            Authority::Association => "association",
+            Authority::Agency => "agency",
+            Authority::Government => "government",
+            Authority::Statistics => "statistics",
+        }
+    }
+
+    /// Parses an authority code.
+    pub fn from_code(s: &str) -> Option<Authority> {
+        Authority::ALL.iter().copied().find(|a| a.code() == s)
+    }
+
+    /// The list of codes for "expected one of …" messages.
+    pub fn codes_list() -> String {
+        Authority::ALL.iter().rev().map(|a| a.code()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// How a target reads: "at least 5,000" or "about 35,000".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Comparison {
+    /// The figure is to reach the value or more ("trên", "ít nhất", "tối thiểu").
+    AtLeast,
+    /// The figure is to be about the value ("khoảng"); reaching it counts as reached.
+    About,
+}
+
+impl Comparison {
+    /// The code written in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            Comparison::AtLeast => "at_least",
+            Comparison::About => "about",
+        }
+    }
+
+    /// Parses a comparison code.
+    pub fn from_code(s: &str) -> Option<Comparison> {
+        [Comparison::AtLeast, Comparison::About].into_iter().find(|c| c.code() == s)
+    }
+}
+
+/// A target set by a document (a Government decision, a Party resolution, a province's plan): the
+/// value an indicator is to reach in an area by a year. Carries its source like an observation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// Country, region or province the target is set for.
+    pub area: Area,
+    /// Indicator id (built-in or file-defined).
+    pub indicator: String,
+    /// The year by which it is to be reached.
+    pub year: u16,
+    /// The target value.
+    pub value: f64,
+    /// Its unit (the indicator's).
+    pub unit: Unit,
+    /// "at least" or "about".
+    pub comparison: Comparison,
+    /// Where it was read (required, like an observation's source).
+    pub source: String,
+    /// The document that sets it, e.g. "Quyết định 1318/QĐ-TTg ngày 22/7/2021".
+    pub document: Option<String>,
+    /// The document's exact words.
+    pub wording: Option<String>,
+    /// `high`, `medium` or `low`, with what the figure was checked against.
+    pub confidence: Option<String>,
 }
 
 /// How an indicator turns rows into one number.
@@ -391,6 +496,8 @@ pub struct Dataset {
     pub observations: Vec<Observation>,
     /// Indicators the file defines.
     pub indicators: Vec<IndicatorDef>,
+    /// Targets set by documents for the dataset's indicators.
+    pub targets: Vec<Target>,
 }
 
 impl Dataset {
@@ -398,7 +505,7 @@ impl Dataset {
     ///
     /// Both must have the same `meta.id` and boundary, and an id may not appear twice within a year
     /// across the two. Indicator definitions are taken from `self` and completed with those of
-    /// `other` whose ids are new; observations are concatenated.
+    /// `other` whose ids are new; observations are concatenated, and targets too (each once).
     pub fn append(&self, other: &Dataset) -> Result<Dataset, Report> {
         let mut report = Report::new();
         if self.meta.id != other.meta.id {
@@ -452,6 +559,11 @@ impl Dataset {
         out.entities.extend_from(&other.entities);
         out.entities.cluster();
         out.observations.extend(other.observations.iter().cloned());
+        for t in &other.targets {
+            if !out.targets.contains(t) {
+                out.targets.push(t.clone());
+            }
+        }
         for def in &other.indicators {
             if !out.indicators.iter().any(|d| d.id == def.id) {
                 out.indicators.push(def.clone());

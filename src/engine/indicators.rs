@@ -949,11 +949,11 @@ impl ObsAcc {
 pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> IndicatorResult {
     let c = filter.compile(ds);
     let view = c.geo.view;
-    let obs: Vec<_> = ds
-        .observations
-        .iter()
-        .filter(|o| o.indicator == id && c.year_passes(o.year))
-        .collect();
+    // One figure per area and year: where sources disagree, the rule of `source_choice` picks
+    // the one drawn (adding both would double the country).
+    let obs: Vec<_> = super::source_choice::chosen(
+        ds.observations.iter().filter(|o| o.indicator == id && c.year_passes(o.year)),
+    );
     let def = find(ds, id);
     let unit = def
         .map(|d| d.unit)
@@ -1466,6 +1466,8 @@ mod tests {
             source: "GSO".into(),
             confidence: Some("high".into()),
             note: None,
+            authority: None,
+            published: None,
         };
         d.observations = vec![
             ob(Area::National, 1000.0, Unit::Count, "htx_active"),

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use super::field::Field;
 use super::columns::{Entities, MISSING, NONE};
 use super::dataset::{
-    Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Text, Unit,
+    Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Target, Comparison, Authority, Source, Subset, Text, Unit,
 };
 use super::error::{quote, Issue, Phrase, Report};
 use super::provinces::{normalise_code, registry};
@@ -321,6 +321,7 @@ struct Ctx {
     format: Option<Value>,
     meta: Option<Value>,
     observations: Option<Value>,
+    targets: Option<Value>,
     indicators: Option<Value>,
     top_keys_seen: Vec<String>,
 }
@@ -339,6 +340,7 @@ impl Ctx {
             format: None,
             meta: None,
             observations: None,
+            targets: None,
             indicators: None,
             top_keys_seen: Vec::new(),
         }
@@ -715,6 +717,10 @@ impl Ctx {
             (Some(v), Some(b)) => observations_from_value(&v, b, &indicators, &mut report),
             _ => Vec::new(),
         };
+        let targets = match (self.targets.take(), boundary) {
+            (Some(v), Some(b)) => targets_from_value(&v, b, &indicators, &mut report),
+            _ => Vec::new(),
+        };
 
         if report.has_errors() {
             return Err(report);
@@ -732,6 +738,7 @@ impl Ctx {
                 entities: self.ents,
                 observations,
                 indicators,
+                targets,
             },
             warnings: report,
         })
@@ -769,6 +776,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 "meta" => self.ctx.meta = Some(map.next_value()?),
                 "observations" => self.ctx.observations = Some(map.next_value()?),
                 "indicators" => self.ctx.indicators = Some(map.next_value()?),
+                "targets" => self.ctx.targets = Some(map.next_value()?),
                 "entities" => {
                     self.ctx.entities_seen = true;
                     map.next_value_seed(EntitiesSeed { ctx: self.ctx })?
@@ -782,8 +790,8 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                                 format!("khóa lạ ở cấp ngoài cùng {}", quote(&other)),
                             ),
                             Phrase::new(
-                                "format, meta, entities, observations, indicators (the key is ignored)",
-                                "format, meta, entities, observations, indicators (khóa này bị bỏ qua)",
+                                "format, meta, entities, observations, indicators, targets (the key is ignored)",
+                                "format, meta, entities, observations, indicators, targets (khóa này bị bỏ qua)",
                             ),
                         )
                         .in_field(other),
@@ -1679,6 +1687,133 @@ fn a_number() -> Phrase {
     Phrase::new("a number", "một số")
 }
 
+/// The `area` of an observation or a target: `VN`, a region code or a province code of `b`.
+fn area_of(o: &Obj<'_>, b: Boundary, report: &mut Report) -> Option<Area> {
+    let reg = registry();
+    match o.get("area") {
+        None => {
+            o.missing("area", an_area(), report);
+            None
+        }
+        Some(Value::String(s)) if s == "VN" => Some(Area::National),
+        Some(av) => {
+            let text = match av {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(n) => n.as_u64().map(|n| n.to_string()),
+                _ => None,
+            };
+            match text {
+                Some(t) => {
+                    if let Some(r) = Region::from_code(&t) {
+                        Some(Area::Region(r))
+                    } else {
+                        match normalise_code(&t) {
+                            Some(code) => match reg.index_of(b, &code) {
+                                Some(idx) => Some(Area::Province(idx)),
+                                None => {
+                                    report.push(
+                                        validate::province_code_issue(&code, b)
+                                            .in_field(o.at("area")),
+                                    );
+                                    None
+                                }
+                            },
+                            None => {
+                                let list = Region::codes_list();
+                                o.wrong(
+                                    "area",
+                                    av,
+                                    Phrase::new(
+                                        format!("a province code, \"VN\" or a region: {list}"),
+                                        format!("một mã tỉnh, \"VN\" hoặc một vùng: {list}"),
+                                    ),
+                                    report,
+                                );
+                                None
+                            }
+                        }
+                    }
+                }
+                None => {
+                    o.wrong("area", av, an_area(), report);
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// A required `year` from 1990 to 2100.
+fn year_of(o: &Obj<'_>, report: &mut Report) -> Option<u16> {
+    match o.get("year") {
+        None => {
+            o.missing("year", a_year(), report);
+            None
+        }
+        Some(y) => {
+            let yy = y
+                .as_u64()
+                .filter(|y| (1990..=2100).contains(y))
+                .map(|y| y as u16);
+            if yy.is_none() {
+                o.wrong("year", y, a_year(), report);
+            }
+            yy
+        }
+    }
+}
+
+/// An optional `confidence`: `high`, `medium` or `low`, optionally followed by an explanation.
+fn check_confidence(o: &Obj<'_>, report: &mut Report) {
+    if let Some(c) = o.string("confidence", false, report) {
+        let word = c.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
+        if !matches!(word, "high" | "medium" | "low") {
+            report.push(
+                Issue::error(
+                    Phrase::quoted(&c),
+                    Phrase::new(
+                        "high, medium or low, optionally followed by an explanation",
+                        "high, medium hoặc low, có thể kèm lời giải thích",
+                    ),
+                )
+                .in_field(o.at("confidence")),
+            );
+        }
+    }
+}
+
+/// A required, finite `value`.
+fn value_of(o: &Obj<'_>, report: &mut Report) -> Option<f64> {
+    match o.get("value") {
+        None => {
+            o.missing("value", a_number(), report);
+            None
+        }
+        Some(x) => {
+            let f = x.as_f64().filter(|f| f.is_finite());
+            if f.is_none() {
+                o.wrong("value", x, a_number(), report);
+            }
+            f
+        }
+    }
+}
+
+/// A required `indicator` id (its syntax only; whether it is known is the caller's question).
+fn indicator_of(o: &Obj<'_>, report: &mut Report) -> String {
+    let indicator = o.string("indicator", true, report).unwrap_or_default();
+    if !indicator.is_empty() && !is_id(&indicator, b'_') {
+        report.push(
+            Issue::error(
+                Phrase::quoted(&indicator),
+                Phrase::new("an indicator id (a–z, 0–9, - and _)", "một mã chỉ tiêu (a–z, 0–9, - và _)"),
+            )
+            .in_field(o.at("indicator")),
+        );
+    }
+    indicator
+}
+
 fn observations_from_value(
     v: &Value,
     b: Boundary,
@@ -1692,7 +1827,6 @@ fn observations_from_value(
         );
         return Vec::new();
     };
-    let reg = registry();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let path = format!("observations[{i}]");
@@ -1711,99 +1845,15 @@ fn observations_from_value(
                 "source",
                 "confidence",
                 "note",
+                "authority",
+                "published",
             ],
             report,
         );
-        let area = match o.get("area") {
-            None => {
-                o.missing("area", an_area(), report);
-                None
-            }
-            Some(Value::String(s)) if s == "VN" => Some(Area::National),
-            Some(av) => {
-                let text = match av {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => n.as_u64().map(|n| n.to_string()),
-                    _ => None,
-                };
-                match text {
-                    Some(t) => {
-                        if let Some(r) = Region::from_code(&t) {
-                            Some(Area::Region(r))
-                        } else {
-                            match normalise_code(&t) {
-                                Some(code) => match reg.index_of(b, &code) {
-                                    Some(idx) => Some(Area::Province(idx)),
-                                    None => {
-                                        report.push(
-                                            validate::province_code_issue(&code, b)
-                                                .in_field(o.at("area")),
-                                        );
-                                        None
-                                    }
-                                },
-                                None => {
-                                    let list = Region::codes_list();
-                                    o.wrong(
-                                        "area",
-                                        av,
-                                        Phrase::new(
-                                            format!("a province code, \"VN\" or a region: {list}"),
-                                            format!("một mã tỉnh, \"VN\" hoặc một vùng: {list}"),
-                                        ),
-                                        report,
-                                    );
-                                    None
-                                }
-                            }
-                        }
-                    }
-                    None => {
-                        o.wrong("area", av, an_area(), report);
-                        None
-                    }
-                }
-            }
-        };
-        let year = match o.get("year") {
-            None => {
-                o.missing("year", a_year(), report);
-                None
-            }
-            Some(y) => {
-                let yy = y
-                    .as_u64()
-                    .filter(|y| (1990..=2100).contains(y))
-                    .map(|y| y as u16);
-                if yy.is_none() {
-                    o.wrong("year", y, a_year(), report);
-                }
-                yy
-            }
-        };
-        let indicator = o.string("indicator", true, report).unwrap_or_default();
-        if !indicator.is_empty() && !is_id(&indicator, b'_') {
-            report.push(
-                Issue::error(
-                    Phrase::quoted(&indicator),
-                    Phrase::new("an indicator id (a–z, 0–9, - and _)", "một mã chỉ tiêu (a–z, 0–9, - và _)"),
-                )
-                    .in_field(o.at("indicator")),
-            );
-        }
-        let value = match o.get("value") {
-            None => {
-                o.missing("value", a_number(), report);
-                None
-            }
-            Some(x) => {
-                let f = x.as_f64().filter(|f| f.is_finite());
-                if f.is_none() {
-                    o.wrong("value", x, a_number(), report);
-                }
-                f
-            }
-        };
+        let area = area_of(&o, b, report);
+        let year = year_of(&o, report);
+        let indicator = indicator_of(&o, report);
+        let value = value_of(&o, report);
         let unit = match o.string("unit", false, report) {
             Some(u) => Unit::from_code(&u).or_else(|| {
                 report.push(
@@ -1825,21 +1875,14 @@ fn observations_from_value(
             }
         };
         let source = o.string("source", true, report).unwrap_or_default();
-        if let Some(c) = o.string("confidence", false, report) {
-            let word = c.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
-            if !matches!(word, "high" | "medium" | "low") {
-                report.push(
-                    Issue::error(
-                        Phrase::quoted(&c),
-                        Phrase::new(
-                            "high, medium or low, optionally followed by an explanation",
-                            "high, medium hoặc low, có thể kèm lời giải thích",
-                        ),
-                    )
-                    .in_field(o.at("confidence")),
-                );
-            }
-        }
+        check_confidence(&o, report);
+        let authority = o.string("authority", false, report).and_then(|a| {
+            Authority::from_code(&a).or_else(|| {
+                report.push(Issue::error(Phrase::quoted(&a), one_of(&Authority::codes_list())).in_field(o.at("authority")));
+                None
+            })
+        });
+        let published = o.date("published", report);
         let obs = (|| {
             Some(Observation {
                 area: area?,
@@ -1851,10 +1894,107 @@ fn observations_from_value(
                 source,
                 confidence: o.string("confidence", false, report),
                 note: o.string("note", false, report),
+                authority,
+                published,
             })
         })();
         if let (Some(obs), true) = (obs, report.error_count() == before) {
             out.push(obs);
+        }
+    }
+    out
+}
+
+
+/// The `targets` section: each target names its area, indicator, year, value and unit, and its
+/// source, like an observation; the unit is required (a target is compared with figures, and a
+/// target of 35,000 read in the wrong unit is worse than none) and must be the indicator's.
+fn targets_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report: &mut Report) -> Vec<Target> {
+    let Value::Array(items) = v else {
+        report.push(
+            Issue::error(describe_value(v), Phrase::new("an array of targets", "một mảng các mục tiêu")).in_field("targets"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("targets[{i}]");
+        let Some(o) = Obj::new(item, &path, report) else {
+            continue;
+        };
+        let before = report.error_count();
+        o.warn_unknown(
+            &["area", "indicator", "year", "value", "unit", "comparison", "source", "document", "wording", "confidence"],
+            report,
+        );
+        let area = area_of(&o, b, report);
+        let indicator = indicator_of(&o, report);
+        let def = super::indicators::builtin(&indicator).or_else(|| defs.iter().find(|d| d.id == indicator));
+        if def.is_none() && report.error_count() == before && !indicator.is_empty() {
+            let ids = defs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>().join(", ");
+            let (en, vi) = if ids.is_empty() {
+                ("a built-in indicator id".to_string(), "một mã chỉ tiêu có sẵn".to_string())
+            } else {
+                (format!("a built-in indicator id or one the file defines ({ids})"), format!("một mã chỉ tiêu có sẵn hoặc do tệp định nghĩa ({ids})"))
+            };
+            report.push(Issue::error(Phrase::quoted(&indicator), Phrase::new(en, vi)).in_field(o.at("indicator")));
+        }
+        let year = year_of(&o, report);
+        let value = value_of(&o, report);
+        let unit = match o.string("unit", false, report) {
+            None => {
+                o.missing("unit", one_of(&Unit::codes_list()), report);
+                None
+            }
+            Some(u) => match (Unit::from_code(&u), def) {
+                (None, _) => {
+                    report.push(Issue::error(Phrase::quoted(&u), one_of(&Unit::codes_list())).in_field(o.at("unit")));
+                    None
+                }
+                (Some(unit), Some(d)) if unit != d.unit => {
+                    let want = d.unit.code();
+                    report.push(
+                        Issue::error(
+                            Phrase::quoted(&u),
+                            Phrase::new(
+                                format!("\"{want}\", the unit of the indicator {}", quote(&indicator)),
+                                format!("\"{want}\", đơn vị của chỉ tiêu {}", quote(&indicator)),
+                            ),
+                        )
+                        .in_field(o.at("unit")),
+                    );
+                    None
+                }
+                (unit, _) => unit,
+            },
+        };
+        let comparison = match o.string("comparison", false, report) {
+            None => Some(Comparison::AtLeast),
+            Some(c) => Comparison::from_code(&c).or_else(|| {
+                report.push(Issue::error(Phrase::quoted(&c), one_of("at_least, about")).in_field(o.at("comparison")));
+                None
+            }),
+        };
+        let source = o.string("source", true, report).unwrap_or_default();
+        check_confidence(&o, report);
+        let document = o.string("document", false, report);
+        let wording = o.string("wording", false, report);
+        let target = (|| {
+            Some(Target {
+                area: area?,
+                indicator,
+                year: year?,
+                value: value?,
+                unit: unit?,
+                comparison: comparison?,
+                source,
+                document,
+                wording,
+                confidence: o.string("confidence", false, report),
+            })
+        })();
+        if let (Some(t), true) = (target, report.error_count() == before) {
+            out.push(t);
         }
     }
     out
@@ -2121,6 +2261,68 @@ mod tests {
                 "observations[0].confidence"
             ]
         );
+    }
+
+    /// A published figure for the targets below to be compared with.
+    const ONE_OBS: &str = r#""observations": [{"area": "VN", "year": 2024, "indicator": "htx_total", "value": 33335, "unit": "count", "source": "Bộ Tài chính", "authority": "government", "published": "2025-01-10"}],
+      "indicators": [{"id": "htx_total", "label": "Tổng số HTX", "observed": true, "unit": "count"}]"#;
+
+    #[test]
+    fn targets_are_read_with_their_source() {
+        let s = format!(
+            r#"{{{META}, {ONE_OBS}, "targets": [
+                {{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "count", "comparison": "about",
+                  "source": "baohaiduong.vn (TTXVN)", "document": "Quyết định 1318/QĐ-TTg ngày 22/7/2021",
+                  "wording": "35.000 HTX với 7,1 triệu thành viên", "confidence": "medium: quoted"}},
+                {{"area": "19", "indicator": "htx_count", "year": 2030, "value": 400, "unit": "count", "source": "UBND tỉnh"}}]}}"#
+        );
+        let d = parse(&s).expect("valid").dataset;
+        assert_eq!(d.observations[0].authority, Some(Authority::Government));
+        assert_eq!(d.observations[0].published.as_deref(), Some("2025-01-10"));
+        assert_eq!(d.targets.len(), 2);
+        let t = &d.targets[0];
+        assert_eq!((t.area, t.year, t.value, t.unit, t.comparison), (Area::National, 2025, 35_000.0, Unit::Count, Comparison::About));
+        assert_eq!(t.document.as_deref(), Some("Quyết định 1318/QĐ-TTg ngày 22/7/2021"));
+        assert_eq!(t.wording.as_deref(), Some("35.000 HTX với 7,1 triệu thành viên"));
+        // a built-in indicator, a province's own plan; "at_least" when the comparison is not said
+        assert_eq!(d.targets[1].area, Area::Province(registry().index_of(Boundary::P63, "19").unwrap_or(NONE)));
+        assert_eq!(d.targets[1].comparison, Comparison::AtLeast);
+    }
+
+    #[test]
+    fn a_target_without_year_source_or_unit_is_refused_at_its_place() {
+        let target = |body: &str| format!(r#"{{{META}, {ONE_OBS}, "targets": [{body}]}}"#);
+        let cases = [
+            (r#"{"area": "VN", "indicator": "htx_total", "value": 35000, "unit": "count", "source": "s"}"#, "targets[0].year", "nothing", "ô trống"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "count"}"#, "targets[0].source", "nothing", "ô trống"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "source": "s"}"#, "targets[0].unit", "nothing", "ô trống"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "kg", "source": "s"}"#, "targets[0].unit", "\"kg\"", "một trong"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 0.5, "unit": "share", "source": "s"}"#, "targets[0].unit", "\"count\", the unit", "đơn vị của chỉ tiêu"),
+            (r#"{"area": "VN", "indicator": "htx_tota", "year": 2025, "value": 1, "unit": "count", "source": "s"}"#, "targets[0].indicator", "a built-in indicator id or one the file defines (htx_total)", "do tệp định nghĩa"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 1, "unit": "count", "source": "s", "comparison": "more"}"#, "targets[0].comparison", "at_least, about", "một trong"),
+            (r#"{"area": "99", "indicator": "htx_total", "year": 2025, "value": 1, "unit": "count", "source": "s"}"#, "targets[0].area", "", ""),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 1800, "value": 1, "unit": "count", "source": "s"}"#, "targets[0].year", "", ""),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": "many", "unit": "count", "source": "s"}"#, "targets[0].value", "", ""),
+        ];
+        for (body, field, en, vi) in cases {
+            let r = parse(&target(body)).expect_err(body);
+            assert_eq!(r.errors.len(), 1, "{body}: {:?}", r.errors);
+            let e = &r.errors[0];
+            assert_eq!(e.field.as_deref(), Some(field), "{body}");
+            let (en_text, vi_text) = (e.text(Lang::En), e.text(Lang::Vi));
+            assert!(en_text.contains(en), "{body}: {en_text}");
+            assert!(vi_text.contains(vi), "{body}: {vi_text}");
+            assert!(vi_text.contains(field), "the Vietnamese message names the place too: {vi_text}");
+        }
+        let r = parse(&format!(r#"{{{META}, {ONE_OBS}, "targets": {{}}}}"#)).expect_err("not an array");
+        assert_eq!(r.errors[0].field.as_deref(), Some("targets"));
+        let r = parse(&target(r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 1, "unit": "count", "source": "s", "authority": "x"}"#))
+            .expect("an unknown key in a target is a warning");
+        assert_eq!(r.warnings.warnings[0].field.as_deref(), Some("targets[0].authority"));
+        let bad_authority = format!(r#"{{{META}, {}}}"#, ONE_OBS.replace("\"government\"", "\"ministry\""));
+        let r = parse(&bad_authority).expect_err("unknown authority");
+        assert_eq!(r.errors[0].field.as_deref(), Some("observations[0].authority"));
+        assert!(r.errors[0].text(Lang::En).contains("statistics, government, agency, association, press"), "{}", r.errors[0]);
     }
 
     #[test]

@@ -9,8 +9,8 @@
 //! Worker for a user's file — and the page only decodes this form, which is little more than
 //! copying columns.
 //!
-//! Layout (all integers little-endian): the magic `CAW1`, then the meta, observations and
-//! indicator definitions as length-prefixed fields, then the entity columns, each a `u32` element
+//! Layout (all integers little-endian): the magic `CAW2`, then the meta, observations,
+//! indicator definitions and targets as length-prefixed fields, then the entity columns, each a `u32` element
 //! count followed by its raw one-byte elements (codes) or, for numbers, a byte length and LEB128
 //! varints (sentinels as 0, values shifted by one). Varints of small numbers compress better over
 //! the wire than fixed-width ones: the packed 2024 file is smaller, brotli, than its JSON. Enumerations are written as their file codes, not their
@@ -24,12 +24,14 @@
 
 use super::byte_source::ByteSource;
 use super::columns::{Entities, MISSING, NONE};
-use super::dataset::{Area, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Text, Unit};
+use super::dataset::{
+    Area, Authority, Comparison, Dataset, IndicatorDef, Measure, Meta, NumField, Observation, Source, Subset, Target, Text, Unit,
+};
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
 
 /// The first bytes of every encoded dataset (format version 1).
-pub const MAGIC: &[u8; 4] = b"CAW1";
+pub const MAGIC: &[u8; 4] = b"CAW2";
 
 /// Why bytes could not be decoded. The message names the part that was being read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +53,19 @@ struct Writer(Vec<u8>);
 impl Writer {
     fn u8(&mut self, v: u8) {
         self.0.push(v);
+    }
+    fn area(&mut self, a: Area) {
+        match a {
+            Area::National => self.u8(0),
+            Area::Region(r) => {
+                self.u8(1);
+                self.str(r.code());
+            }
+            Area::Province(p) => {
+                self.u8(2);
+                self.u8(p);
+            }
+        }
     }
     fn u16(&mut self, v: u16) {
         self.0.extend_from_slice(&v.to_le_bytes());
@@ -174,17 +189,7 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
 
     w.len(ds.observations.len());
     for o in &ds.observations {
-        match o.area {
-            Area::National => w.u8(0),
-            Area::Region(r) => {
-                w.u8(1);
-                w.str(r.code());
-            }
-            Area::Province(p) => {
-                w.u8(2);
-                w.u8(p);
-            }
-        }
+        w.area(o.area);
         w.u16(o.year);
         w.opt_str(o.as_of.as_deref());
         w.str(&o.indicator);
@@ -193,6 +198,8 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
         w.str(&o.source);
         w.opt_str(o.confidence.as_deref());
         w.opt_str(o.note.as_deref());
+        w.opt_str(o.authority.map(Authority::code));
+        w.opt_str(o.published.as_deref());
     }
 
     w.len(ds.indicators.len());
@@ -210,6 +217,20 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
         w.u8(u8::from(d.observed));
         w.opt_bool(d.summable);
         w.opt_text(d.definition.as_ref());
+    }
+
+    w.len(ds.targets.len());
+    for t in &ds.targets {
+        w.area(t.area);
+        w.str(&t.indicator);
+        w.u16(t.year);
+        w.f64(t.value);
+        w.str(t.unit.code());
+        w.str(t.comparison.code());
+        w.str(&t.source);
+        w.opt_str(t.document.as_deref());
+        w.opt_str(t.wording.as_deref());
+        w.opt_str(t.confidence.as_deref());
     }
 
     w.str(&e.id_text);
@@ -276,6 +297,17 @@ impl Reader<'_> {
     }
     fn u8(&mut self, what: &str) -> R<u8> {
         Ok(self.array::<1>(what)?[0])
+    }
+    fn area(&mut self, what: &str, provinces: usize) -> R<Area> {
+        Ok(match self.u8(what)? {
+            0 => Area::National,
+            1 => Area::Region(self.code(what, Region::from_code)?),
+            2 => match self.u8(what)? {
+                p if (p as usize) < provinces => Area::Province(p),
+                p => return Err(WireError(format!("{what}: province {p} out of range"))),
+            },
+            _ => return Err(WireError(format!("{what}: unknown area"))),
+        })
     }
     fn u16(&mut self, what: &str) -> R<u16> {
         Ok(u16::from_le_bytes(self.array(what)?))
@@ -473,15 +505,7 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
     let mut observations = Vec::with_capacity(n);
     for _ in 0..n {
         let what = "observation";
-        let area = match r.u8(what)? {
-            0 => Area::National,
-            1 => Area::Region(r.code(what, Region::from_code)?),
-            2 => match r.u8(what)? {
-                p if (p as usize) < provinces => Area::Province(p),
-                p => return Err(WireError(format!("{what}: province {p} out of range"))),
-            },
-            _ => return err("observation: unknown area"),
-        };
+        let area = r.area(what, provinces)?;
         observations.push(Observation {
             area,
             year: r.u16(what)?,
@@ -492,6 +516,8 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
             source: r.str(what)?,
             confidence: r.opt_str(what)?,
             note: r.opt_str(what)?,
+            authority: r.opt_code(what, Authority::from_code)?,
+            published: r.opt_str(what)?,
         });
     }
 
@@ -513,6 +539,24 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
             observed: r.flag(what)?,
             summable: r.opt_bool(what)?,
             definition: r.opt_text(what)?,
+        });
+    }
+
+    let n = r.len("targets")?;
+    let mut targets = Vec::with_capacity(n);
+    for _ in 0..n {
+        let what = "target";
+        targets.push(Target {
+            area: r.area(what, provinces)?,
+            indicator: r.str(what)?,
+            year: r.u16(what)?,
+            value: r.f64(what)?,
+            unit: r.code(what, Unit::from_code)?,
+            comparison: r.code(what, Comparison::from_code)?,
+            source: r.str(what)?,
+            document: r.opt_str(what)?,
+            wording: r.opt_str(what)?,
+            confidence: r.opt_str(what)?,
         });
     }
 
@@ -563,7 +607,7 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
     if r.pos != src.len() {
         return err("bytes left after the last column");
     }
-    Ok(Dataset { meta, entities, observations, indicators })
+    Ok(Dataset { meta, entities, observations, indicators, targets })
 }
 
 #[cfg(test)]
@@ -587,6 +631,7 @@ mod tests {
         assert_eq!(a.meta, b.meta);
         assert_eq!(a.observations, b.observations);
         assert_eq!(a.indicators, b.indicators);
+        assert_eq!(a.targets, b.targets);
         assert_eq!(a.entities.len(), b.entities.len());
         assert!(encode(a) == encode(b), "{}: columns differ", b.meta.id);
         assert_eq!(a.entities.income.iter().filter(|x| x.is_nan()).count(), b.entities.income.iter().filter(|x| x.is_nan()).count());
@@ -594,7 +639,14 @@ mod tests {
 
     #[test]
     fn bundled_datasets_round_trip_exactly() {
-        for ds in [official(), illustrative()] {
+        // The official file's targets (national), plus a province's and a region's own.
+        let mut off = official();
+        assert_eq!(off.targets.len(), 15);
+        for (area, comparison) in [(Area::Province(3), Comparison::AtLeast), (Area::Region(Region::Tn), Comparison::About)] {
+            off.targets.push(Target { area, comparison, document: None, wording: None, confidence: None, ..off.targets[0].clone() });
+        }
+        assert!(off.observations.iter().any(|o| o.authority.is_some() && o.published.is_some()));
+        for ds in [off, illustrative()] {
             let bytes = encode(&ds);
             let back = decode(&bytes).unwrap();
             same(&back, &ds);

@@ -29,7 +29,8 @@ pub fn App() -> impl IntoView {
     provide_context(loader);
     let charts = ChartLib::new();
     provide_context(charts);
-    provide_context(MapShapes::new());
+    let shapes = MapShapes::new();
+    provide_context(shapes);
     provide_context(super::own_data::OwnData::start(state));
 
     // Province codes of the wrong boundary version in a link: drop them, say so.
@@ -100,23 +101,16 @@ pub fn App() -> impl IntoView {
         let year = year.filter(|y| entry.years.contains(y)).or_else(|| entry.latest_year());
         let mut years: Vec<u16> = year.into_iter().collect();
         if let Some(y) = year.and_then(|y| y.checked_sub(1)).filter(|p| entry.years.contains(p)) {
-            // Only after the shown year is in (the first view needs one file), and after ECharts
-            // (ECharts and the shapes come first on a slow link: the map waits for them).
-            let charts_done = charts.ready.get() || charts.error.with(|e| e.is_some());
-            if charts_done && state.datasets.with(|m| m.contains_key(&id)) {
+            // Only after the shown year is in: the first view needs one file.
+            if state.datasets.with(|m| m.contains_key(&id)) {
                 years.push(y);
             }
         }
         loader.ensure(state, &id, &years, false);
     });
 
-    // ECharts (and the shapes) load right after the first figures are on screen, never before.
-    Effect::new(move |_| {
-        if state.datasets.with(|m| !m.is_empty()) {
-            charts.load();
-            super::offline::preload_shapes(state);
-        }
-    });
+    // ECharts loads only when a chart is first shown (`EChart`); the map's shapes are preloaded by
+    // the page's head script on a link that opens on the map (scripts/postbuild.mjs).
 
     let years = Signal::derive(move || state.current().map(|l| dashboard::dataset_years(&l.dataset)).unwrap_or_default());
     let cards = Memo::new(move |_| {
@@ -127,9 +121,13 @@ pub fn App() -> impl IntoView {
         set_timing("cards", web::now_ms() - start);
         Some(c)
     });
-    // The pre-rendered first view stays until these cards (or an error) can replace it.
+    // The pre-rendered first view stays until these cards (or an error) can replace it, and on the
+    // Map tab until the map is drawn too (its shapes arrive alongside the dataset): the copy's map
+    // never gives way to an empty box.
     Effect::new(move |_| {
-        if cards.with(|c| c.is_some()) || state.load_error.with(|e| e.is_some()) {
+        let (tab, b) = state.view.with(|v| (v.tab, v.boundary));
+        let map_done = tab != crate::engine::url_state::Tab::Map || shapes.settled(b);
+        if (cards.with(|c| c.is_some()) && map_done) || state.load_error.with(|e| e.is_some()) {
             web::retire_prerender();
         }
     });

@@ -1,5 +1,5 @@
-//! The Chart tab: provinces ranked, the trend over the years, the composition by kind (OCOP
-//! subjects), and the selected provinces compared with their region and the whole dataset. Each
+//! The Chart tab: provinces ranked, the trend over the years, the composition by kind (of the
+//! chosen indicator, or OCOP subjects when it cannot be split), and the selected provinces compared with their region and the whole dataset. Each
 //! chart can be downloaded as PNG; the Table tab holds the same figures as text.
 
 use leptos::prelude::*;
@@ -46,9 +46,9 @@ pub fn ChartTab() -> impl IntoView {
     });
     let handle = RwSignal::new(None::<ChartHandle>);
     let download = move |_| {
-        if let Some(url) = handle.get_untracked().and_then(|h| h.png()) {
-            let name = chart.get_untracked().map(|c| c.file_stem).unwrap_or_else(|| "coop-atlas".into());
-            let _ = web::download_url(&format!("{name}.png"), &url);
+        let Some(c) = chart.get_untracked() else { return };
+        if let Some(url) = handle.get_untracked().and_then(|h| h.png(&c.option, &c.foot)) {
+            let _ = web::download_url(&format!("{}.png", c.file_stem), &url);
         }
     };
 
@@ -66,7 +66,8 @@ pub fn ChartTab() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                {move || (kind() != ChartKind::Composition).then(|| view! { <IndicatorSelect/> })}
+                // The composition splits the chosen indicator by kind (when it can be split).
+                <IndicatorSelect/>
                 <button type="button" class="btn small" data-testid="download-png" on:click=download>
                     {move || t(lang(), Msg::DownloadPng)}
                 </button>

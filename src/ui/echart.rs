@@ -1,7 +1,8 @@
 //! `<EChart>`: one ECharts chart bound to a `<div>`, redrawn whenever its option changes.
 //!
 //! It owns the chart's life: created when the element mounts (once the self-hosted ECharts bundle
-//! has loaded — it is fetched after the first view so the headline cards never wait for it),
+//! has loaded — it is fetched only when a chart is first shown, so no first view waits for it;
+//! until then a loading line stands in the chart's place),
 //! `setOption(…, notMerge)` on every new option so no series of the previous view lingers,
 //! resized with its container, and disposed when the component unmounts.
 
@@ -18,7 +19,7 @@ use crate::charts::bindings::{self, Chart, ClickEvent};
 /// gives it a content hash; the hashed name is read from the page (`offline::echarts_src`).
 pub const ECHARTS_SRC: &str = "vendor/echarts.min.js";
 
-/// Registered map names (`vn63`, `vn34`) and whether their GeoJSON is registered.
+/// Whether the ECharts bundle is loaded (charts wait for it; the map does not need it).
 #[derive(Clone, Copy)]
 pub struct ChartLib {
     /// `true` once `globalThis.echarts` exists.
@@ -77,6 +78,9 @@ pub fn EChart(
     let chart: Rc<RefCell<Option<Chart>>> = Rc::new(RefCell::new(None));
     let error = RwSignal::new(None::<String>);
 
+    // The first chart shown fetches ECharts (once; later calls do nothing).
+    Effect::new(move |_| lib.load());
+
     let chart_for_effect = SendWrapper::new(chart.clone());
     Effect::new(move |_| {
         let ready = lib.ready.get();
@@ -105,12 +109,7 @@ pub fn EChart(
         }
         if let (Some(c), Some(o)) = (slot.as_ref(), opt.as_ref()) {
             match c.set_option(o) {
-                Ok(()) => {
-                    error.set(None);
-                    // ECharts painted synchronously: a pre-rendered picture standing in for this
-                    // chart (web::retire_prerender) has done its job.
-                    super::web::drop_map_picture();
-                }
+                Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
         }
@@ -132,6 +131,10 @@ pub fn EChart(
                 aria-label=move || label.get()
                 data-testid=testid
             ></div>
+            {move || (!lib.ready.get() && lib.error.with(|e| e.is_none())).then(|| {
+                let lang = use_context::<super::state::AppState>().map(|s| s.lang()).unwrap_or_default();
+                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }
+            })}
             {move || lib.error.get().or_else(|| error.get()).map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
         </div>
     }
@@ -142,8 +145,16 @@ pub fn EChart(
 pub struct ChartHandle(pub SendWrapper<Rc<RefCell<Option<Chart>>>>);
 
 impl ChartHandle {
-    /// The chart as a PNG data URL, when it is drawn.
-    pub fn png(&self) -> Option<String> {
-        self.0.borrow().as_ref().and_then(|c| c.png_data_url().ok())
+    /// The chart as a PNG data URL, when it is drawn, with `foot` (title, source, label: see
+    /// `dashboard::ChartView::foot`) drawn in for the picture and taken out again (`option` is
+    /// redrawn as it was), so a downloaded chart says what it shows and where it is from while
+    /// the page shows its source once.
+    pub fn png(&self, option: &serde_json::Value, foot: &serde_json::Value) -> Option<String> {
+        let slot = self.0.borrow();
+        let c = slot.as_ref()?;
+        c.merge_option(foot).ok()?;
+        let url = c.png_data_url().ok();
+        let _ = c.set_option(option);
+        url
     }
 }

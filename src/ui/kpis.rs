@@ -1,5 +1,5 @@
 //! The headline cards: one per indicator of the current selection, with its value, the change from
-//! the previous year and the selection's share of the whole dataset. Each card carries
+//! the previous year, the selection's share of the whole dataset and progress toward its targets. Each card carries
 //! `data-testid="kpi-<id>"` and its unformatted value in `data-value` for tests and scrapers.
 
 use leptos::prelude::*;
@@ -26,6 +26,7 @@ fn card_view(c: Card, lang: crate::engine::vocab::Lang) -> impl IntoView {
             {c.change_text.clone().map(|txt| view! { <p class=change_class>{txt}" "{t(lang, Msg::ChangeFromPrev)}</p> })}
             {c.share_text.clone().map(|txt| view! { <p class="meta">{txt}" "{t(lang, Msg::ShareOfWhole)}</p> })}
             {c.note.clone().map(|txt| view! { <p class="meta">{txt}</p> })}
+            {c.targets.iter().map(|txt| view! { <p class="meta target" data-testid="kpi-target">{txt.clone()}</p> }).collect_view()}
             {c.source.clone().map(|txt| view! {
                 <details class="meta card-source"><summary>{t(lang, Msg::Source)}</summary>{txt}</details>
             })}

@@ -1,62 +1,73 @@
-//! The Map tab: a choropleth of the chosen indicator by province in the chosen boundary version, its
-//! legend (HTML, so it is read by screen readers and matches the map's colours exactly), the class
-//! method (rounded equal steps by default; quantiles, natural breaks, custom breaks), and clicking a
-//! province to select it. Shapes are fetched once per boundary version and registered with ECharts.
+//! The Map tab: a choropleth of the chosen indicator by province in the chosen boundary version
+//! (inline SVG, `svg_map`), its legend (HTML, so it is read by screen readers and matches the map's
+//! colours exactly), the class method (rounded equal steps by default; quantiles, natural breaks,
+//! custom breaks), selecting a province by clicking it or from the keyboard, and downloading the
+//! map as SVG or PNG. The shapes of each boundary version are fetched once (`geo/vn63-svg.json`).
 
-use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::charts::bindings;
 use crate::dashboard::{self, IndicatorPicker};
 use crate::engine::classify::ClassSpec;
 use crate::engine::vocab::Boundary;
 use crate::i18n::{t, Msg};
+use crate::shapes::Shapes;
 
-use super::echart::{ChartLib, EChart};
 use super::state::AppState;
+use super::svg_map::SvgMap;
 use super::web;
 
-/// Which maps have been fetched and registered with ECharts.
+/// The province shapes fetched so far, by boundary version.
 #[derive(Clone, Copy)]
 pub struct MapShapes {
-    registered: RwSignal<BTreeSet<&'static str>>,
+    loaded: RwSignal<Vec<(Boundary, Arc<Shapes>)>>,
+    asked: StoredValue<Vec<Boundary>>,
     error: RwSignal<Option<String>>,
 }
 
 impl MapShapes {
-    /// Creates the (empty) registry; provided as context by the app.
+    /// Creates the (empty) store; provided as context by the app.
     pub fn new() -> MapShapes {
-        MapShapes { registered: RwSignal::new(BTreeSet::new()), error: RwSignal::new(None) }
+        MapShapes { loaded: RwSignal::new(Vec::new()), asked: StoredValue::new(Vec::new()), error: RwSignal::new(None) }
     }
 
-    /// Fetches and registers the shapes of a boundary version once ECharts is loaded.
+    /// Fetches the shapes of a boundary version, once. Called as soon as the Map tab shows, while
+    /// the dataset is still on its way: the two downloads overlap.
     pub fn ensure(&self, b: Boundary) {
-        let name = dashboard::map_name(b);
-        if self.registered.with_untracked(|s| s.contains(name)) {
+        if self.asked.with_value(|a| a.contains(&b)) {
             return;
         }
+        self.asked.update_value(|a| a.push(b));
         let this = *self;
         leptos::task::spawn_local(async move {
-            let path = format!("geo/{name}.json");
+            let path = format!("geo/{}-svg.json", dashboard::map_name(b));
             let result = async {
                 let bytes = web::fetch_bytes(&path).await?;
                 let text = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
-                bindings::register_map(name, &text)
+                Shapes::parse(&text).map_err(|e| format!("{path}: {e}"))
             }
             .await;
             match result {
-                Ok(()) => this.registered.update(|s| {
-                    s.insert(name);
-                }),
-                Err(e) => this.error.set(Some(e)),
+                Ok(s) => this.loaded.update(|l| l.push((b, Arc::new(s)))),
+                Err(e) => {
+                    // A later visit to the tab (e.g. back online) tries again.
+                    this.asked.update_value(|a| a.retain(|x| *x != b));
+                    this.error.set(Some(e))
+                }
             }
         });
     }
 
-    /// Whether the map of `b` can be drawn.
-    pub fn ready(&self, b: Boundary) -> bool {
-        self.registered.with(|s| s.contains(dashboard::map_name(b)))
+    /// The shapes of `b`, once fetched.
+    pub fn get(&self, b: Boundary) -> Option<Arc<Shapes>> {
+        self.loaded.with(|l| l.iter().find(|(x, _)| *x == b).map(|(_, s)| Arc::clone(s)))
+    }
+
+    /// Whether the map of `b` is drawn or cannot be (its shapes failed to load): what the
+    /// pre-rendered copy waits for before it gives way (app.rs).
+    pub fn settled(&self, b: Boundary) -> bool {
+        self.loaded.with(|l| l.iter().any(|(x, _)| *x == b)) || self.error.with(|e| e.is_some())
     }
 }
 
@@ -94,31 +105,22 @@ pub fn IndicatorSelect() -> impl IntoView {
 #[component]
 pub fn MapTab() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let lib = expect_context::<ChartLib>();
     let shapes = expect_context::<MapShapes>();
     let lang = move || state.lang();
     let boundary = move || state.view.with(|v| v.boundary);
 
-    Effect::new(move |_| {
-        if lib.ready.get() {
-            shapes.ensure(boundary());
-        }
-    });
+    Effect::new(move |_| shapes.ensure(boundary()));
 
     let map = Memo::new(move |_| {
         let loaded = state.current()?;
         let l = lang();
         Some(state.view.with(|v| dashboard::map_view(&loaded.dataset, v, l)))
     });
-    let option = Signal::derive(move || {
-        let m = map.get()?;
-        if !shapes.ready(boundary()) {
-            return None;
-        }
-        Some(m.option)
-    });
-    let on_click = Callback::new(move |ev: bindings::ClickEvent| {
-        let code = ev.name;
+    // A memo, not a derived signal: the map's paths are rebuilt only when the boundary version's
+    // shapes change, never on another change of view (which would lose the keyboard focus).
+    let shapes_now = Memo::new(move |_| shapes.get(boundary()));
+    // A province clicked, tapped or chosen with Enter or Space: in or out of the selection (`p=`).
+    let on_toggle = Callback::new(move |code: String| {
         state.update(|v| {
             if crate::engine::provinces::registry().by_code(v.boundary, &code).is_some() {
                 if let Some(pos) = v.provinces.iter().position(|c| *c == code) {
@@ -129,6 +131,23 @@ pub fn MapTab() -> impl IntoView {
             }
         });
     });
+    // The map as a file, as on screen (its zoom), with title, legend and source.
+    let document = move || {
+        let m = map.get_untracked()?;
+        let s = shapes_now.get_untracked()?;
+        let doc = s.document(&m, s.zoom(&m.focus));
+        Some((m.file_stem, doc))
+    };
+    let download_svg = move |_| {
+        if let Some((stem, doc)) = document() {
+            let _ = web::download_bytes(&format!("{stem}.svg"), "image/svg+xml", doc.as_bytes());
+        }
+    };
+    let download_png = move |_| {
+        if let Some((stem, doc)) = document() {
+            web::download_svg_as_png(&format!("{stem}.png"), &doc);
+        }
+    };
 
     // Class method, with custom breaks typed as "10; 50; 100".
     let custom_text = RwSignal::new(String::new());
@@ -181,11 +200,12 @@ pub fn MapTab() -> impl IntoView {
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { ev.prevent_default(); apply_custom() }/>
                 </label>
                 <button type="button" class="btn small" on:click=move |_| apply_custom()>{move || t(lang(), Msg::Apply)}</button>
+                <button type="button" class="btn small" data-testid="map-download-png" on:click=download_png>{move || t(lang(), Msg::DownloadPng)}</button>
+                <button type="button" class="btn small" data-testid="map-download-svg" on:click=download_svg>{move || t(lang(), Msg::DownloadSvg)}</button>
             </div>
             {move || breaks_error.get().map(|e| view! { <p class="error-box" role="alert" data-testid="breaks-error">{e}</p> })}
             {move || map.get().map(|m| view! { <h3 data-testid="map-title">{m.title.clone()}</h3> })}
-            <EChart option=option on_click=on_click testid="map-chart"
-                label=Signal::derive(move || map.get().map(|m| m.title).unwrap_or_default())/>
+            <SvgMap map=map shapes=shapes_now on_toggle=on_toggle/>
             {move || shapes.error.get().map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
             {move || map.get().map(|m| {
                 let l = lang();

@@ -4,15 +4,14 @@
 //! been installed in the background.
 //!
 //! Why it is built this way:
-//! - The worker is registered only after the first view and ECharts are in, so its install (which
-//!   fetches the build's files) takes them from the HTTP cache instead of competing with the headline
-//!   cards for a 3G link. On a repeat visit (a worker already controls the page) it registers at once.
+//! - The worker is registered only after the app responds (its first figures are in), so its
+//!   install (which fetches the build's files: ECharts and the own-data worker among them, which
+//!   the first view never loads) does not compete with the first view for a 3G link. On a repeat
+//!   visit (a worker already controls the page) it registers at once.
 //! - A new worker waits until the user chooses to reload: the open page keeps running on the files
 //!   it started with, and after the reload every file comes from the new version (never a mix).
 //! - "Last refreshed" is read from the worker's cache (`x-coop-stored-at`, stamped when a file came
 //!   from the network), because a file served offline was fetched earlier than the page loaded it.
-//! - On a slow link the map's shapes are preloaded alongside ECharts (`preload_shapes`), so the
-//!   two downloads overlap instead of following each other.
 //! - Every browser call is guarded: no worker support (plain http on a LAN address, private modes)
 //!   or a refused registration only means no offline support, never a broken page.
 
@@ -26,7 +25,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::engine::vocab::Lang;
 
-use super::echart::{ChartLib, ECHARTS_SRC};
+use super::echart::ECHARTS_SRC;
 use super::loader::Loader;
 use super::state::AppState;
 
@@ -45,26 +44,6 @@ pub fn build_meta(name: &str) -> Option<String> {
 /// (`trunk serve`).
 pub fn echarts_src() -> String {
     build_meta("coop-atlas-echarts").unwrap_or_else(|| ECHARTS_SRC.to_string())
-}
-
-/// Starts fetching the map's shapes alongside ECharts (the map tab registers them once ECharts has
-/// run, and its fetch then takes this response): on 3G the two downloads overlap instead of
-/// following each other. Only when the map is the tab shown; once per page.
-pub fn preload_shapes(state: AppState) {
-    thread_local! { static DONE: Cell<bool> = const { Cell::new(false) }; }
-    let (tab, boundary) = state.view.with_untracked(|v| (v.tab, v.boundary));
-    if tab != crate::engine::url_state::Tab::Map || DONE.with(|d| d.replace(true)) {
-        return;
-    }
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(link) = doc.create_element("link") else { return };
-    let _ = link.set_attribute("rel", "preload");
-    let _ = link.set_attribute("as", "fetch");
-    let _ = link.set_attribute("crossorigin", "anonymous");
-    let _ = link.set_attribute("href", &format!("geo/{}.json", crate::dashboard::map_name(boundary)));
-    if let Some(head) = doc.head() {
-        let _ = head.append_child(&link);
-    }
 }
 
 /// The page's service worker container, when the browser offers one (secure contexts only).
@@ -260,7 +239,6 @@ fn text(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
 pub fn OfflineStatus() -> impl IntoView {
     let state = expect_context::<AppState>();
     let loader = expect_context::<Loader>();
-    let charts = expect_context::<ChartLib>();
     let online = RwSignal::new(online_now());
     let worker = Worker { update_ready: RwSignal::new(false), registered: StoredValue::new(false) };
     let refreshed = RwSignal::new(None::<f64>);
@@ -270,16 +248,17 @@ pub fn OfflineStatus() -> impl IntoView {
         listen(&w, "offline", move || online.set(false));
     }
 
-    // Register at once when a worker already controls the page; otherwise once the first view and
-    // ECharts are in (or ECharts failed), plus a moment for the map shapes.
+    // Register at once when a worker already controls the page; otherwise once the app responds
+    // (its first figures are in), plus a moment for the map's shapes and the previous year. The
+    // worker's install then precaches the rest of the app (ECharts, the own-data worker…) in the
+    // background, on a link the first view no longer needs: it never delays the first view.
     let controlled = sw_container().and_then(|c| c.controller()).is_some();
     if controlled {
         worker.register();
     } else {
         Effect::new(move |_| {
             let first_view = state.datasets.with(|m| !m.is_empty());
-            let charts_done = charts.ready.get() || charts.error.with(|e| e.is_some());
-            if first_view && charts_done && !worker.registered.get_value() {
+            if first_view && !worker.registered.get_value() {
                 leptos::task::spawn_local(async move {
                     gloo_timers::future::TimeoutFuture::new(2_000).await;
                     worker.register();
@@ -302,7 +281,7 @@ pub fn OfflineStatus() -> impl IntoView {
                         .files
                         .into_iter()
                         .filter(|(y, _)| y.is_none_or(|y| years.contains(&y)))
-                        .map(|(_, p)| p)
+                        .map(|(_, p)| crate::catalog::packed_path(&p))
                         .collect()
                 })
                 .unwrap_or_default()

@@ -1,5 +1,6 @@
 //! The Sources tab: the dataset's metadata, each indicator's definition, unit and source, the sources
-//! and confidence of published figures, the 63→34 crosswalk note and the privacy promise.
+//! and confidence of published figures, where sources differ, the targets with their documents,
+//! the 63→34 crosswalk note and the privacy promise.
 //! Every text from a dataset is rendered as text (never as HTML), and a URL becomes a link only when
 //! it is `http(s)`.
 
@@ -35,6 +36,8 @@ pub fn SourcesTab() -> impl IntoView {
         });
         let defs = dashboard::indicator_infos(&ds, lang);
         let sources = dashboard::observation_sources(&ds);
+        let targets = dashboard::target_sources(&ds, lang);
+        let rivals = dashboard::rival_figures(&ds, lang);
         Some(view! {
             <div class="sources" data-testid="sources">
                 <h2>{meta.title.get(lang).to_string()}</h2>
@@ -56,6 +59,14 @@ pub fn SourcesTab() -> impl IntoView {
                             <li>{src}{conf.map(|c| format!(" — {}: {c}", t(lang, Msg::Confidence)))}</li>
                         }).collect_view()}
                     </ul>
+                })}
+                {(!rivals.is_empty()).then(|| view! {
+                    <h3>{t(lang, Msg::RivalFigures)}</h3>
+                    <ul data-testid="rival-figures">{rivals.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                })}
+                {(!targets.is_empty()).then(|| view! {
+                    <h3>{t(lang, Msg::Targets)}</h3>
+                    <ul data-testid="target-sources">{targets.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
                 })}
                 <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, Msg::Definition)>
                     <table class="stacked" data-testid="indicator-definitions">

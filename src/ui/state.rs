@@ -116,10 +116,6 @@ pub fn install_url_sync(state: AppState) {
             last.set_value(view);
             return;
         }
-        // The view changed: the pre-rendered picture of the map, if still standing in for the live
-        // map (web::retire_prerender), shows a view the page no longer shows. (Back/Forward only
-        // returns to views after such a change.)
-        web::drop_map_picture();
         let push = last.with_value(|prev| {
             prev.tab != view.tab || prev.dataset != view.dataset || prev.local != view.local
         });

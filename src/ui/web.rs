@@ -97,40 +97,51 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
 }
 
 /// Removes the copy of the first view that the build pre-rendered into index.html
-/// (scripts/prerender.mjs), once the app's own cards have numbers or it has an error to show. Until
-/// then the copy stands in for the app, which style/main.css keeps hidden under it, so the page
-/// never shows an empty frame in between. On a link to another view the copy was never shown
-/// (postbuild's inline script decides) and only waits here to be removed.
-///
-/// The copy's picture of the map (`#pre-map-picture`) moves into the live map's box when the copy
-/// was on screen: the live map needs ECharts and the shapes, seconds after the cards on 3G, and the
-/// panel must not go blank meanwhile. [`EChart`](super::echart::EChart) removes it once it draws,
-/// the address-bar sync (`state::install_url_sync`) when the view changes first.
+/// (scripts/prerender.mjs), once the app's own cards have numbers (and, on the Map tab, its map is
+/// drawn) or it has an error to show. Until then the copy stands in for the app, which
+/// style/main.css keeps hidden under it, so the page never shows an empty frame in between. The
+/// copy's map is the app's own inline SVG, so the live one replaces it without a jump. On a link
+/// to another view the copy was never shown (postbuild's inline script decides) and only waits
+/// here to be removed.
 pub fn retire_prerender() {
-    let Some(doc) = window().and_then(|w| w.document()) else { return };
-    let Some(copy) = doc.get_element_by_id("prerender") else { return };
-    // Selectors only (no new browser bindings: the wasm is at the edge of its size budget). The
-    // picture counts only when the copy was shown with its tab area (the default map: not on a
-    // link to another tab, indicator or classes); the live map's box exists on the Map tab.
-    let picture = doc.query_selector("html.prerendered:not(.prerendered-no-panel) #pre-map-picture").ok().flatten();
-    let chart_box = doc.query_selector("#main .map-tab .chart-box").ok().flatten();
-    if let (Some(picture), Some(chart_box)) = (picture, chart_box) {
-        // The live chart is the map's image for assistive technology: one is enough.
-        let _ = picture.set_attribute("aria-hidden", "true");
-        let _ = chart_box.append_child(&picture);
-    }
-    copy.remove();
-}
-
-/// Removes the pre-rendered picture of the map from the live page (see [`retire_prerender`]): a
-/// chart was drawn, or the view changed (the picture shows the default view only).
-pub fn drop_map_picture() {
-    if let Some(picture) = window().and_then(|w| w.document()).and_then(|d| d.query_selector("#main .chart-picture").ok().flatten()) {
-        picture.remove();
+    if let Some(copy) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("prerender")) {
+        copy.remove();
     }
 }
 
 /// Milliseconds since the page started (for the filter-to-render timing the tests read).
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Offers an SVG document as a PNG named `filename`: the SVG is drawn into a canvas at twice its
+/// size (sharp on a phone's screen and in print) once the browser has decoded it as an image.
+pub fn download_svg_as_png(filename: &str, svg: &str) {
+    let Ok(img) = web_sys::HtmlImageElement::new() else { return };
+    let name = filename.to_string();
+    let img_for_load = img.clone();
+    let on_load = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let (w, h) = (img_for_load.natural_width(), img_for_load.natural_height());
+        let Some(doc) = window().and_then(|w| w.document()) else { return };
+        let Some(canvas) = doc.create_element("canvas").ok().and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok()) else { return };
+        canvas.set_width(w * 2);
+        canvas.set_height(h * 2);
+        let Some(ctx) = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let _ = ctx.scale(2.0, 2.0);
+        if ctx.draw_image_with_html_image_element(&img_for_load, 0.0, 0.0).is_ok() {
+            if let Ok(url) = canvas.to_data_url_with_type("image/png") {
+                let _ = download_url(&name, &url);
+            }
+        }
+    });
+    img.set_onload(Some(on_load.unchecked_ref()));
+    let encoded: String = js_sys::encode_uri_component(svg).into();
+    img.set_src(&format!("data:image/svg+xml;charset=utf-8,{encoded}"));
 }

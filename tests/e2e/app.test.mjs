@@ -20,6 +20,35 @@ after(async () => {
   srv?.stop();
 });
 
+/** Waits until the SVG map is drawn: every province a path, filled by the view's classes (a colour
+ *  other than "no data" on at least one). */
+async function waitForMap(page) {
+  await page.waitForFunction(() => {
+    const paths = [...document.querySelectorAll('#main svg[data-testid="map-chart"] path.area')];
+    return paths.length >= 34 && paths.some((p) => p.getAttribute('fill') !== '#e3e6e5');
+  }, null, { timeout: 30000 });
+}
+
+/** A point of the page inside a province's path (`code`), in view: its box's centre when that is
+ *  in the province, else the first point of a grid over its box that is. */
+async function pointIn(page, code) {
+  return page.evaluate((code) => {
+    const el = document.querySelector(`#main svg[data-testid="map-chart"] path[data-code="${code}"]`);
+    el.scrollIntoView({ block: 'center' });
+    const r = el.getBoundingClientRect();
+    for (let n = 1; n <= 9; n += 2) {
+      for (let i = 1; i <= n; i++) {
+        for (let j = 1; j <= n; j++) {
+          const x = r.left + (r.width * i) / (n + 1);
+          const y = r.top + (r.height * j) / (n + 1);
+          if (document.elementFromPoint(x, y) === el) return { x, y };
+        }
+      }
+    }
+    return null;
+  }, code);
+}
+
 /** Waits until ECharts has drawn into the canvas of `testid`. */
 async function waitForCanvas(page, testid) {
   await page.waitForSelector(`[data-testid="${testid}"] canvas`, { timeout: 30000 });
@@ -34,12 +63,12 @@ async function waitForCanvas(page, testid) {
   }, testid, { timeout: 30000 });
 }
 
-test('the app mounts with no console errors, shows its title and draws a chart', async () => {
+test('the app mounts with no console errors, shows its title and draws the map', async () => {
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url);
   assert.equal(await page.textContent('[data-testid="app-title"]'), 'Atlas Kinh tế tập thể');
   assert.match(await page.title(), /Atlas Kinh tế tập thể/);
-  await waitForCanvas(page, 'map-chart');
+  await waitForMap(page);
   assert.equal(await kpi(page, 'htx_count'), 3000);
   // The illustrative label is on screen with the default (generated) dataset.
   assert.equal(await page.textContent('[data-testid="illustrative-label"]'), 'Dữ liệu minh họa — không phải số liệu chính thức');
@@ -527,60 +556,194 @@ test('Share copies the link; the chart downloads as PNG and the table as CSV', a
 test('clicking a province on the map selects it (and clicking again unselects it)', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await openPage(ctx, srv.url);
-  await waitForCanvas(page, 'map-chart');
-  // Where Thái Nguyên (19) is drawn: ECharts converts its coordinates to canvas pixels, and the
-  // mouse clicks there for real, so ECharts' own hit-testing picks the province. The map is put
-  // in view first: a selection adds a chip above it, which moves it down.
-  const point = async () => page.evaluate(() => {
-    const el = document.querySelector('[data-testid="map-chart"]');
-    el.scrollIntoView({ block: 'center' });
-    const [x, y] = globalThis.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [105.8, 21.65]);
-    const r = el.getBoundingClientRect();
-    return { x: r.left + x, y: r.top + y };
-  });
-  const p = await point();
+  await waitForMap(page);
+  // The mouse clicks for real where Thái Nguyên (19) is drawn, so the browser's own hit-testing
+  // picks the province. Found again before the second click: a selection adds a chip above the
+  // map and zooms it.
+  const p = await pointIn(page, '19');
+  assert.ok(p, 'Thái Nguyên is drawn');
   await page.mouse.click(p.x, p.y);
   await page.waitForFunction(() => /[?&]p=19\b/.test(location.search));
   assert.match(await page.textContent('[data-testid="chips"]'), /Thái Nguyên/);
-  const q = await point();
+  assert.equal(await page.getAttribute('#main path[data-code="19"]', 'aria-pressed'), 'true');
+  // Outlined as selected: one outline, Thái Nguyên's shape.
+  assert.deepEqual(await page.$$eval('#main svg[data-testid="map-chart"] .outlines path', (ps) => ps.map((x) => x.getAttribute('d'))),
+    [await page.getAttribute('#main path[data-code="19"]', 'd')]);
+  const q = await pointIn(page, '19');
   await page.mouse.click(q.x, q.y);
   await page.waitForFunction(() => !/[?&]p=/.test(location.search));
+  assert.equal(await page.locator('#main svg[data-testid="map-chart"] .outlines path').count(), 0);
   assert.deepEqual(page.errors, []);
   await ctx.close();
 });
 
-test('on a touch phone, tapping a province selects it, and its tooltip stays inside the 360 px page', async () => {
+test('on a touch phone, tapping a province selects it, and its tooltip (name, value, source) stays inside the 360 px page', async () => {
   const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
   const page = await openPage(ctx, srv.url);
-  await waitForCanvas(page, 'map-chart');
-  await page.evaluate(() => document.querySelector('[data-testid="map-chart"]').scrollIntoView({ block: 'center' }));
-  // The tooltip of Thái Nguyên (its figure and its source) is wrapped inside the page: one line of
-  // source used to make it 1,200 px wide, widening the page under the finger.
-  await page.evaluate(() => globalThis.echarts.getInstanceByDom(document.querySelector('[data-testid="map-chart"]'))
-    .dispatchAction({ type: 'showTip', seriesIndex: 0, name: '19' }));
-  const tip = await page.waitForFunction(() => {
-    const divs = [...document.querySelectorAll('[data-testid="map-chart"] div')].filter((d) => /Thái Nguyên/.test(d.textContent) && d.offsetWidth > 0);
-    const r = divs.at(-1)?.getBoundingClientRect();
-    return r && { left: r.left, right: r.right, text: divs.at(-1).textContent };
-  }, null, { timeout: 5000 }).then((h) => h.jsonValue());
-  assert.match(tip.text, /Coop Atlas/, 'the tooltip carries the source');
-  assert.ok(tip.left >= 0 && tip.right <= 360, `tooltip at ${JSON.stringify(tip)}`);
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the page got wider than the phone');
-
-  // A real tap on the province selects it, and the page stays where it was.
-  const p = await page.evaluate(() => {
-    const el = document.querySelector('[data-testid="map-chart"]');
-    const [x, y] = globalThis.echarts.getInstanceByDom(el).convertToPixel({ seriesIndex: 0 }, [105.8, 21.65]);
-    const r = el.getBoundingClientRect();
-    return { x: r.left + x, y: r.top + y };
-  });
+  await waitForMap(page);
+  const value = await page.getAttribute('#main path[data-code="19"]', 'aria-label');
+  assert.match(value, /^Thái Nguyên: \d/, 'the province is named with its value');
+  // A real tap on the province selects it, shows its name and value next to it, and the page
+  // stays where it was.
+  const p = await pointIn(page, '19');
   await page.touchscreen.tap(p.x, p.y);
   await page.waitForFunction(() => /[?&]p=19\b/.test(location.search), null, { timeout: 5000 });
+  const tip = await page.waitForFunction(() => {
+    const el = document.querySelector('#main [data-testid="map-tip"]');
+    const r = el && el.getBoundingClientRect();
+    return r && r.width > 0 && { left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: el.textContent };
+  }, null, { timeout: 5000 }).then((h) => h.jsonValue());
+  assert.ok(tip.text.startsWith(value), `the tooltip names the province and its value: ${tip.text}`);
+  assert.match(tip.text, /Coop Atlas/, 'the tooltip carries the source');
+  assert.ok(tip.left >= 0 && tip.right <= 360, `tooltip at ${JSON.stringify(tip)}`);
+  // Next to the province: the tooltip's box is within 40 px of Thái Nguyên's.
+  const prov = await page.$eval('#main path[data-code="19"]', (el) => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; });
+  const gap = Math.max(prov.top - tip.bottom, tip.top - prov.bottom, prov.left - tip.right, tip.left - prov.right, 0);
+  assert.ok(gap <= 40, `the tooltip is ${gap} px from the province: ${JSON.stringify({ tip, prov })}`);
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the page got wider than the phone');
   // The map stays on screen (the new filter chip above it may move it a little).
   const map = await page.$eval('[data-testid="map-chart"]', (el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
   assert.ok(map.bottom > 100 && map.top < 640, `the page jumped away from the map: ${JSON.stringify(map)}`);
   assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+test('the map from the keyboard: Tab and arrows move between named provinces, Enter and Space select', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, srv.url);
+  await waitForMap(page);
+  const active = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el && el.matches('path.area') ? { code: el.getAttribute('data-code'), label: el.getAttribute('aria-label'), role: el.getAttribute('role') } : null;
+  });
+  // Tab from the last control before the map reaches the first province, and Tab moves on.
+  await page.focus('[data-testid="map-download-svg"]');
+  await page.keyboard.press('Tab');
+  const first = await active();
+  assert.ok(first, 'Tab reaches a province');
+  assert.equal(first.role, 'button');
+  assert.match(first.label, /^[^:]+: /, `named with its province and value: ${first.label}`);
+  await page.keyboard.press('Tab');
+  const second = await active();
+  assert.ok(second && second.code !== first.code, 'Tab moves to another province');
+  // Arrows: from Hà Nội (01), Down goes to a province drawn lower, Up back up.
+  await page.focus('#main path[data-code="01"]');
+  const y = (code) => page.$eval(`#main path[data-code="${code}"]`, (el) => { const r = el.getBoundingClientRect(); return r.top + r.height / 2; });
+  await page.keyboard.press('ArrowDown');
+  const down = await active();
+  assert.ok(down && down.code !== '01', 'ArrowDown moves to another province');
+  assert.ok((await y(down.code)) > (await y('01')), `${down.code} is below Hà Nội`);
+  // The tooltip follows the focus.
+  assert.ok((await page.textContent('#main [data-testid="map-tip"]')).startsWith(down.label));
+  await page.keyboard.press('ArrowUp');
+  const up = await active();
+  assert.ok(up && (await y(up.code)) < (await y(down.code)), 'ArrowUp moves up again');
+  // Enter selects as a click does; Space unselects; the focus stays on the province.
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((c) => new RegExp(`[?&]p=${c}\\b`).test(location.search), up.code, { timeout: 5000 });
+  assert.equal((await active())?.code, up.code, 'the focus stays on the province');
+  assert.equal(await page.getAttribute(`#main path[data-code="${up.code}"]`, 'aria-pressed'), 'true');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => !/[?&]p=/.test(location.search), null, { timeout: 5000 });
+  assert.deepEqual(page.errors, []);
+  await ctx.close();
+});
+
+/** The map's view box, and the boxes (in its units) of the given provinces. */
+async function zoomOf(page, codes) {
+  return page.evaluate((codes) => {
+    const svg = document.querySelector('#main svg[data-testid="map-chart"]');
+    const [x, y, w, h] = svg.getAttribute('viewBox').split(' ').map(Number);
+    const boxes = codes.map((c) => { const b = svg.querySelector(`path[data-code="${c}"]`).getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; });
+    return { vb: { x, y, w, h }, boxes };
+  }, codes);
+}
+
+test('choosing a region or a province zooms the map to it', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const whole = { x: 0, y: 0, w: 768, h: 1000 };
+  // The whole country by default.
+  let page = await openPage(ctx, srv.url);
+  await waitForMap(page);
+  assert.deepEqual((await zoomOf(page, [])).vb, whole);
+  // The region's provinces (Trung du và miền núi phía Bắc), and one province (Thái Nguyên), in
+  // both boundary versions.
+  for (const q of ['?r=tdmnpb', '?p=19', '?b=34&r=tdmnpb', '?b=34&p=19']) {
+    page = await openPage(ctx, srv.url + q);
+    await waitForMap(page);
+    const codes = q.includes('p=19') ? ['19']
+      : await page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.filter((p) => !/: –/.test(p.getAttribute('aria-label'))).map((p) => p.getAttribute('data-code')));
+    assert.ok(codes.length > 0, q);
+    const { vb, boxes } = await zoomOf(page, codes);
+    assert.ok(vb.w < whole.w && vb.h < whole.h, `${q}: the view box ${JSON.stringify(vb)} is smaller than the country`);
+    for (const [i, [x0, y0, x1, y1]] of boxes.entries()) {
+      assert.ok(x0 >= vb.x && y0 >= vb.y && x1 <= vb.x + vb.w && y1 <= vb.y + vb.h, `${q}: ${codes[i]} ${JSON.stringify([x0, y0, x1, y1])} outside ${JSON.stringify(vb)}`);
+    }
+    assert.deepEqual(page.errors, [], q);
+    await page.close();
+  }
+  await ctx.close();
+});
+
+test('Hoàng Sa and Trường Sa are drawn and labelled in both languages and both boundary versions', async () => {
+  const ctx = await browser.newContext();
+  const expected = { vi: ['QĐ. Hoàng Sa', 'QĐ. Trường Sa'], en: ['Hoàng Sa Is.', 'Trường Sa Is.'] };
+  for (const l of ['vi', 'en']) {
+    for (const b of ['63', '34']) {
+      const page = await openPage(ctx, `${srv.url}?l=${l}&b=${b}`);
+      await waitForMap(page);
+      const labels = await page.$$eval('#main svg[data-testid="map-chart"] [data-testid^="island-"]', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(labels, expected[l], `l=${l} b=${b}`);
+      // The islands themselves are drawn (a path each, of non-zero size) and say whose they are.
+      const islands = await page.$$eval('#main svg[data-testid="map-chart"] .island path', (ps) => ps.map((p) => [p.getBBox().width > 0, p.textContent]));
+      assert.equal(islands.length, 2);
+      assert.ok(islands.every(([drawn]) => drawn));
+      assert.match(islands[0][1], /Đà Nẵng/);
+      assert.match(islands[1][1], /Khánh Hòa/);
+      await page.close();
+    }
+  }
+  await ctx.close();
+});
+
+test('the map downloads as SVG (every province, title, legend, source) and as PNG, in both languages', async () => {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  for (const l of ['vi', 'en']) {
+    const page = await openPage(ctx, `${srv.url}?l=${l}&p=19`);
+    await waitForMap(page);
+    const names = await page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('aria-label')));
+    const title = await page.textContent('[data-testid="map-title"]');
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="map-download-svg"]')]);
+    assert.match(svgFile.suggestedFilename(), /^coop-atlas-.*-map-.*\.svg$/);
+    const text = readFileSync(await svgFile.path(), 'utf8');
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror').textContent };
+      return {
+        titles: [...doc.querySelectorAll('path > title')].map((t) => t.textContent),
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+      };
+    }, text);
+    assert.equal(parsed.error, undefined, `the SVG parses: ${parsed.error}`);
+    for (const n of names) assert.ok(parsed.titles.includes(n), `${l}: the SVG holds "${n}"`);
+    assert.ok(parsed.texts.includes(title), `${l}: the title is in the SVG`);
+    assert.ok(parsed.texts.some((t) => /^(Nguồn|Source): /.test(t)), `${l}: the source is in the SVG`);
+    const legend = await page.$$eval('[data-testid="map-legend"] li', (lis) => lis.map((li) => li.textContent));
+    for (const e of legend) assert.ok(parsed.texts.includes(e), `${l}: legend entry "${e}" in the SVG`);
+    assert.equal(await page.textContent('[data-testid="map-download-svg"]'), l === 'vi' ? 'Tải ảnh SVG' : 'Download SVG');
+
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="map-download-png"]')]);
+    assert.match(png.suggestedFilename(), /\.png$/);
+    const bytes = readFileSync(await png.path());
+    assert.ok(bytes.length > 1000, `PNG of ${bytes.length} bytes`);
+    assert.deepEqual([...bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    // Its size: the SVG's, doubled.
+    const [w, h] = [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+    const m = /width="(\d+)" height="(\d+)"/.exec(text);
+    assert.deepEqual([w, h], [Number(m[1]) * 2, Number(m[2]) * 2]);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
   await ctx.close();
 });
 

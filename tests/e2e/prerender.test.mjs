@@ -5,10 +5,10 @@
 //    cards show the same numbers and texts, the copy is gone, no frame was without cards, exactly one
 //    set of cards remains and it follows a filter change;
 //  - a link to any other view never shows the copy, not even for a frame, and the app removes it;
-//  - with the wasm and ECharts held back, the default link shows the map panel too: the picture of
-//    the map (loaded, alt text, the Hoàng Sa / Trường Sa labels the app draws, the live chart's box),
-//    its legend and source; when the wasm arrives the picture stands in over the live panel until
-//    ECharts draws, then exactly one map remains (the live one), never a frame without a map;
+//  - with the wasm held back, the default link shows the map panel too: the app's own inline SVG
+//    map (every province, the Hoàng Sa / Trường Sa labels), its legend and source; when the wasm
+//    arrives (ECharts never does) the live map replaces it with the same view box, paths and fills
+//    in the same place, exactly one map remains, never a frame without a map;
 //  - a repeat visit with the network cut shows the copy from the worker's cache, then the live cards;
 //  - no Content-Security-Policy violation;
 //  - the copy is deterministic: taking it again from the finished build gives the same index.html.
@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, serve, launch, openPage, kpi } from './harness.mjs';
-import { defaultView, shrinkSvg } from '../../scripts/prerender.mjs';
+import { defaultView } from '../../scripts/prerender.mjs';
 
 // COOP_DIST: test another build directory (default dist/).
 const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
@@ -38,7 +38,7 @@ async function watch(context) {
       window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
     });
     const w = { copyShown: 0, liveShown: 0, emptyAfterCards: 0, frames: 0, copyCards: null,
-      pictureShown: 0, liveMapShown: 0, noMapAfterPicture: 0 };
+      copyMapShown: 0, liveMapShown: 0, noMapAfterCopyMap: 0 };
     window.__frames = w;
     const num = (el) => el.getAttribute('data-value') !== '' && Number.isFinite(Number(el.getAttribute('data-value')));
     const tick = () => {
@@ -57,16 +57,13 @@ async function watch(context) {
         ]);
       }
       if (liveOn) w.liveShown++;
-      // The map's picture (in the copy, or over the live chart until it draws) and the live map.
-      const pic = document.getElementById('pre-map-picture');
-      const picOn = !!pic && pic.complete && pic.naturalWidth > 0 && pic.getClientRects().length > 0;
-      const el = document.querySelector('#main [data-testid="map-chart"]');
-      const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-      const opt = inst && inst.getOption();
-      const liveMapOn = !!(opt && (opt.series || []).some((s) => s.type === 'map' && (s.data || []).length > 0));
-      if (picOn) w.pictureShown++;
+      // The copy's map and the live one (inline SVG, drawn with its provinces).
+      const drawn = (svg) => !!svg && svg.getClientRects().length > 0 && !!svg.querySelector('path.area');
+      const copyMapOn = copyOn && drawn(copy.querySelector('svg[data-testid="pre-map-chart"]'));
+      const liveMapOn = drawn(document.querySelector('#main svg[data-testid="map-chart"]'));
+      if (copyMapOn) w.copyMapShown++;
       if (liveMapOn) w.liveMapShown++;
-      if (w.pictureShown && !picOn && !liveMapOn) w.noMapAfterPicture++;
+      if (w.copyMapShown && !copyMapOn && !liveMapOn) w.noMapAfterCopyMap++;
       if (!copyOn && !liveOn && (w.copyShown || w.liveShown)) w.emptyAfterCards++;
       requestAnimationFrame(tick);
     };
@@ -196,94 +193,74 @@ function assertSameBox(actual, expected, message) {
   assert.ok(actual.every((v, i) => Math.abs(v - expected[i]) <= 0.5), `${message}: ${JSON.stringify(actual)} vs ${JSON.stringify(expected)}`);
 }
 
-test('default link: the map picture before the wasm and ECharts, replaced by the one live map', { timeout: 120000 }, async () => {
+test('default link: the map before the wasm is the app\'s own SVG, and the live map takes its place without a jump', { timeout: 120000 }, async () => {
   const srv = await serve({ dir: DIST });
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(context);
     const releaseWasm = await holdWasm(context);
-    const releaseEcharts = await holdEcharts(context);
+    await holdEcharts(context); // never released: the map needs no ECharts
     const page = await openPage(context, null);
     await page.goto(srv.url, { waitUntil: 'commit' });
-    const pic = '#prerender [data-testid="pre-map-picture"]';
+    const copySvg = '#prerender svg[data-testid="pre-map-chart"]';
     await page.waitForFunction((sel) => {
-      const img = document.querySelector(sel);
-      return img && img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0;
-    }, pic, { timeout: 30000 });
+      const svg = document.querySelector(sel);
+      return svg && svg.getClientRects().length > 0 && svg.getBoundingClientRect().height > 100;
+    }, copySvg, { timeout: 30000 });
 
-    // The picture: a file of the build, loaded, with the size of the live chart and an alt text.
-    const img = await page.$eval(pic, (el) => ({
-      src: el.getAttribute('src'), alt: el.alt, w: el.naturalWidth, h: el.naturalHeight,
-      width: el.getAttribute('width'), height: el.getAttribute('height'), tag: el.tagName,
-    }));
-    assert.equal(img.tag, 'IMG');
-    assert.match(img.src, /^prerender-map-[0-9a-f]{16}\.svg$/);
-    assert.ok(img.w > 0 && img.h > 0, `natural size ${img.w}×${img.h}`);
-    assert.equal(`${img.w}×${img.h}`, `${img.width}×${img.height}`, 'the SVG is drawn at the size the <img> declares');
+    // The copy's map: every province a path with its fill, the archipelagos labelled, named by the title.
+    const copyMap = await mapOf(page, copySvg);
+    assert.ok(copyMap.paths.length >= 63, `a path per province: ${copyMap.paths.length}`);
+    assert.equal(copyMap.viewBox, '0 0 768 1000', 'the whole country');
+    assert.deepEqual(copyMap.labels, ['QĐ. Hoàng Sa', 'QĐ. Trường Sa']);
     const title = await page.textContent('#prerender [data-testid="pre-map-title"]');
     assert.ok(title.trim().length > 0, 'the map title is in the copy');
-    assert.equal(img.alt, title, 'alt text: the map title, as the live chart\'s aria-label');
-    const svg = await page.evaluate((src) => fetch(src).then((r) => r.text()), img.src);
-    assert.match(svg, /^<svg [^>]*width="\d+" height="\d+"/);
-    assert.match(svg, />QĐ\. Hoàng Sa</, 'the Hoàng Sa label is drawn');
-    assert.match(svg, />QĐ\. Trường Sa</, 'the Trường Sa label is drawn');
-    assert.ok((svg.match(/<path /g) || []).length >= 63, 'a path per province');
-    // The legend (its colours as SVG squares, no inline style) and the source with the label.
+    assert.equal(copyMap.label, title, 'the map is named by its title');
+    // The legend (its colours as SVG squares, no inline style), each colour on the map, and the source.
     const legend = await page.$$eval('#prerender [data-testid="pre-map-legend"] li', (lis) => lis.map((li) => [
       li.textContent, li.querySelector('.swatch rect')?.getAttribute('fill'),
     ]));
     assert.ok(legend.length >= 2, `legend entries: ${JSON.stringify(legend)}`);
+    const fills = new Set(copyMap.paths.map(([, , fill]) => fill));
     for (const [text, fill] of legend) {
       assert.ok(text.trim() && /^rgb\(/.test(fill ?? ''), `legend entry "${text}" with colour ${fill}`);
-      assert.ok(svg.includes(`fill="${rgbToHex(fill)}"`), `the legend colour ${fill} is on the map`);
+      assert.ok(fills.has(rgbToHex(fill)), `the legend colour ${fill} is on the map`);
     }
     assert.ok(await page.isVisible('#prerender [data-testid="pre-map-legend"]'), 'legend visible');
     const source = await page.textContent('#prerender [data-testid="pre-map-source"]');
     assert.match(source, /^Nguồn: .*Dữ liệu minh họa/);
-    assert.equal(await page.locator('[data-testid="map-chart"]').count(), 0, 'no live map yet');
-    const copyBox = await exactBoxOf(page, pic);
+    assert.equal(await page.locator('#main [data-testid="map-chart"]').count(), 0, 'no live map yet');
+    const copyBox = await exactBoxOf(page, copySvg);
     const copyCards = await exactBoxOf(page, '#prerender [data-testid="pre-kpis"]');
 
-    // The wasm arrives, ECharts does not: the live cards take over, the picture stands in over the
-    // live chart, in the same box, with the live legend.
+    // The wasm arrives (ECharts never does): the live app replaces the copy with the same map, in
+    // the same place, and it is the only map.
     releaseWasm();
     await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 60000 });
-    assert.equal(await page.locator('#prerender').count(), 0, 'the copy is removed');
-    const moved = '#main [data-testid="map-chart"] ~ [data-testid="pre-map-picture"]';
-    assert.equal(await page.locator(moved).count(), 1, 'the picture stands in for the live map');
-    assert.equal(await page.getAttribute(moved, 'aria-hidden'), 'true', 'one image for screen readers: the live chart');
-    assert.ok(await page.isVisible(moved));
-    // Where the copy's panel was, give or take what the live page shows above the cards and the copy
-    // cannot (the "data last refreshed" bar, with the time): the same shift as the cards. Compared
-    // unrounded: a shift of a fraction of a pixel rounds differently at the cards and the picture.
+    await page.waitForFunction(() => !document.getElementById('prerender'), null, { timeout: 30000 });
+    const liveSvg = '#main svg[data-testid="map-chart"]';
+    const liveMap = await mapOf(page, liveSvg);
+    assert.equal(liveMap.viewBox, copyMap.viewBox, 'same view box');
+    assert.equal(liveMap.paths.length, copyMap.paths.length, 'same number of paths');
+    assert.deepEqual(liveMap.paths, copyMap.paths, 'the same provinces, shapes and fills');
+    assert.deepEqual(liveMap.labels, copyMap.labels);
+    // Where the copy's map was, give or take what the live page shows above the cards and the copy
+    // cannot (the "data last refreshed" bar, with the time): the same shift as the cards.
     const shift = (await exactBoxOf(page, '#main [data-testid="kpis"]'))[1] - copyCards[1];
-    assertSameBox(await exactBoxOf(page, moved), [copyBox[0], copyBox[1] + shift, copyBox[2], copyBox[3]], 'the picture keeps its place in the panel');
-    assert.deepEqual(await boxOf(page, '#main [data-testid="map-chart"]'), await boxOf(page, moved), 'the live chart has the picture\'s box');
+    assertSameBox(await exactBoxOf(page, liveSvg), [copyBox[0], copyBox[1] + shift, copyBox[2], copyBox[3]], 'the map keeps its place and size');
+    assert.equal(await page.locator('svg[data-testid$="map-chart"]').count(), 1, 'exactly one map');
+    assert.equal(await page.locator('img, canvas').count(), 0, 'no picture or canvas in the page');
     assert.equal(await page.textContent('[data-testid="map-title"]'), title);
     assert.deepEqual(await page.$$eval('[data-testid="map-legend"] li', (lis) => lis.map((li) => li.textContent)), legend.map(([t]) => t));
-
-    // ECharts arrives: the live map is drawn and the picture is gone; one map.
-    releaseEcharts();
-    await page.waitForFunction(() => {
-      const el = document.querySelector('[data-testid="map-chart"]');
-      const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-      const opt = inst && inst.getOption();
-      return !!(opt && (opt.series || []).some((s) => s.type === 'map' && (s.data || []).length > 0));
-    }, null, { timeout: 60000, polling: 'raf' });
-    assert.equal(await page.locator('[data-testid="pre-map-picture"], .chart-picture').count(), 0, 'the picture is gone');
-    assert.equal(await page.locator('[data-testid="map-chart"] canvas').count(), 1, 'exactly one (live) map');
-    assert.equal(await page.locator('img, canvas').count(), 1, 'no other picture or canvas in the page');
-    // The labels the live map draws are those of the picture.
-    const labels = await page.evaluate(() => {
-      const inst = globalThis.echarts.getInstanceByDom(document.querySelector('[data-testid="map-chart"]'));
-      return inst.getOption().series.flatMap((s) => (s.data || []).filter((d) => d.label && d.label.show).map((d) => d.label.formatter));
-    });
-    assert.deepEqual(labels.sort(), ['QĐ. Hoàng Sa', 'QĐ. Trường Sa']);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const frames = await page.evaluate(() => window.__frames);
-    assert.ok(frames.pictureShown > 0 && frames.liveMapShown > 0, JSON.stringify(frames));
-    assert.equal(frames.noMapAfterPicture, 0, `frames without a map between the picture and the live map: ${JSON.stringify(frames)}`);
+    assert.ok(frames.copyMapShown > 0 && frames.liveMapShown > 0, JSON.stringify(frames));
+    assert.equal(frames.noMapAfterCopyMap, 0, `frames without a map between the copy's and the live map: ${JSON.stringify(frames)}`);
+    // Live and interactive with ECharts still held back: a province selects.
+    await page.focus('#main path[data-code="19"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /[?&]p=19\b/.test(location.search), null, { timeout: 5000 });
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     assert.deepEqual(page.errors, []);
   } finally {
@@ -292,20 +269,33 @@ test('default link: the map picture before the wasm and ECharts, replaced by the
   }
 });
 
-test('a view change before the live map is drawn drops the picture (it shows the default view)', { timeout: 120000 }, async () => {
+/** A map's view box, accessible name, archipelago labels and paths (code, d, fill), from the copy
+ *  (`pre-` test ids) or the live page. */
+function mapOf(page, sel) {
+  return page.$eval(sel, (svg) => ({
+    viewBox: svg.getAttribute('viewBox'),
+    label: svg.getAttribute('aria-label'),
+    labels: [...svg.querySelectorAll('[data-testid$="island-hs"], [data-testid$="island-ts"]')].map((t) => t.textContent),
+    paths: [...svg.querySelectorAll('path.area')].map((p) => [p.getAttribute('data-code'), p.getAttribute('d'), p.getAttribute('fill')]),
+  }));
+}
+
+test('the map needs no ECharts: with ECharts never arriving, the live map is drawn and follows a view change', { timeout: 120000 }, async () => {
   const srv = await serve({ dir: DIST });
   const browser = await launch();
   try {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
-    await holdEcharts(context); // never released: the live map is never drawn
+    await holdEcharts(context); // never released
     // The app inserts the ECharts script as soon as it starts, which can be before the page's
     // `load` event: a held script then holds that event for ever.
     const page = await openPage(context, srv.url, { waitUntil: 'domcontentloaded' });
-    const moved = '#main [data-testid="pre-map-picture"]';
-    await page.waitForSelector(moved, { timeout: 30000 });
+    await page.waitForSelector('#main svg[data-testid="map-chart"] path.area', { timeout: 30000 });
+    const fills = () => page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('fill')).join());
+    const before = await fills();
     await page.selectOption('[data-testid="indicator-select"]', 'workers');
-    await page.waitForFunction(() => !document.querySelector('[data-testid="pre-map-picture"]'), null, { timeout: 10000 });
+    await page.waitForFunction((b) => [...document.querySelectorAll('#main svg[data-testid="map-chart"] path.area')].map((p) => p.getAttribute('fill')).join() !== b, before, { timeout: 10000 });
     assert.match(await page.textContent('[data-testid="map-title"]'), /Lao động/);
+    assert.match(await page.getAttribute('#main path[data-code="19"]', 'aria-label'), /^Thái Nguyên: /);
     assert.deepEqual(page.errors, []);
   } finally {
     await browser.close();
@@ -313,7 +303,7 @@ test('a view change before the live map is drawn drops the picture (it shows the
   }
 });
 
-/** `rgb(r, g, b)` as ECharts writes the colour in SVG (`#rrggbb`). */
+/** `rgb(r, g, b)` (a computed colour) as `#rrggbb`, as the map's fills are written. */
 function rgbToHex(rgb) {
   const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(rgb);
   return m ? '#' + m.slice(1).map((n) => Number(n).toString(16).padStart(2, '0')).join('') : rgb;
@@ -334,8 +324,6 @@ test('only the default view shows the copy: any other link never shows its numbe
     // (tests/e2e/loading.test.mjs); a held one keeps the loading state, as on a slow link.
     await holdWasm(context);
     const page = await context.newPage();
-    const pictureRequests = [];
-    page.on('request', (r) => { if (/prerender-map-[0-9a-f]+\.svg/.test(r.url())) pictureRequests.push(r.url()); });
     for (const q of other) {
       // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
       await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
@@ -344,8 +332,7 @@ test('only the default view shows the copy: any other link never shows its numbe
       assert.ok(f.frames > 0, `${q}: no frame painted`);
       assert.equal(f.copyShown, 0, `${q}: the pre-rendered numbers were on screen in ${f.copyShown} frame(s)`);
       assert.equal(await copyDisplayed(page), false, `${q}: copy displayed`);
-      assert.equal(f.pictureShown, 0, `${q}: the map picture was on screen`);
-      assert.deepEqual(pictureRequests, [], `${q}: the hidden picture was downloaded`);
+      assert.equal(f.copyMapShown, 0, `${q}: the copy's map was on screen`);
       // Not a blank page while the wasm is on its way: a line says the app is loading.
       assert.equal(await page.isVisible('#boot'), true, `${q}: no loading line`);
       assert.match(await page.textContent('#boot'), /đang tải/);
@@ -354,7 +341,7 @@ test('only the default view shows the copy: any other link never shows its numbe
       await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
       assert.equal(await copyDisplayed(page), true, `${q} asks for the default view: the copy should show`);
       assert.equal(await page.isVisible('#boot'), false, `${q}: the copy has its own status; no second loading line`);
-      await page.waitForFunction(() => document.getElementById('pre-map-picture')?.naturalWidth > 0, null, { timeout: 10000 });
+      await page.waitForFunction(() => window.__frames.copyMapShown > 0, null, { timeout: 10000 });
     }
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     await context.close();
@@ -387,8 +374,6 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     await watch(context);
     await holdWasm(context); // the loading state, as on a slow link (see the test above)
     const page = await context.newPage();
-    const pictureRequests = [];
-    page.on('request', (r) => { if (/prerender-map-[0-9a-f]+\.svg/.test(r.url())) pictureRequests.push(r.url()); });
     let first = null;
     for (const q of panelOff) {
       // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
@@ -402,19 +387,18 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
       // The filter panel, folded on a phone as the live app shows it.
       assert.ok(await page.isVisible('#prerender [data-testid="pre-filters-toggle"]'), `${q}: filters visible`);
       assert.equal(await page.isVisible('#prerender [data-testid="pre-region-select"]'), false, `${q}: filters unfolded on a phone`);
-      // The copy's tab area is the default map: hidden, and its picture never requested.
+      // The copy's tab area is the default map: hidden.
       assert.equal(await page.isVisible('#prerender [data-testid="pre-tab-map"]'), false, `${q}: the copy's tabs are visible`);
       assert.equal(await page.isVisible('#prerender [data-testid="pre-map-title"]'), false, `${q}: the copy's map panel is visible`);
-      assert.equal(await page.getAttribute('#pre-map-picture', 'src'), null, `${q}: the picture got a src`);
+      assert.equal(await page.isVisible('#prerender svg[data-testid="pre-map-chart"]'), false, `${q}: the copy's map is visible`);
       assert.ok(await page.isVisible('#prerender > [role="status"]'), `${q}: no loading status`);
       assert.equal(await page.isVisible('#boot'), false, `${q}: a second loading line`);
     }
-    assert.deepEqual(pictureRequests, [], 'the hidden picture was downloaded');
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     await context.close();
 
     // The wasm arrives on a link to the Chart tab: the live cards take over with the same numbers,
-    // with no frame without cards, on the Chart tab, and the picture never enters the live page.
+    // with no frame without cards, on the Chart tab, and the copy's map never shows.
     const ctx2 = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(ctx2);
     const release = await holdWasm(ctx2);
@@ -431,12 +415,11 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     assert.deepEqual(await cardsOf(p2, false), pre, 'the live cards show what the copy showed');
     assert.equal(await p2.locator('#prerender').count(), 0, 'the copy is removed');
     assert.equal(await p2.getAttribute('[data-testid="tab-chart"]', 'aria-selected'), 'true', 'the Chart tab is open');
-    assert.equal(await p2.locator('#pre-map-picture, #main .chart-picture').count(), 0, 'the map picture entered the live page');
     await p2.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const frames = await p2.evaluate(() => window.__frames);
     assert.ok(frames.copyShown > 0 && frames.liveShown > 0, JSON.stringify(frames));
     assert.equal(frames.emptyAfterCards, 0, `frames without cards between the copy and the live app: ${JSON.stringify(frames)}`);
-    assert.equal(frames.pictureShown, 0, 'the map picture was on screen');
+    assert.equal(frames.copyMapShown, 0, 'the copy\'s map was on screen');
     assert.deepEqual(await p2.evaluate(() => window.__csp), []);
     assert.deepEqual(p2.errors, []);
   } finally {
@@ -476,8 +459,8 @@ test('repeat visit with the network cut: the copy from the worker cache, then th
     await p2.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     const frames = await p2.evaluate(() => window.__frames);
     assert.ok(frames.copyShown > 0, `the copy never showed offline: ${JSON.stringify(frames)}`);
-    assert.ok(frames.pictureShown > 0, `the map picture never showed offline: ${JSON.stringify(frames)}`);
-    assert.equal(frames.noMapAfterPicture, 0, JSON.stringify(frames));
+    assert.ok(frames.copyMapShown > 0, `the copy's map never showed offline: ${JSON.stringify(frames)}`);
+    assert.equal(frames.noMapAfterCopyMap, 0, JSON.stringify(frames));
     assert.deepEqual(frames.copyCards, online, 'offline copy shows the figures seen online');
     assert.equal(frames.emptyAfterCards, 0, JSON.stringify(frames));
     assert.deepEqual(await p2.evaluate(() => window.__csp), []);
@@ -498,79 +481,11 @@ test('the copy is deterministic: taking it again from the finished build changes
     const b = readFileSync(join(again, 'index.html'), 'utf8');
     assert.ok(a.includes('<div id="prerender" hidden>'), 'dist/index.html carries the copy');
     assert.equal(b, a);
-    // The same picture, under the same name, and the only one (an earlier run's is removed).
-    const pictures = (d) => readdirSync(d).filter((f) => /^prerender-map-/.test(f)).sort();
-    assert.deepEqual(pictures(again), pictures(DIST));
-    assert.equal(pictures(DIST).filter((f) => f.endsWith('.svg')).length, 1);
-    const svg = pictures(DIST).find((f) => f.endsWith('.svg'));
-    assert.ok(a.includes(`src="${svg}"`), 'index.html shows the picture');
-    assert.ok(readFileSync(join(DIST, svg)).equals(readFileSync(join(again, svg))));
-    assert.ok(readFileSync(join(DIST, 'sw.js'), 'utf8').includes(`"${svg}"`), 'the worker precaches the picture');
+    // The map is in index.html itself: no picture file beside it.
+    assert.deepEqual(readdirSync(DIST).filter((f) => /^prerender-map-/.test(f)), []);
+    assert.ok(a.includes('data-testid="pre-map-chart"'), 'index.html carries the map');
     assert.equal(readFileSync(join(again, 'sw.js'), 'utf8'), readFileSync(join(DIST, 'sw.js'), 'utf8'), 'same worker version');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-/** The absolute vertices of each subpath of an SVG path of M/L/Z commands (absolute or relative). */
-function subpaths(d) {
-  const tokens = d.match(/[MLZmlz]|-?(?:\d+\.?\d*|\.\d+)/g);
-  const out = [];
-  let x = 0, y = 0, cmd = null, cur = null;
-  for (let i = 0; i < tokens.length;) {
-    if (/[Zz]/.test(tokens[i])) { [x, y] = cur[0]; i++; continue; }
-    if (/[MLml]/.test(tokens[i])) cmd = tokens[i++];
-    const nx = Number(tokens[i]), ny = Number(tokens[i + 1]);
-    i += 2;
-    const rel = cmd === 'm' || cmd === 'l';
-    x = rel ? x + nx : nx;
-    y = rel ? y + ny : ny;
-    if (cmd === 'M' || cmd === 'm') { cur = []; out.push(cur); cmd = cmd === 'm' ? 'l' : 'L'; }
-    cur.push([x, y]);
-  }
-  return out;
-}
-
-/** Distance from a point to a closed polygon's outline. */
-function distanceToRing([px, py], ring) {
-  let best = Infinity;
-  for (let i = 0; i < ring.length; i++) {
-    const [ax, ay] = ring[i];
-    const [bx, by] = ring[(i + 1) % ring.length];
-    const dx = bx - ax, dy = by - ay;
-    const t = dx || dy ? Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy))) : 0;
-    best = Math.min(best, Math.hypot(px - (ax + t * dx), py - (ay + t * dy)));
-  }
-  return best;
-}
-
-test('shrinkSvg: outlines stay within 0.2 px (plus rounding), what an <img> never uses is dropped', () => {
-  // A wiggly ring (many sub-pixel steps, one real corner) and a second, tiny ring, as ECharts writes them.
-  const ring = [];
-  for (let i = 0; i <= 200; i++) ring.push([10 + i * 0.37, 20 + 0.08 * Math.sin(i * 1.7) + (i > 120 ? (i - 120) * 0.9 : 0)]);
-  ring.push([10, 120]);
-  const d = 'M' + ring.map(([x, y]) => `${x.toFixed(4)} ${y.toFixed(4)}`).join('L') + 'ZM200.1234 10.5678L200.4 10.9L200.1 11.2Z';
-  const svg = '<svg width="366" height="360" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" baseProfile="full" viewBox="0 0 366 360">\n' +
-    '<rect width="366" height="360" x="0" y="0" fill="none"></rect>\n' +
-    `<path d="${d}" fill="#e3e6e5" stroke="#ffffff" stroke-width="0.6" ecmeta_series_index="0" ecmeta_data_index="0" class="zr0-cls-0"></path>\n` +
-    '<path d="M0 0C1.2345 2.3456 3 4 5.6789 6" fill="none"></path>\n' +
-    '<text transform="translate(274.51234 152.16789)" fill="#1d2a26">QĐ. Hoàng Sa</text>\n' +
-    '<style ><![CDATA[.zr0-cls-0:hover {cursor:pointer;fill:#ffd166;}]]></style>\n</svg>';
-  const out = shrinkSvg(svg);
-  assert.doesNotMatch(out, /ecmeta_|zr0-cls|:hover|fill="none"><\/rect>|xmlns:xlink|baseProfile|\n/);
-  assert.match(out, /<svg width="366" height="360" xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 366 360">/);
-  assert.match(out, /<text transform="translate\(274\.51 152\.17\)" fill="#1d2a26">QĐ\. Hoàng Sa<\/text>/);
-  assert.match(out, / d="M0 0C1\.2 2\.3 3 4 5\.7 6"/, 'a curve keeps its commands, numbers rounded');
-  const shrunk = subpaths(/<path d="([^"]*)" fill="#e3e6e5"/.exec(out)[1]);
-  const original = subpaths(d);
-  assert.equal(shrunk.length, 2, 'both rings kept');
-  assert.ok(shrunk[0].length < original[0].length / 4, `${original[0].length} → ${shrunk[0].length} points`);
-  original.forEach((r, k) => r.forEach((p) => {
-    const dist = distanceToRing(p, shrunk[k]);
-    assert.ok(dist <= 0.2 + 0.071, `point ${p} is ${dist.toFixed(3)} px off the shrunk outline`);
-  }));
-  // The corner at i = 120 survives.
-  assert.ok(shrunk[0].some(([x, y]) => Math.abs(x - (10 + 120 * 0.37)) < 0.5 && Math.abs(y - 20) < 0.2), 'the corner is kept');
-  // Idempotent on its own output.
-  assert.equal(shrinkSvg(out), out);
 });

@@ -1,0 +1,209 @@
+//! `<SvgMap>`: the choropleth as inline SVG, one `<path>` per province from the shapes the build
+//! projected (`crate::shapes`), filled with its class colour from `dashboard::map_view`.
+//!
+//! Why inline SVG and not a chart library: the map is the first view's main figure, and drawing it
+//! needs no script beyond the app's own — it shows as soon as the figures are computed, and the
+//! pre-rendered copy of the first view (scripts/prerender.mjs) carries this very SVG, so the live
+//! map replaces it without a jump. The paths are created once per boundary version; a change of
+//! view only updates fills, labels and the view box, so keyboard focus stays where it was.
+//!
+//! Interaction: every province is a focusable button named with its province and value; Tab or
+//! the arrow keys move between provinces, Enter or Space selects as a click does; a tap, hover or
+//! focus shows the name and value next to the province (a tooltip kept inside the map's box, so it
+//! never widens a phone's page); a region or a selection zooms the map to it.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::dashboard::{MapView, ISLAND_COLOR, NO_DATA_COLOR};
+use crate::shapes::{Direction, Shapes, ViewBox, SELECTED_STROKE};
+
+/// The map. `on_toggle` receives a province's code when it is clicked, tapped, or chosen with
+/// Enter or Space.
+#[component]
+pub fn SvgMap(
+    #[prop(into)] map: Signal<Option<MapView>>,
+    #[prop(into)] shapes: Signal<Option<Arc<Shapes>>>,
+    on_toggle: Callback<String>,
+) -> impl IntoView {
+    // The province (or archipelago) whose tooltip shows.
+    let tip = RwSignal::new(None::<String>);
+    let view_box = Memo::new(move |_| {
+        let s = shapes.get()?;
+        Some(map.with(|m| m.as_ref().map_or_else(|| s.whole(), |m| s.zoom(&m.focus))))
+    });
+    // Text and strokes keep their size on screen whatever the zoom: sizes in view box units.
+    let scale = move || view_box.get().map_or(1.0, |v| f64::from(v.w) / 768.0);
+
+    let svg = move || {
+        let s = shapes.get()?;
+        let title = move || map.with(|m| m.as_ref().map(|m| m.title.clone()).unwrap_or_default());
+        let provinces = s
+            .areas
+            .iter()
+            .filter(|a| !a.label)
+            .map(|a| {
+                let code = a.code.clone();
+                let c1 = code.clone();
+                let c2 = code.clone();
+                let c3 = code.clone();
+                let area = move |f: &dyn Fn(&crate::dashboard::MapArea) -> String| {
+                    map.with(|m| m.as_ref().and_then(|m| m.area(&c1)).map(f))
+                };
+                let fill = {
+                    let area = area.clone();
+                    move || area(&|a| a.fill.to_string()).unwrap_or_else(|| NO_DATA_COLOR.to_string())
+                };
+                let label = {
+                    let area = area.clone();
+                    move || area(&|a| a.label()).unwrap_or_default()
+                };
+                let pressed = move || area(&|a| a.selected.to_string()).unwrap_or_else(|| "false".into());
+                let s_keys = Arc::clone(&s);
+                view! {
+                    <path class="area" d=a.d.clone() fill=fill tabindex="0" role="button"
+                        aria-label=label aria-pressed=pressed data-code=code.clone()
+                        on:click={ let c = c2.clone(); move |_| { tip.set(Some(c.clone())); on_toggle.run(c.clone()) } }
+                        on:focus={ let c = c2.clone(); move |_| tip.set(Some(c.clone())) }
+                        on:blur={ let c = c2.clone(); move |_| if tip.get_untracked().as_deref() == Some(c.as_str()) { tip.set(None) } }
+                        on:pointerenter={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }
+                        on:pointerleave={
+                            let c = c3.clone();
+                            // A finger lifting leaves the province at once: its tooltip stays.
+                            move |ev: leptos::ev::PointerEvent| if ev.pointer_type() != "touch" && tip.get_untracked().as_deref() == Some(c.as_str()) { tip.set(None) }
+                        }
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            let key = ev.key();
+                            if key == "Enter" || key == " " {
+                                ev.prevent_default();
+                                tip.set(Some(code.clone()));
+                                on_toggle.run(code.clone());
+                            } else if let Some(dir) = Direction::from_key(&key) {
+                                ev.prevent_default();
+                                if let Some(next) = s_keys.neighbour(&code, dir) {
+                                    focus_province(next);
+                                }
+                            }
+                        }
+                    ></path>
+                }
+            })
+            .collect_view();
+        let outlines = {
+            let s = Arc::clone(&s);
+            move || {
+                map.with(|m| {
+                    m.as_ref().map(|m| {
+                        m.areas
+                            .iter()
+                            .filter(|a| a.selected)
+                            .filter_map(|a| s.shape(&a.code))
+                            .map(|sh| view! { <path class="outline" d=sh.d.clone() fill="none" stroke=SELECTED_STROKE></path> })
+                            .collect_view()
+                    })
+                })
+            }
+        };
+        let islands = s
+            .areas
+            .iter()
+            .filter(|a| a.label)
+            .map(|a| {
+                let c1 = a.code.clone();
+                let c2 = a.code.clone();
+                let c3 = a.code.clone();
+                let text = move || {
+                    map.with(|m| m.as_ref().and_then(|m| m.labels.iter().find(|l| l.code == c1)).map(|l| l.text.clone()))
+                        .unwrap_or_default()
+                };
+                let tooltip = move || {
+                    map.with(|m| m.as_ref().and_then(|m| m.labels.iter().find(|l| l.code == c2)).map(|l| l.tooltip.clone()))
+                        .unwrap_or_default()
+                };
+                view! {
+                    <g class="island" data-code=a.code.clone()
+                        on:click={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }
+                        on:pointerenter={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }>
+                        <path d=a.d.clone() fill=ISLAND_COLOR stroke=ISLAND_COLOR><title>{tooltip}</title></path>
+                        <text x=a.anchor[0].to_string() y=a.anchor[1].to_string() text-anchor="middle"
+                            font-size=move || format!("{:.1}", 13.0 * scale())
+                            data-testid=format!("island-{}", a.code.to_lowercase())>{text}</text>
+                    </g>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <svg class="map-svg" data-testid="map-chart"
+                viewBox=move || view_box.get().map(|v| v.to_string()).unwrap_or_default()
+                role="group" aria-label=title
+                stroke-width=move || format!("{:.2}", 0.6 * scale())>
+                <g class="areas" stroke="#ffffff">{provinces}</g>
+                <g class="outlines" aria-hidden="true" stroke-width=move || format!("{:.2}", 2.5 * scale())>{outlines}</g>
+                <g class="islands" stroke-width=move || format!("{:.2}", 2.0 * scale())>{islands}</g>
+            </svg>
+        })
+    };
+
+    let tip_view = move || {
+        let code = tip.get()?;
+        let s = shapes.get()?;
+        let vb = view_box.get()?;
+        let shape = s.shape(&code)?;
+        // A province's name and value with the figures' source (every figure carries its source);
+        // an archipelago's name and the province it belongs to.
+        let (text, source) = map.with(|m| {
+            let m = m.as_ref()?;
+            match m.area(&code) {
+                Some(a) => Some((a.label(), Some(m.source.clone()))),
+                None => m.labels.iter().find(|l| l.code == code).map(|l| (l.tooltip.clone(), None)),
+            }
+        })?;
+        let (x, y, side, below) = tip_place(vb, shape.anchor);
+        Some(view! {
+            <div class=format!("map-tip {side}{}", if below { " below" } else { "" }) data-testid="map-tip" aria-hidden="true"
+                style:left=format!("{x:.1}%") style:top=format!("{y:.1}%")>
+                <strong>{text}</strong>
+                {source.map(|s| view! { <small>{s}</small> })}
+            </div>
+        })
+    };
+
+    view! {
+        <div class="map-box" on:pointerleave=move |_| tip.set(None)>
+            {svg}
+            {tip_view}
+        </div>
+    }
+}
+
+/// Where a tooltip goes, in percent of the map's box, for a point in view box units: to the right
+/// of points in the left third (`start`), to the left in the right third (`end`), centred between;
+/// above the point, or below it in the top fifth. With the tooltip at most 60 % of the box wide
+/// (style/main.css) it stays inside the box at every width.
+fn tip_place(vb: ViewBox, anchor: [i32; 2]) -> (f64, f64, &'static str, bool) {
+    let x = (f64::from(anchor[0] - vb.x) / f64::from(vb.w) * 100.0).clamp(3.0, 97.0);
+    let y = (f64::from(anchor[1] - vb.y) / f64::from(vb.h) * 100.0).clamp(2.0, 98.0);
+    let side = if x < 100.0 / 3.0 {
+        "start"
+    } else if x > 200.0 / 3.0 {
+        "end"
+    } else {
+        "mid"
+    };
+    (x, y, side, y < 20.0)
+}
+
+/// Moves keyboard focus to a province's path (arrow keys). Through `focus` looked up on the
+/// element: an SVG element is not an `HtmlElement`, and a binding of its own would add to the wasm.
+fn focus_province(code: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    let selector = format!("#main [data-testid=\"map-chart\"] path[data-code=\"{code}\"]");
+    let Some(el) = doc.query_selector(&selector).ok().flatten() else { return };
+    if let Ok(f) = js_sys::Reflect::get(&el, &JsValue::from_str("focus")) {
+        if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+            let _ = f.call0(&el);
+        }
+    }
+}
