@@ -4,6 +4,11 @@
 //  1. Gives the ECharts bundle a content hash in its name (`vendor/echarts-<16 hex>.js`) so it can be
 //     cached for a year and served cache-first by the service worker; the page learns the name from
 //     `<meta name="coop-atlas-echarts">` (read by src/ui/offline.rs), since the wasm is built before.
+//  1a. Gives the own-data worker's files (its loader, JS glue and wasm: Trunk names worker files
+//     without a hash, trunk #405) content-hashed names, rewriting the loader's references to the
+//     other two; the page learns the loader's name from `<meta name="coop-atlas-worker">` (read by
+//     src/ui/own_data.rs). So the service worker, which serves hashed names cache-first, never
+//     hands a page one release's worker with another's wasm.
 //  1b. Minifies the app's JS glue and CSS, and gives the wasm's imports short names (wasm-bindgen's
 //     carry a hash each): ≈ 4 KB brotli less in the first view.
 //  2. Computes the build VERSION from every file's content, writes it into index.html
@@ -66,6 +71,52 @@ export function hashEcharts(dist) {
   const to = `vendor/echarts-${hex16(readFileSync(join(dist, from)))}.js`;
   if (from !== to) renameSync(join(dist, from), join(dist, to));
   return to;
+}
+
+/** The own-data worker's files as Trunk or an earlier run of this script named them. */
+const WORKER_FILES = {
+  wasm: /^coop-atlas-worker(-[0-9a-f]{1,16})?_bg\.wasm$/,
+  glue: /^coop-atlas-worker(-[0-9a-f]{1,16})?\.js$/,
+  loader: /^coop-atlas-worker(_loader|-loader-[0-9a-f]{16})\.js$/,
+};
+
+/**
+ * Renames the own-data worker's wasm, glue and loader to content-hashed names
+ * (`coop-atlas-worker-<16 hex>_bg.wasm`, `coop-atlas-worker-<16 hex>.js`,
+ * `coop-atlas-worker-loader-<16 hex>.js`) and points the loader at the new names of the other two,
+ * so the loader's hash changes with either; the glue's hash covers the wasm as well. Returns the loader's new path, or null when the build
+ * has no worker. Idempotent: a second run finds the hashed names and renames nothing.
+ */
+export function hashWorker(dist) {
+  const files = listFiles(dist);
+  const found = {};
+  for (const [kind, re] of Object.entries(WORKER_FILES)) {
+    const c = files.filter((f) => re.test(f));
+    if (c.length > 1) throw new Error(`postbuild: several own-data worker ${kind} files in ${dist} (${c.join(', ')}); expected one`);
+    found[kind] = c[0];
+  }
+  if (!found.wasm && !found.glue && !found.loader) return null;
+  for (const kind of Object.keys(WORKER_FILES)) {
+    if (!found[kind]) throw new Error(`postbuild: the own-data worker has no ${kind} file in ${dist}`);
+  }
+  // The glue's name covers its wasm too: a glue is made for one wasm (its imports), so a new
+  // wasm never runs under a glue name an earlier release used.
+  const wasmBytes = readFileSync(join(dist, found.wasm));
+  const to = {
+    wasm: `coop-atlas-worker-${hex16(wasmBytes)}_bg.wasm`,
+    glue: `coop-atlas-worker-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
+  };
+  let loader = readFileSync(join(dist, found.loader), 'utf8');
+  for (const kind of ['wasm', 'glue']) {
+    const from = JSON.stringify(`./${found[kind]}`);
+    if (!loader.includes(from)) throw new Error(`postbuild: the worker's loader does not name ${from}: ${loader}`);
+    loader = loader.split(from).join(JSON.stringify(`./${to[kind]}`));
+    if (found[kind] !== to[kind]) renameSync(join(dist, found[kind]), join(dist, to[kind]));
+  }
+  to.loader = `coop-atlas-worker-loader-${hex16(Buffer.from(loader))}.js`;
+  if (found.loader !== to.loader) unlinkSync(join(dist, found.loader));
+  writeFileSync(join(dist, to.loader), loader);
+  return to.loader;
 }
 
 /**
@@ -185,6 +236,7 @@ export function contentSecurityPolicy(scriptHashes) {
     "img-src 'self' data: blob:",
     // https: for `?data=<https URL>` (a dataset on another site, fetched on the user's request).
     "connect-src 'self' https:",
+    // 'self': the service worker and the own-data worker (a same-origin script, no blob:).
     "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",
@@ -379,6 +431,7 @@ function finish(dist) {
   shortenAppImports(dist);
 
   const echarts = hashEcharts(dist);
+  const worker = hashWorker(dist);
   const swTemplate = readFileSync(join(ROOT, 'public/sw.js'), 'utf8');
   const htmlPath = join(dist, 'index.html');
   const html = loaderCall(stripMarked(readFileSync(htmlPath, 'utf8')), dist);
@@ -397,6 +450,7 @@ function finish(dist) {
     `<meta http-equiv="Content-Security-Policy" content="${csp}" ${MARK}>`,
     `<meta name="coop-atlas-version" content="${version}" ${MARK}>`,
     echarts && `<meta name="coop-atlas-echarts" content="${echarts}" ${MARK}>`,
+    worker && `<meta name="coop-atlas-worker" content="${worker}" ${MARK}>`,
     headScripts,
   ].filter(Boolean).map((m) => '\n  ' + m).join('');
   writeFileSync(htmlPath, html.replace(/<meta charset="utf-8">/i, (m) => m + metas));

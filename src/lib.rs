@@ -10,6 +10,7 @@
 
 pub mod catalog;
 pub mod charts;
+pub mod checker;
 pub mod dashboard;
 pub mod engine;
 pub mod i18n;
@@ -20,3 +21,5 @@ pub mod synth;
 pub mod js_bytes;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;

@@ -3,53 +3,64 @@
 //! in the browser (IndexedDB, see `storage`); list and remove what is kept.
 //!
 //! Promises this module keeps, and why:
-//! - **Nothing leaves the device.** Files are read with the File API and parsed in wasm; the only
-//!   request made is the `data=` fetch the link itself asks for, and it carries no user data (no
-//!   cookies, no referrer).
-//! - **A bad file changes nothing on screen.** A file is parsed into a new value; only a file
-//!   without errors is added to the state. Errors are listed (row, field, found, expected; the first
-//!   50, then a count), announced with `role="alert"`, and offered as a CSV download.
-//! - **The page never freezes for long.** The file is read in 4 MB slices and a CSV is converted
-//!   in slices of about 30 ms, with a progress bar and a Cancel button between slices.
-//! - **The file stays out of wasm memory.** Wasm memory never shrinks, so the file's bytes are
-//!   kept in a JavaScript `Uint8Array` ([`JsBytes`]): the sliced parser copies in only what it is
-//!   working on, and IndexedDB stores that same array. Only a CSV is copied in, to be converted;
-//!   its JSON form then goes back out to JavaScript before it is parsed.
+//! - **Nothing leaves the device.** Files are read and checked in a Web Worker of this app; the
+//!   only request made is the `data=` fetch the link itself asks for, and it carries no user data
+//!   (no cookies, no referrer).
+//! - **The page's first view pays nothing for it.** The parser, the CSV importer, the checks and
+//!   their bilingual messages are in a second wasm that runs in a Web Worker (`crate::worker`,
+//!   `crate::checker`), created the first time a file, a `data=` link or a kept dataset needs
+//!   it, never on a plain first view. The page only talks to it (`crate::checker::protocol`) and decodes the
+//!   checked dataset it sends back (`engine::wire`).
+//! - **The page never freezes.** The file is read, converted and checked on the worker's thread,
+//!   which posts progress; Cancel terminates it. The worker is terminated after every load as
+//!   well, which gives its memory back (wasm memory never shrinks).
+//! - **The file stays out of the page's wasm memory.** A picked `File` is handed to the worker
+//!   (a handle, not a copy); the packed dataset and the JSON form to keep come back as
+//!   transferred `ArrayBuffer`s; the page decodes the packed form range by range from the
+//!   JavaScript buffer ([`JsBytes`]) and stores both buffers in IndexedDB from JavaScript.
+//! - **A bad file changes nothing on screen.** Only a file without errors is added to the state.
+//!   Errors are listed (row, field, found, expected; the first 50, then a count) in the reader's
+//!   language, announced with `role="alert"`, and offered as a CSV download; the worker renders
+//!   them in both languages, so switching language needs no round trip.
+//! - **A kept dataset opens without the worker.** `ld=` reads the packed form from IndexedDB and
+//!   decodes it; only a dataset kept by an earlier release is checked again from its JSON form.
 //! - **A link cannot pass a file off as official.** A dataset from `data=` is shown under a banner
 //!   naming the site it came from; a link to a device-local dataset (`ld=`) names it, and a device
 //!   without it says which dataset is missing instead of showing other data.
 //! - **Dataset text is text.** Every name, title and source is rendered as a text node.
+//!
+//! Where the `data=` fetch runs: in the page, not the worker. The timeout is the page's clock and
+//! the refusal a cross-origin read gets is the page's, exactly as before; the body's chunks stay
+//! in JavaScript and are handed to the worker as one transferred buffer.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use js_sys::Uint8Array;
+use js_sys::{Array, Uint8Array};
 
-use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess};
-use crate::engine::dataset::Text;
-use crate::engine::error::{Issue, Phrase, Report};
-use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
-use crate::engine::parse::{self, Limits, Parsed};
-use crate::engine::vocab::{Boundary, Lang};
+use crate::checker::protocol::{FromWorker, IssueView, MappingView, Origin, ReportView, Stage, ToWorker};
+use crate::engine::dataset::Dataset;
+use crate::engine::error::Phrase;
+use crate::engine::vocab::Lang;
+use crate::engine::wire;
 use crate::js_bytes::JsBytes;
 
 use super::state::{AppState, Loaded};
 use super::storage::{self, StoredMeta};
 use super::web;
 
-/// Largest file read from the device or a link (the format's limit, docs/dataset-format.md).
+/// Largest file fetched from a link (the format's limit, docs/dataset-format.md; the worker
+/// applies the same limit to a picked file).
 const MAX_BYTES: usize = 100_000_000;
 /// A `data=` fetch that takes longer than this is stopped (3G can be slow, but not this slow).
 const FETCH_TIMEOUT_MS: u32 = 60_000;
-/// Bytes read from a file per slice.
-const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
-/// Time spent converting before yielding to the page.
-const SLICE_MS: f64 = 30.0;
-/// Bytes at the start of a file that decide whether it is a CSV (its first line is its header).
-const SNIFF_BYTES: u32 = 64 * 1024;
+/// The worker's loader when the page was not post-processed (`trunk serve`): Trunk's own name.
+const WORKER_SRC: &str = "./coop-atlas-worker_loader.js";
 
 fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -74,30 +85,73 @@ pub fn host_of(url: &str) -> String {
     rest.split(['/', '?', '#']).next().unwrap_or("").to_string()
 }
 
-/// The CSV mapping step: the file, the guess for each column, and the user's choices.
-#[derive(Clone)]
-pub struct Mapping {
-    file_name: String,
-    file: CsvFile,
-    guesses: Vec<Guess>,
-    choice: Vec<Option<Field>>,
-    boundary: Boundary,
-}
-
 /// What the panel is doing.
 #[derive(Clone)]
 pub enum Phase {
     /// Waiting for a file.
     Idle,
-    /// Reading or converting `name`: `done` of `total` bytes; `checking` once parsing.
+    /// Reading, converting or checking `name`: `done` of `total`; `checking` once parsing.
     Busy { name: String, done: f64, total: f64, checking: bool },
-    /// Asking which field each CSV column holds.
-    Mapping(Arc<Mapping>),
+    /// Asking which field each CSV column holds (the worker waits with the file).
+    Mapping(Arc<(String, MappingView)>),
+}
+
+/// Why the worker was started, which decides what its answer does.
+#[derive(Clone, Debug, PartialEq)]
+enum Purpose {
+    /// A file the user picked or dropped: shown, kept, switched to.
+    File(String),
+    /// A kept dataset (`ld=`) checked again from its JSON form.
+    Stored(String),
+    /// A `data=` link's dataset, fetched by the page.
+    Remote(String),
+}
+
+/// The worker doing the current job and its handlers (dropped, and the worker terminated, by
+/// [`stop_worker`]).
+struct Running {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+thread_local! {
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+}
+
+/// Terminates the worker, if one runs: its memory goes back to the system at once.
+fn stop_worker() {
+    if let Some(r) = RUNNING.with(|r| r.borrow_mut().take()) {
+        r.worker.terminate();
+    }
+}
+
+/// Posts a message to the worker, with `payload` after it (transferred when it is a buffer).
+fn post(worker: &web_sys::Worker, msg: &ToWorker, payload: Option<&JsValue>) {
+    let head = Uint8Array::from(msg.encode().as_slice()).buffer();
+    let data = Array::of1(&head);
+    let transfer = Array::of1(&head);
+    if let Some(p) = payload {
+        data.push(p);
+        if p.is_instance_of::<js_sys::ArrayBuffer>() {
+            transfer.push(p);
+        }
+    }
+    if let Err(e) = worker.post_message_with_transfer(&data, &transfer) {
+        web_sys::console::error_2(&"own-data worker: cannot post".into(), &e);
+    }
+}
+
+/// The worker's loader: its content-hashed name written by the build
+/// (`<meta name="coop-atlas-worker">`, scripts/postbuild.mjs), or Trunk's name.
+fn worker_src() -> String {
+    super::offline::build_meta("coop-atlas-worker").unwrap_or_else(|| WORKER_SRC.to_string())
 }
 
 /// The shared state of the "your data" feature.
 #[derive(Clone, Copy)]
 pub struct OwnData {
+    state: AppState,
     /// Datasets kept on this device, newest first.
     pub stored: RwSignal<Vec<StoredMeta>>,
     /// Whether the list has been read from IndexedDB (a missing `ld=` is only reported after).
@@ -105,15 +159,26 @@ pub struct OwnData {
     /// What the panel is doing.
     pub phase: RwSignal<Phase>,
     /// The last refused file and why.
-    pub refused: RwSignal<Option<(String, Report)>>,
+    pub refused: RwSignal<Option<(String, ReportView)>>,
     /// The last accepted file, its warnings, and whether it could be kept on the device.
-    pub accepted: RwSignal<Option<(String, Report, Option<String>)>>,
-    /// A `ld=` dataset this device does not have.
-    pub missing: RwSignal<Option<String>>,
+    pub accepted: RwSignal<Option<(String, ReportView, Option<String>)>>,
+    /// A `ld=` dataset this device does not have (its id), or could not open (and why).
+    pub missing: RwSignal<Option<(String, Option<ReportView>)>>,
     /// The `data=` fetch: `Ok(host)` once loaded, `Err(message)` when it failed.
-    pub remote: RwSignal<Option<Result<String, String>>>,
-    /// Bumped by Cancel (and by each new load): a task whose number is stale stops.
+    pub remote: RwSignal<Option<Result<String, RemoteError>>>,
+    /// Bumped by Cancel (and by each new load): an answer for a stale number is dropped.
     generation: StoredValue<u32>,
+    /// What the load in progress is for (Cancel undoes a link's `ld=` or `data=`).
+    busy: StoredValue<Option<Purpose>>,
+}
+
+/// Why a `data=` dataset is not shown.
+#[derive(Clone, Debug)]
+pub enum RemoteError {
+    /// The fetch failed (in the reader's language when it happened).
+    Fetch(String),
+    /// The file was fetched and refused.
+    Refused(ReportView),
 }
 
 impl OwnData {
@@ -121,6 +186,7 @@ impl OwnData {
     /// (`ld=`, `data=`).
     pub fn start(state: AppState) -> OwnData {
         let own = OwnData {
+            state,
             stored: RwSignal::new(Vec::new()),
             stored_ready: RwSignal::new(false),
             phase: RwSignal::new(Phase::Idle),
@@ -129,6 +195,7 @@ impl OwnData {
             missing: RwSignal::new(None),
             remote: RwSignal::new(None),
             generation: StoredValue::new(0),
+            busy: StoredValue::new(None),
         };
         leptos::task::spawn_local(async move {
             if let Ok(list) = storage::list().await {
@@ -149,29 +216,12 @@ impl OwnData {
                 own.missing.set(None);
                 return;
             }
-            leptos::task::spawn_local(async move {
-                match storage::load(&id).await {
-                    // In slices with progress, like a picked file: a kept national register must
-                    // not freeze the page it reopens in.
-                    Ok(Some(bytes)) => {
-                        let g = own.next_generation();
-                        match own.parse_sliced(g, &id, &bytes, Limits { max_bytes: usize::MAX }).await {
-                            Some(Ok(p)) => {
-                                own.missing.set(None);
-                                insert(state, &local_key(&id), p);
-                            }
-                            Some(Err(r)) => own.missing.set(Some(format!("{id}: {r}"))),
-                            // Cancelled: back to the bundled data rather than an empty screen.
-                            None => state.update(|v| {
-                                if v.local.as_deref() == Some(id.as_str()) {
-                                    v.local = None;
-                                }
-                            }),
-                        }
-                    }
-                    _ => own.missing.set(Some(id)),
-                }
-            });
+            // Already opening it (the view changed meanwhile): let that load finish.
+            if own.busy.with_value(|b| b.as_ref() == Some(&Purpose::Stored(id.clone()))) {
+                return;
+            }
+            own.busy.set_value(Some(Purpose::Stored(id.clone())));
+            leptos::task::spawn_local(own.reopen(id));
         });
         // Fetch the dataset a `data=` link names, once per address.
         Effect::new(move |_| {
@@ -179,39 +229,23 @@ impl OwnData {
                 own.remote.set(None);
                 return;
             };
-            if state.datasets.with_untracked(|m| m.contains_key(&remote_key(&url))) {
+            if state.datasets.with_untracked(|m| m.contains_key(&remote_key(&url)))
+                || own.busy.with_value(|b| b.as_ref() == Some(&Purpose::Remote(url.clone())))
+            {
                 return;
             }
             let lang = state.lang();
             own.remote.set(None);
+            let g = own.next_generation();
+            own.busy.set_value(Some(Purpose::Remote(url.clone())));
             leptos::task::spawn_local(async move {
-                let host = host_of(&url);
-                let result = match fetch_remote(&url, lang).await {
-                    Ok(bytes) => {
-                        // Parsed in slices with progress like a file, the bytes left in JavaScript.
-                        let g = own.next_generation();
-                        match own.parse_sliced(g, &host, &bytes, Limits::default()).await {
-                            Some(r) => r.map_err(|r| {
-                                format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r)
-                            }),
-                            None => {
-                                state.update(|v| {
-                                    if v.data_url.as_deref() == Some(url.as_str()) {
-                                        v.data_url = None;
-                                    }
-                                });
-                                return;
-                            }
-                        }
+                match fetch_remote(&url, lang).await {
+                    Ok(bytes) if own.is_current(g) => own.run(g, Purpose::Remote(url.clone()), &host_of(&url), bytes.buffer().into()),
+                    Ok(_) => {}
+                    Err(e) => {
+                        own.busy.set_value(None);
+                        own.remote.set(Some(Err(RemoteError::Fetch(e))));
                     }
-                    Err(e) => Err(e),
-                };
-                match result {
-                    Ok(p) => {
-                        insert(state, &remote_key(&url), p);
-                        own.remote.set(Some(Ok(host)));
-                    }
-                    Err(e) => own.remote.set(Some(Err(e))),
                 }
             });
         });
@@ -228,206 +262,243 @@ impl OwnData {
         self.generation.get_value() == g
     }
 
-    /// Stops the load in progress; what was on screen stays.
+    /// Stops the load in progress; what was on screen stays. A link's kept or fetched dataset
+    /// that was loading is dropped from the view (back to the bundled data rather than an empty
+    /// screen under its name).
     pub fn cancel(&self) {
         self.next_generation();
+        stop_worker();
         self.phase.set(Phase::Idle);
+        match self.busy.try_update_value(|b| b.take()).flatten() {
+            Some(Purpose::Stored(id)) => self.state.update(|v| {
+                if v.local.as_deref() == Some(id.as_str()) {
+                    v.local = None;
+                }
+            }),
+            Some(Purpose::Remote(url)) => self.state.update(|v| {
+                if v.data_url.as_deref() == Some(url.as_str()) {
+                    v.data_url = None;
+                }
+            }),
+            _ => {}
+        }
     }
 
-    /// Opens a file the user picked or dropped.
-    pub fn open(&self, state: AppState, file: web_sys::File) {
-        let own = *self;
-        let g = own.next_generation();
+    /// Opens a file the user picked or dropped: the worker reads it.
+    pub fn open(&self, file: web_sys::File) {
+        let g = self.next_generation();
         let name = file.name();
-        let size = file.size();
-        own.refused.set(None);
-        own.accepted.set(None);
-        if size > MAX_BYTES as f64 {
-            own.refuse(&name, Report::single(Issue::error(parse::file_size(size as usize), parse::size_limit(MAX_BYTES))));
-            return;
-        }
-        own.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: size, checking: false });
-        leptos::task::spawn_local(async move {
-            let bytes = match read_file(&file, |done| {
-                own.phase.set(Phase::Busy { name: name.clone(), done, total: size, checking: false });
-            }, || own.is_current(g)).await {
-                Ok(Some(b)) => b,
-                Ok(None) => return, // cancelled
-                Err(e) => {
-                    own.refuse(&name, Report::single(Issue::error(Phrase::same(e), Phrase::new("a readable file", "một tệp đọc được"))));
-                    return;
-                }
-            };
-            let head = bytes.subarray(0, SNIFF_BYTES.min(bytes.length())).to_vec();
-            if looks_like_csv(&name, &head, head.len() < bytes.length() as usize) {
-                drop(head);
-                own.start_csv(state, g, name, bytes.to_vec()).await;
-            } else {
-                own.parse_json(state, g, name, bytes, None).await;
-            }
-        });
+        self.refused.set(None);
+        self.accepted.set(None);
+        self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: file.size(), checking: false });
+        self.run(g, Purpose::File(name.clone()), &name, file.into());
     }
 
-    /// Parses a dataset held in JavaScript in slices of about [`SLICE_MS`] (engine::incremental),
-    /// painting progress under `name`; `None` when Cancel was pressed or a newer load took over
-    /// (generation `g` is no longer current). Every way a dataset arrives goes through here: a
-    /// picked file, a converted CSV, a kept dataset (`ld=`) and a fetched one (`data=`).
-    async fn parse_sliced(&self, g: u32, name: &str, bytes: &Uint8Array, limits: Limits) -> Option<Result<Parsed, Report>> {
-        let mut parser = IncrementalParser::with_source(Box::new(JsBytes(bytes.clone())), limits, BATCH_ROWS);
-        self.phase.set(Phase::Busy { name: name.to_string(), done: 0.0, total: 1.0, checking: true });
-        next_frame().await;
-        loop {
-            if !self.is_current(g) {
-                return None;
-            }
-            let start = web::now_ms();
-            let mut progress;
-            loop {
-                progress = parser.step(1 << 20);
-                if progress.finished || web::now_ms() - start > SLICE_MS {
-                    break;
-                }
-            }
-            if progress.finished {
-                self.phase.set(Phase::Idle);
-                return Some(parser.finish());
-            }
-            self.phase.set(Phase::Busy { name: name.to_string(), done: progress.done as f64, total: progress.total as f64, checking: true });
-            next_frame().await;
-        }
-    }
-
-    /// Parses a JSON file in slices (engine::incremental), painting progress and honouring Cancel.
-    /// `rows`: for a converted CSV, the spreadsheet row of each entity, so that messages name the
-    /// rows the user sees in Excel.
-    async fn parse_json(&self, state: AppState, g: u32, name: String, bytes: Uint8Array, rows: Option<csv_import::RowMap>) {
-        let Some(mut result) = self.parse_sliced(g, &name, &bytes, Limits::default()).await else {
-            return;
-        };
-        if let Some(rows) = rows {
-            match &mut result {
-                Ok(p) => rows.remap(&mut p.warnings),
-                Err(r) => rows.remap(r),
-            }
-        }
-        self.conclude(state, name, result.map(|p| (p, bytes)));
-    }
-
-    /// Ends a load with the file refused: its report, listed from the top of the file down
-    /// (the checks find issues a column at a time).
-    fn refuse(&self, name: &str, mut report: Report) {
-        report.sort_by_place();
-        self.phase.set(Phase::Idle);
-        self.refused.set(Some((name.to_string(), report)));
-    }
-
-    async fn start_csv(&self, state: AppState, g: u32, name: String, bytes: Vec<u8>) {
-        let file = match csv_import::read(&bytes, &Limits::default()) {
-            Ok(f) => f,
-            Err(r) => return self.refuse(&name, r),
-        };
-        drop(bytes);
-        let guesses = csv_import::guess_mapping(&file.headers);
-        let choice: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
-        let boundary = csv_import::province_column_boundary(&file, &choice);
-        let mapping = Mapping { file_name: name, file, guesses: guesses.clone(), choice, boundary };
-        if csv_import::needs_mapping(&guesses) {
-            self.phase.set(Phase::Mapping(Arc::new(mapping)));
-        } else {
-            self.convert(state, g, mapping).await;
-        }
-    }
-
-    /// Converts a mapped CSV in slices, then checks it.
-    async fn convert(&self, state: AppState, g: u32, m: Mapping) {
-        let total = m.file.len() as f64;
-        let meta = CsvMeta {
-            id: csv_import::id_from_file_name(&m.file_name),
-            title: m.file_name.clone(),
-            publisher: Text::new(&format!("Tệp của người dùng ({})", m.file_name), &format!("User's file ({})", m.file_name)),
-            boundary: m.boundary,
-        };
-        let mut conv = match csv_import::Converter::new(&m.file, &m.choice, meta) {
-            Ok(c) => c,
-            Err(r) => return self.refuse(&m.file_name, r),
-        };
-        drop(m.file);
-        let name = m.file_name;
-        loop {
-            let start = web::now_ms();
-            let mut progress;
-            loop {
-                progress = conv.step(2_000);
-                if progress.finished || web::now_ms() - start > SLICE_MS {
-                    break;
-                }
-            }
-            self.phase.set(Phase::Busy { name: name.clone(), done: progress.done as f64, total, checking: progress.finished });
-            next_frame().await;
+    /// Reopens a kept dataset: its packed form when this release can read it (no worker),
+    /// otherwise its JSON form, checked again by the worker.
+    async fn reopen(self, id: String) {
+        let g = self.next_generation();
+        self.phase.set(Phase::Busy { name: id.clone(), done: 0.0, total: 1.0, checking: true });
+        if let Ok(Some(packed)) = storage::load_packed(&id).await {
             if !self.is_current(g) {
                 return;
             }
-            if progress.finished {
-                break;
+            if let Ok(ds) = wire::decode(&JsBytes(packed)) {
+                self.finish_load();
+                self.missing.set(None);
+                insert(self.state, &local_key(&id), ds);
+                return;
             }
         }
-        match conv.into_json() {
-            Ok((json, rows)) => {
-                // Out to JavaScript (where it is parsed from and stored), freeing wasm memory for
-                // the columns.
-                let bytes = Uint8Array::from(json.as_bytes());
-                drop(json);
-                self.parse_json(state, g, name, bytes, Some(rows)).await
+        match storage::load(&id).await {
+            Ok(Some(json)) if self.is_current(g) => self.run(g, Purpose::Stored(id.clone()), &id, json.buffer().into()),
+            Ok(Some(_)) => {}
+            _ => {
+                self.finish_load();
+                self.missing.set(Some((id, None)));
             }
-            Err(report) => self.conclude(state, name, Err(report)),
         }
     }
 
-    /// Keeps an accepted dataset (state, IndexedDB, switch to it) or shows why it was refused.
-    fn conclude(&self, state: AppState, name: String, result: Result<(Parsed, Uint8Array), Report>) {
+    /// The load is over (done, refused or failed): no progress, nothing for Cancel to undo, no
+    /// worker.
+    fn finish_load(&self) {
+        stop_worker();
+        self.busy.set_value(None);
+        self.phase.set(Phase::Idle);
+    }
+
+    /// Starts a worker on `payload` (a `File`, or an `ArrayBuffer` it takes over) and handles its
+    /// answers while generation `g` is current.
+    fn run(&self, g: u32, purpose: Purpose, name: &str, payload: JsValue) {
         let own = *self;
-        let (parsed, bytes) = match result {
-            Ok(x) => x,
-            Err(report) => return own.refuse(&name, report),
+        stop_worker();
+        let origin = match purpose {
+            Purpose::File(_) => Origin::File,
+            Purpose::Stored(_) => Origin::Stored,
+            Purpose::Remote(_) => Origin::Remote,
         };
-        own.phase.set(Phase::Idle);
-        let ds = &parsed.dataset;
-        let meta = StoredMeta {
-            id: ds.meta.id.clone(),
-            title_vi: ds.meta.title.vi.clone(),
-            title_en: ds.meta.title.get(Lang::En).to_string(),
-            file_name: name.clone(),
-            size: f64::from(bytes.length()),
-            records: (ds.entities.len() + ds.observations.len()) as f64,
-            loaded_at: js_sys::Date::now(),
+        own.busy.set_value(Some(purpose.clone()));
+        if origin != Origin::File {
+            own.phase.set(Phase::Busy { name: name.to_string(), done: 0.0, total: 1.0, checking: true });
+        }
+        let worker = match web_sys::Worker::new(&worker_src()) {
+            Ok(w) => w,
+            Err(_) => return own.failed(purpose),
         };
-        let id = meta.id.clone();
-        let mut warnings = parsed.warnings.clone();
-        warnings.sort_by_place();
-        insert(state, &local_key(&id), parsed);
-        own.stored.update(|l| {
-            l.retain(|m| m.id != id);
-            l.insert(0, meta.clone());
-        });
-        state.update(|v| {
-            v.local = Some(id.clone());
-            v.data_url = None;
-            v.indicator = crate::engine::url_state::ViewState::default().indicator;
-            v.year = None;
-            v.year_from = None;
-            v.provinces.clear();
-        });
-        own.accepted.set(Some((name.clone(), warnings.clone(), None)));
-        leptos::task::spawn_local(async move {
-            if let Err(e) = storage::save(&meta, &bytes).await {
-                own.accepted.set(Some((name, warnings, Some(e))));
+        let open = ToWorker::Open { name: name.to_string(), origin };
+        let w = worker.clone();
+        let mut payload = Some(payload);
+        let (name, purpose2) = (name.to_string(), purpose.clone());
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            if !own.is_current(g) {
+                return;
+            }
+            let data = Array::from(&ev.data());
+            let msg = match FromWorker::decode(&Uint8Array::new(&data.get(0)).to_vec()) {
+                Ok(m) => m,
+                Err(e) => {
+                    web_sys::console::error_1(&e.to_string().into());
+                    return own.failed(purpose.clone());
+                }
+            };
+            match msg {
+                // The worker listens: now it can be given the job (and the file).
+                FromWorker::Ready => post(&w, &open, payload.take().as_ref()),
+                FromWorker::Progress { stage, done, total } => {
+                    own.phase.set(Phase::Busy { name: name.clone(), done, total, checking: stage == Stage::Checking })
+                }
+                FromWorker::Mapping(view) => own.phase.set(Phase::Mapping(Arc::new((name.clone(), view)))),
+                FromWorker::Done { warnings } => {
+                    let (packed, json) = (Uint8Array::new(&data.get(1)), Uint8Array::new(&data.get(2)));
+                    own.finish_load();
+                    match wire::decode(&JsBytes(packed.clone())) {
+                        Ok(ds) => own.accept(purpose.clone(), &name, ds, warnings, json, packed),
+                        Err(e) => {
+                            web_sys::console::error_1(&e.to_string().into());
+                            own.failed(purpose.clone());
+                        }
+                    }
+                }
+                FromWorker::Refused(report) => {
+                    own.finish_load();
+                    own.refuse(purpose.clone(), &name, report);
+                }
             }
         });
+        // The worker's files could not be loaded (offline before they were ever cached, a
+        // server error) or it stopped: say so rather than wait for ever.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
+            if own.is_current(g) {
+                own.finish_load();
+                own.failed(purpose2.clone());
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        RUNNING.with(|r| *r.borrow_mut() = Some(Running { worker, _on_message: on_message, _on_error: on_error }));
+    }
+
+    /// The user's answer to the mapping step: the worker, which kept the file, converts it.
+    fn confirm_mapping(&self, name: String, columns: Vec<Option<String>>, boundary: u8, size: f64) {
+        self.phase.set(Phase::Busy { name, done: 0.0, total: size, checking: false });
+        RUNNING.with(|r| {
+            if let Some(r) = r.borrow().as_ref() {
+                post(&r.worker, &ToWorker::Mapping { columns, boundary }, None);
+            }
+        });
+    }
+
+    /// The worker could not do its job at all: a report saying so, where the job's answer goes.
+    fn failed(&self, purpose: Purpose) {
+        self.finish_load();
+        let report = ReportView {
+            errors: vec![IssueView {
+                place: Phrase::same(""),
+                found: Phrase::new("the file checker could not be started", "không khởi động được bộ kiểm tra tệp"),
+                expected: Phrase::new(
+                    "a connection the first time a file is opened (it is then kept for offline use); reload the page and try again",
+                    "kết nối mạng ở lần đầu mở tệp (sau đó dùng được khi không có mạng); hãy tải lại trang và thử lại",
+                ),
+            }],
+            csv: Phrase::same(""),
+            stem: "coop-atlas".into(),
+            ..ReportView::default()
+        };
+        let name = match &purpose {
+            Purpose::File(n) | Purpose::Stored(n) => n.clone(),
+            Purpose::Remote(url) => host_of(url),
+        };
+        self.refuse(purpose, &name, report);
+    }
+
+    /// Shows why a load was refused, where its purpose shows it.
+    fn refuse(&self, purpose: Purpose, name: &str, report: ReportView) {
+        match purpose {
+            Purpose::File(_) => self.refused.set(Some((name.to_string(), report))),
+            Purpose::Stored(id) => self.missing.set(Some((id, Some(report)))),
+            Purpose::Remote(_) => self.remote.set(Some(Err(RemoteError::Refused(report)))),
+        }
+    }
+
+    /// Shows a checked dataset: a link's where the link asked for it; a picked file's kept on the
+    /// device and switched to.
+    fn accept(&self, purpose: Purpose, name: &str, ds: Dataset, warnings: ReportView, json: Uint8Array, packed: Uint8Array) {
+        let own = *self;
+        let state = self.state;
+        match purpose {
+            Purpose::Remote(url) => {
+                insert(state, &remote_key(&url), ds);
+                own.remote.set(Some(Ok(host_of(&url))));
+            }
+            Purpose::Stored(id) => {
+                own.missing.set(None);
+                insert(state, &local_key(&id), ds);
+                // Packed again by this release: the next `ld=` needs no worker.
+                leptos::task::spawn_local(async move {
+                    let _ = storage::save_packed(&id, &packed).await;
+                });
+            }
+            Purpose::File(_) => {
+                let meta = StoredMeta {
+                    id: ds.meta.id.clone(),
+                    title_vi: ds.meta.title.vi.clone(),
+                    title_en: ds.meta.title.get(Lang::En).to_string(),
+                    file_name: name.to_string(),
+                    size: f64::from(json.length()),
+                    records: (ds.entities.len() + ds.observations.len()) as f64,
+                    loaded_at: js_sys::Date::now(),
+                };
+                let id = meta.id.clone();
+                insert(state, &local_key(&id), ds);
+                own.stored.update(|l| {
+                    l.retain(|m| m.id != id);
+                    l.insert(0, meta.clone());
+                });
+                state.update(|v| {
+                    v.local = Some(id.clone());
+                    v.data_url = None;
+                    v.indicator = crate::engine::url_state::ViewState::default().indicator;
+                    v.year = None;
+                    v.year_from = None;
+                    v.provinces.clear();
+                });
+                let name = name.to_string();
+                own.accepted.set(Some((name.clone(), warnings.clone(), None)));
+                leptos::task::spawn_local(async move {
+                    if let Err(e) = storage::save(&meta, &json, &packed).await {
+                        own.accepted.set(Some((name, warnings, Some(e))));
+                    }
+                });
+            }
+        }
     }
 
     /// Removes a kept dataset; a view showing it goes back to the bundled data.
-    pub fn remove(&self, state: AppState, id: String) {
+    pub fn remove(&self, id: String) {
         let own = *self;
+        let state = self.state;
         // Off the device first, then off the screen: a list that no longer shows a dataset must
         // mean it is gone (a reload right after must not find it again).
         leptos::task::spawn_local(async move {
@@ -446,64 +517,11 @@ impl OwnData {
     }
 }
 
-fn insert(state: AppState, key: &str, parsed: Parsed) {
-    let loaded = Loaded { dataset: Arc::new(parsed.dataset), complete: true, fetched_at: js_sys::Date::now() };
+fn insert(state: AppState, key: &str, dataset: Dataset) {
+    let loaded = Loaded { dataset: Arc::new(dataset), complete: true, fetched_at: js_sys::Date::now() };
     state.datasets.update(|m| {
         m.insert(key.to_string(), loaded);
     });
-}
-
-/// A CSV by its name, or by its first character when the name says nothing (a JSON dataset
-/// starts with `{`, after an optional byte-order mark and spaces). `bytes` is the start of the
-/// file; `truncated` says there is more, so a first line cut in the middle of a character is not
-/// taken for invalid text.
-fn looks_like_csv(name: &str, bytes: &[u8], truncated: bool) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
-        return true;
-    }
-    if lower.ends_with(".json") {
-        return false;
-    }
-    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
-    // Text that is not JSON and has a separator on its first line reads as CSV; anything else
-    // goes to the JSON reader, whose messages say what the file looks like (image, HTML, UTF-16).
-    let line: &[u8] = body.split(|&b| b == b'\n').next().unwrap_or(&[]);
-    let text = match std::str::from_utf8(line) {
-        Ok(_) => true,
-        Err(e) => truncated && line.len() == body.len() && e.error_len().is_none(),
-    };
-    !matches!(first, Some(b'{' | b'[') | None)
-        && text
-        && line.iter().any(|&b| b == b';' || b == b',' || b == b'\t')
-}
-
-/// Lets the browser paint (progress) and handle input (Cancel) before the next slice.
-async fn next_frame() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
-}
-
-/// Reads a file in slices into one JavaScript array (not into wasm memory); `Ok(None)` when
-/// `alive` turns false (cancelled).
-async fn read_file(file: &web_sys::File, progress: impl Fn(f64), alive: impl Fn() -> bool) -> Result<Option<Uint8Array>, String> {
-    let size = file.size();
-    let out = Uint8Array::new_with_length(size as u32);
-    let mut at = 0.0;
-    while at < size {
-        let end = (at + READ_SLICE).min(size);
-        let blob = file.slice_with_f64_and_f64(at, end).map_err(|_| "cannot read the file".to_string())?;
-        let buf = JsFuture::from(blob.array_buffer())
-            .await
-            .map_err(|_| "cannot read the file (was it moved or deleted?)".to_string())?;
-        out.set(&Uint8Array::new(&buf), at as u32);
-        at = end;
-        if !alive() {
-            return Ok(None);
-        }
-        progress(at);
-    }
-    Ok(Some(out))
 }
 
 /// Fetches a `data=` address with no cookies and no referrer, a size limit and a timeout.
@@ -595,6 +613,7 @@ async fn fetch_remote(url: &str, lang: Lang) -> Result<Uint8Array, String> {
     Ok(out)
 }
 
+
 fn human_size(bytes: f64, lang: Lang) -> String {
     let (v, unit) = if bytes >= 1e6 { (bytes / 1e6, "MB") } else { (bytes / 1e3, "KB") };
     crate::engine::format::number(v, 1, lang) + " " + unit
@@ -617,12 +636,12 @@ fn expected_view(text: &str, lang: Lang) -> impl IntoView {
 }
 
 /// One list of issues (errors or warnings), with the count of those not listed.
-fn issue_list(issues: Vec<Issue>, more: usize, lang: Lang, testid: &'static str) -> impl IntoView {
+fn issue_list(issues: Vec<IssueView>, more: u32, lang: Lang, testid: &'static str) -> impl IntoView {
     view! {
         <ol class="issues" data-testid=testid>
             {issues.into_iter().map(|i| view! {
                 <li data-testid="issue">
-                    <span class="place">{i.place(lang)}</span>": "
+                    <span class="place">{i.place.get(lang).to_string()}</span>": "
                     {tr(lang, "thấy ", "found ")}<span class="found">{i.found.get(lang).to_string()}</span>
                     {tr(lang, ", cần ", ", expected ")}{expected_view(i.expected.get(lang), lang)}
                 </li>
@@ -649,7 +668,7 @@ pub fn OwnDataPanel() -> impl IntoView {
     let dropped = window_event_listener(leptos::ev::drop, move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         if let Some(f) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            own.open(state, f);
+            own.open(f);
         }
     });
     on_cleanup(move || {
@@ -659,7 +678,7 @@ pub fn OwnDataPanel() -> impl IntoView {
     let on_pick = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         if let Some(f) = input.files().and_then(|f| f.get(0)) {
-            own.open(state, f);
+            own.open(f);
         }
         // Picking the same file again (after fixing it) must fire `change` again.
         input.set_value("");
@@ -713,51 +732,45 @@ fn MappingStep() -> impl IntoView {
     move || {
         let lang = state.lang();
         let Phase::Mapping(m) = own.phase.get() else { return None };
-        let choice = RwSignal::new(m.choice.clone());
-        let boundary = RwSignal::new(m.boundary);
-        let m2 = m.clone();
-        let confirm = move |_| {
-            let mut mapping = (*m2).clone();
-            mapping.choice = choice.get_untracked();
-            mapping.boundary = boundary.get_untracked();
-            let g = own.next_generation();
-            own.phase.set(Phase::Busy { name: mapping.file_name.clone(), done: 0.0, total: mapping.file.len() as f64, checking: false });
-            leptos::task::spawn_local(async move { own.convert(state, g, mapping).await });
-        };
-        let rows = m.file.headers.iter().enumerate().map(|(i, h)| {
-            let guess = m.guesses.get(i).copied().unwrap_or(Guess { field: None, sure: false });
-            let sample: Vec<String> = m.file.preview.iter().filter_map(|r| r.get(i).cloned()).filter(|s| !s.trim().is_empty()).collect();
+        let (file_name, view) = (m.0.clone(), &m.1);
+        let choice = RwSignal::new(view.columns.iter().map(|c| c.guess.clone()).collect::<Vec<Option<String>>>());
+        let boundary = RwSignal::new(view.boundary);
+        let (name2, size) = (file_name.clone(), view.size);
+        let confirm = move |_| own.confirm_mapping(name2.clone(), choice.get_untracked(), boundary.get_untracked(), size);
+        let label = |code: &str| view.fields.iter().find(|f| f.code == code).map_or(code.to_string(), |f| f.label.get(lang).to_string());
+        let rows = view.columns.iter().enumerate().map(|(i, c)| {
             let on_change = move |ev: leptos::ev::Event| {
                 let v = event_target_value(&ev);
                 choice.update(|c| {
                     if let Some(slot) = c.get_mut(i) {
-                        *slot = Field::from_code(&v);
+                        *slot = (!v.is_empty()).then_some(v);
                     }
                 });
             };
-            let guess_text = match (guess.field, guess.sure) {
-                (Some(f), true) => format!("{} {}", tr(lang, "nhận ra:", "recognised:"), f.label(lang)),
-                (Some(f), false) => format!("{} {}?", tr(lang, "đoán:", "guess:"), f.label(lang)),
+            let guess_text = match (&c.guess, c.sure) {
+                (Some(f), true) => format!("{} {}", tr(lang, "nhận ra:", "recognised:"), label(f)),
+                (Some(f), false) => format!("{} {}?", tr(lang, "đoán:", "guess:"), label(f)),
                 (None, _) => tr(lang, "không nhận ra", "not recognised").to_string(),
             };
+            let h = c.header.clone();
             view! {
                 <tr data-column=i>
                     <th scope="row"><q>{h.clone()}</q><br/><small class="guess">{guess_text}</small></th>
                     <td>
-                        <select data-testid=format!("map-{i}") aria-label=h.clone() on:change=on_change>
-                            <option value="" selected=guess.field.is_none()>{tr(lang, "— bỏ qua cột này —", "— ignore this column —")}</option>
-                            {Field::ALL.iter().map(|f| view! {
-                                <option value=f.code() selected=guess.field == Some(*f)>{format!("{} ({})", f.label(lang), f.code())}</option>
+                        <select data-testid=format!("map-{i}") aria-label=h on:change=on_change>
+                            <option value="" selected=c.guess.is_none()>{tr(lang, "— bỏ qua cột này —", "— ignore this column —")}</option>
+                            {view.fields.iter().map(|f| view! {
+                                <option value=f.code.clone() selected=c.guess.as_deref() == Some(f.code.as_str())>{format!("{} ({})", f.label.get(lang), f.code)}</option>
                             }).collect_view()}
                         </select>
-                        <br/><small class="sample">{sample.join(" · ")}</small>
+                        <br/><small class="sample">{c.samples.join(" · ")}</small>
                     </td>
                 </tr>
             }
         }).collect_view();
         Some(view! {
             <div class="mapping" data-testid="mapping-step" role="group" aria-labelledby="mapping-title">
-                <h3 id="mapping-title">{tr(lang, "Chọn trường cho từng cột của ", "Pick the field of each column of ")}<q>{m.file_name.clone()}</q></h3>
+                <h3 id="mapping-title">{tr(lang, "Chọn trường cho từng cột của ", "Pick the field of each column of ")}<q>{file_name}</q></h3>
                 <p>{tr(lang,
                     "Một số cột chưa nhận ra chắc chắn. Kiểm tra lựa chọn đoán sẵn; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
                     "Some columns could not be recognised for sure. Check the guesses; required fields: unit id, province, year, kind.")}</p>
@@ -773,10 +786,10 @@ fn MappingStep() -> impl IntoView {
                 <label class="field">
                     <span>{tr(lang, "Mã tỉnh trong tệp theo", "Province codes in the file follow")}</span>
                     <select data-testid="map-boundary" on:change=move |ev| {
-                        boundary.set(if event_target_value(&ev) == "34" { Boundary::P34 } else { Boundary::P63 });
+                        boundary.set(if event_target_value(&ev) == "34" { 34 } else { 63 });
                     }>
-                        <option value="63" selected=m.boundary == Boundary::P63>{tr(lang, "63 tỉnh (trước 1/7/2025)", "63 provinces (before 1 July 2025)")}</option>
-                        <option value="34" selected=m.boundary == Boundary::P34>{tr(lang, "34 tỉnh (từ 1/7/2025)", "34 provinces (from 1 July 2025)")}</option>
+                        <option value="63" selected=view.boundary != 34>{tr(lang, "63 tỉnh (trước 1/7/2025)", "63 provinces (before 1 July 2025)")}</option>
+                        <option value="34" selected=view.boundary == 34>{tr(lang, "34 tỉnh (từ 1/7/2025)", "34 provinces (from 1 July 2025)")}</option>
                     </select>
                 </label>
                 <p>
@@ -796,8 +809,8 @@ fn FileReport() -> impl IntoView {
         {move || {
             let lang = state.lang();
             own.refused.get().map(|(name, report)| {
-                let csv = report.to_csv(lang);
-                let file = format!("{}-errors.csv", csv_import::id_from_file_name(&name));
+                let csv = report.csv.get(lang).to_string();
+                let file = format!("{}-errors.csv", report.stem);
                 let download = move |_| {
                     let _ = web::download_bytes(&file, "text/csv;charset=utf-8", format!("\u{feff}{csv}").as_bytes());
                 };
@@ -887,7 +900,7 @@ fn StoredList() -> impl IntoView {
                                                 Lang::En => format!("Remove \u{201c}{title3}\u{201d} from this device? This cannot be undone."),
                                             };
                                             if web::confirm(&ask) {
-                                                own.remove(state, id2.clone());
+                                                own.remove(id2.clone());
                                             }
                                         }>{tr(lang, "Xóa", "Remove")}</button></td>
                                 </tr>
@@ -921,7 +934,10 @@ pub fn DataOriginBanner() -> impl IntoView {
                     </div>
                 }.into_any(),
                 Some(Err(e)) => view! {
-                    <div class="error-box" role="alert" data-testid="remote-error">{e}</div>
+                    <div class="error-box" role="alert" data-testid="remote-error">{match e {
+                        RemoteError::Fetch(text) => text,
+                        RemoteError::Refused(r) => format!("{}: {}", tr(lang, "Tệp không đúng định dạng", "The file is not a valid dataset"), r.text(lang)),
+                    }}</div>
                 }.into_any(),
                 None => view! {
                     <div class="remote-banner" role="status" data-testid="remote-loading">
@@ -930,8 +946,13 @@ pub fn DataOriginBanner() -> impl IntoView {
                 }.into_any(),
             })
         }}
-        {move || own.missing.get().map(|id| {
+        {move || own.missing.get().map(|(id, refused)| {
             let lang = state.lang();
+            if let Some(r) = refused {
+                return view! {
+                    <div class="error-box" role="alert" data-testid="missing-dataset">{format!("{id}: {}", r.text(lang))}</div>
+                }.into_any();
+            }
             view! {
                 <div class="error-box" role="alert" data-testid="missing-dataset">
                     {match lang {
@@ -939,7 +960,7 @@ pub fn DataOriginBanner() -> impl IntoView {
                         Lang::En => format!("Missing dataset \u{201c}{id}\u{201d}: this link names data opened on another device, which this device does not have. Open that file here, or pick another dataset."),
                     }}
                 </div>
-            }
+            }.into_any()
         })}
     }
 }

@@ -1,10 +1,15 @@
 //! Datasets the user loaded, kept in the browser's IndexedDB so they survive a reload, a closed
 //! browser and being offline. Nothing here talks to the network.
 //!
-//! Two object stores: `meta` holds one small record per dataset (id, title, file name, size,
-//! record count, date loaded) so the list and the switcher come up without reading any data, and
-//! `data` holds the dataset's bytes in the JSON format (a CSV is stored already converted, so it
-//! never needs its column mapping again), read only when the dataset is shown.
+//! Three object stores: `meta` holds one small record per dataset (id, title, file name, size,
+//! record count, date loaded) so the list and the switcher come up without reading any data;
+//! `wire` holds the checked dataset packed (`engine::wire`), which is what a `ld=` link reads: the
+//! page decodes it directly, with no parse, no checks and no worker; `data` holds the dataset in
+//! the JSON format (a CSV is stored already converted, so it never needs its column mapping
+//! again). Why both: the packed form belongs to a release of the app, the JSON form to the
+//! user. A dataset kept by an earlier release (database version 1 had no `wire`) or whose packed
+//! form this release cannot read is checked again from its JSON by the own-data worker, and its
+//! packed form rewritten.
 //!
 //! Every call returns `Result<_, String>`: private browsing, a full disk or a browser without
 //! IndexedDB must leave the app working, only without keeping what was loaded.
@@ -16,9 +21,10 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 const DB_NAME: &str = "coop-atlas";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const META: &str = "meta";
 const DATA: &str = "data";
+const WIRE: &str = "wire";
 
 /// What the list of stored datasets shows about one of them.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +94,9 @@ async fn open() -> Result<IdbDatabase, String> {
             if !names.contains(DATA) {
                 let _ = db.create_object_store(DATA);
             }
+            if !names.contains(WIRE) {
+                let _ = db.create_object_store(WIRE);
+            }
         }
     });
     req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
@@ -145,20 +154,26 @@ fn from_js(v: &JsValue) -> Option<StoredMeta> {
     })
 }
 
-/// Stores (or replaces) a dataset: its list record and its bytes (held by JavaScript: they are
-/// stored without passing through wasm memory), in one transaction.
-pub async fn save(meta: &StoredMeta, bytes: &Uint8Array) -> Result<(), String> {
+/// Stores (or replaces) a dataset: its list record, its JSON form and its packed form (both held
+/// by JavaScript: they are stored without passing through wasm memory), in one transaction.
+pub async fn save(meta: &StoredMeta, json: &Uint8Array, packed: &Uint8Array) -> Result<(), String> {
     let db = open().await?;
-    let names = js_sys::Array::of2(&JsValue::from_str(META), &JsValue::from_str(DATA));
+    let names = js_sys::Array::of3(&JsValue::from_str(META), &JsValue::from_str(DATA), &JsValue::from_str(WIRE));
     let tx = db
         .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
         .map_err(err("save"))?;
-    let meta_store = tx.object_store(META).map_err(err("save"))?;
-    let data_store = tx.object_store(DATA).map_err(err("save"))?;
-    meta_store.put(&to_js(meta)).map_err(err("save"))?;
-    data_store
-        .put_with_key(bytes, &JsValue::from_str(&meta.id))
-        .map_err(err("save"))?;
+    let key = JsValue::from_str(&meta.id);
+    tx.object_store(META).map_err(err("save"))?.put(&to_js(meta)).map_err(err("save"))?;
+    tx.object_store(DATA).map_err(err("save"))?.put_with_key(json, &key).map_err(err("save"))?;
+    tx.object_store(WIRE).map_err(err("save"))?.put_with_key(packed, &key).map_err(err("save"))?;
+    committed(&tx).await
+}
+
+/// Replaces the packed form of a kept dataset (after it was checked again from its JSON form).
+pub async fn save_packed(id: &str, packed: &Uint8Array) -> Result<(), String> {
+    let db = open().await?;
+    let tx = db.transaction_with_str_and_mode(WIRE, IdbTransactionMode::Readwrite).map_err(err("save"))?;
+    tx.object_store(WIRE).map_err(err("save"))?.put_with_key(packed, &JsValue::from_str(id)).map_err(err("save"))?;
     committed(&tx).await
 }
 
@@ -173,29 +188,40 @@ pub async fn list() -> Result<Vec<StoredMeta>, String> {
     Ok(out)
 }
 
-/// A stored dataset's bytes; `Ok(None)` when this device does not have it.
+/// A stored dataset's JSON form; `Ok(None)` when this device does not have it.
 pub async fn load(id: &str) -> Result<Option<Uint8Array>, String> {
+    read(DATA, id).await
+}
+
+/// A stored dataset's packed form; `Ok(None)` when this device does not have one (kept by an
+/// earlier release, or not kept at all).
+pub async fn load_packed(id: &str) -> Result<Option<Uint8Array>, String> {
+    read(WIRE, id).await
+}
+
+async fn read(store: &str, id: &str) -> Result<Option<Uint8Array>, String> {
     let db = open().await?;
-    let tx = db.transaction_with_str(DATA).map_err(err("read"))?;
-    let store = tx.object_store(DATA).map_err(err("read"))?;
+    let tx = db.transaction_with_str(store).map_err(err("read"))?;
+    let store = tx.object_store(store).map_err(err("read"))?;
     let v = done(&store.get(&JsValue::from_str(id)).map_err(err("read"))?, "read").await?;
     if v.is_undefined() || v.is_null() {
         return Ok(None);
     }
-    // Left in JavaScript: the sliced parser copies in only what it reads (wasm memory never
-    // shrinks, so a million-row file copied in whole would stay its peak).
+    // Left in JavaScript: the decoder copies in one column at a time, the worker reads its own
+    // copy (wasm memory never shrinks, so a million-row file copied in whole would stay its peak).
     Ok(Some(Uint8Array::new(&v)))
 }
 
-/// Removes a stored dataset (list record and bytes).
+/// Removes a stored dataset (list record and both forms).
 pub async fn remove(id: &str) -> Result<(), String> {
     let db = open().await?;
-    let names = js_sys::Array::of2(&JsValue::from_str(META), &JsValue::from_str(DATA));
+    let names = js_sys::Array::of3(&JsValue::from_str(META), &JsValue::from_str(DATA), &JsValue::from_str(WIRE));
     let tx = db
         .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
         .map_err(err("remove"))?;
     let key = JsValue::from_str(id);
     tx.object_store(META).map_err(err("remove"))?.delete(&key).map_err(err("remove"))?;
     tx.object_store(DATA).map_err(err("remove"))?.delete(&key).map_err(err("remove"))?;
+    tx.object_store(WIRE).map_err(err("remove"))?.delete(&key).map_err(err("remove"))?;
     committed(&tx).await
 }

@@ -1,0 +1,348 @@
+//! What the own-data worker does with a user's file, without JavaScript: decide JSON or CSV, read
+//! a CSV's header and guess its columns, convert it with the user's mapping, parse and check in
+//! steps with progress, and pack the checked dataset (`engine::wire`) or render the report in both
+//! languages ([`protocol::ReportView`]).
+//!
+//! Why a module of its own, apart from the worker's JavaScript side (`crate::worker`): the same
+//! steps run natively in the tests below, end to end, from the bytes of a file to the message the
+//! page receives. The page's wasm links none of this but [`protocol`]: the parser, the CSV
+//! importer, the checks and their bilingual messages live only in the worker's wasm.
+
+pub mod protocol;
+
+use crate::engine::byte_source::ByteSource;
+use crate::engine::csv_import::{self, CsvFile, CsvMeta, Field, Guess, RowMap};
+use crate::engine::dataset::Text;
+use crate::engine::error::{Issue, Phrase, Report};
+use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
+use crate::engine::parse::{self, Limits};
+use crate::engine::vocab::{Boundary, Lang};
+
+use protocol::{ColumnView, FieldOption, IssueView, MappingView, Origin, ReportView, Stage};
+
+/// Bytes at the start of a file that decide whether it is a CSV (its first line is its header).
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The size limit for a file from `origin`: a kept dataset passed it when it was first opened
+/// (and its JSON form may be larger than the CSV it came from), so it is not held to it again.
+pub fn limits(origin: Origin) -> Limits {
+    match origin {
+        Origin::Stored => Limits { max_bytes: usize::MAX },
+        Origin::File | Origin::Remote => Limits::default(),
+    }
+}
+
+/// The report for a file over the size limit, before a byte of it is read.
+pub fn too_large(name: &str, size: f64, origin: Origin) -> Option<ReportView> {
+    let max = limits(origin).max_bytes;
+    (size > max as f64).then(|| {
+        report_view(Report::single(Issue::error(parse::file_size(size as usize), parse::size_limit(max))), name)
+    })
+}
+
+/// The report for a file the browser could not read (moved, deleted, no permission).
+pub fn unreadable(name: &str) -> ReportView {
+    report_view(
+        Report::single(Issue::error(
+            Phrase::new("a file that cannot be read (was it moved or deleted?)", "tệp không đọc được (đã bị chuyển hoặc xóa?)"),
+            Phrase::new("a readable file", "một tệp đọc được"),
+        )),
+        name,
+    )
+}
+
+/// A CSV by its name, or by its first character when the name says nothing (a JSON dataset
+/// starts with `{`, after an optional byte-order mark and spaces). `bytes` is the start of the
+/// file; `truncated` says there is more, so a first line cut in the middle of a character is not
+/// taken for invalid text.
+pub fn looks_like_csv(name: &str, bytes: &[u8], truncated: bool) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".tsv") || lower.ends_with(".txt") {
+        return true;
+    }
+    if lower.ends_with(".json") {
+        return false;
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
+    // Text that is not JSON and has a separator on its first line reads as CSV; anything else
+    // goes to the JSON reader, whose messages say what the file looks like (image, HTML, UTF-16).
+    let line: &[u8] = body.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let text = match std::str::from_utf8(line) {
+        Ok(_) => true,
+        Err(e) => truncated && line.len() == body.len() && e.error_len().is_none(),
+    };
+    !matches!(first, Some(b'{' | b'[') | None) && text && line.iter().any(|&b| b == b';' || b == b',' || b == b'\t')
+}
+
+fn issue_view(i: &Issue) -> IssueView {
+    IssueView {
+        place: Phrase::new(i.place(Lang::En), i.place(Lang::Vi)),
+        found: i.found.clone(),
+        expected: i.expected.clone(),
+    }
+}
+
+/// A report rendered for the page: listed from the top of the file down (the checks find issues
+/// a column at a time), each place in both languages, and the CSV download in both.
+pub fn report_view(mut report: Report, file_name: &str) -> ReportView {
+    report.sort_by_place();
+    ReportView {
+        errors: report.errors.iter().map(issue_view).collect(),
+        warnings: report.warnings.iter().map(issue_view).collect(),
+        more_errors: report.more_errors as u32,
+        more_warnings: report.more_warnings as u32,
+        csv: Phrase::new(report.to_csv(Lang::En), report.to_csv(Lang::Vi)),
+        stem: csv_import::id_from_file_name(file_name),
+    }
+}
+
+/// Parses and checks a dataset in the JSON format from `source`, reporting progress after each
+/// step; `rows` renumbers the issues of a converted CSV to its spreadsheet rows. On success, the
+/// dataset packed for the page and its warnings.
+pub fn check_json(
+    name: &str,
+    source: Box<dyn ByteSource>,
+    origin: Origin,
+    rows: Option<&RowMap>,
+    progress: &mut dyn FnMut(Stage, f64, f64),
+) -> Result<(Vec<u8>, ReportView), ReportView> {
+    let mut parser = IncrementalParser::with_source(source, limits(origin), BATCH_ROWS);
+    loop {
+        let p = parser.step(1 << 20);
+        progress(Stage::Checking, p.done as f64, p.total as f64);
+        if p.finished {
+            break;
+        }
+    }
+    match parser.finish() {
+        Ok(mut parsed) => {
+            if let Some(rows) = rows {
+                rows.remap(&mut parsed.warnings);
+            }
+            let wire = crate::engine::wire::encode(&parsed.dataset);
+            Ok((wire, report_view(parsed.warnings, name)))
+        }
+        Err(mut report) => {
+            if let Some(rows) = rows {
+                rows.remap(&mut report);
+            }
+            Err(report_view(report, name))
+        }
+    }
+}
+
+/// A CSV read up to its mapping step: the file, the guess for each column and for the boundary.
+pub struct CsvJob {
+    name: String,
+    file: CsvFile,
+    guesses: Vec<Guess>,
+    boundary: Boundary,
+}
+
+impl CsvJob {
+    /// Reads the header and first rows of a CSV and guesses what each column holds.
+    pub fn read(name: &str, bytes: &[u8]) -> Result<CsvJob, ReportView> {
+        let file = csv_import::read(bytes, &Limits::default()).map_err(|r| report_view(r, name))?;
+        let guesses = csv_import::guess_mapping(&file.headers);
+        let choice: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
+        let boundary = csv_import::province_column_boundary(&file, &choice);
+        Ok(CsvJob { name: name.to_string(), file, guesses, boundary })
+    }
+
+    /// The file's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Whether the user must confirm the mapping (a column not surely recognised, a required
+    /// field without a column).
+    pub fn needs_mapping(&self) -> bool {
+        csv_import::needs_mapping(&self.guesses)
+    }
+
+    /// The mapping step for the page.
+    pub fn view(&self) -> MappingView {
+        let columns = self
+            .file
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let guess = self.guesses.get(i).copied().unwrap_or(Guess { field: None, sure: false });
+                ColumnView {
+                    header: h.clone(),
+                    guess: guess.field.map(|f| f.code().to_string()),
+                    sure: guess.sure,
+                    samples: self.file.preview.iter().filter_map(|r| r.get(i).cloned()).filter(|s| !s.trim().is_empty()).collect(),
+                }
+            })
+            .collect();
+        let fields = Field::ALL
+            .iter()
+            .map(|f| FieldOption { code: f.code().to_string(), label: Phrase::new(f.label(Lang::En), f.label(Lang::Vi)) })
+            .collect();
+        MappingView { columns, fields, boundary: self.boundary.number(), size: self.file.len() as f64 }
+    }
+
+    /// The guessed mapping, as the mapping step preselects it.
+    pub fn guessed(&self) -> (Vec<Option<Field>>, Boundary) {
+        (self.guesses.iter().map(|g| g.field).collect(), self.boundary)
+    }
+
+    /// Converts the CSV into the JSON format with the fields `choice` (one per column) and the
+    /// province codes' `boundary`, reporting progress; the JSON text and the spreadsheet row of
+    /// each entity (for [`check_json`]).
+    pub fn convert(self, choice: &[Option<Field>], boundary: Boundary, progress: &mut dyn FnMut(Stage, f64, f64)) -> Result<(String, RowMap), ReportView> {
+        let name = self.name;
+        let meta = CsvMeta {
+            id: csv_import::id_from_file_name(&name),
+            title: name.clone(),
+            publisher: Text::new(&format!("Tệp của người dùng ({name})"), &format!("User's file ({name})")),
+            boundary,
+        };
+        let total = self.file.len() as f64;
+        let mut conv = csv_import::Converter::new(&self.file, choice, meta).map_err(|r| report_view(r, &name))?;
+        drop(self.file);
+        loop {
+            let p = conv.step(2_000);
+            progress(Stage::Converting, p.done as f64, total);
+            if p.finished {
+                break;
+            }
+        }
+        conv.into_json().map_err(|r| report_view(r, &name))
+    }
+}
+
+/// The user's mapping as fields: an unknown code is an ignored column.
+pub fn choice_from_codes(columns: &[Option<String>]) -> Vec<Option<Field>> {
+    columns.iter().map(|c| c.as_deref().and_then(Field::from_code)).collect()
+}
+
+/// A boundary version from its number (63 unless 34).
+pub fn boundary_from_number(n: u8) -> Boundary {
+    Boundary::from_number(n.into()).unwrap_or(Boundary::P63)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::wire;
+
+    fn no_progress() -> impl FnMut(Stage, f64, f64) {
+        |_, _, _| {}
+    }
+
+    /// A whole file through the worker's steps, as the worker runs them for a picked file whose
+    /// mapping needs no confirmation.
+    fn check_file(name: &str, bytes: &[u8]) -> Result<(Vec<u8>, ReportView), ReportView> {
+        if looks_like_csv(name, &bytes[..bytes.len().min(SNIFF_BYTES)], bytes.len() > SNIFF_BYTES) {
+            let job = CsvJob::read(name, bytes)?;
+            let (choice, boundary) = job.guessed();
+            let (json, rows) = job.convert(&choice, boundary, &mut no_progress())?;
+            check_json(name, Box::new(json.into_bytes()), Origin::File, Some(&rows), &mut no_progress())
+        } else {
+            check_json(name, Box::new(bytes.to_vec()), Origin::File, None, &mut no_progress())
+        }
+    }
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/tests/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    #[test]
+    fn a_good_json_file_comes_back_packed_and_decodes_to_the_parsed_dataset() {
+        let bytes = fixture("fixtures/own-good.json");
+        let (packed, warnings) = check_file("own-good.json", &bytes).unwrap();
+        let decoded = wire::decode(&packed).unwrap();
+        let parsed = parse::parse_dataset(&bytes, &Limits::default()).unwrap();
+        // Compared as printed: a missing number is a NaN, which is never equal to itself.
+        assert_eq!(format!("{decoded:?}"), format!("{:?}", parsed.dataset));
+        assert_eq!(warnings.error_count(), 0);
+    }
+
+    #[test]
+    fn a_good_csv_with_vietnamese_headers_needs_no_mapping_and_keeps_its_json_form() {
+        let bytes = fixture("fixtures/own-good-vi.csv");
+        let job = CsvJob::read("own-good-vi.csv", &bytes).unwrap();
+        assert!(!job.needs_mapping());
+        let (choice, boundary) = job.guessed();
+        let mut stages = Vec::new();
+        let (json, rows) = job.convert(&choice, boundary, &mut |s, d, t| stages.push((s, d, t))).unwrap();
+        assert!(stages.iter().all(|&(s, d, t)| s == Stage::Converting && d <= t), "{stages:?}");
+        assert_eq!(stages.last().map(|s| s.1), stages.last().map(|s| s.2), "progress ends full");
+        let (packed, _) = check_json("own-good-vi.csv", Box::new(json.clone().into_bytes()), Origin::File, Some(&rows), &mut no_progress()).unwrap();
+        let ds = wire::decode(&packed).unwrap();
+        assert_eq!(ds.meta.id, "own-good-vi");
+        assert_eq!(ds.entities.len(), 40);
+        // The JSON kept on the device parses to the same dataset.
+        let again = parse::parse_dataset(json.as_bytes(), &Limits { max_bytes: usize::MAX }).unwrap().dataset;
+        assert_eq!(format!("{again:?}"), format!("{ds:?}"));
+    }
+
+    #[test]
+    fn a_csv_with_an_unknown_column_asks_with_its_guesses_and_every_field_labelled() {
+        let bytes = fixture("fixtures/own-needs-mapping.csv");
+        let job = CsvJob::read("own-needs-mapping.csv", &bytes).unwrap();
+        assert!(job.needs_mapping());
+        let view = job.view();
+        assert_eq!(view.columns[0].guess.as_deref(), Some("id"));
+        assert_eq!(view.columns[5].guess, None);
+        assert!(view.columns[0].samples.len() >= 1);
+        assert_eq!(view.fields.len(), Field::ALL.len());
+        let workers = view.fields.iter().find(|f| f.code == "workers").unwrap();
+        assert_eq!(workers.label.get(Lang::Vi), "Số lao động");
+        // The page's answer, as codes, comes back as the same fields.
+        let codes: Vec<Option<String>> = view.columns.iter().map(|c| c.guess.clone()).collect();
+        assert_eq!(choice_from_codes(&codes), job.guessed().0);
+        assert_eq!(choice_from_codes(&[Some("no-such-field".into())]), vec![None]);
+    }
+
+    #[test]
+    fn a_bad_file_is_refused_with_its_report_in_both_languages_in_file_order() {
+        let bytes = fixture("bad-files/bad-values.csv");
+        let report = check_file("bad-values.csv", &bytes).unwrap_err();
+        assert!(report.error_count() >= 1);
+        let first = &report.errors[0];
+        assert!(first.place.get(Lang::Vi).starts_with("hàng 3, trường \"province\" (Tỉnh"), "{first:?}");
+        assert!(first.place.get(Lang::En).starts_with("row 3, field \"province\""), "{first:?}");
+        assert!(report.csv.get(Lang::Vi).starts_with("hàng,trường,thấy,cần,mức\n"));
+        assert!(report.csv.get(Lang::En).starts_with("row,field,found,expected,severity\n"));
+        assert_eq!(report.stem, "bad-values");
+        // The rendered report survives the trip to the page unchanged.
+        let msg = protocol::FromWorker::Refused(report.clone());
+        assert_eq!(protocol::FromWorker::decode(&msg.encode()), Ok(msg));
+    }
+
+    #[test]
+    fn many_errors_are_listed_fifty_and_counted() {
+        let report = check_file("many-errors.json", &fixture("bad-files/many-errors.json")).unwrap_err();
+        assert_eq!(report.errors.len(), 50);
+        assert_eq!(report.more_errors, 70);
+        assert!(report.csv.get(Lang::Vi).trim_end().ends_with("còn 70 lỗi không liệt kê,,lỗi"));
+    }
+
+    #[test]
+    fn the_size_limit_applies_to_files_and_links_not_to_kept_datasets() {
+        let r = too_large("huge.json", 3.0e8, Origin::File).unwrap();
+        assert!(r.errors[0].expected.get(Lang::Vi).contains("tối đa 100000000 byte"), "{r:?}");
+        assert!(too_large("x", 3.0e8, Origin::Remote).is_some());
+        assert!(too_large("x", 3.0e8, Origin::Stored).is_none());
+        assert!(too_large("x", 1.0e8, Origin::File).is_none());
+        assert!(unreadable("x.csv").errors[0].found.get(Lang::Vi).contains("không đọc được"));
+    }
+
+    #[test]
+    fn csv_or_json_by_name_then_by_first_line() {
+        assert!(looks_like_csv("a.CSV", b"{", false));
+        assert!(!looks_like_csv("a.json", b"a;b", false));
+        assert!(looks_like_csv("data", b"\xEF\xBB\xBFid;province\n1;19", false));
+        assert!(!looks_like_csv("data", b"  {\"format\"", false));
+        assert!(!looks_like_csv("data", b"\x89PNG\r\n", false));
+        assert!(!looks_like_csv("data", b"", false));
+        // A first line cut inside a character at the end of the sniffed bytes is still text.
+        assert!(looks_like_csv("data", "a;Tỉnh".as_bytes().split_at(4).0, true));
+        assert!(!looks_like_csv("data", "a;Tỉnh".as_bytes().split_at(4).0, false));
+    }
+}

@@ -1,0 +1,582 @@
+//! The messages between the page and the own-data worker, and their bytes.
+//!
+//! Why bytes of our own rather than JavaScript objects or JSON: each side then reads a message with
+//! a few lines of plain Rust (no `Reflect` calls, no serde in the page's wasm), and the encoding is
+//! tested natively here. A message travels as the first element of a JavaScript array; the large
+//! buffers that go with it (the file, the packed dataset, the JSON to keep) follow as further
+//! elements and are *transferred*, never copied (see `crate::worker` and `ui::own_data`).
+//!
+//! A report reaches the page already rendered in both languages ([`ReportView`]): the page shows
+//! it, switches its language and downloads it as CSV without the checks' texts, the field labels
+//! or another trip to the worker.
+//!
+//! Layout: a tag byte, then the fields in order: `u32` little-endian lengths and counts, UTF-8
+//! strings as a length and bytes, `f64` little-endian. [`ToWorker::decode`] and
+//! [`FromWorker::decode`] never panic: a short, long or garbled message is an error.
+
+use crate::engine::error::Phrase;
+
+/// Where a file the worker is asked to check comes from (it decides the size limit and what the
+/// page does with the result).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Picked or dropped by the user: a `File`, read by the worker.
+    File,
+    /// Kept on this device (`ld=`), in the JSON form, checked again (kept by an earlier release).
+    Stored,
+    /// Fetched by the page from a `data=` link.
+    Remote,
+}
+
+/// What the page asks of the worker.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToWorker {
+    /// Check a dataset file. Its bytes go with the message: a `File` for [`Origin::File`], an
+    /// `ArrayBuffer` otherwise.
+    Open {
+        /// The file's name (the host for a `data=` link, the id for a kept dataset).
+        name: String,
+        /// Where it comes from.
+        origin: Origin,
+    },
+    /// The user's choice in the CSV mapping step: the field code of each column (`None`:
+    /// ignored) and the province codes' boundary version (63 or 34).
+    Mapping {
+        /// Field code per column, in column order.
+        columns: Vec<Option<String>>,
+        /// 63 or 34.
+        boundary: u8,
+    },
+}
+
+/// What the work is busy with, for the progress line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the file.
+    Reading,
+    /// Converting a CSV into the format.
+    Converting,
+    /// Parsing and checking.
+    Checking,
+}
+
+/// One column of the CSV mapping step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnView {
+    /// The header, as written.
+    pub header: String,
+    /// The guessed field's code, if any.
+    pub guess: Option<String>,
+    /// Whether the header is a known spelling of the field.
+    pub sure: bool,
+    /// The first non-empty values of the column.
+    pub samples: Vec<String>,
+}
+
+/// A field the user may pick for a column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldOption {
+    /// The field's code (`workers`).
+    pub code: String,
+    /// Its label in both languages (`Số lao động`, `Workers`).
+    pub label: Phrase,
+}
+
+/// The CSV mapping step, as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MappingView {
+    /// The columns, in file order.
+    pub columns: Vec<ColumnView>,
+    /// Every field a column can hold, in the format's order.
+    pub fields: Vec<FieldOption>,
+    /// The boundary version the province column seems to follow (63 or 34).
+    pub boundary: u8,
+    /// Bytes of text to convert (for the progress bar once confirmed).
+    pub size: f64,
+}
+
+/// One issue of a report, rendered: where, what was found, what was expected.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IssueView {
+    /// `hàng 12, trường "workers" (Số lao động)` / `row 12, field "workers"`; empty for the file.
+    pub place: Phrase,
+    /// What was found.
+    pub found: Phrase,
+    /// What would be right.
+    pub expected: Phrase,
+}
+
+/// A report as the page shows it, in both languages.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportView {
+    /// The listed errors, from the top of the file down.
+    pub errors: Vec<IssueView>,
+    /// The listed warnings, from the top of the file down.
+    pub warnings: Vec<IssueView>,
+    /// Errors found beyond those listed.
+    pub more_errors: u32,
+    /// Warnings found beyond those listed.
+    pub more_warnings: u32,
+    /// The report as a CSV table, in each language (the download).
+    pub csv: Phrase,
+    /// A name for the download, made from the file's name (`ho-so-2024`).
+    pub stem: String,
+}
+
+impl ReportView {
+    /// Total number of errors, listed or not.
+    pub fn error_count(&self) -> usize {
+        self.errors.len() + self.more_errors as usize
+    }
+
+    /// The report as lines of text in `lang` (a `data=` or `ld=` failure is shown as one message).
+    pub fn text(&self, lang: crate::engine::vocab::Lang) -> String {
+        let (found, expected) = match lang {
+            crate::engine::vocab::Lang::Vi => ("thấy", "cần"),
+            crate::engine::vocab::Lang::En => ("found", "expected"),
+        };
+        let mut out = String::new();
+        for i in &self.errors {
+            let place = i.place.get(lang);
+            let sep = if place.is_empty() { "" } else { ": " };
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str(&format!("{place}{sep}{found} {}, {expected} {}", i.found.get(lang), i.expected.get(lang)));
+        }
+        out
+    }
+}
+
+/// What the worker tells the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FromWorker {
+    /// The worker's wasm is running and listening (messages posted before are lost).
+    Ready,
+    /// `done` of `total` units of the current stage.
+    Progress {
+        /// What it is busy with.
+        stage: Stage,
+        /// Work done.
+        done: f64,
+        /// Work in all.
+        total: f64,
+    },
+    /// A CSV needs the user to say what some columns hold.
+    Mapping(MappingView),
+    /// The file passed every check. With it go the packed dataset (`engine::wire`) and the
+    /// dataset's JSON form to keep on the device.
+    Done {
+        /// Warnings (not blocking).
+        warnings: ReportView,
+    },
+    /// The file was refused.
+    Refused(ReportView),
+}
+
+/// Why a message could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolError(pub String);
+
+impl std::fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "own-data worker message: {}", self.0)
+    }
+}
+
+// ---- writing ---------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: usize) {
+        self.0.extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_le_bytes());
+    }
+    fn f64(&mut self, v: f64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u32(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => {
+                self.u8(1);
+                self.str(s);
+            }
+            None => self.u8(0),
+        }
+    }
+    fn phrase(&mut self, p: &Phrase) {
+        self.str(&p.vi);
+        self.str(&p.en);
+    }
+    fn issues(&mut self, list: &[IssueView]) {
+        self.u32(list.len());
+        for i in list {
+            self.phrase(&i.place);
+            self.phrase(&i.found);
+            self.phrase(&i.expected);
+        }
+    }
+    fn report(&mut self, r: &ReportView) {
+        self.issues(&r.errors);
+        self.issues(&r.warnings);
+        self.u32(r.more_errors as usize);
+        self.u32(r.more_warnings as usize);
+        self.phrase(&r.csv);
+        self.str(&r.stem);
+    }
+}
+
+// ---- reading ---------------------------------------------------------------------------------
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+type R<T> = Result<T, ProtocolError>;
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let part = end.and_then(|e| self.bytes.get(self.pos..e)).ok_or_else(|| ProtocolError("ends early".into()))?;
+        self.pos += n;
+        Ok(part)
+    }
+    fn u8(&mut self) -> R<u8> {
+        Ok(self.take(1)?.first().copied().unwrap_or(0))
+    }
+    fn u32(&mut self) -> R<u32> {
+        let mut a = [0u8; 4];
+        a.copy_from_slice(self.take(4)?);
+        Ok(u32::from_le_bytes(a))
+    }
+    /// A count of items that take at least `min` bytes each: never more than the bytes left, so a
+    /// garbled count cannot reserve gigabytes.
+    fn count(&mut self, min: usize) -> R<usize> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(min) > self.bytes.len() - self.pos {
+            return Err(ProtocolError(format!("a count of {n} is longer than the message")));
+        }
+        Ok(n)
+    }
+    fn f64(&mut self) -> R<f64> {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(self.take(8)?);
+        Ok(f64::from_le_bytes(a))
+    }
+    fn str(&mut self) -> R<String> {
+        let n = self.count(1)?;
+        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| ProtocolError("text that is not UTF-8".into()))
+    }
+    fn opt_str(&mut self) -> R<Option<String>> {
+        match self.u8()? {
+            0 => Ok(None),
+            1 => Ok(Some(self.str()?)),
+            t => Err(ProtocolError(format!("option tag {t}"))),
+        }
+    }
+    fn flag(&mut self) -> R<bool> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            t => Err(ProtocolError(format!("flag {t}"))),
+        }
+    }
+    fn phrase(&mut self) -> R<Phrase> {
+        let vi = self.str()?;
+        let en = self.str()?;
+        Ok(Phrase { en, vi })
+    }
+    fn issues(&mut self) -> R<Vec<IssueView>> {
+        let n = self.count(24)?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(IssueView { place: self.phrase()?, found: self.phrase()?, expected: self.phrase()? });
+        }
+        Ok(out)
+    }
+    fn report(&mut self) -> R<ReportView> {
+        Ok(ReportView {
+            errors: self.issues()?,
+            warnings: self.issues()?,
+            more_errors: self.u32()?,
+            more_warnings: self.u32()?,
+            csv: self.phrase()?,
+            stem: self.str()?,
+        })
+    }
+    fn end<T>(self, value: T) -> R<T> {
+        if self.pos == self.bytes.len() {
+            Ok(value)
+        } else {
+            Err(ProtocolError(format!("{} bytes after the message", self.bytes.len() - self.pos)))
+        }
+    }
+}
+
+fn origin_code(o: Origin) -> u8 {
+    match o {
+        Origin::File => 0,
+        Origin::Stored => 1,
+        Origin::Remote => 2,
+    }
+}
+
+fn stage_code(s: Stage) -> u8 {
+    match s {
+        Stage::Reading => 0,
+        Stage::Converting => 1,
+        Stage::Checking => 2,
+    }
+}
+
+impl ToWorker {
+    /// The message as bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        match self {
+            ToWorker::Open { name, origin } => {
+                w.u8(1);
+                w.str(name);
+                w.u8(origin_code(*origin));
+            }
+            ToWorker::Mapping { columns, boundary } => {
+                w.u8(2);
+                w.u32(columns.len());
+                for c in columns {
+                    w.opt_str(c.as_deref());
+                }
+                w.u8(*boundary);
+            }
+        }
+        w.0
+    }
+
+    /// Reads a message written by [`ToWorker::encode`].
+    pub fn decode(bytes: &[u8]) -> Result<ToWorker, ProtocolError> {
+        let mut r = Reader { bytes, pos: 0 };
+        let msg = match r.u8()? {
+            1 => ToWorker::Open {
+                name: r.str()?,
+                origin: match r.u8()? {
+                    0 => Origin::File,
+                    1 => Origin::Stored,
+                    2 => Origin::Remote,
+                    o => return Err(ProtocolError(format!("origin {o}"))),
+                },
+            },
+            2 => {
+                let n = r.count(1)?;
+                let mut columns = Vec::with_capacity(n);
+                for _ in 0..n {
+                    columns.push(r.opt_str()?);
+                }
+                ToWorker::Mapping { columns, boundary: r.u8()? }
+            }
+            t => return Err(ProtocolError(format!("unknown message {t}"))),
+        };
+        r.end(msg)
+    }
+}
+
+impl FromWorker {
+    /// The message as bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        match self {
+            FromWorker::Ready => w.u8(1),
+            FromWorker::Progress { stage, done, total } => {
+                w.u8(2);
+                w.u8(stage_code(*stage));
+                w.f64(*done);
+                w.f64(*total);
+            }
+            FromWorker::Mapping(m) => {
+                w.u8(3);
+                w.u32(m.columns.len());
+                for c in &m.columns {
+                    w.str(&c.header);
+                    w.opt_str(c.guess.as_deref());
+                    w.u8(u8::from(c.sure));
+                    w.u32(c.samples.len());
+                    for s in &c.samples {
+                        w.str(s);
+                    }
+                }
+                w.u32(m.fields.len());
+                for f in &m.fields {
+                    w.str(&f.code);
+                    w.phrase(&f.label);
+                }
+                w.u8(m.boundary);
+                w.f64(m.size);
+            }
+            FromWorker::Done { warnings } => {
+                w.u8(4);
+                w.report(warnings);
+            }
+            FromWorker::Refused(r) => {
+                w.u8(5);
+                w.report(r);
+            }
+        }
+        w.0
+    }
+
+    /// Reads a message written by [`FromWorker::encode`].
+    pub fn decode(bytes: &[u8]) -> Result<FromWorker, ProtocolError> {
+        let mut r = Reader { bytes, pos: 0 };
+        let msg = match r.u8()? {
+            1 => FromWorker::Ready,
+            2 => FromWorker::Progress {
+                stage: match r.u8()? {
+                    0 => Stage::Reading,
+                    1 => Stage::Converting,
+                    2 => Stage::Checking,
+                    s => return Err(ProtocolError(format!("stage {s}"))),
+                },
+                done: r.f64()?,
+                total: r.f64()?,
+            },
+            3 => {
+                let n = r.count(10)?;
+                let mut columns = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let header = r.str()?;
+                    let guess = r.opt_str()?;
+                    let sure = r.flag()?;
+                    let k = r.count(4)?;
+                    let mut samples = Vec::with_capacity(k);
+                    for _ in 0..k {
+                        samples.push(r.str()?);
+                    }
+                    columns.push(ColumnView { header, guess, sure, samples });
+                }
+                let n = r.count(12)?;
+                let mut fields = Vec::with_capacity(n);
+                for _ in 0..n {
+                    fields.push(FieldOption { code: r.str()?, label: r.phrase()? });
+                }
+                FromWorker::Mapping(MappingView { columns, fields, boundary: r.u8()?, size: r.f64()? })
+            }
+            4 => FromWorker::Done { warnings: r.report()? },
+            5 => FromWorker::Refused(r.report()?),
+            t => return Err(ProtocolError(format!("unknown message {t}"))),
+        };
+        r.end(msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::vocab::Lang;
+
+    fn report() -> ReportView {
+        ReportView {
+            errors: vec![IssueView {
+                place: Phrase::new("row 2, field \"province\"", "hàng 2, trường \"province\" (Tỉnh)"),
+                found: Phrase::same("\"99\""),
+                expected: Phrase::new("a province code", "mã tỉnh"),
+            }],
+            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý") }],
+            more_errors: 70,
+            more_warnings: 0,
+            csv: Phrase::new("row,field\n", "hàng,trường\n"),
+            stem: "ho-so".into(),
+        }
+    }
+
+    fn every_message() -> (Vec<ToWorker>, Vec<FromWorker>) {
+        let to = vec![
+            ToWorker::Open { name: "hồ sơ.csv".into(), origin: Origin::File },
+            ToWorker::Open { name: "so-lieu.example.vn".into(), origin: Origin::Remote },
+            ToWorker::Open { name: "ld-id".into(), origin: Origin::Stored },
+            ToWorker::Mapping { columns: vec![Some("id".into()), None, Some("workers".into())], boundary: 34 },
+            ToWorker::Mapping { columns: vec![], boundary: 63 },
+        ];
+        let from = vec![
+            FromWorker::Ready,
+            FromWorker::Progress { stage: Stage::Reading, done: 4.0e6, total: 6.5e7 },
+            FromWorker::Progress { stage: Stage::Converting, done: 0.0, total: 1.0 },
+            FromWorker::Progress { stage: Stage::Checking, done: 3.5, total: 4.0 },
+            FromWorker::Mapping(MappingView {
+                columns: vec![
+                    ColumnView { header: "Mã".into(), guess: Some("id".into()), sure: true, samples: vec!["A1".into(), "A2".into()] },
+                    ColumnView { header: "ghi chu".into(), guess: None, sure: false, samples: vec![] },
+                ],
+                fields: vec![FieldOption { code: "workers".into(), label: Phrase::new("Workers", "Số lao động") }],
+                boundary: 63,
+                size: 1234.0,
+            }),
+            FromWorker::Done { warnings: ReportView::default() },
+            FromWorker::Done { warnings: report() },
+            FromWorker::Refused(report()),
+        ];
+        (to, from)
+    }
+
+    #[test]
+    fn every_message_reads_back_as_written() {
+        let (to, from) = every_message();
+        for m in to {
+            assert_eq!(ToWorker::decode(&m.encode()), Ok(m.clone()), "{m:?}");
+        }
+        for m in from {
+            assert_eq!(FromWorker::decode(&m.encode()), Ok(m.clone()), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn every_cut_or_lengthened_message_is_an_error_not_a_panic() {
+        let (to, from) = every_message();
+        let all: Vec<(Vec<u8>, bool)> = to.iter().map(|m| (m.encode(), true)).chain(from.iter().map(|m| (m.encode(), false))).collect();
+        for (bytes, to_worker) in all {
+            let read = |b: &[u8]| if to_worker { ToWorker::decode(b).is_ok() } else { FromWorker::decode(b).is_ok() };
+            for cut in 0..bytes.len() {
+                assert!(!read(&bytes[..cut]), "{bytes:?} cut at {cut} was read");
+            }
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert!(!read(&longer), "{bytes:?} with a byte more was read");
+        }
+    }
+
+    #[test]
+    fn garbled_messages_are_errors_naming_what_is_wrong() {
+        assert_eq!(ToWorker::decode(&[9]), Err(ProtocolError("unknown message 9".into())));
+        assert_eq!(FromWorker::decode(&[]), Err(ProtocolError("ends early".into())));
+        assert_eq!(FromWorker::decode(&[2, 7, 0]), Err(ProtocolError("stage 7".into())));
+        // A count of four billion columns in a message of a few bytes reserves nothing.
+        assert!(FromWorker::decode(&[3, 0xff, 0xff, 0xff, 0xff]).unwrap_err().0.contains("longer than the message"));
+        // Bytes that are not UTF-8 in a name.
+        assert_eq!(ToWorker::decode(&[1, 1, 0, 0, 0, 0xff, 0]), Err(ProtocolError("text that is not UTF-8".into())));
+        // Every single-byte change of a message either reads or fails: never a panic.
+        for m in every_message().1 {
+            let bytes = m.encode();
+            for i in 0..bytes.len() {
+                for v in [0u8, 1, 0x7f, 0xff] {
+                    let mut b = bytes.clone();
+                    b[i] = v;
+                    let _ = FromWorker::decode(&b);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_report_reads_as_one_line_per_language() {
+        let r = report();
+        assert_eq!(r.error_count(), 71);
+        assert_eq!(r.text(Lang::Vi), "hàng 2, trường \"province\" (Tỉnh): thấy \"99\", cần mã tỉnh");
+        assert_eq!(r.text(Lang::En), "row 2, field \"province\": found \"99\", expected a province code");
+    }
+}

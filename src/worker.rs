@@ -1,0 +1,178 @@
+//! The own-data Web Worker's JavaScript side (wasm only; its binary is `coop-atlas-worker`).
+//!
+//! The page creates the worker when the user first opens a file, a kept dataset that must be
+//! checked again, or a `data=` link; it never exists on a plain first view. The worker posts
+//! [`FromWorker::Ready`] as soon as its wasm runs (a message posted to it before that would be
+//! lost), then does one job: reads the file (a picked `File` is read here, in 4 MB slices, so the
+//! page never copies it), parses and checks it with [`crate::checker`], and posts back either the
+//! packed dataset and the JSON to keep (both *transferred*: no copy) or the report. The page then
+//! terminates it, which gives its memory back to the system (wasm memory never shrinks, so a
+//! worker kept alive would hold a million-row parse's peak for the life of the page).
+//!
+//! Work runs without yielding: the page's main thread is not this thread, so a long parse
+//! blocks nothing the user sees, and Cancel is the page terminating the worker. Progress goes
+//! out at most every [`PROGRESS_MS`].
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::checker::protocol::{FromWorker, Origin, ReportView, Stage, ToWorker};
+use crate::checker::{self, CsvJob};
+use crate::js_bytes::JsBytes;
+
+/// Least time between two progress messages.
+const PROGRESS_MS: f64 = 50.0;
+/// Bytes of a picked file read at a time.
+const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
+
+thread_local! {
+    /// A CSV waiting for the user's column mapping.
+    static PENDING: RefCell<Option<CsvJob>> = const { RefCell::new(None) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Posts a message with `buffers` (ArrayBuffers) after it, transferring them all.
+fn post(msg: &FromWorker, buffers: &[JsValue]) {
+    let head = Uint8Array::from(msg.encode().as_slice()).buffer();
+    let data = Array::of1(&head);
+    let transfer = Array::of1(&head);
+    for b in buffers {
+        data.push(b);
+        transfer.push(b);
+    }
+    if let Err(e) = scope().post_message_with_transfer(&data, &transfer) {
+        web_sys::console::error_2(&"own-data worker: cannot post".into(), &e);
+    }
+}
+
+fn refuse(report: ReportView) {
+    post(&FromWorker::Refused(report), &[]);
+}
+
+/// A progress callback that posts at most every [`PROGRESS_MS`], and always the first and the
+/// last step.
+fn progress() -> impl FnMut(Stage, f64, f64) {
+    let mut last = (f64::NEG_INFINITY, None::<Stage>);
+    move |stage, done, total| {
+        let now = js_sys::Date::now();
+        if now - last.0 >= PROGRESS_MS || last.1 != Some(stage) || done >= total {
+            last = (now, Some(stage));
+            post(&FromWorker::Progress { stage, done, total }, &[]);
+        }
+    }
+}
+
+/// Starts the worker: listens, then says so.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // Lives as long as the worker.
+    on_message.forget();
+    post(&FromWorker::Ready, &[]);
+}
+
+fn on_message(ev: MessageEvent) {
+    let data = Array::from(&ev.data());
+    let head = Uint8Array::new(&data.get(0)).to_vec();
+    match ToWorker::decode(&head) {
+        Ok(ToWorker::Open { name, origin }) => open(&name, origin, data.get(1)),
+        Ok(ToWorker::Mapping { columns, boundary }) => {
+            if let Some(job) = PENDING.with(|p| p.borrow_mut().take()) {
+                let choice = checker::choice_from_codes(&columns);
+                convert_and_check(job, &choice, checker::boundary_from_number(boundary));
+            }
+        }
+        Err(e) => web_sys::console::error_1(&e.to_string().into()),
+    }
+}
+
+/// Reads a picked file into one JavaScript array, a slice at a time, with progress.
+fn read_file(file: &web_sys::Blob, progress: &mut dyn FnMut(Stage, f64, f64)) -> Result<Uint8Array, JsValue> {
+    let size = file.size();
+    let reader = web_sys::FileReaderSync::new()?;
+    let out = Uint8Array::new_with_length(size as u32);
+    let mut at = 0.0;
+    while at < size {
+        let end = (at + READ_SLICE).min(size);
+        let part = reader.read_as_array_buffer(&file.slice_with_f64_and_f64(at, end)?)?;
+        out.set(&Uint8Array::new(&part), at as u32);
+        at = end;
+        progress(Stage::Reading, at, size);
+    }
+    Ok(out)
+}
+
+fn open(name: &str, origin: Origin, payload: JsValue) {
+    let mut progress = progress();
+    let bytes = match origin {
+        Origin::File => {
+            let Ok(file) = payload.dyn_into::<web_sys::Blob>() else { return refuse(checker::unreadable(name)) };
+            if let Some(r) = checker::too_large(name, file.size(), origin) {
+                return refuse(r);
+            }
+            match read_file(&file, &mut progress) {
+                Ok(b) => b,
+                Err(_) => return refuse(checker::unreadable(name)),
+            }
+        }
+        Origin::Stored | Origin::Remote => {
+            let bytes = Uint8Array::new(&payload);
+            if let Some(r) = checker::too_large(name, f64::from(bytes.length()), origin) {
+                return refuse(r);
+            }
+            bytes
+        }
+    };
+    // A kept dataset is always in the JSON form; a link names a JSON dataset.
+    let sniff = bytes.subarray(0, (checker::SNIFF_BYTES as u32).min(bytes.length())).to_vec();
+    if origin == Origin::File && checker::looks_like_csv(name, &sniff, sniff.len() < bytes.length() as usize) {
+        drop(sniff);
+        let job = match CsvJob::read(name, &bytes.to_vec()) {
+            Ok(job) => job,
+            Err(r) => return refuse(r),
+        };
+        if job.needs_mapping() {
+            post(&FromWorker::Mapping(job.view()), &[]);
+            PENDING.with(|p| *p.borrow_mut() = Some(job));
+        } else {
+            let (choice, boundary) = job.guessed();
+            convert_and_check(job, &choice, boundary);
+        }
+        return;
+    }
+    match checker::check_json(name, Box::new(JsBytes(bytes.clone())), origin, None, &mut progress) {
+        Ok((wire, warnings)) => done(&wire, warnings, bytes),
+        Err(r) => refuse(r),
+    }
+}
+
+fn convert_and_check(job: CsvJob, choice: &[Option<crate::engine::csv_import::Field>], boundary: crate::engine::vocab::Boundary) {
+    let name = job.name().to_string();
+    let mut progress = progress();
+    let (json, rows) = match job.convert(choice, boundary, &mut progress) {
+        Ok(x) => x,
+        Err(r) => return refuse(r),
+    };
+    // Out to JavaScript (where it is parsed from, and from where it goes to the page to be kept),
+    // freeing wasm memory for the columns.
+    let bytes = Uint8Array::from(json.as_bytes());
+    drop(json);
+    match checker::check_json(&name, Box::new(JsBytes(bytes.clone())), Origin::File, Some(&rows), &mut progress) {
+        Ok((wire, warnings)) => done(&wire, warnings, bytes),
+        Err(r) => refuse(r),
+    }
+}
+
+/// Posts the checked dataset: its packed form and its JSON form (`json`) to keep.
+fn done(wire: &[u8], warnings: ReportView, json: Uint8Array) {
+    let packed = Uint8Array::from(wire).buffer();
+    post(&FromWorker::Done { warnings }, &[packed.into(), json.buffer().into()]);
+}
