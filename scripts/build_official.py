@@ -52,14 +52,55 @@ GSO_PX = ("GSO (TCTK) PX-Web, bảng \"Số hợp tác xã đang hoạt động 
           "phân theo địa phương\" và \"Số lao động trong hợp tác xã đang hoạt động có kết quả SXKD\"; "
           "lấy qua bản thu thập của bên thứ ba github vantu-fit/FlowSight final.csv @816ac143")
 
+# Who published a figure, in plain words in both languages: what a figure's caption shows. The full
+# citation (links, how the figure was obtained, confidence) stays in "source" for the Sources tab.
+PUB_GSO_2022 = ("Tổng cục Thống kê, cơ sở dữ liệu trực tuyến, số liệu năm 2022",
+                "General Statistics Office, online database, 2022 figures")
+PUB_WHITE_BOOK_2023 = ("Bộ Kế hoạch và Đầu tư, Sách trắng Hợp tác xã Việt Nam 2023",
+                       "Ministry of Planning and Investment, Vietnam Cooperative White Book 2023")
+PUB_OCOP = ("Văn phòng Điều phối nông thôn mới Trung ương (Chương trình OCOP), qua báo chí",
+            "Central Coordination Office for New Rural Development (OCOP programme), as quoted in the press")
+# national_kttt_totals.csv "publisher_basis" -> publisher ("same": the row above's)
+PUBLISHERS = {
+    "GSO Sách trắng HTX 2020": ("Tổng cục Thống kê, Sách trắng Hợp tác xã Việt Nam 2020",
+                                "General Statistics Office, Vietnam Cooperative White Book 2020"),
+    "GSO/MPI Sách trắng HTX 2023": PUB_WHITE_BOOK_2023,
+    "MARD/gov report quoted": ("Bộ Nông nghiệp và Phát triển nông thôn, báo cáo trích trên báo chí",
+                               "Ministry of Agriculture and Rural Development, report quoted in the press"),
+    "MARD quoted": ("Bộ Nông nghiệp và Phát triển nông thôn, số liệu trích trên báo chí",
+                    "Ministry of Agriculture and Rural Development, as quoted in the press"),
+    "VCA via Vietnamplus infographic": ("Liên minh Hợp tác xã Việt Nam, số liệu trích trên báo chí",
+                                        "Vietnam Cooperative Alliance, as quoted in the press"),
+    "government report quoted": ("Báo cáo của Chính phủ, trích trên báo chí", "Government report, as quoted in the press"),
+    "quoted": ("Số liệu trích trên báo chí", "Figure quoted in the press"),
+    "VCA report Nov 2022": ("Liên minh Hợp tác xã Việt Nam, báo cáo tháng 11/2022",
+                            "Vietnam Cooperative Alliance, report of November 2022"),
+    "MPI report to Steering Committee 2023-04-07": ("Bộ Kế hoạch và Đầu tư, báo cáo ngày 7/4/2023",
+                                                    "Ministry of Planning and Investment, report of 7 April 2023"),
+    "MPI report 2023-04-07": ("Bộ Kế hoạch và Đầu tư, báo cáo ngày 7/4/2023",
+                              "Ministry of Planning and Investment, report of 7 April 2023"),
+    "GSO PX-Web via third-party scrape": PUB_GSO_2022,
+    "VCA press briefing 2024-03-28": ("Liên minh Hợp tác xã Việt Nam, họp báo ngày 28/3/2024",
+                                      "Vietnam Cooperative Alliance, press briefing of 28 March 2024"),
+    "VCA report": ("Liên minh Hợp tác xã Việt Nam, báo cáo", "Vietnam Cooperative Alliance, report"),
+    "Ministry of Finance report 768/BC-BTC (12/12/2025)": ("Bộ Tài chính, báo cáo số 768/BC-BTC ngày 12/12/2025, trích trên báo chí",
+                                                           "Ministry of Finance, report 768/BC-BTC of 12 December 2025, as quoted in the press"),
+    "MPI report to the Steering Committee (7/4/2023)": ("Bộ Kế hoạch và Đầu tư, báo cáo Ban Chỉ đạo ngày 7/4/2023",
+                                                        "Ministry of Planning and Investment, report to the Steering Committee of 7 April 2023"),
+    "Central NTM Coordination Office (conference 16/1/2025)": ("Văn phòng Điều phối nông thôn mới Trung ương, hội nghị ngày 16/1/2025",
+                                                               "Central Coordination Office for New Rural Development, conference of 16 January 2025"),
+    "ministry report quoted by nongnghiep.vn": ("Báo cáo của Bộ Nông nghiệp, trích trên báo Nông nghiệp Việt Nam",
+                                                "Ministry of Agriculture report, as quoted by the Vietnam Agriculture newspaper"),
+}
+
 # id -> (label vi, label en, unit, summable, description vi, description en)
 INDICATORS = {
     "htx_active": (
         "HTX đang hoạt động có kết quả SXKD", "Cooperatives active with business results", "count", True,
         "Số hợp tác xã đang hoạt động có kết quả sản xuất kinh doanh tại 31/12 (điều tra doanh nghiệp của TCTK). "
-        "KHÁC với tổng số HTX hiện có (htx_total): năm 2022 là 15.832 so với 29.378.",
+        "KHÁC với tổng số HTX hiện có: năm 2022 là 15.832 so với 29.378.",
         "Cooperatives active with business results at 31 December (GSO enterprise survey). NOT the number of "
-        "existing cooperatives (htx_total): 15,832 vs 29,378 in 2022."),
+        "existing cooperatives: 15,832 vs 29,378 in 2022."),
     "htx_active_workers": (
         "Lao động trong HTX đang hoạt động có kết quả SXKD", "Workers of cooperatives active with business results",
         "persons", True,
@@ -245,11 +286,14 @@ def number(s):
     return int(v) if v == int(v) else v
 
 
-def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None, authority=None, published=None):
+def obs(area, year, indicator, value, unit, source, confidence, note, as_of=None, authority=None, published=None,
+        publisher=None):
     o = {"area": area, "year": year}
     if as_of:
         o["as_of"] = as_of
     o.update({"indicator": indicator, "value": value, "unit": unit, "source": source})
+    if publisher:
+        o["publisher"] = {"vi": publisher[0], "en": publisher[1]}
     if confidence:
         o["confidence"] = confidence
     if note:
@@ -280,9 +324,10 @@ def province_observations():
         conf = r["confidence"]
         out.append(obs(r["old_code"], 2022, "htx_active", int(r["htx_active_with_business_results"]), "count",
                        GSO_PX, conf, "HTX đang hoạt động có kết quả SXKD tại 31/12/2022 (không phải tổng số HTX hiện có)",
-                       "2022-12-31"))
+                       "2022-12-31", publisher=PUB_GSO_2022))
         out.append(obs(r["old_code"], 2022, "htx_active_workers", int(r["htx_workers"]), "persons",
-                       GSO_PX, conf, "Lao động trong HTX đang hoạt động có kết quả SXKD, 2022", "2022-12-31"))
+                       GSO_PX, conf, "Lao động trong HTX đang hoạt động có kết quả SXKD, 2022", "2022-12-31",
+                       publisher=PUB_GSO_2022))
     return out
 
 
@@ -298,7 +343,7 @@ def region_observations():
         src = r["SOURCE"] if r["SOURCE"] != "same" else rows[0]["SOURCE"]
         out.append(obs(code, 2022, "htx_total", int(r["htx_total"]), "count", src, "high",
                        f"Tổng số HTX hiện có tại 31/12/2022 ({r['share_pct']}% cả nước), Sách trắng HTX Việt Nam 2023",
-                       r["as_of"]))
+                       r["as_of"], publisher=PUB_WHITE_BOOK_2023))
     assert len(out) == 6 and total == 29378, f"regions sum to {total}, expected 29378"
     return out
 
@@ -315,13 +360,14 @@ def national_observations():
         note = r["scope_note"]
         basis = basis if r["publisher_basis"] == "same" else r["publisher_basis"]
         authority = r.get("authority") or AUTHORITY[basis]
+        publisher = PUBLISHERS[basis]
         if ind == "htx_worker_income":
             # million VND per person per year -> VND per person per month
             value = int(round(float(r["value"]) * 1_000_000 / 12))
             note = f"{r['value']} triệu đồng/người/năm ÷ 12; {note}"
         src = f"{basis}: {r['SOURCE']}"
         cands.append(obs("VN", year_of(r["as_of"]), ind, value, unit, src, r["confidence"], note,
-                         full_date(r["as_of"]), authority, r.get("published") or None) | {"_as_of_raw": r["as_of"]})
+                         full_date(r["as_of"]), authority, r.get("published") or None, publisher) | {"_as_of_raw": r["as_of"]})
     for r in read_csv("ocop_national.csv"):
         year = year_of(r["as_of"])
         src, conf = r["SOURCE"], r["confidence"]
@@ -339,7 +385,7 @@ def national_observations():
                 continue  # empty or "rest"
             value = round(v / scale, 4) if scale != 1 else number(raw)
             cands.append(obs("VN", year, ind, value, INDICATORS[ind][2], src, conf, base_note,
-                             full_date(r["as_of"]), OCOP_AUTHORITY) | {"_as_of_raw": r["as_of"]})
+                             full_date(r["as_of"]), OCOP_AUTHORITY, None, PUB_OCOP) | {"_as_of_raw": r["as_of"]})
     # Per (indicator, year): the figures of the latest month are kept, all of them (the engine
     # chooses among rivals and shows the others); a figure of an earlier month of the same year is
     # an older state, quoted in the note of each kept figure.
@@ -419,17 +465,18 @@ def build():
                       "163,101). These are NOT all existing cooperatives (29,378 in 2022, by region and nationally, "
                       "Cooperative White Book 2023). National 2018–2025: cooperatives, groups, credit funds, unions, "
                       "members, workers, income, revenue (MPI, Ministry of Finance, Vietnam Cooperative Alliance) and OCOP "
-                      "(Central NTM Coordination Office). Where two sources disagree both are kept; charts use the more "
+                      "(Central Coordination Office for New Rural Development). Where two sources disagree both are kept; charts use the more "
                       "official publisher's, then the later one. Targets for 2025 (Decision 1318/QĐ-TTg) and 2030 "
                       "(Resolution 20-NQ/TW).",
             },
-            "source": {"publisher": {"vi": "Tổng cục Thống kê (GSO), Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
+            "source": {"publisher": {"vi": "Tổng cục Thống kê, Bộ Kế hoạch và Đầu tư, Liên minh HTX Việt Nam, "
                                           "Văn phòng Điều phối NTM Trung ương — xem nguồn từng số liệu",
                                     "en": "General Statistics Office (GSO), Ministry of Planning and Investment, "
                                           "Vietnam Cooperative Alliance, Central Coordination Office for New Rural "
                                           "Development — see each figure's source"},
                        "url": "https://pxweb.gso.gov.vn"},
-            "licence": "Số liệu công bố của cơ quan nhà nước, trích dẫn kèm nguồn / public official figures, quoted with sources",
+            "licence": {"vi": "Số liệu công bố của cơ quan nhà nước, trích dẫn kèm nguồn",
+                        "en": "Public official figures, quoted with their sources"},
             "illustrative": False,
             "boundary": 63,
             "years": years,

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::charts::options::{self, Item};
-use crate::engine::classify::{class_of, classify, ClassSpec, Classes, Method};
+use crate::engine::classify::{class_of, classify, classify_counts, one_value_per_class, ClassSpec, Classes, Method};
 use crate::engine::dataset::{Area, Comparison, Dataset, IndicatorDef, Subset, Target, Unit};
 use crate::engine::filter::{Coverage, Filter};
 use crate::engine::format;
@@ -175,12 +175,23 @@ pub fn dataset_source(ds: &Dataset, lang: Lang) -> String {
     s
 }
 
-fn result_source(ds: &Dataset, res: &IndicatorResult, lang: Lang) -> String {
-    if res.sources.is_empty() {
-        dataset_source(ds, lang)
-    } else {
-        res.sources.join("; ")
+/// Who published a result's figures, in plain words in the reader's language: the publishers of
+/// the observations used, or `None` for figures computed from entity rows. The full citation (links,
+/// how the figure was obtained, its confidence) is one step further, in the Sources tab, never in a
+/// caption.
+fn publishers_text(res: &IndicatorResult, lang: Lang) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in &res.publishers {
+        let s = p.get(lang);
+        if !out.contains(&s) {
+            out.push(s);
+        }
     }
+    (!out.is_empty()).then(|| out.join("; "))
+}
+
+fn result_source(ds: &Dataset, res: &IndicatorResult, lang: Lang) -> String {
+    publishers_text(res, lang).unwrap_or_else(|| dataset_source(ds, lang))
 }
 
 fn year_note(used: Option<u16>, asked: Option<u16>, lang: Lang) -> Option<String> {
@@ -216,12 +227,14 @@ pub struct Card {
     pub share_text: Option<String>,
     /// A note (the year of a published figure, missing values left out).
     pub note: Option<String>,
-    /// For a published figure: who published it and how confident the source is (and, when the
-    /// indicator has targets, the documents that set them).
+    /// For a published figure: who published it (in plain words, in the reader's language; and,
+    /// when the indicator has targets, the documents that set them).
     pub source: Option<String>,
     /// Progress toward each target set for the selection, as read ("Mục tiêu 2030: khoảng
     /// 45.000 — đạt 77,9%; cần +1.992/năm, 2022–2025: +1.888/năm").
     pub targets: Vec<String>,
+    /// The indicator's unit (one decimals rule per unit across the row).
+    pub unit: Unit,
 }
 
 fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
@@ -291,6 +304,7 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
                 note: res.warnings.first().map(|w| w.message(lang)),
                 source: None,
                 targets: Vec::new(),
+                unit: def.unit,
             });
         }
     }
@@ -308,10 +322,8 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             (Some(a), Some(b)) if !is_observed(ds, def) || observed_year(ds, &def.id, used.and_then(|u| u.checked_sub(1))) == used.and_then(|u| u.checked_sub(1)) => Some(a - b),
             _ => None,
         };
-        let mut note = year_note(used, year, lang);
-        if value.is_none() {
-            note = note.or_else(|| res.warnings.first().map(|w| w.message(lang)));
-        }
+        // A card never claims a year for a value it does not have ("Số liệu năm 2020" above "no data").
+        let note = if value.is_some() { year_note(used, year, lang) } else { res.warnings.first().map(|w| w.message(lang)) };
         out.push(Card {
             id: def.id.clone(),
             label: def.label.get(lang).to_string(),
@@ -322,8 +334,9 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             change_text: change.map(|d| change_text(d, def.unit, lang)),
             share_text: None,
             note,
-            source: (!res.sources.is_empty()).then(|| res.sources.join("; ")),
+            source: publishers_text(&res, lang),
             targets: Vec::new(),
+            unit: def.unit,
         });
     }
     // Progress toward the targets the dataset sets for the selection (a card per indicator).
@@ -334,7 +347,9 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
             if views.is_empty() {
                 continue;
             }
-            let sources: Vec<String> = views.iter().map(|t| t.source.clone()).collect();
+            // On a card, the document that sets the target in the reader's words; the citation and
+            // its confidence are one step further, in the Sources tab (issue 15).
+            let sources: Vec<String> = views.iter().map(|t| t.document.clone()).filter(|d| !d.is_empty()).collect();
             let mut src = card.source.take().map(|s| vec![s]).unwrap_or_default();
             for s in sources {
                 if !src.contains(&s) {
@@ -351,7 +366,23 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
         out = with;
         out.extend(without);
     }
+    align_decimals(&mut out, lang);
     out
+}
+
+/// One decimals rule across a row of cards: when one monthly amount shows a decimal ("3,4 triệu"),
+/// the others show theirs too ("3,0 triệu", not "3 triệu"), so they read as the same precision.
+fn align_decimals(cards: &mut [Card], lang: Lang) {
+    let sep = if lang == Lang::Vi { ',' } else { '.' };
+    let money = |c: &Card| c.unit == Unit::VndMonth && c.value.is_some_and(|v| v.abs() >= 999_999.5);
+    if !cards.iter().filter(|c| money(c)).any(|c| c.text.contains(sep)) {
+        return;
+    }
+    for c in cards.iter_mut().filter(|c| money(c)) {
+        if let Some(v) = c.value {
+            c.text = format::vnd_month_one_decimal(v, lang);
+        }
+    }
 }
 
 fn has_entity_year(ds: &Dataset, y: u16) -> bool {
@@ -376,8 +407,37 @@ pub struct TargetView {
     pub progress: Option<Progress>,
     /// The whole line: the label, the share reached, the pace needed against the recent pace.
     pub text: String,
-    /// The document that sets it and where it was read, with the confidence.
+    /// The document that sets it and where it was read, with the confidence (the Sources tab).
     pub source: String,
+    /// The document alone, short and in the reader's language ("Quyết định 1318/QĐ-TTg
+    /// (22/7/2021)", "Decision 1318/QD-TTg (2021)"): what a card names.
+    pub document: String,
+}
+
+/// A legal document's short reference in the reader's language, from its Vietnamese title
+/// ("Quyết định 1318/QĐ-TTg ngày 22/7/2021 của Thủ tướng …"): its kind and number, and its date
+/// (Vietnamese) or year (English). English writes the number without diacritics, as English
+/// translations of Vietnamese documents do ("Decision 1318/QD-TTg").
+pub fn document_ref(title: &str, lang: Lang) -> String {
+    let head = title.split(" ngày ").next().unwrap_or(title);
+    let head = head.split(" của ").next().unwrap_or(head).trim();
+    let date = title.split(" ngày ").nth(1).and_then(|d| d.split_whitespace().next()).unwrap_or("");
+    match lang {
+        Lang::Vi => if date.is_empty() { head.to_string() } else { format!("{head} ({date})") },
+        Lang::En => {
+            let mut en = head.to_string();
+            for (vi, e) in [("Quyết định", "Decision"), ("Nghị quyết", "Resolution"), ("Nghị định", "Decree"), ("Chỉ thị", "Directive"), ("Kết luận", "Conclusion"), ("Thông tư", "Circular")] {
+                if let Some(rest) = en.strip_prefix(vi) {
+                    en = format!("{e}{rest}");
+                }
+            }
+            let en: String = en.chars().map(|c| match c { 'Đ' => 'D', 'đ' => 'd', c => c }).collect();
+            match date.rsplit('/').next().filter(|y| y.len() == 4) {
+                Some(y) => format!("{en} ({y})"),
+                None => en,
+            }
+        }
+    }
 }
 
 /// Whether a target is for the area a view selects: a national target for the whole country, a
@@ -480,9 +540,152 @@ pub fn targets_of(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<
                 label,
                 progress: p,
                 source,
+                // A target without a document (a province's own plan) is named by its source.
+                document: tg.document.as_deref().map_or_else(|| tg.source.clone(), |d| document_ref(d, lang)),
             }
         })
         .collect()
+}
+
+// ---- boundary switch ----------------------------------------------------------------------------
+
+/// A switch of the chosen provinces between 63 and 34, remembered by the filter panel so that
+/// switching back gives the provinces exactly as they were (order included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvinceSwitch {
+    /// The boundary switched from.
+    pub from: Boundary,
+    /// The codes before the switch.
+    pub before: Vec<String>,
+    /// The codes after it.
+    pub after: Vec<String>,
+}
+
+/// Moves selected province codes to another boundary version: a 63-province code becomes the
+/// 34-province it merged into; a 34-province code becomes all the 63-provinces it is made of. When
+/// this undoes `last` (back to where it came from, the selection untouched since), the selection
+/// before it is restored: `p=19~06` in 63 → `19` in 34 → `19~06`, not `06~19` (the 63 members come
+/// in statistical order, which is not the reader's).
+pub fn switch_provinces(codes: &[String], from: Boundary, to: Boundary, last: Option<&ProvinceSwitch>) -> Vec<String> {
+    if from == to {
+        return codes.to_vec();
+    }
+    if let Some(l) = last.filter(|l| l.from == to && l.after == codes) {
+        return l.before.clone();
+    }
+    let reg = registry();
+    let mut out: Vec<String> = Vec::new();
+    for code in codes {
+        let Some(idx) = reg.index_of(from, code) else { continue };
+        let targets: Vec<u8> = match to {
+            Boundary::P34 => reg.to_34(idx).into_iter().collect(),
+            Boundary::P63 => reg.members_63(idx),
+        };
+        for t in targets {
+            if let Some(p) = reg.get(to, t) {
+                if !out.iter().any(|c| c == p.code) {
+                    out.push(p.code.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+// ---- page title ---------------------------------------------------------------------------------
+
+/// The document title of a view: indicator, place, year, dataset, app. Tabs, bookmarks, history
+/// and a pasted link's title (where the chat app runs the page) then say what the page shows.
+pub fn page_title(ds: &Dataset, v: &ViewState, lang: Lang) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(id) = current_indicator(ds, v) {
+        parts.push(def_of(ds, &id).label.get(lang).to_string());
+    }
+    let reg = registry();
+    let place = if !v.provinces.is_empty() {
+        v.provinces.iter().filter_map(|c| reg.by_code(v.boundary, c).map(|p| p.name)).collect::<Vec<_>>().join(", ")
+    } else {
+        v.region.map(|r| r.label(lang).to_string()).unwrap_or_default()
+    };
+    if !place.is_empty() {
+        parts.push(place);
+    }
+    if let Some(y) = view_year(ds, v) {
+        parts.push(y.to_string());
+    }
+    format!("{} — {} · {}", parts.join(" · "), ds.meta.title.get(lang), t(lang, Msg::AppName))
+}
+
+// ---- empty and ignored filters ------------------------------------------------------------------
+
+/// A way out of an empty view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WayOut {
+    /// Remove the region and the provinces chosen.
+    ClearArea,
+    /// Remove the kind, sector and yes/no filters (the dataset cannot apply them).
+    ClearRowFilters,
+    /// Open another bundled dataset.
+    OtherDataset,
+}
+
+/// Why a view shows less than it seems to ask for, in one sentence, with the ways out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explanation {
+    /// The sentence.
+    pub message: String,
+    /// What the reader can do about it.
+    pub ways_out: Vec<WayOut>,
+}
+
+/// Whether the dataset's figures can be filtered by kind, sector and the yes/no attributes: only
+/// entity rows carry them; published figures are by area only.
+pub fn rows_filterable(ds: &Dataset) -> bool {
+    !ds.entities.is_empty()
+}
+
+fn has_row_filters(v: &ViewState) -> bool {
+    !(v.kinds.is_empty() && v.sectors.is_empty() && v.ntm.is_empty() && v.stage.is_empty())
+        || v.high_tech.is_some()
+        || v.value_chain.is_some()
+        || v.trademark.is_some()
+        || v.ethnic_area.is_some()
+}
+
+/// Why the view is empty or a filter is ignored: an area the dataset has no figures for (empty
+/// cards, map and charts otherwise say nothing), or row filters on published figures (a chip that
+/// changes nothing). Empty when the view shows what it asks for.
+pub fn explanations(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Explanation> {
+    let mut out = Vec::new();
+    let base = base_filter(v);
+    let cov = Coverage::of(ds, v.boundary);
+    if !cov.covers(&base) {
+        let reg = registry();
+        let area = if v.provinces.is_empty() {
+            v.region.map(|r| r.label(lang).to_string()).unwrap_or_default()
+        } else {
+            v.provinces.iter().filter_map(|c| reg.by_code(v.boundary, c).map(|p| p.name)).collect::<Vec<_>>().join(", ")
+        };
+        let n = cov.provinces.iter().filter(|c| **c).count();
+        let title = ds.meta.title.get(lang);
+        out.push(Explanation {
+            message: match lang {
+                Lang::Vi => format!("Bộ dữ liệu “{title}” không có số liệu cho {area} (bộ dữ liệu có số liệu của {n} tỉnh): bỏ lọc hoặc xem bộ dữ liệu khác."),
+                Lang::En => format!("The dataset “{title}” has no figures for {area} (it has figures for {n} provinces): clear the filter or switch dataset."),
+            },
+            ways_out: vec![WayOut::ClearArea, WayOut::OtherDataset],
+        });
+    }
+    if !rows_filterable(ds) && has_row_filters(v) {
+        out.push(Explanation {
+            message: format!("{} {}", t(lang, Msg::RowFiltersNotApplicable), match lang {
+                Lang::Vi => "Các bộ lọc đó không được áp dụng.",
+                Lang::En => "Those filters were not applied.",
+            }),
+            ways_out: vec![WayOut::ClearRowFilters],
+        });
+    }
+    out
 }
 
 // ---- indicator picker --------------------------------------------------------------------------
@@ -522,16 +725,26 @@ pub fn class_choices(lang: Lang) -> Vec<(String, String)> {
     ]
 }
 
-/// Why custom breaks typed by the user were refused.
+/// Why custom breaks typed by the user were refused: the place of an entry that is not a number,
+/// or the classifier's objection (worded in the reader's language).
 #[derive(Clone, Debug, PartialEq)]
-pub struct BreaksError(String);
+pub enum BreaksError {
+    /// Entry `#n` is not a number (its text), or nothing was typed (`∅`).
+    Entry(String),
+    /// The breaks are numbers but not usable as breaks.
+    Breaks(crate::engine::classify::ClassifyError),
+}
 
 impl BreaksError {
     /// The message in a language.
     pub fn message(&self, lang: Lang) -> String {
+        let detail = match self {
+            BreaksError::Entry(s) => s.clone(),
+            BreaksError::Breaks(e) => e.message(lang),
+        };
         match lang {
-            Lang::Vi => format!("Ngưỡng không hợp lệ: {}", self.0),
-            Lang::En => format!("Invalid breaks: {}", self.0),
+            Lang::Vi => format!("Ngưỡng không hợp lệ: {detail}"),
+            Lang::En => format!("Invalid breaks: {detail}"),
         }
     }
 }
@@ -542,14 +755,14 @@ pub fn parse_custom_breaks(text: &str) -> Result<ClassSpec, BreaksError> {
     for (i, part) in text.split([';', '~']).map(str::trim).filter(|p| !p.is_empty()).enumerate() {
         match format::parse_number(part) {
             Some(x) if x.is_finite() => breaks.push(x),
-            _ => return Err(BreaksError(format!("#{} \"{part}\"", i + 1))),
+            _ => return Err(BreaksError::Entry(format!("#{} \"{part}\"", i + 1))),
         }
     }
     if breaks.is_empty() {
-        return Err(BreaksError("∅".into()));
+        return Err(BreaksError::Entry("∅".into()));
     }
     let code = format!("x:{}", breaks.iter().map(|b| b.to_string()).collect::<Vec<_>>().join("~"));
-    ClassSpec::from_code(&code).map_err(|e| BreaksError(e.to_string()))
+    ClassSpec::from_code(&code).map_err(BreaksError::Breaks)
 }
 
 // ---- map ---------------------------------------------------------------------------------------
@@ -718,17 +931,21 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
         warnings.push(n);
     }
     warnings.extend(partial_provinces_note(ds, v.boundary, lang));
+    // Counts are classed in whole numbers, one class per value when there are few values.
+    let is_count = matches!(def.unit, Unit::Count | Unit::Persons | Unit::Products);
+    let classify_unit = if is_count { classify_counts } else { classify };
     let classes: Option<Classes> = if values.is_empty() {
         None
     } else {
-        match classify(&values, &v.classes.method, v.classes.n) {
+        match classify_unit(&values, &v.classes.method, v.classes.n) {
             Ok(c) => Some(c),
             Err(e) => {
-                warnings.push(e.to_string());
-                classify(&values, &Method::Equal, 5).ok()
+                warnings.push(e.message(lang));
+                classify_unit(&values, &Method::Equal, 5).ok()
             }
         }
     };
+    let single_values = is_count && classes.as_ref().is_some_and(|c| one_value_per_class(c, &values));
     let mut areas = Vec::new();
     let mut value_map = BTreeMap::new();
     for p in reg.provinces(b) {
@@ -764,10 +981,8 @@ pub fn map_view(ds: &Dataset, v: &ViewState, lang: Lang) -> MapView {
     if let Some(c) = &classes {
         for i in 0..c.count() {
             if let Some((lo, hi)) = c.bounds(i) {
-                legend.push(LegendEntry {
-                    color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)],
-                    text: class_text(i, lo, hi, def.unit, lang),
-                });
+                let text = if single_values { format_value(Some(hi), def.unit, lang) } else { class_text(i, lo, hi, def.unit, lang) };
+                legend.push(LegendEntry { color: CLASS_COLORS[i.min(CLASS_COLORS.len() - 1)], text });
             }
         }
     }
@@ -913,8 +1128,8 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             }
             for (name, f) in groups {
                 let res = compute(ds, &def, &f, GroupBy::Year);
-                if !res.sources.is_empty() {
-                    src = res.sources.join("; ");
+                if let Some(p) = publishers_text(&res, lang) {
+                    src = p;
                 }
                 let mut by_year: BTreeMap<u16, Option<f64>> = BTreeMap::new();
                 for (k, c) in &res.groups {
@@ -1185,7 +1400,7 @@ fn composition(ds: &Dataset, chosen: &IndicatorDef, base: &Filter, year: Option<
             colors.push(options::kind_color(kind));
             used_year = used_year.or(used);
         }
-        for s in res.sources {
+        if let Some(s) = publishers_text(&res, lang) {
             if !sources.contains(&s) {
                 sources.push(s);
             }
@@ -1228,8 +1443,8 @@ fn compare(ds: &Dataset, v: &ViewState, def: &IndicatorDef, year: Option<u16>, l
     let coverage = Coverage::of(ds, v.boundary);
     let mut push = |name: String, f: Filter, items: &mut Vec<Item>| {
         let (res, _) = evaluate(ds, def, &f, year, GroupBy::None);
-        if !res.sources.is_empty() {
-            src = res.sources.join("; ");
+        if let Some(p) = publishers_text(&res, lang) {
+            src = p;
         }
         let value = res.total.value.filter(|_| coverage.covers(&f));
         // A bar without a value has no label of its own: the name says why it is empty.
@@ -1371,9 +1586,9 @@ pub fn table(ds: &Dataset, v: &ViewState, by: TableBy, lang: Lang) -> Table {
             }
         }
         view = res.view;
-        for s in &res.sources {
-            if !sources.contains(s) {
-                sources.push(s.clone());
+        if let Some(s) = publishers_text(&res, lang) {
+            if !sources.contains(&s) {
+                sources.push(s);
             }
         }
         for (k, c) in &res.groups {
@@ -1513,39 +1728,87 @@ pub struct IndicatorInfo {
     pub id: String,
     /// Label.
     pub label: String,
-    /// What it counts or measures.
+    /// What it counts or measures, in one plain sentence.
     pub definition: String,
+    /// How it is computed (a formula in words), when that says more than the sentence.
+    pub formula: Option<String>,
     /// Unit.
     pub unit: String,
-    /// Source.
-    pub source: String,
+    /// Its own source (a law, a standard), when it has one; the dataset's source is shown once
+    /// for all the others rather than repeated on every row.
+    pub source: Option<String>,
 }
 
-/// Every indicator of the dataset with its definition, unit and source.
+/// Every indicator of the dataset with its definition, how it is computed, unit and own source.
 pub fn indicator_infos(ds: &Dataset, lang: Lang) -> Vec<IndicatorInfo> {
     indicator_defs(ds)
         .into_iter()
-        .map(|d| IndicatorInfo {
-            id: d.id.clone(),
-            label: d.label.get(lang).to_string(),
-            definition: d
-                .definition
-                .as_ref()
-                .or(d.description.as_ref())
-                .map(|x| x.get(lang).to_string())
-                .unwrap_or_default(),
-            unit: unit_label(d.unit, lang).to_string(),
-            source: d.source.clone().unwrap_or_else(|| dataset_source(ds, lang)),
+        .map(|d| {
+            let sentence = d.description.as_ref().or(d.definition.as_ref()).map(|x| x.get(lang).to_string()).unwrap_or_default();
+            let formula = d.definition.as_ref().map(|x| x.get(lang).to_string()).filter(|f| *f != sentence && !f.is_empty());
+            IndicatorInfo {
+                id: d.id.clone(),
+                label: d.label.get(lang).to_string(),
+                definition: sentence,
+                formula,
+                unit: unit_label(d.unit, lang).to_string(),
+                source: d.source.clone().filter(|s| !s.is_empty()),
+            }
         })
         .collect()
 }
 
-/// The distinct sources of a dataset's published figures, with their confidence.
-pub fn observation_sources(ds: &Dataset) -> Vec<(String, Option<String>)> {
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
+/// One distinct source of a dataset's published figures, for the Sources tab.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObservationSource {
+    /// The publisher in plain words, in the reader's language (the citation when the file names
+    /// no publisher).
+    pub publisher: String,
+    /// The citation as the file gives it (title, link, how it was obtained), quoted verbatim.
+    pub citation: String,
+    /// The confidence level in the reader's language ("cao", "medium" → "trung bình").
+    pub confidence: Option<String>,
+    /// What the file says about the confidence, quoted verbatim.
+    pub confidence_note: Option<String>,
+}
+
+/// The confidence level word of an observation (`high`, `medium`, `low`, then an optional
+/// explanation) in the reader's language, and the explanation.
+pub fn confidence_words(c: &str, lang: Lang) -> (String, Option<String>) {
+    let word = c.split(|ch: char| !ch.is_alphabetic()).next().unwrap_or("");
+    let level = match (word, lang) {
+        ("high", Lang::Vi) => "cao",
+        ("medium", Lang::Vi) => "trung bình",
+        ("low", Lang::Vi) => "thấp",
+        ("high", Lang::En) => "high",
+        ("medium", Lang::En) => "medium",
+        ("low", Lang::En) => "low",
+        _ => word,
+    };
+    let rest = c[word.len()..].trim_matches(|ch: char| ch.is_whitespace() || matches!(ch, ':' | '(' | ')' | ';' | ',' | '-'));
+    (level.to_string(), (!rest.is_empty()).then(|| rest.to_string()))
+}
+
+/// The distinct sources of a dataset's published figures: publisher in plain words, then the
+/// citation and confidence (one step further than any caption).
+pub fn observation_sources(ds: &Dataset, lang: Lang) -> Vec<ObservationSource> {
+    let mut out: Vec<ObservationSource> = Vec::new();
     for o in &ds.observations {
-        if !out.iter().any(|(s, c)| *s == o.source && *c == o.confidence) {
-            out.push((o.source.clone(), o.confidence.clone()));
+        let (confidence, confidence_note) = match &o.confidence {
+            Some(c) => {
+                let (l, n) = confidence_words(c, lang);
+                (Some(l), n)
+            }
+            None => (None, None),
+        };
+        let s = ObservationSource {
+            publisher: o.publisher.as_ref().map_or(o.source.as_str(), |p| p.get(lang)).to_string(),
+            citation: o.source.clone(),
+            confidence,
+            confidence_note,
+        };
+        if !out.contains(&s) {
+            out.push(s);
         }
     }
     out
@@ -1643,7 +1906,9 @@ mod tests {
             assert_eq!(htx.value, Some(35_041.0), "2025: the Ministry of Finance's figure");
             assert_eq!(htx.targets.len(), 2, "{:?}", htx.targets);
             let src = htx.source.as_deref().unwrap_or_default();
-            assert!(src.contains("1318/QĐ-TTg") && src.contains("20-NQ/TW"), "{src}");
+            // The documents by their numbers, as each language writes them (English without diacritics).
+            let decision = if lang == Lang::Vi { "1318/QĐ-TTg" } else { "1318/QD-TTg" };
+            assert!(src.contains(decision) && src.contains("20-NQ/TW"), "{src}");
             match lang {
                 Lang::Vi => {
                     assert_eq!(htx.targets[0], "Mục tiêu 2025: khoảng 35.000 — đạt 100,1%, đã đạt");
@@ -1877,6 +2142,138 @@ mod tests {
     }
 
     #[test]
+    fn a_count_of_zero_is_drawn_and_tabled_as_zero_in_whole_classes() {
+        // Issue 15, items 1 and 2: `?i=qtdnd_count`.
+        let ds = bundled("dtts-mn/2024.json");
+        let cov = Coverage::of(&ds, Boundary::P63);
+        let covered: Vec<&str> = registry().provinces(Boundary::P63).iter().filter(|p| cov.province(p.index)).map(|p| p.code).collect();
+        for lang in [Lang::Vi, Lang::En] {
+            let v = ViewState { indicator: "qtdnd_count".into(), ..ViewState::default() };
+            let m = map_view(&ds, &v, lang);
+            // Every province the dataset covers has a figure, zeros included; no other does.
+            let mut codes: Vec<&str> = m.values.keys().map(String::as_str).collect();
+            codes.sort_unstable();
+            let mut want = covered.clone();
+            want.sort_unstable();
+            assert_eq!(codes, want);
+            assert!(m.values.values().any(|x| *x == 0.0), "some covered province has no credit fund");
+            // Zero sits in the lowest class, drawn like any other figure.
+            let zero = m.areas.iter().find(|a| a.value == Some(0.0)).expect("a zero area");
+            let outside = m.areas.iter().find(|a| !m.values.contains_key(&a.code)).expect("an area outside the dataset");
+            assert_ne!(zero.fill, outside.fill, "0 is not drawn as no data");
+            assert_eq!(zero.fill, CLASS_COLORS[0]);
+            assert_eq!(outside.fill, NO_DATA_COLOR);
+            // Few distinct values: one class per value, each named by its value; whole numbers.
+            let mut distinct: Vec<f64> = m.values.values().copied().collect();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup();
+            assert!(distinct.len() <= 5, "{distinct:?}");
+            let texts: Vec<String> = m.legend.iter().map(|e| e.text.clone()).collect();
+            let mut want: Vec<String> = distinct.iter().map(|x| format_value(Some(*x), Unit::Count, lang)).collect();
+            want.push(t(lang, Msg::NoData).to_string());
+            assert_eq!(texts, want);
+            // The table has a 0 row for each covered province without a fund, not "no data".
+            let tb = table(&ds, &v, TableBy::Province, lang);
+            let col = tb.columns.iter().position(|c| c.id == "qtdnd_count").expect("column") - 1;
+            assert_eq!(tb.rows.len(), covered.len());
+            assert!(tb.rows.iter().all(|r| r.values[col].is_some()), "{:?}", tb.rows);
+            assert!(tb.rows.iter().any(|r| r.texts[col] == "0"));
+            // And the ranking lists them with 0.
+            let ch = chart_view(&ds, &ViewState { chart: ChartKind::Rank, ..v.clone() }, lang);
+            assert!(ch.option.to_string().contains(&format_with_unit(Some(0.0), Unit::Count, lang)));
+        }
+    }
+
+    #[test]
+    fn switching_63_34_63_keeps_the_provinces_and_their_order() {
+        let s = |v: &[&str]| v.iter().map(|c| c.to_string()).collect::<Vec<String>>();
+        let start = s(&["19", "06"]);
+        let to34 = switch_provinces(&start, Boundary::P63, Boundary::P34, None);
+        assert_eq!(to34, s(&["19"]));
+        let last = ProvinceSwitch { from: Boundary::P63, before: start.clone(), after: to34.clone() };
+        assert_eq!(switch_provinces(&to34, Boundary::P34, Boundary::P63, Some(&last)), start, "issue 15: not 06~19");
+        // Without the memory (a link opened in 34) every member comes back.
+        let mut plain = switch_provinces(&to34, Boundary::P34, Boundary::P63, None);
+        plain.sort();
+        assert_eq!(plain, s(&["06", "19"]));
+        // A selection changed in between is converted, not replaced by the old one.
+        let changed = s(&["19", "01"]);
+        assert!(switch_provinces(&changed, Boundary::P34, Boundary::P63, Some(&last)).contains(&"01".to_string()));
+    }
+
+    #[test]
+    fn documents_are_named_short_in_the_readers_language() {
+        let d = "Quyết định 1318/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ phê duyệt Kế hoạch";
+        assert_eq!(document_ref(d, Lang::Vi), "Quyết định 1318/QĐ-TTg (22/7/2021)");
+        assert_eq!(document_ref(d, Lang::En), "Decision 1318/QD-TTg (2021)");
+        assert_eq!(document_ref("Nghị quyết 20-NQ/TW ngày 16/6/2022 của Ban Chấp hành", Lang::En), "Resolution 20-NQ/TW (2022)");
+        assert_eq!(document_ref("Kế hoạch tỉnh", Lang::Vi), "Kế hoạch tỉnh");
+    }
+
+    #[test]
+    fn a_row_of_cards_has_one_decimals_rule() {
+        let card = |id: &str, v: f64| Card {
+            id: id.into(), label: id.into(), value: Some(v), text: format_value(Some(v), Unit::VndMonth, Lang::Vi), n: 1,
+            change: None, change_text: None, share_text: None, note: None, source: None, targets: Vec::new(), unit: Unit::VndMonth,
+        };
+        let mut row = vec![card("a", 3_000_000.0), card("b", 3_400_000.0), card("c", 850_000.0)];
+        assert_eq!(row[0].text, "3 triệu đồng", "alone, a whole million reads without a decimal");
+        align_decimals(&mut row, Lang::Vi);
+        let texts: Vec<&str> = row.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["3,0 triệu đồng", "3,4 triệu đồng", "850.000 đồng"]);
+        let mut whole = vec![card("a", 3_000_000.0), card("b", 4_000_000.0)];
+        align_decimals(&mut whole, Lang::Vi);
+        assert_eq!(whole[0].text, "3 triệu đồng", "no decimal anywhere: none added");
+    }
+
+    #[test]
+    fn the_page_title_follows_the_view() {
+        let ds = illustrative_2023_2024();
+        let v = ViewState { indicator: "qtdnd_count".into(), provinces: vec!["19".into()], year: Some(2023), ..ViewState::default() };
+        assert_eq!(
+            page_title(&ds, &v, Lang::Vi),
+            format!("Số quỹ tín dụng nhân dân · Thái Nguyên · 2023 — {} · Atlas Kinh tế tập thể", ds.meta.title.vi)
+        );
+        let r = ViewState { region: Some(Region::Tn), ..ViewState::default() };
+        let en = page_title(&ds, &r, Lang::En);
+        assert!(en.starts_with(&format!("Cooperatives · {} · 2024 — ", Region::Tn.label(Lang::En))), "{en}");
+        assert!(en.ends_with("· Coop Atlas"), "{en}");
+    }
+
+    #[test]
+    fn empty_and_ignored_filters_explain_themselves() {
+        // Issue 15 item 3: `?r=dnb` on the illustrative dataset (no province in the South-East).
+        let ds = illustrative_2023_2024();
+        let v = ViewState { region: Some(Region::Dnb), ..ViewState::default() };
+        for lang in [Lang::Vi, Lang::En] {
+            let e = explanations(&ds, &v, lang);
+            assert_eq!(e.len(), 1, "{e:?}");
+            assert!(e[0].message.contains(Region::Dnb.label(lang)) && e[0].message.contains("28"), "{}", e[0].message);
+            assert_eq!(e[0].ways_out, vec![WayOut::ClearArea, WayOut::OtherDataset]);
+        }
+        assert!(explanations(&ds, &ViewState::default(), Lang::Vi).is_empty(), "the whole dataset needs no word");
+        // The region picker offers the South-East disabled (filters.rs reads the same coverage).
+        let cov = Coverage::of(&ds, Boundary::P63);
+        assert!(!cov.region(Region::Dnb) && cov.region(Region::Tn));
+        // The official dataset cannot apply a kind or sector filter: it says so, and offers to remove it.
+        let off = bundled("gso/official.json");
+        assert!(!rows_filterable(&off) && rows_filterable(&ds));
+        let k = ViewState { kinds: vec![Kind::Htx], ..ViewState::default() };
+        let e = explanations(&off, &k, Lang::Vi);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].ways_out, vec![WayOut::ClearRowFilters]);
+        assert!(explanations(&ds, &k, Lang::Vi).is_empty(), "the illustrative rows have kinds");
+        // A province without published figures: its card says "no data", not the year of a figure
+        // it does not have.
+        let p = ViewState { provinces: vec!["19".into()], year: Some(2020), ..ViewState::default() };
+        for c in cards(&off, &p, Lang::Vi) {
+            if c.value.is_none() {
+                assert!(!c.note.as_deref().unwrap_or("").contains("Số liệu năm"), "{}: {:?}", c.id, c.note);
+            }
+        }
+    }
+
+    #[test]
     fn map_values_add_up_to_the_total_in_both_boundary_versions() {
         let ds = bundled("dtts-mn/2024.json");
         for b in [Boundary::P63, Boundary::P34] {
@@ -2053,10 +2450,67 @@ mod tests {
         let c = card(&cards, "htx_active");
         assert_eq!(c.value, Some(15832.0));
         assert!(c.note.as_deref().is_some_and(|n| n.contains("2022")), "{:?}", c.note);
-        assert!(c.source.as_deref().is_some_and(|s| s.contains("GSO") && s.contains("medium")), "{:?}", c.source);
+        // Issue 15 item 4: the caption names the publisher in plain words; how the figure was
+        // obtained and its confidence ("medium", "third-party scrape") are in the Sources tab only.
+        let gso_vi = "Tổng cục Thống kê, cơ sở dữ liệu trực tuyến, số liệu năm 2022";
+        assert_eq!(c.source.as_deref(), Some(gso_vi));
         let m = map_view(&ds, &v, Lang::Vi);
         assert_eq!(m.values.values().sum::<f64>(), 15832.0);
-        assert!(m.source.contains("GSO"));
+        assert_eq!(m.source, gso_vi);
+        assert_eq!(map_view(&ds, &v, Lang::En).source, "General Statistics Office, online database, 2022 figures");
         assert_eq!(current_indicator(&ds, &ViewState::default()).as_deref(), Some("htx_active"));
+    }
+
+    /// English words, file paths and field ids that must not appear in Vietnamese text.
+    fn english_in_vi(text: &str) -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "the", "of", "and", "with", "from", "via", "found", "expected", "confidence", "source", "scrape",
+            "records", "count", "class", "kind", "share", "workers", "income", "members", "figures", "sum", "true",
+        ];
+        let mut out = Vec::new();
+        for w in text.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '/' || c == '.')) {
+            let w = w.trim_matches('.');
+            let lower = w.to_lowercase();
+            if WORDS.contains(&lower.as_str()) || (w.contains('_') && w.chars().any(|c| c.is_ascii_lowercase())) || w.ends_with(".rs") || w.ends_with(".csv") {
+                out.push(w.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn official_and_illustrative_texts_speak_the_readers_language() {
+        for (path, id) in [("gso/official.json", "htx_active"), ("dtts-mn/2024.json", "htx_count")] {
+            let ds = bundled(path);
+            let v = ViewState { indicator: id.into(), ..ViewState::default() };
+            let mut vi_texts: Vec<String> = vec![map_view(&ds, &v, Lang::Vi).source, chart_view(&ds, &v, Lang::Vi).source];
+            vi_texts.extend(cards(&ds, &v, Lang::Vi).into_iter().flat_map(|c| c.source.into_iter().chain(c.note)));
+            for i in indicator_infos(&ds, Lang::Vi) {
+                vi_texts.push(i.definition);
+                vi_texts.extend(i.formula);
+            }
+            vi_texts.extend(observation_sources(&ds, Lang::Vi).into_iter().map(|s| s.publisher + " " + &s.confidence.unwrap_or_default()));
+            vi_texts.push(ds.meta.description.as_ref().map(|d| d.vi.clone()).unwrap_or_default());
+            for text in &vi_texts {
+                assert!(english_in_vi(text).is_empty(), "{path}: {:?} in {text:?}", english_in_vi(text));
+            }
+            for i in indicator_infos(&ds, Lang::En) {
+                for text in std::iter::once(&i.definition).chain(i.formula.iter()) {
+                    assert!(!text.chars().any(|c| "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ".contains(c)), "{path}: {text:?}");
+                }
+            }
+        }
+        // The check itself finds what issue 15 saw.
+        assert_eq!(english_in_vi("GSO PX-Web via third-party scrape (confidence: medium)"), vec!["via", "scrape", "confidence"]);
+        assert_eq!(english_in_vi("Đếm bản ghi loại htx có high_tech"), vec!["high_tech"]);
+        assert_eq!(english_in_vi("sinh tự động (src/synth/illustrative.rs)"), vec!["src/synth/illustrative.rs"]);
+        let w = indicators::Warning::MissingLeftOut { what: "income/workers".into(), count: 3 };
+        assert_eq!(w.message(Lang::Vi), "3 bản ghi thiếu thu nhập hoặc số lao động đã bị loại khỏi phép tính");
+        // A class notice reads in the reader's language.
+        let e = ClassSpec::from_code("eq20").unwrap_err();
+        assert!(english_in_vi(&e.message(Lang::Vi)).is_empty(), "{}", e.message(Lang::Vi));
+        assert!(e.message(Lang::En).starts_with("class count"));
+        let bad = parse_custom_breaks("10; 5").unwrap_err().message(Lang::Vi);
+        assert!(english_in_vi(&bad).is_empty() && bad.contains("ngưỡng 2"), "{bad}");
     }
 }

@@ -64,6 +64,13 @@ messages! {
     ActiveFilters => "Đang lọc", "Active filters";
     RemoveFilter => "Bỏ lọc", "Remove filter";
     ClearAll => "Bỏ tất cả", "Clear all";
+    ClearArea => "Bỏ lọc vùng, tỉnh", "Clear the region and province filter";
+    ClearRowFilters => "Bỏ các bộ lọc không áp dụng", "Remove the filters not applied";
+    OtherDataset => "Xem bộ dữ liệu khác", "Switch dataset";
+    SeeOfficial => "Xem số liệu chính thức", "See the official figures";
+    NotApplied => "không áp dụng", "not applied";
+    RowFiltersNotApplicable => "Bộ dữ liệu này chỉ có số liệu đã công bố theo địa bàn: không lọc được theo loại hình, lĩnh vực hay đặc điểm của đơn vị.",
+        "This dataset has only published figures by area: it cannot be filtered by kind, sector or unit characteristics.";
     NoFilters => "Chưa lọc: toàn bộ dữ liệu", "No filter: the whole dataset";
     PublishedOn => "Ngày công bố", "Published";
     ShowFilters => "Mở bộ lọc", "Show filters";
@@ -109,6 +116,8 @@ messages! {
     WholeDataset => "Toàn bộ dữ liệu", "Whole dataset";
     SelectedProvinces => "Các tỉnh đã chọn (cộng lại)", "Selected provinces (together)";
     Definition => "Định nghĩa", "Definition";
+    Formula => "Cách tính", "How it is computed";
+    Verbatim => "Trích dẫn nguyên văn", "Citation as given";
     Unit => "Đơn vị", "Unit";
     Licence => "Giấy phép", "Licence";
     ReferenceDate => "Thời điểm", "Reference date";

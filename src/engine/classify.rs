@@ -15,7 +15,9 @@
 //!   legend stays the same across years, and a last class up to the maximum is added only if the
 //!   data exceed the last break.
 //! - NaN and infinite values are ignored (missing data is drawn apart, hatched).
-//! - Fewer distinct values than classes, or tied values, give fewer classes rather than empty ones.
+//! - Fewer distinct values than classes, or tied values, give fewer classes rather than empty ones;
+//!   a class no value falls in is dropped (its range joins the next one).
+//! - Counts ([`classify_counts`]) have whole-number bounds, one class per value when they are few.
 
 use std::fmt;
 
@@ -143,7 +145,7 @@ impl Classes {
 }
 
 /// Why classes could not be computed; each message names the offending input.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ClassifyError {
     /// No finite value to classify (the map then shows "no data").
     NoValues,
@@ -194,6 +196,36 @@ impl fmt::Display for ClassifyError {
 
 impl std::error::Error for ClassifyError {}
 
+impl ClassifyError {
+    /// The message in the reader's language (the `Display` text is the English one, for the CLI
+    /// and logs): a Vietnamese notice must not carry an English fragment.
+    pub fn message(&self, lang: super::vocab::Lang) -> String {
+        if lang == super::vocab::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            ClassifyError::NoValues => "không có giá trị nào để chia lớp".to_string(),
+            ClassifyError::ClassCount(s) => {
+                format!("số lớp: gặp {s:?}, cần một số từ {MIN_CLASSES} đến {MAX_CLASSES}")
+            }
+            ClassifyError::UnknownMethod(s) => {
+                format!("cách chia lớp: gặp {s:?}, cần eq, q hoặc nb kèm số lớp, hoặc x: kèm các ngưỡng")
+            }
+            ClassifyError::BadBreak { index, found, reason } => {
+                let why = match *reason {
+                    "not a number" => "không phải một số",
+                    "not a finite number" => "không phải một số hữu hạn",
+                    _ => "không lớn hơn ngưỡng trước (các ngưỡng phải tăng dần)",
+                };
+                format!("ngưỡng {} ({found}): {why}", index + 1)
+            }
+            ClassifyError::BreakCount(n) => {
+                format!("ngưỡng tự chọn: gặp {n}, cần từ 1 đến {}", MAX_CLASSES - 1)
+            }
+        }
+    }
+}
+
 fn check_custom(breaks: &[f64]) -> Result<(), ClassifyError> {
     if breaks.is_empty() || breaks.len() > MAX_CLASSES - 1 {
         return Err(ClassifyError::BreakCount(breaks.len()));
@@ -222,6 +254,31 @@ fn check_custom(breaks: &[f64]) -> Result<(), ClassifyError> {
 /// one per area on a map (at most a few hundred): they are ordered by [`super::order`], which is
 /// quadratic.
 pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, ClassifyError> {
+    classify_as(values, method, n, false)
+}
+
+/// [`classify`] for counts (units, persons, products): when every value is a whole number, class
+/// bounds are whole numbers too (no "1 – 1,2" for values that are only 1 or 2), and with no more
+/// distinct values than classes each value is its own class. Custom breaks are kept as given.
+pub fn classify_counts(values: &[f64], method: &Method, n: usize) -> Result<Classes, ClassifyError> {
+    let whole = values.iter().filter(|x| x.is_finite()).all(|x| x.fract() == 0.0);
+    classify_as(values, method, n, whole)
+}
+
+/// Whether each class of `c` holds exactly one of `values` (the legend then names the value, not
+/// a range): what [`classify_counts`] gives when there are no more distinct values than classes.
+pub fn one_value_per_class(c: &Classes, values: &[f64]) -> bool {
+    let mut lo = c.min;
+    c.breaks.iter().enumerate().all(|(i, &hi)| {
+        let in_class = |x: &&f64| if i == 0 { **x >= lo && **x <= hi } else { **x > lo && **x <= hi };
+        let mut it = values.iter().filter(|x| x.is_finite()).filter(in_class);
+        let ok = it.next().is_some_and(|&first| first == hi && it.all(|&x| x == hi));
+        lo = hi;
+        ok
+    })
+}
+
+fn classify_as(values: &[f64], method: &Method, n: usize, whole: bool) -> Result<Classes, ClassifyError> {
     if let Method::Custom(b) = method {
         check_custom(b)?;
     } else if !(MIN_CLASSES..=MAX_CLASSES).contains(&n) {
@@ -252,8 +309,14 @@ pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, Cl
             min,
         });
     }
+    let mut distinct = v.clone();
+    distinct.dedup();
+    if whole && distinct.len() <= n {
+        // As many classes as values: each value its own colour, none empty.
+        return Ok(Classes { breaks: distinct, min });
+    }
     let interior: Vec<f64> = match method {
-        Method::Equal => equal_breaks(min, max, n),
+        Method::Equal => equal_breaks(min, max, n, whole),
         Method::Quantile => quantile_breaks(&v, n),
         Method::Jenks => jenks_breaks(&v, n),
         Method::Custom(_) => Vec::new(),
@@ -264,7 +327,21 @@ pub fn classify(values: &[f64], method: &Method, n: usize) -> Result<Classes, Cl
         .collect();
     breaks.dedup();
     breaks.push(max);
-    Ok(Classes { breaks, min })
+    // A class no value falls in is dropped (its range joins the next class): an empty colour in
+    // the legend reads as "some province is here". Custom breaks, chosen by the reader, are the
+    // exception (returned above).
+    let mut kept = Vec::with_capacity(breaks.len());
+    let mut lo = f64::NEG_INFINITY;
+    let mut first = true;
+    for &b in &breaks {
+        let occupied = v.iter().any(|&x| if first { x <= b } else { x > lo && x <= b });
+        if occupied {
+            kept.push(b);
+            lo = b;
+            first = false;
+        }
+    }
+    Ok(Classes { breaks: kept, min })
 }
 
 /// The class of `v` (0-based), or `None` when `v` is not finite or outside `[min, last break]`
@@ -304,11 +381,17 @@ fn tidy(x: f64) -> f64 {
     format!("{x:.11e}").parse().unwrap_or(x)
 }
 
-fn equal_breaks(min: f64, max: f64, n: usize) -> Vec<f64> {
+/// Rounded equal steps; with `whole`, only whole steps (2,5 becomes 5), so the bounds of counts
+/// are whole numbers.
+fn equal_breaks(min: f64, max: f64, n: usize, whole: bool) -> Vec<f64> {
     let mut step = nice_step(max - min, n);
     for _ in 0..8 {
         if step <= 0.0 || !step.is_finite() {
             return Vec::new();
+        }
+        if whole && step.fract() != 0.0 {
+            step = next_nice(step);
+            continue;
         }
         let start = (min / step).floor();
         let count = ((max / step) - start - 1e-9).ceil();
@@ -446,8 +529,9 @@ mod tests {
 
     #[test]
     fn equal_steps_are_rounded() {
+        // 100–150 holds no value: it is dropped and 101–163 is one class (issue 15: no empty class).
         let c = cls(&[3.0, 20.0, 47.0, 99.0, 163.0], Method::Equal, 5);
-        assert_eq!(c.breaks, vec![50.0, 100.0, 150.0, 163.0]);
+        assert_eq!(c.breaks, vec![50.0, 100.0, 163.0]);
         assert_eq!(c.min, 3.0);
         let c = cls(&[0.0, 0.1, 0.2, 0.3], Method::Equal, 3);
         assert_eq!(c.breaks, vec![0.1, 0.2, 0.3]);
@@ -455,8 +539,48 @@ mod tests {
         let c = cls(&[41.0, 59.0], Method::Equal, 2);
         assert!(c.breaks.len() <= 2, "{:?}", c.breaks);
         assert_eq!(c.breaks.last(), Some(&59.0));
+        // -20–0 holds no value and joins 0–20.
         let c = cls(&[-35.0, 12.0, 40.0], Method::Equal, 4);
-        assert_eq!(c.breaks, vec![-20.0, 0.0, 20.0, 40.0]);
+        assert_eq!(c.breaks, vec![-20.0, 20.0, 40.0]);
+    }
+
+    #[test]
+    fn counts_get_whole_bounds_and_one_class_per_value_when_few() {
+        // The qtdnd_count map of issue 15: values 1 and 2 read "1 – 1,2 · 1,2 – 1,4 …" before.
+        let v = [1.0, 2.0, 1.0, 1.0, 2.0, 0.0];
+        for m in [Method::Equal, Method::Quantile, Method::Jenks] {
+            let c = classify_counts(&v, &m, 5).unwrap();
+            assert_eq!(c.breaks, vec![0.0, 1.0, 2.0], "{m:?}");
+            assert_eq!(c.min, 0.0);
+            assert!(one_value_per_class(&c, &v));
+        }
+        // Range 12 in 5 steps is 2,5 for decimals; a count steps by 5 instead.
+        let v: Vec<f64> = (0..=12).map(f64::from).collect();
+        let c = classify_counts(&v, &Method::Equal, 5).unwrap();
+        assert!(c.breaks.iter().all(|b| b.fract() == 0.0), "{:?}", c.breaks);
+        assert_eq!(c.breaks, vec![5.0, 10.0, 12.0]);
+        assert!(!one_value_per_class(&c, &v));
+        assert_eq!(classify(&v, &Method::Equal, 5).unwrap().breaks, vec![2.5, 5.0, 7.5, 10.0, 12.0]);
+        // Values that are not whole are classed as before.
+        let c = classify_counts(&[1.0, 1.5, 2.0], &Method::Equal, 5).unwrap();
+        assert!(c.breaks.iter().any(|b| b.fract() != 0.0), "{:?}", c.breaks);
+        // Custom breaks stay as the reader typed them, empty classes included.
+        let c = classify_counts(&[1.0, 2.0], &Method::Custom(vec![0.5, 10.0, 20.0]), 4).unwrap();
+        assert_eq!(c.breaks, vec![0.5, 10.0, 20.0]);
+    }
+
+    #[test]
+    fn no_class_is_empty() {
+        let v = [0.5, 1.0, 2.0, 3.0, 97.0, 100.0];
+        for m in [Method::Equal, Method::Quantile, Method::Jenks] {
+            for n in 2..=9 {
+                for c in [classify(&v, &m, n).unwrap(), classify_counts(&v, &m, n).unwrap()] {
+                    for i in 0..c.count() {
+                        assert!(v.iter().any(|&x| class_of(&c, x) == Some(i)), "{m:?} {n}: class {i} of {:?}", c.breaks);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub struct Meta {
     /// Shown beside every figure.
     pub source: Source,
     /// Licence, e.g. `CC-BY-4.0`.
-    pub licence: Option<String>,
+    pub licence: Option<Text>,
     /// Generated data: every view then carries the "illustrative data" label.
     pub illustrative: bool,
     /// The date the figures describe.
@@ -173,8 +173,13 @@ pub struct Observation {
     pub value: f64,
     /// Its unit.
     pub unit: Unit,
-    /// Who published it and where (required: an unsourced figure is not shown).
+    /// Who published it and where (required: an unsourced figure is not shown): the full
+    /// citation, with links and how it was obtained, for the Sources tab.
     pub source: String,
+    /// The publisher in plain words, in both languages ("Tổng cục Thống kê, cơ sở dữ liệu trực
+    /// tuyến, năm 2022"): what a figure's caption says. Without it the caption falls back to the
+    /// dataset's publisher, never to the citation (which may be in one language only).
+    pub publisher: Option<Text>,
     /// `high`, `medium` or `low`, possibly followed by an explanation.
     pub confidence: Option<String>,
     /// The concept, e.g. "active with business results".

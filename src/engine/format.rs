@@ -196,6 +196,19 @@ pub fn vnd_month(vnd: f64, lang: Lang) -> String {
     }
 }
 
+/// [`vnd_month`] keeping one decimal even when it is 0 (`3,0 triệu đồng`), for a figure shown
+/// beside others that have one: a row of cards reads "3,0 · 3,4 triệu", not "3 · 3,4 triệu".
+pub fn vnd_month_one_decimal(vnd: f64, lang: Lang) -> String {
+    let scale = money_scale(vnd);
+    if scale == 0 {
+        return vnd_month(vnd, lang);
+    }
+    match fixed(vnd, -i32::from(scale), 1) {
+        Some(f) => format!("{} {}", render(&f, lang, "-", false), money_word(lang, scale)),
+        None => MISSING.to_string(),
+    }
+}
+
 /// The money scale of an amount (0, 6 or 9 = power of ten), decided after rounding so that
 /// 999.999.999 đồng becomes "1 tỷ đồng", not "1.000 triệu đồng".
 fn money_scale(vnd: f64) -> u8 {

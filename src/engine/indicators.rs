@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use super::columns::{flag, get_flag, Entities, MISSING, NONE};
 use super::dataset::{Area, Dataset, IndicatorDef, Measure, NumField, Subset, Text, Unit};
-use super::filter::{Filter, Predicate, Tri};
+use super::filter::{Compiled, Filter, Predicate, Tri};
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Stage};
 
@@ -115,10 +115,10 @@ impl Warning {
     pub fn message(&self, lang: Lang) -> String {
         match (self, lang) {
             (Warning::MissingLeftOut { what, count }, Lang::Vi) => {
-                format!("{count} bản ghi thiếu {what} đã bị loại khỏi phép tính")
+                format!("{count} bản ghi thiếu {} đã bị loại khỏi phép tính", field_words(what, lang))
             }
             (Warning::MissingLeftOut { what, count }, Lang::En) => {
-                format!("{count} records without {what} were left out")
+                format!("{count} records without {} were left out", field_words(what, lang))
             }
             (Warning::ViewFallback { data }, Lang::Vi) => {
                 format!(
@@ -152,6 +152,34 @@ impl Warning {
     }
 }
 
+/// Field codes joined by `/` (as [`Warning::MissingLeftOut`] keeps them) in the reader's words:
+/// a Vietnamese sentence must not carry `income/workers`.
+fn field_words(codes: &str, lang: Lang) -> String {
+    let word = |c: &str| -> String {
+        let (vi, en) = match c {
+            "members" => ("số thành viên", "members"),
+            "workers" => ("số lao động", "workers"),
+            "income" => ("thu nhập", "income"),
+            "revenue" => ("doanh thu", "revenue"),
+            "ocop_star" => ("hạng sao OCOP", "OCOP star rating"),
+            "ocop_products" => ("số sản phẩm OCOP", "OCOP products"),
+            "ocop_5star" => ("số sản phẩm OCOP 5 sao", "5-star OCOP products"),
+            "kind" => ("loại hình", "kind"),
+            "sector" => ("lĩnh vực", "sector"),
+            "ntm" => ("mức nông thôn mới", "new-rural level"),
+            "stage" => ("khâu dịch vụ", "service stage"),
+            "high_tech" => ("thông tin công nghệ cao", "high technology"),
+            "value_chain" => ("thông tin chuỗi giá trị", "value chain"),
+            "trademark" => ("thông tin nhãn hiệu", "trademark"),
+            "ethnic_area" => ("thông tin vùng DTTS & MN", "ethnic-minority area"),
+            other => (other, other),
+        };
+        if lang == Lang::Vi { vi } else { en }.to_string()
+    };
+    let sep = if lang == Lang::Vi { " hoặc " } else { " or " };
+    codes.split('/').filter(|c| !c.is_empty()).map(word).collect::<Vec<_>>().join(sep)
+}
+
 /// A computed indicator: total, groups, warnings and sources.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IndicatorResult {
@@ -163,12 +191,16 @@ pub struct IndicatorResult {
     pub view: Boundary,
     /// Over everything the filter selects.
     pub total: Cell,
-    /// Per group, in key order (only groups with records).
+    /// Per group, in key order: groups with records, and for counts and sums the groups the
+    /// dataset measured where nothing matched (value 0).
     pub groups: Vec<(GroupKey, Cell)>,
     /// What the reader should know.
     pub warnings: Vec<Warning>,
     /// Sources of published observations used (empty for figures computed from entity rows).
     pub sources: Vec<String>,
+    /// The publishers of those observations in plain words, both languages (an observation
+    /// without one contributes its citation): what a caption shows beside the figure.
+    pub publishers: Vec<Text>,
 }
 
 // ---- built-in definitions --------------------------------------------------------------------
@@ -212,64 +244,64 @@ fn table() -> Vec<B> {
     vec![
         B { id: "htx_count", vi: "Số hợp tác xã", en: "Cooperatives", dvi: "Số HTX trong phạm vi lọc", den: "Number of cooperatives in the selection",
             measure: Count, field: None, weight: None, of: htx, where_: all, unit: Unit::Count,
-            def_vi: "Đếm bản ghi loại htx", def_en: "Count of records of kind htx" },
+            def_vi: "Đếm các đơn vị là hợp tác xã", def_en: "Count of the units that are cooperatives" },
         B { id: "tht_count", vi: "Số tổ hợp tác", en: "Cooperative groups", dvi: "Số THT trong phạm vi lọc", den: "Number of cooperative groups in the selection",
             measure: Count, field: None, weight: None, of: || Subset::kinds(&[Kind::Tht]), where_: all, unit: Unit::Count,
-            def_vi: "Đếm bản ghi loại tht", def_en: "Count of records of kind tht" },
+            def_vi: "Đếm các đơn vị là tổ hợp tác", def_en: "Count of the units that are cooperative groups" },
         B { id: "qtdnd_count", vi: "Số quỹ tín dụng nhân dân", en: "People's credit funds", dvi: "Số QTDND trong phạm vi lọc", den: "Number of people's credit funds in the selection",
             measure: Count, field: None, weight: None, of: || Subset::kinds(&[Kind::Qtdnd]), where_: all, unit: Unit::Count,
-            def_vi: "Đếm bản ghi loại qtdnd", def_en: "Count of records of kind qtdnd" },
+            def_vi: "Đếm các đơn vị là quỹ tín dụng nhân dân", def_en: "Count of the units that are people's credit funds" },
         B { id: "workers", vi: "Lao động khu vực KTTT", en: "Workers in the collective economy", dvi: "Tổng lao động của HTX, THT, QTDND, liên hiệp HTX", den: "Total workers of cooperatives, groups, credit funds and unions",
             measure: Sum, field: Some(NumField::Workers), weight: None, of: collective, where_: all, unit: Unit::Persons,
-            def_vi: "Tổng workers, loại htx/tht/qtdnd/lhhtx", def_en: "Sum of workers over kinds htx, tht, qtdnd, lhhtx" },
+            def_vi: "Cộng số lao động của các HTX, THT, QTDND và liên hiệp HTX", def_en: "Sum of the workers of cooperatives, groups, credit funds and unions" },
         B { id: "income_avg", vi: "Thu nhập bình quân của lao động", en: "Average income of a worker", dvi: "Thu nhập bình quân tháng, bình quân gia quyền theo số lao động", den: "Monthly income, mean weighted by workers",
             measure: WeightedMean, field: Some(NumField::Income), weight: Some(NumField::Workers), of: collective, where_: all, unit: Unit::VndMonth,
-            def_vi: "Σ(income × workers) / Σ workers, loại htx/tht/qtdnd/lhhtx", def_en: "Σ(income × workers) / Σ workers over kinds htx, tht, qtdnd, lhhtx" },
+            def_vi: "Σ(thu nhập × số lao động) / Σ số lao động, trên các HTX, THT, QTDND và liên hiệp HTX", def_en: "Σ(income × workers) / Σ workers, over cooperatives, groups, credit funds and unions" },
         B { id: "members_per_htx", vi: "Thành viên bình quân một HTX", en: "Members per cooperative (mean)", dvi: "Số thành viên bình quân của một HTX", den: "Mean number of members of a cooperative",
             measure: Mean, field: Some(NumField::Members), weight: None, of: htx, where_: all, unit: Unit::Persons,
-            def_vi: "Σ members / số HTX có members", def_en: "Σ members / cooperatives reporting members" },
+            def_vi: "Σ số thành viên / số HTX có khai số thành viên", def_en: "Σ members / cooperatives reporting their members" },
         B { id: "members_per_htx_median", vi: "Thành viên một HTX (trung vị)", en: "Members per cooperative (median)", dvi: "Trung vị số thành viên của HTX", den: "Median number of members of a cooperative",
             measure: Median, field: Some(NumField::Members), weight: None, of: htx, where_: all, unit: Unit::Persons,
-            def_vi: "Trung vị members của HTX", def_en: "Median of members over cooperatives" },
+            def_vi: "Trung vị số thành viên của các HTX", def_en: "Median of the members of cooperatives" },
         B { id: "htx_high_tech", vi: "HTX ứng dụng công nghệ cao", en: "High-tech cooperatives", dvi: "Số HTX ứng dụng công nghệ cao", den: "Cooperatives applying high technology",
             measure: Count, field: None, weight: None, of: || Subset { high_tech: Some(true), ..htx() }, where_: all, unit: Unit::Count,
-            def_vi: "Đếm HTX có high_tech = true", def_en: "Count of cooperatives with high_tech = true" },
+            def_vi: "Đếm các HTX khai có ứng dụng công nghệ cao", def_en: "Count of cooperatives reporting high technology" },
         B { id: "htx_high_tech_share", vi: "Tỷ lệ HTX ứng dụng công nghệ cao", en: "Share of high-tech cooperatives", dvi: "Tỷ lệ HTX ứng dụng công nghệ cao trong số HTX", den: "High-tech cooperatives among cooperatives",
             measure: Share, field: None, weight: None, of: htx, where_: || Subset { high_tech: Some(true), ..Subset::default() }, unit: Unit::Share,
-            def_vi: "HTX có high_tech = true / HTX có khai báo high_tech", def_en: "Cooperatives with high_tech = true / cooperatives reporting high_tech" },
+            def_vi: "Số HTX ứng dụng công nghệ cao / số HTX có khai việc này", def_en: "High-tech cooperatives / cooperatives reporting on it" },
         B { id: "value_chain_units", vi: "Đơn vị KTTT sản xuất theo chuỗi", en: "Collective units in value chains", dvi: "Số HTX, THT, QTDND, liên hiệp tham gia chuỗi giá trị", den: "Collective units producing along a value chain",
             measure: Count, field: None, weight: None, of: || Subset { value_chain: Some(true), ..collective() }, where_: all, unit: Unit::Count,
-            def_vi: "Đếm đơn vị KTTT có value_chain = true", def_en: "Count of collective units with value_chain = true" },
+            def_vi: "Đếm các đơn vị KTTT khai có sản xuất theo chuỗi giá trị", def_en: "Count of collective units reporting value-chain production" },
         B { id: "value_chain_share", vi: "Tỷ lệ đơn vị KTTT theo chuỗi", en: "Share of collective units in value chains", dvi: "Tỷ lệ đơn vị KTTT sản xuất theo chuỗi giá trị", den: "Collective units in value chains among collective units",
             measure: Share, field: None, weight: None, of: collective, where_: || Subset { value_chain: Some(true), ..Subset::default() }, unit: Unit::Share,
-            def_vi: "Đơn vị có value_chain = true / đơn vị có khai báo value_chain", def_en: "Units with value_chain = true / units reporting value_chain" },
+            def_vi: "Số đơn vị sản xuất theo chuỗi / số đơn vị có khai việc này", def_en: "Units in value chains / units reporting on it" },
         B { id: "htx_ntm", vi: "HTX ở xã đạt chuẩn NTM", en: "Cooperatives in new-rural communes", dvi: "Số HTX ở xã đạt chuẩn nông thôn mới (mọi mức)", den: "Cooperatives in communes meeting the new-rural standard at any level",
             measure: Count, field: None, weight: None, of: || Subset { ntm: vec![Ntm::Ntm, Ntm::Advanced, Ntm::Model], ..htx() }, where_: all, unit: Unit::Count,
-            def_vi: "Đếm HTX có ntm ∈ {ntm, advanced, model}", def_en: "Count of cooperatives with ntm in {ntm, advanced, model}" },
+            def_vi: "Đếm các HTX ở xã đạt chuẩn nông thôn mới, nâng cao hoặc kiểu mẫu", def_en: "Count of cooperatives in communes meeting the new-rural, advanced or model standard" },
         B { id: "ocop_subjects", vi: "Chủ thể OCOP", en: "OCOP subjects", dvi: "Số chủ thể (mọi loại) có sản phẩm OCOP từ 3 sao", den: "Units of any kind with a product rated 3 stars or more",
             measure: Count, field: None, weight: None, of: ocop3, where_: all, unit: Unit::Count,
-            def_vi: "Đếm bản ghi có ocop_star ≥ 3", def_en: "Count of records with ocop_star ≥ 3" },
+            def_vi: "Đếm các đơn vị có sản phẩm OCOP đạt từ 3 sao", def_en: "Count of units with an OCOP product rated 3 stars or more" },
         B { id: "ocop_5star_products", vi: "Sản phẩm OCOP 5 sao", en: "5-star OCOP products", dvi: "Tổng số sản phẩm OCOP 5 sao", den: "Total 5-star OCOP products",
             measure: Sum, field: Some(NumField::Ocop5star), weight: None, of: all, where_: all, unit: Unit::Products,
-            def_vi: "Tổng ocop_5star", def_en: "Sum of ocop_5star" },
+            def_vi: "Cộng số sản phẩm OCOP 5 sao của các đơn vị", def_en: "Sum of the units' 5-star OCOP products" },
         B { id: "ocop_share_htx", vi: "Tỷ lệ HTX trong chủ thể OCOP", en: "Cooperatives among OCOP subjects", dvi: "Tỷ lệ HTX trong số chủ thể OCOP", den: "Share of cooperatives among OCOP subjects",
             measure: Share, field: None, weight: None, of: ocop3, where_: htx, unit: Unit::Share,
-            def_vi: "Chủ thể OCOP loại htx / chủ thể OCOP", def_en: "OCOP subjects of kind htx / OCOP subjects" },
+            def_vi: "Số chủ thể OCOP là HTX / số chủ thể OCOP", def_en: "OCOP subjects that are cooperatives / OCOP subjects" },
         B { id: "ocop_share_dn", vi: "Tỷ lệ doanh nghiệp trong chủ thể OCOP", en: "Enterprises among OCOP subjects", dvi: "Tỷ lệ doanh nghiệp trong số chủ thể OCOP", den: "Share of enterprises among OCOP subjects",
             measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Dn]), unit: Unit::Share,
-            def_vi: "Chủ thể OCOP loại dn / chủ thể OCOP", def_en: "OCOP subjects of kind dn / OCOP subjects" },
+            def_vi: "Số chủ thể OCOP là doanh nghiệp / số chủ thể OCOP", def_en: "OCOP subjects that are enterprises / OCOP subjects" },
         B { id: "ocop_share_hkd", vi: "Tỷ lệ hộ kinh doanh trong chủ thể OCOP", en: "Household businesses among OCOP subjects", dvi: "Tỷ lệ cơ sở, hộ kinh doanh trong số chủ thể OCOP", den: "Share of household businesses among OCOP subjects",
             measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Hkd]), unit: Unit::Share,
-            def_vi: "Chủ thể OCOP loại hkd / chủ thể OCOP", def_en: "OCOP subjects of kind hkd / OCOP subjects" },
+            def_vi: "Số chủ thể OCOP là cơ sở, hộ kinh doanh / số chủ thể OCOP", def_en: "OCOP subjects that are household businesses / OCOP subjects" },
         B { id: "ocop_share_tht", vi: "Tỷ lệ tổ hợp tác trong chủ thể OCOP", en: "Cooperative groups among OCOP subjects", dvi: "Tỷ lệ THT trong số chủ thể OCOP", den: "Share of cooperative groups among OCOP subjects",
             measure: Share, field: None, weight: None, of: ocop3, where_: || Subset::kinds(&[Kind::Tht]), unit: Unit::Share,
-            def_vi: "Chủ thể OCOP loại tht / chủ thể OCOP", def_en: "OCOP subjects of kind tht / OCOP subjects" },
+            def_vi: "Số chủ thể OCOP là tổ hợp tác / số chủ thể OCOP", def_en: "OCOP subjects that are cooperative groups / OCOP subjects" },
         B { id: "htx_output_share", vi: "Tỷ lệ HTX làm dịch vụ đầu ra", en: "Cooperatives serving outputs", dvi: "Tỷ lệ HTX làm dịch vụ đầu ra (hoặc cả đầu vào và đầu ra) trong số HTX có khai báo", den: "Cooperatives in output services (alone or with inputs) among those reporting a stage",
             measure: Share, field: None, weight: None, of: htx, where_: || Subset { stage: vec![Stage::Output, Stage::Both], ..Subset::default() }, unit: Unit::Share,
-            def_vi: "HTX có stage ∈ {output, both} / HTX có khai báo stage", def_en: "Cooperatives with stage in {output, both} / cooperatives reporting stage" },
+            def_vi: "Số HTX làm dịch vụ đầu ra (hoặc cả đầu vào và đầu ra) / số HTX có khai khâu dịch vụ", def_en: "Cooperatives serving outputs (or inputs and outputs) / cooperatives reporting their service stage" },
         B { id: "htx_trademark_share", vi: "Tỷ lệ HTX có nhãn hiệu", en: "Cooperatives with a trademark", dvi: "Tỷ lệ HTX có nhãn hiệu đã đăng ký", den: "Share of cooperatives with a registered trademark",
             measure: Share, field: None, weight: None, of: htx, where_: || Subset { trademark: Some(true), ..Subset::default() }, unit: Unit::Share,
-            def_vi: "HTX có trademark = true / HTX có khai báo trademark", def_en: "Cooperatives with trademark = true / cooperatives reporting trademark" },
+            def_vi: "Số HTX có nhãn hiệu / số HTX có khai việc này", def_en: "Cooperatives with a trademark / cooperatives reporting on it" },
     ]
 }
 
@@ -542,10 +574,19 @@ pub fn compute_many(
             }
         });
     }
+    // A count or sum over a group the dataset measured (it has rows there in the filter's years
+    // and areas, of any kind) but where no row matches is 0, not "no data": 0 credit funds in a
+    // province the file lists is a figure. Groups the dataset does not cover stay absent.
+    let measured = if passes.iter().any(|p| matches!(p.def.measure, Measure::Count | Measure::Sum)) {
+        measured_groups(e, &c, group, n_groups)
+    } else {
+        Vec::new()
+    };
     let mut computed = passes.into_iter().map(|mut p| {
         let mut groups = Vec::new();
+        let zero_fill = matches!(p.def.measure, Measure::Count | Measure::Sum);
         for (gi, a) in p.accs.iter_mut().enumerate() {
-            if !a.touched {
+            if !a.touched && !(zero_fill && measured.get(gi).copied().unwrap_or(false)) {
                 continue;
             }
             let key = match group {
@@ -583,6 +624,7 @@ pub fn compute_many(
             groups,
             warnings,
             sources: Vec::new(),
+            publishers: Vec::new(),
         }
     });
     defs.iter()
@@ -594,6 +636,30 @@ pub fn compute_many(
             }
         })
         .collect()
+}
+
+/// Which groups of a province, region or year split the dataset measured under `c`: one of its
+/// rows lies there, in the filter's years and areas, whatever its kind or other attributes (the
+/// row filter narrows *what* is counted, not *where* the file looked). Empty for other splits.
+fn measured_groups(e: &Entities, c: &Compiled, group: GroupBy, n_groups: usize) -> Vec<bool> {
+    let mut out = vec![false; n_groups];
+    if !matches!(group, GroupBy::Province | GroupBy::Region | GroupBy::Year) {
+        return Vec::new();
+    }
+    for (&y, &p) in e.years_raw().iter().zip(e.provinces_raw()) {
+        if !c.year_passes(y) || !c.province_passes(p) {
+            continue;
+        }
+        let g = match group {
+            GroupBy::Province => c.geo.view_of(p) as usize,
+            GroupBy::Region => c.geo.region_of(p) as usize,
+            _ => (y as usize).wrapping_sub(1990),
+        };
+        if let Some(slot) = out.get_mut(g) {
+            *slot = true;
+        }
+    }
+    out
 }
 
 /// Computes an indicator by id (built-in, file-defined, or observation-only).
@@ -852,6 +918,7 @@ pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
                 groups: Vec::new(),
                 warnings,
                 sources: Vec::new(),
+                publishers: Vec::new(),
             }
         })
         .collect()
@@ -1116,6 +1183,7 @@ pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> Indi
         warnings.push(Warning::NotSummable);
     }
     let mut sources: Vec<String> = Vec::new();
+    let mut publishers: Vec<Text> = Vec::new();
     for o in used {
         let s = match &o.confidence {
             Some(conf) => format!("{} (confidence: {conf})", o.source),
@@ -1123,6 +1191,10 @@ pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> Indi
         };
         if !sources.contains(&s) {
             sources.push(s);
+        }
+        let p = o.publisher.clone().unwrap_or_else(|| Text::new(&o.source, &o.source));
+        if !publishers.contains(&p) {
+            publishers.push(p);
         }
     }
     IndicatorResult {
@@ -1133,6 +1205,7 @@ pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> Indi
         groups,
         warnings,
         sources,
+        publishers,
     }
 }
 
@@ -1230,7 +1303,12 @@ mod tests {
         );
         assert_eq!(
             r.warnings[0].message(Lang::En),
-            "2 records without income/workers were left out"
+            "2 records without income or workers were left out"
+        );
+        // Field codes are worded in each language (issue 15: no field id in Vietnamese text).
+        assert_eq!(
+            r.warnings[0].message(Lang::Vi),
+            "2 bản ghi thiếu thu nhập hoặc số lao động đã bị loại khỏi phép tính"
         );
     }
 
@@ -1439,18 +1517,69 @@ mod tests {
         };
         let r = compute(&d, &def, &Filter::default(), GroupBy::Province);
         assert_eq!(r.total.value, Some(10.0));
-        assert_eq!(
-            r.groups,
-            vec![(
+        // Thái Nguyên has the one matching row; Bắc Kạn and Hà Nội are in the file with no
+        // matching row, so their sum is 0 (issue 15: zero is zero), with no records behind it.
+        let zero = Cell { value: Some(0.0), n: 0, num: 0.0, den: 0.0 };
+        let mut want = vec![
+            (
                 GroupKey::Province(idx(Boundary::P63, "19")),
                 Cell {
                     value: Some(10.0),
                     n: 1,
                     num: 10.0,
                     den: 1.0
-                }
-            )]
+                },
+            ),
+            (GroupKey::Province(idx(Boundary::P63, "06")), zero),
+            (GroupKey::Province(idx(Boundary::P63, "01")), zero),
+        ];
+        want.sort_by_key(|(k, _)| *k);
+        assert_eq!(r.groups, want);
+    }
+
+    #[test]
+    fn zero_is_a_figure_where_the_dataset_looked() {
+        let mut d = small();
+        // Hồ Chí Minh City only in 2023: in 2024 the file did not look there.
+        d.entities.push(&Row::new("h", idx(Boundary::P63, "79"), 2023, Kind::Htx));
+        let qtdnd = builtin("qtdnd_count").expect("built-in");
+        let y2024 = Filter { years: Some((2024, 2024)), ..Filter::default() };
+        let r = compute(&d, qtdnd, &y2024, GroupBy::Province);
+        let got: Vec<(u8, Option<f64>)> = r
+            .groups
+            .iter()
+            .filter_map(|(k, c)| match k {
+                GroupKey::Province(p) => Some((*p, c.value)),
+                _ => None,
+            })
+            .collect();
+        let mut want: Vec<(u8, Option<f64>)> =
+            ["19", "06", "01"].iter().map(|c| (idx(Boundary::P63, c), Some(0.0))).collect();
+        want.sort_by_key(|(p, _)| *p);
+        assert_eq!(got, want, "0 where the file has rows in 2024, nothing for Hồ Chí Minh City");
+        // The kind filter narrows what is counted, not where: HTX in Hà Nội (only a THT and a
+        // DN there) is 0, not unknown.
+        let htx = builtin("htx_count").expect("built-in");
+        let only_htx = Filter { rows: Subset::kinds(&[Kind::Htx]), ..y2024.clone() };
+        let r = compute(&d, htx, &only_htx, GroupBy::Province);
+        let hn = r.groups.iter().find(|(k, _)| *k == GroupKey::Province(idx(Boundary::P63, "01")));
+        assert_eq!(hn.map(|(_, c)| c.value), Some(Some(0.0)));
+        // An area filter still bounds the groups: Hà Nội alone has one group.
+        let hn_only = Filter { provinces: vec![idx(Boundary::P63, "01")], ..y2024.clone() };
+        assert_eq!(compute(&d, qtdnd, &hn_only, GroupBy::Province).groups.len(), 1);
+        // By region and by year the same holds; 2023 is measured (Hồ Chí Minh City).
+        let by_region = compute(&d, qtdnd, &Filter::default(), GroupBy::Region);
+        assert!(by_region.groups.iter().all(|(_, c)| c.value == Some(0.0)));
+        assert_eq!(by_region.groups.len(), 3, "the northern uplands, the Red River Delta, the south-east");
+        let by_year = compute(&d, qtdnd, &Filter::default(), GroupBy::Year);
+        assert_eq!(
+            by_year.groups.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+            vec![GroupKey::Year(2023), GroupKey::Year(2024)]
         );
+        // A mean of nothing is still unknown: no zero is invented for it.
+        let income = builtin("income_avg").expect("built-in");
+        let r = compute(&d, income, &y2024, GroupBy::Province);
+        assert!(r.groups.iter().all(|(_, c)| c.value != Some(0.0)), "{:?}", r.groups);
     }
 
     #[test]
@@ -1464,6 +1593,7 @@ mod tests {
             value,
             unit,
             source: "GSO".into(),
+            publisher: None,
             confidence: Some("high".into()),
             note: None,
             authority: None,

@@ -85,6 +85,7 @@ mod tests {
             value,
             unit: Unit::Count,
             source: format!("source of {value}"),
+            publisher: None,
             confidence: None,
             note: None,
             authority,

@@ -16,7 +16,7 @@
 //!
 //! Every key is documented in `docs/url.md`.
 
-use super::classify::ClassSpec;
+use super::classify::{ClassSpec, ClassifyError};
 use super::provinces::{normalise_code, Registry};
 use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Sector, Stage};
 
@@ -277,7 +277,7 @@ pub enum Reason {
     /// Not `63` or `34`.
     BadBoundary,
     /// Not a class specification; the detail says why (English, technical).
-    BadClasses(String),
+    BadClasses(ClassifyError),
     /// An id with characters or length outside `[a-z0-9_-]{1,64}`.
     BadId,
     /// A refused `data=` address.
@@ -401,7 +401,8 @@ impl Notice {
             ),
             Reason::BadBool => t(vi, "cần 1 hoặc 0; bỏ lọc này", "expected 1 or 0; filter not applied"),
             Reason::BadBoundary => t(vi, "cần 63 hoặc 34; dùng 63 tỉnh", "expected 63 or 34; 63 provinces used"),
-            Reason::BadClasses(detail) => {
+            Reason::BadClasses(e) => {
+                let detail = e.message(if vi { Lang::Vi } else { Lang::En });
                 if vi {
                     format!("cách chia lớp không hợp lệ ({detail}); dùng 5 khoảng đều")
                 } else {
@@ -977,7 +978,7 @@ pub fn from_query(q: &str) -> Parsed {
             }
             "c" => match ClassSpec::from_code(v) {
                 Ok(c) => s.classes = c,
-                Err(e) => r.note(k, v, Reason::BadClasses(e.to_string())),
+                Err(e) => r.note(k, v, Reason::BadClasses(e)),
             },
             "l" => match Lang::from_code(v) {
                 Some(l) => s.lang = l,
@@ -1382,7 +1383,7 @@ mod tests {
         );
         let p = parse("c=x:50~10");
         assert!(
-            matches!(&p.notices[0].reason, Reason::BadClasses(d) if d.contains("custom break 2"))
+            matches!(&p.notices[0].reason, Reason::BadClasses(d) if d.to_string().contains("custom break 2"))
         );
         assert_eq!(p.state.classes, ClassSpec::default());
     }

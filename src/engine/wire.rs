@@ -9,7 +9,7 @@
 //! Worker for a user's file — and the page only decodes this form, which is little more than
 //! copying columns.
 //!
-//! Layout (all integers little-endian): the magic `CAW2`, then the meta, observations,
+//! Layout (all integers little-endian): the magic `CAW3`, then the meta, observations,
 //! indicator definitions and targets as length-prefixed fields, then the entity columns, each a `u32` element
 //! count followed by its raw one-byte elements (codes) or, for numbers, a byte length and LEB128
 //! varints (sentinels as 0, values shifted by one). Varints of small numbers compress better over
@@ -31,7 +31,7 @@ use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
 
 /// The first bytes of every encoded dataset (format version 1).
-pub const MAGIC: &[u8; 4] = b"CAW2";
+pub const MAGIC: &[u8; 4] = b"CAW3";
 
 /// Why bytes could not be decoded. The message names the part that was being read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,7 +181,7 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
     w.text(&m.source.publisher);
     w.opt_str(m.source.url.as_deref());
     w.opt_str(m.source.date.as_deref());
-    w.opt_str(m.licence.as_deref());
+    w.opt_text(m.licence.as_ref());
     w.u8(u8::from(m.illustrative));
     w.opt_str(m.reference_date.as_deref());
     w.u8(m.boundary.number());
@@ -196,6 +196,7 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
         w.f64(o.value);
         w.str(o.unit.code());
         w.str(&o.source);
+        w.opt_text(o.publisher.as_ref());
         w.opt_str(o.confidence.as_deref());
         w.opt_str(o.note.as_deref());
         w.opt_str(o.authority.map(Authority::code));
@@ -490,7 +491,7 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
             url: r.opt_str("meta.source.url")?,
             date: r.opt_str("meta.source.date")?,
         },
-        licence: r.opt_str("meta.licence")?,
+        licence: r.opt_text("meta.licence")?,
         illustrative: r.flag("meta.illustrative")?,
         reference_date: r.opt_str("meta.reference_date")?,
         boundary: {
@@ -514,6 +515,7 @@ pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
             value: r.f64(what)?,
             unit: r.code(what, Unit::from_code)?,
             source: r.str(what)?,
+            publisher: r.opt_text(what)?,
             confidence: r.opt_str(what)?,
             note: r.opt_str(what)?,
             authority: r.opt_code(what, Authority::from_code)?,

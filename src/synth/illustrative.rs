@@ -865,7 +865,7 @@ fn excluded_list() -> String {
 pub fn description_vi() -> String {
     format!(
         "DỮ LIỆU MINH HỌA, KHÔNG PHẢI SỐ LIỆU THỐNG KÊ CHÍNH THỨC. Các bản ghi được sinh tự động \
-         (src/synth/illustrative.rs, bộ sinh số giả ngẫu nhiên có hạt giống cố định) sao cho tổng năm 2024 \
+         (bằng bộ sinh số giả ngẫu nhiên có hạt giống cố định của Coop Atlas) sao cho tổng năm 2024 \
          tái hiện các con số của bài báo về Hội nghị trao đổi kinh nghiệm phát triển KTTT, HTX vùng đồng \
          bào DTTS và miền núi do Liên minh HTX tỉnh Thái Nguyên tổ chức: khoảng 3.000 HTX ({htx}), gần 5.000 \
          THT ({tht}), 19 QTDND, trên 150.000 lao động ({w}), thu nhập bình quân 3–4 triệu đồng/người/tháng, \
@@ -875,7 +875,7 @@ pub fn description_vi() -> String {
          ở đây chọn minh họa 28 trong 31 tỉnh thuộc danh sách Điều 53 Thông tư 02/2022/TT-UBDT, bỏ {ex} \
          vì không có huyện nghèo (QĐ 353/QĐ-TTg) và không có dân tộc rất ít người (QĐ 2086/QĐ-TTg); \
          Thái Nguyên cũng vậy nhưng được giữ vì là nơi tổ chức hội nghị. 28 tỉnh: {list}. Số đơn vị mỗi \
-         tỉnh tỷ lệ với số HTX đang hoạt động có kết quả SXKD năm 2022 của TCTK (GSO), nhân với tỷ trọng \
+         tỉnh tỷ lệ với số HTX đang hoạt động có kết quả SXKD năm 2022 của Tổng cục Thống kê, nhân với tỷ trọng \
          vùng DTTS & MN ước lượng theo vùng. Các năm 2019–2023 được suy ra từ cùng các đơn vị (giữ mã, \
          một số giải thể).",
         htx = crate::engine::format::integer(f64::from(targets::HTX), Lang::Vi),
@@ -889,8 +889,8 @@ pub fn description_vi() -> String {
 /// The English description, same content.
 pub fn description_en() -> String {
     format!(
-        "ILLUSTRATIVE DATA, NOT OFFICIAL STATISTICS. The records are generated (src/synth/illustrative.rs, \
-         a seeded pseudo-random generator) so that the 2024 totals reproduce the figures of a news article on \
+        "ILLUSTRATIVE DATA, NOT OFFICIAL STATISTICS. The records are generated (by a seeded \
+         pseudo-random generator of Coop Atlas) so that the 2024 totals reproduce the figures of a news article on \
          a conference on the collective economy of ethnic-minority and mountainous areas held by the Thái \
          Nguyên Cooperative Alliance: about 3,000 cooperatives ({htx}), nearly 5,000 cooperative groups \
          ({tht}), 19 people's credit funds, over 150,000 workers ({w}), average income 3–4 million VND per \

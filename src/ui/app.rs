@@ -131,6 +131,18 @@ pub fn App() -> impl IntoView {
             web::retire_prerender();
         }
     });
+    // The title follows the view (indicator, place, year, dataset).
+    Effect::new(move |_| {
+        let lang = state.lang();
+        let title = match state.current() {
+            Some(l) => state.view.with(|v| dashboard::page_title(&l.dataset, v, lang)),
+            None => match lang {
+                crate::engine::vocab::Lang::Vi => "Atlas Kinh tế tập thể · Coop Atlas".to_string(),
+                crate::engine::vocab::Lang::En => "Coop Atlas · Atlas of the collective economy".to_string(),
+            },
+        };
+        super::state::set_document_title(&title);
+    });
     // Memos, not closures over the whole view: a filter change must not re-create the header,
     // the filter panel (losing focus mid-typing) or the footer.
     let embed_memo = Memo::new(move |_| state.view.with(|v| v.embed));
@@ -148,6 +160,7 @@ pub fn App() -> impl IntoView {
                 {move || (!embed()).then(|| view! { <Filters years=years/> })}
                 <div class="content">
                     {move || if embed() { view! { <EmbedHead/> }.into_any() } else { view! { <ChipRow/> }.into_any() }}
+                    <Explanations/>
                     {move || match cards.get() {
                         Some(c) => view! {
                             <Kpis cards=c/>
@@ -212,6 +225,68 @@ fn Notices() -> impl IntoView {
     }
 }
 
+/// Why the view is empty or a filter is ignored, with the ways out (`dashboard::explanations`).
+#[component]
+fn Explanations() -> impl IntoView {
+    use crate::dashboard::WayOut;
+    let state = expect_context::<AppState>();
+    let loader = expect_context::<super::loader::Loader>();
+    let lang = move || state.lang();
+    let items = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let e = state.view.with(|v| dashboard::explanations(&loaded.dataset, v, state.lang()));
+        (!e.is_empty()).then_some(e)
+    });
+    let act = move |w: WayOut| {
+        // The first bundled dataset other than the one shown.
+        let other = loader.catalog.with_untracked(|c| {
+            let current = state.current_key();
+            c.as_ref().and_then(|c| c.datasets.iter().find(|d| d.id != current).map(|d| d.id.clone()))
+        });
+        if w == WayOut::OtherDataset {
+            if let Some(id) = other {
+                state.open_bundled(id);
+            }
+            return;
+        }
+        state.update(|v| match w {
+            WayOut::ClearArea => {
+                v.region = None;
+                v.provinces.clear();
+            }
+            WayOut::ClearRowFilters => {
+                v.kinds.clear();
+                v.sectors.clear();
+                v.ntm.clear();
+                v.stage.clear();
+                v.high_tech = None;
+                v.value_chain = None;
+                v.trademark = None;
+                v.ethnic_area = None;
+            }
+            WayOut::OtherDataset => {}
+        });
+    };
+    move || {
+        items.get().map(|list| view! {
+            <div class="notices explain" role="status" data-testid="explanations">
+                {list.into_iter().map(|e| view! {
+                    <p data-testid="explanation">{e.message}" "
+                        {e.ways_out.into_iter().map(|w| {
+                            let label = t(lang(), match w {
+                                WayOut::ClearArea => Msg::ClearArea,
+                                WayOut::ClearRowFilters => Msg::ClearRowFilters,
+                                WayOut::OtherDataset => Msg::OtherDataset,
+                            });
+                            view! { <button type="button" class="btn small" data-testid="way-out" on:click=move |_| act(w)>{label}</button>" " }
+                        }).collect_view()}
+                    </p>
+                }).collect_view()}
+            </div>
+        })
+    }
+}
+
 /// Credits and the data-honesty line.
 #[component]
 fn Footer() -> impl IntoView {
@@ -220,8 +295,8 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="app-footer">
             <p>{move || t(lang(), Msg::PrivacyNote)}</p>
-            <p>{move || t(lang(), Msg::MapCredit)}" Made with Natural Earth."</p>
-            <p>"Coop Atlas · Atlas Kinh tế tập thể — ECharts (Apache-2.0), Leptos (MIT)."</p>
+            <p>{move || t(lang(), Msg::MapCredit)}" "<span lang="en">"Made with Natural Earth."</span></p>
+            <p><span lang="en">"Coop Atlas"</span>" · "<span lang="vi">"Atlas Kinh tế tập thể"</span>" — ECharts (Apache-2.0), Leptos (MIT)."</p>
         </footer>
     }
 }

@@ -45,31 +45,6 @@ pub fn flag_set(v: &mut ViewState, key: &str, value: Option<bool>) {
     }
 }
 
-/// Moves selected province codes to another boundary version: a 63-province code becomes the
-/// 34-province it merged into; a 34-province code becomes all the 63-provinces it is made of.
-pub fn convert_provinces(codes: &[String], from: Boundary, to: Boundary) -> Vec<String> {
-    if from == to {
-        return codes.to_vec();
-    }
-    let reg = registry();
-    let mut out: Vec<String> = Vec::new();
-    for code in codes {
-        let Some(idx) = reg.index_of(from, code) else { continue };
-        let targets: Vec<u8> = match to {
-            Boundary::P34 => reg.to_34(idx).into_iter().collect(),
-            Boundary::P63 => reg.members_63(idx),
-        };
-        for t in targets {
-            if let Some(p) = reg.get(to, t) {
-                if !out.iter().any(|c| c == p.code) {
-                    out.push(p.code.to_string());
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The filter panel. `years` are the dataset's years, ascending.
 #[component]
 pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
@@ -91,6 +66,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
         let b = view.with(|v| v.boundary);
         state.current().map(|l| Coverage::of(&l.dataset, b))
     });
+    let rows_filterable = Memo::new(move |_| state.current().is_none_or(|l| crate::dashboard::rows_filterable(&l.dataset)));
     let suggestions = Memo::new(move |_| {
         let q = query.get();
         if q.trim().is_empty() {
@@ -186,12 +162,14 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
     };
     // Switching 63 ↔ 34 moves the chosen provinces to the other list; a province that merged (or
     // split) changes its name, so the reader is told which became which.
+    let last_switch: StoredValue<Option<crate::dashboard::ProvinceSwitch>> = StoredValue::new(None);
     let set_boundary = move |b: Boundary| {
         let (from, before) = view.with_untracked(|v| (v.boundary, v.provinces.clone()));
         if from == b {
             return;
         }
-        let after = convert_provinces(&before, from, b);
+        let after = last_switch.with_value(|last| crate::dashboard::switch_provinces(&before, from, b, last.as_ref()));
+        last_switch.set_value(Some(crate::dashboard::ProvinceSwitch { from, before: before.clone(), after: after.clone() }));
         state.update(|s| {
             s.provinces = after.clone();
             s.boundary = b;
@@ -225,7 +203,9 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
             <div id="filters-body" class="filters-body">
             // A div, not a <label> around the row: the play button inside a label made the slider's
             // spoken name "Year Play through the years".
-            <div class="field">
+            // One year of data: the year is said by the cards and titles; a slider and "play" with
+            // nothing to move through are hidden.
+            <div class="field" data-testid="year-field" hidden=move || years.with(|y| y.len() < 2)>
                 <label for="year-range"><span>{move || t(lang(), Msg::Year)}</span></label>
                 <div class="year-row">
                     <input type="range" id="year-range" data-testid="year-range"
@@ -252,8 +232,16 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                 <select data-testid="region-select" on:change=on_region
                     prop:value=move || view.with(|v| v.region.map(|r| r.code()).unwrap_or(""))>
                     <option value="">{move || t(lang(), Msg::AllRegions)}</option>
-                    {Region::ALL.iter().map(|r| view! {
-                        <option value=r.code() selected=move || view.with(|v| v.region == Some(*r))>{move || r.label(lang())}</option>
+                    // A region the dataset has no figures in is offered disabled, saying so (it
+                    // stays selectable only when a link already chose it).
+                    {Region::ALL.iter().map(|r| {
+                        let covered = move || coverage.with(|c| c.as_ref().is_none_or(|c| c.region(*r)));
+                        view! {
+                            <option value=r.code() selected=move || view.with(|v| v.region == Some(*r))
+                                disabled=move || !covered() && view.with(|v| v.region != Some(*r))>
+                                {move || if covered() { r.label(lang()).to_string() } else { format!("{} — {}", r.label(lang()), t(lang(), Msg::NoData)) }}
+                            </option>
+                        }
                     }).collect_view()}
                 </select>
             </label>
@@ -286,6 +274,9 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                     })
                 }}
             </div>
+            // Published figures are by area only: the row filters are disabled, with the reason.
+            {move || (!rows_filterable.get()).then(|| view! { <p class="hint" data-testid="rows-not-filterable">{t(lang(), Msg::RowFiltersNotApplicable)}</p> })}
+            <fieldset class="row-filters" disabled=move || !rows_filterable.get()>
             <fieldset class="checks">
                 <legend>{move || t(lang(), Msg::Kind)}</legend>
                 {Kind::ALL.iter().map(|&k| view! {
@@ -325,6 +316,7 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                     </label>
                 }).collect_view()}
             </div>
+            </fieldset>
             <fieldset class="checks" data-testid="boundary">
                 <legend>{move || t(lang(), Msg::Boundary)}</legend>
                 <label><input type="radio" name="boundary" data-testid="boundary-63"
@@ -416,7 +408,13 @@ pub fn ChipRow() -> impl IntoView {
     view! {
         <div class="chips" data-testid="chips" aria-label=move || t(lang(), Msg::ActiveFilters) role="group">
             {move || {
-                let list = state.view.with(|v| chips(v, lang()));
+                let mut list = state.view.with(|v| chips(v, lang()));
+                // A kind, sector or yes/no filter on published figures changes nothing: its chip says so.
+                if !state.current().is_none_or(|l| crate::dashboard::rows_filterable(&l.dataset)) {
+                    for c in list.iter_mut().filter(|c| matches!(c.remove, ChipTarget::Kind(_) | ChipTarget::Sector | ChipTarget::Flag(_))) {
+                        c.label = format!("{} ({})", c.label, t(lang(), Msg::NotApplied));
+                    }
+                }
                 if list.is_empty() {
                     view! { <span class="hint">{t(lang(), Msg::NoFilters)}</span> }.into_any()
                 } else {

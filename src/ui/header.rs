@@ -111,7 +111,18 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn DatasetLine() -> impl IntoView {
     let state = expect_context::<AppState>();
+    let loader = expect_context::<Loader>();
     let lang = move || state.lang();
+    // From the illustrative label, the way to the official figures: the first bundled dataset
+    // that is not illustrative.
+    let official = move || {
+        loader.catalog.with(|c| c.as_ref().and_then(|c| c.datasets.iter().find(|d| !d.illustrative).map(|d| d.id.clone())))
+    };
+    let to_official = move |_| {
+        if let Some(id) = official() {
+            state.open_bundled(id);
+        }
+    };
     move || {
         let loaded = state.current()?;
         let meta = loaded.dataset.meta.clone();
@@ -120,6 +131,9 @@ pub fn DatasetLine() -> impl IntoView {
             <div class="dataset-line" data-testid="dataset-line">
                 {meta.illustrative.then(|| view! {
                     <strong class="badge illustrative" data-testid="illustrative-label">{t(l, Msg::Illustrative)}</strong>
+                    {official().is_some().then(|| view! {
+                        <button type="button" class="link see-official" data-testid="see-official" on:click=to_official>{t(l, Msg::SeeOfficial)}</button>
+                    })}
                 })}
                 <span class="dataset-title">{meta.title.get(l).to_string()}</span>
                 <span class="source">

@@ -35,7 +35,8 @@ pub fn SourcesTab() -> impl IntoView {
             }
         });
         let defs = dashboard::indicator_infos(&ds, lang);
-        let sources = dashboard::observation_sources(&ds);
+        let own_sources = defs.iter().any(|d| d.source.is_some());
+        let sources = dashboard::observation_sources(&ds, lang);
         let targets = dashboard::target_sources(&ds, lang);
         let rivals = dashboard::rival_figures(&ds, lang);
         Some(view! {
@@ -47,16 +48,25 @@ pub fn SourcesTab() -> impl IntoView {
                     <dt>{t(lang, Msg::Publisher)}</dt><dd data-testid="source-publisher">{meta.source.publisher.get(lang).to_string()}</dd>
                     {url_view.map(|u| view! { <dt>{t(lang, Msg::Source)}</dt><dd>{u}</dd> })}
                     {meta.source.date.clone().map(|d| view! { <dt>{t(lang, Msg::PublishedOn)}</dt><dd>{d}</dd> })}
-                    {meta.licence.clone().map(|l| view! { <dt>{t(lang, Msg::Licence)}</dt><dd>{l}</dd> })}
+                    {meta.licence.clone().map(|l| view! { <dt>{t(lang, Msg::Licence)}</dt><dd>{l.get(lang).to_string()}</dd> })}
                     {meta.reference_date.clone().map(|d| view! { <dt>{t(lang, Msg::ReferenceDate)}</dt><dd>{d}</dd> })}
                     <dt>{t(lang, Msg::Boundary)}</dt>
                     <dd>{if meta.boundary.number() == 63 { t(lang, Msg::Boundary63) } else { t(lang, Msg::Boundary34) }}</dd>
                 </dl>
                 {(!sources.is_empty()).then(|| view! {
                     <h3>{t(lang, Msg::Observed)}</h3>
+                    // The publisher in the reader's words first; the citation and the confidence
+                    // note are quoted as the file gives them (links, table titles), marked as such.
                     <ul data-testid="observation-sources">
-                        {sources.into_iter().map(|(src, conf)| view! {
-                            <li>{src}{conf.map(|c| format!(" — {}: {c}", t(lang, Msg::Confidence)))}</li>
+                        {sources.into_iter().map(|s| view! {
+                            <li>
+                                <strong>{s.publisher}</strong>
+                                {s.confidence.map(|c| format!(" — {}: {c}", t(lang, Msg::Confidence)))}
+                                <details>
+                                    <summary>{t(lang, Msg::Verbatim)}</summary>
+                                    <q class="verbatim" data-verbatim="">{s.citation}{s.confidence_note.map(|n| format!(" ({n})"))}</q>
+                                </details>
+                            </li>
                         }).collect_view()}
                     </ul>
                 })}
@@ -75,15 +85,18 @@ pub fn SourcesTab() -> impl IntoView {
                             <th scope="col">{t(lang, Msg::Indicator)}</th>
                             <th scope="col">{t(lang, Msg::Definition)}</th>
                             <th scope="col">{t(lang, Msg::Unit)}</th>
-                            <th scope="col">{t(lang, Msg::Source)}</th>
+                            {own_sources.then(|| view! { <th scope="col">{t(lang, Msg::Source)}</th> })}
                         </tr></thead>
                         <tbody>
                             {defs.into_iter().map(|d| { let key = d.id.clone(); view! {
                                 <tr data-indicator=key>
-                                    <td>{d.label}<br/><code>{d.id}</code></td>
-                                    <td class="wrap">{d.definition}</td>
+                                    // The id is what links and files use: marked as code, not prose.
+                                    <td>{d.label}<br/><code translate="no">{d.id}</code></td>
+                                    <td class="wrap">{d.definition}
+                                        {d.formula.map(|f| view! { <br/><small data-testid="formula">{t(lang, Msg::Formula)}": "{f}</small> })}
+                                    </td>
                                     <td data-label=t(lang, Msg::Unit)>{d.unit}</td>
-                                    <td class="wrap" data-label=t(lang, Msg::Source)>{d.source}</td>
+                                    {own_sources.then(|| view! { <td class="wrap" data-label=t(lang, Msg::Source)>{d.source.unwrap_or_default()}</td> })}
                                 </tr>
                             }}).collect_view()}
                         </tbody>
@@ -92,7 +105,7 @@ pub fn SourcesTab() -> impl IntoView {
                 <h3>{t(lang, Msg::Boundary)}</h3>
                 <p data-testid="crosswalk-note">{t(lang, Msg::CrosswalkNote)}</p>
                 <p data-testid="privacy-note">{t(lang, Msg::PrivacyNote)}</p>
-                <p class="source-note">{t(lang, Msg::MapCredit)}" Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."</p>
+                <p class="source-note">{t(lang, Msg::MapCredit)}" "<span lang="en">"Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."</span></p>
             </div>
         })
     }

@@ -67,6 +67,17 @@ impl AppState {
         self.view.update(f);
     }
 
+    /// Opens bundled dataset `id` from its defaults (indicators and years belong to a dataset).
+    pub fn open_bundled(&self, id: String) {
+        self.view.update(|v| {
+            v.local = None;
+            v.data_url = None;
+            v.dataset = id;
+            v.indicator = ViewState::default().indicator;
+            v.year = None;
+        });
+    }
+
     /// The key in [`AppState::datasets`] of the dataset the view shows: a device-local dataset
     /// (`ld=`, key `local:<id>`) or a fetched one (`data=`, key `url:<address>`) takes the place of
     /// the bundled `d=`, so a link never shows other data under the name it gives.
@@ -85,8 +96,8 @@ impl AppState {
     }
 }
 
-/// `<html lang>` and the document title in `lang`: screen readers pick their voice from the one,
-/// tabs and bookmarks show the other.
+/// `<html lang>` in `lang`: screen readers pick their voice from it. (The title follows the
+/// whole view: [`set_document_title`].)
 fn set_document_lang(lang: crate::engine::vocab::Lang) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if let Some(root) = doc.document_element() {
@@ -94,10 +105,12 @@ fn set_document_lang(lang: crate::engine::vocab::Lang) {
             let _ = root.set_attribute("lang", lang.code());
         }
     }
-    let title = match lang {
-        crate::engine::vocab::Lang::Vi => "Atlas Kinh tế tập thể · Coop Atlas",
-        crate::engine::vocab::Lang::En => "Coop Atlas · Atlas of the collective economy",
-    };
+}
+
+/// The document title: the view's (`dashboard::page_title`) once its dataset is loaded, the app's
+/// name in the view's language before. Tabs, bookmarks and history show it.
+pub fn set_document_title(title: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
     if doc.title() != title {
         doc.set_title(title);
     }
