@@ -31,7 +31,7 @@ after(async () => {
 
 /**
  * A browser context that records every Worker the page creates (its URL) and terminates, and
- * every request for the own-data worker's files, whoever makes it.
+ * every request for the own-data worker's files but the service worker's.
  */
 async function watchedContext(options = {}) {
   const ctx = await browser.newContext(options);
@@ -50,8 +50,11 @@ async function watchedContext(options = {}) {
       }
     };
   });
+  // Requests of the page (and of any Web Worker it makes), not of the service worker: its
+  // background precache, once the first view responds, fetches the worker's files by design (so
+  // own data works offline later); that is not the page creating the worker.
   ctx.workerRequests = [];
-  ctx.on('request', (r) => { if (/coop-atlas-worker/.test(r.url())) ctx.workerRequests.push(r.url()); });
+  ctx.on('request', (r) => { if (/coop-atlas-worker/.test(r.url()) && !r.serviceWorker()) ctx.workerRequests.push(r.url()); });
   return ctx;
 }
 
