@@ -1161,6 +1161,15 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
         }
     };
+    let targets = match v.chart {
+        ChartKind::Trend => targets_of(ds, &def, &base, year, lang),
+        _ => Vec::new(),
+    };
+    // The trend draws the targets set for its selection as a dashed line on to the target year.
+    let mut option = option;
+    let marks: Vec<options::TargetMark> =
+        targets.iter().map(|t| options::TargetMark { year: t.year, value: t.value, label: t.label.clone() }).collect();
+    options::add_targets(&mut option, &marks, if lang == Lang::Vi { "Mục tiêu" } else { "Target" });
     // The title, source and label are drawn into the chart only when it is downloaded (`foot`): on
     // screen they are the page's own lines around the chart, so the source shows once.
     let foot = print_foot(&option, &title, &source, ds.meta.illustrative, lang);
@@ -1168,10 +1177,6 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     let bars = match v.chart {
         ChartKind::Rank | ChartKind::Compare => option["yAxis"]["data"].as_array().map_or(0, Vec::len),
         _ => 0,
-    };
-    let targets = match v.chart {
-        ChartKind::Trend => targets_of(ds, &def, &base, year, lang),
-        _ => Vec::new(),
     };
     ChartView {
         targets,
@@ -1833,9 +1838,12 @@ pub fn rival_figures(ds: &Dataset, lang: Lang) -> Vec<String> {
         .map(|c| {
             let o = c.chosen;
             let def = def_of(ds, &o.indicator);
+            // Each figure with its publisher in the reader's words and its date; the citation as
+            // given stays with the observation's own source in the list above (quoted verbatim).
             let fig = |x: &crate::engine::dataset::Observation| {
-                let who = x.authority.map(|a| format!("{}, ", a.code())).unwrap_or_default();
-                format!("{} ({who}{})", format_value(Some(x.value), def.unit, lang), x.source)
+                let who = x.publisher.as_ref().map_or(x.source.as_str(), |p| p.get(lang));
+                let when = x.published.as_deref().or(x.as_of.as_deref()).map(|d| format!(", {d}")).unwrap_or_default();
+                format!("{} ({who}{when})", format_value(Some(x.value), def.unit, lang))
             };
             let others = c.others.iter().map(|x| fig(x)).collect::<Vec<_>>().join("; ");
             let (used, other) = if lang == Lang::Vi { ("biểu đồ dùng", "nguồn khác") } else { ("charts use", "other source") };
@@ -1944,7 +1952,8 @@ mod tests {
         let ds = bundled("gso/official.json");
         let rivals = rival_figures(&ds, Lang::Vi);
         let htx = rivals.iter().find(|r| r.contains("2024") && r.starts_with("Tổng số HTX")).expect("end-2024 cooperatives");
-        assert!(htx.contains("biểu đồ dùng 33.335 (government") && htx.contains("nguồn khác: 33.557 (association"), "{htx}");
+        // Each figure with its publisher in plain words, no citation or authority code (issue 15).
+        assert!(htx.contains("biểu đồ dùng 33.335 (Báo cáo của Bộ") && htx.contains("nguồn khác: 33.557 (Liên minh Hợp tác xã Việt Nam"), "{htx}");
         assert!(rivals.iter().any(|r| r.contains("14.642") && r.contains("15.590")), "{rivals:?}");
         let tb = table(&ds, &ViewState::default(), TableBy::Province, Lang::En);
         assert!(tb.notes.iter().any(|n| n.contains("charts use 33,335") && n.contains("other source: 33,557")), "{:?}", tb.notes);
@@ -1952,6 +1961,15 @@ mod tests {
         let chart = chart_view(&ds, &v, Lang::Vi);
         let marks: Vec<(u16, f64, &str)> = chart.targets.iter().map(|t| (t.year, t.value, t.label.as_str())).collect();
         assert_eq!(marks, [(2025, 35_000.0, "Mục tiêu 2025: khoảng 35.000"), (2030, 45_000.0, "Mục tiêu 2030: khoảng 45.000")]);
+        // The trend draws them: its year axis runs on to 2030, and a dashed "Mục tiêu" line holds
+        // both targets, labelled.
+        let cats = chart.option["xAxis"]["data"].as_array().unwrap();
+        assert_eq!(cats.last().unwrap(), "2030");
+        let line = chart.option["series"].as_array().unwrap().iter().find(|s| s["name"] == "Mục tiêu").expect("a target line");
+        assert_eq!(line["lineStyle"]["type"], "dashed");
+        let points: Vec<(&str, f64)> = line["data"].as_array().unwrap().iter().zip(cats)
+            .filter(|(d, _)| !d.is_null()).map(|(d, c)| (c.as_str().unwrap(), d["value"].as_f64().unwrap())).collect();
+        assert_eq!(points, [("2025", 35_000.0), ("2030", 45_000.0)]);
         let lines = target_sources(&ds, Lang::En);
         assert_eq!(lines.len(), ds.targets.len());
         assert!(lines.iter().any(|l| l.contains("1318/QĐ-TTg") && l.contains("“Mục tiêu cụ thể")), "{lines:?}");

@@ -205,6 +205,61 @@ pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, 
     v
 }
 
+/// One target on a trend: its year, its value and the label the line carries ("Mục tiêu 2030:
+/// khoảng 45.000").
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetMark {
+    /// The year the target is set for.
+    pub year: u16,
+    /// The target value.
+    pub value: f64,
+    /// What the point says.
+    pub label: String,
+}
+
+/// Adds the targets to a trend built by [`trend_lines`]: the year axis runs on to the last target
+/// year (a 2030 target after figures up to 2025 sits five years on, not next to 2025), and one
+/// dashed line named `name` joins the targets, each a labelled diamond. A reader sees how far the
+/// figures are from where they are meant to be, and by when.
+pub fn add_targets(option: &mut Value, targets: &[TargetMark], name: &str) {
+    if targets.is_empty() {
+        return;
+    }
+    let Some(cats) = option.get_mut("xAxis").and_then(|x| x.get_mut("data")).and_then(Value::as_array_mut) else { return };
+    let mut years: Vec<u16> = cats.iter().filter_map(|c| c.as_str().and_then(|s| s.parse().ok())).collect();
+    let last_target = targets.iter().map(|t| t.year).max().unwrap_or(0);
+    let mut y = years.last().copied().unwrap_or(last_target);
+    while y < last_target {
+        y += 1;
+        years.push(y);
+        cats.push(json!(y.to_string()));
+    }
+    let data: Vec<Value> = years
+        .iter()
+        .map(|y| match targets.iter().find(|t| t.year == *y) {
+            Some(t) => json!({
+                "value": t.value,
+                "label": { "show": true, "position": "top", "formatter": escape_template(&t.label), "color": "#8a1c1c" },
+                "tooltip": { "formatter": escape_html(&t.label) },
+            }),
+            None => Value::Null,
+        })
+        .collect();
+    if let Some(Value::Array(series)) = option.get_mut("series") {
+        series.push(json!({
+            "type": "line",
+            "name": name,
+            "data": data,
+            "connectNulls": true,
+            "symbol": "diamond",
+            "symbolSize": 12,
+            "lineStyle": { "type": "dashed", "color": "#8a1c1c", "width": 1.5 },
+            "itemStyle": { "color": "#8a1c1c" },
+            "labelLayout": { "hideOverlap": true },
+        }));
+    }
+}
+
 /// A composition (e.g. OCOP subjects by kind): a ring with each slice's share inside it and the
 /// names in the legend. Inside, not outside: on a 360 px phone the names and shares around the ring
 /// ran off both edges of the chart. Slices too thin to hold a label (under 15°) keep their figure

@@ -241,6 +241,9 @@ test('a new release: the open page offers it, and after reload serves only the n
     await ready(page, 30000);
     await page.waitForFunction(MAP_READY, null, { timeout: 30000 });
     assert.equal(await page.getAttribute('meta[name="coop-atlas-version"]', 'content'), ver2);
+    // ECharts loads only when a chart is shown (issue 13): show one, so v2's bundle must come.
+    await page.click('[data-testid="tab-chart"]');
+    await page.waitForFunction(CHART_READY, 'chart', { timeout: 30000 });
     const state = await page.evaluate(async () => ({
       caches: (await caches.keys()).filter((k) => k.startsWith('coop-atlas-')),
       scripts: [...document.scripts].map((s) => s.getAttribute('src')).filter(Boolean),
