@@ -34,6 +34,7 @@ TYPES = {
     ".png": "image/png",
     ".md": "text/plain; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
+    ".tsv": "text/tab-separated-values; charset=utf-8",
 }
 
 

@@ -20,6 +20,13 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::dashboard::{MapView, ISLAND_COLOR, NO_DATA_COLOR};
 use crate::shapes::{Direction, Shapes, ViewBox, SELECTED_STROKE};
 
+/// Size of the archipelagos' labels, in units of the whole map (768 wide): about 11 px on a 360 px
+/// phone, 17 px on a desktop.
+const ISLAND_FONT: f64 = 22.0;
+/// Stroke around each island, in the same units: the islands are specks at the scale of the
+/// country, and a border of their own colour makes each one a visible dot.
+const ISLAND_STROKE: f64 = 4.0;
+
 /// The map. `on_toggle` receives a province's code when it is clicked, tapped, or chosen with
 /// Enter or Space.
 #[component]
@@ -128,7 +135,7 @@ pub fn SvgMap(
                         on:pointerenter={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }>
                         <path d=a.d.clone() fill=ISLAND_COLOR stroke=ISLAND_COLOR><title>{tooltip}</title></path>
                         <text x=a.anchor[0].to_string() y=a.anchor[1].to_string() text-anchor="middle"
-                            font-size=move || format!("{:.1}", 13.0 * scale())
+                            font-size=move || format!("{:.1}", ISLAND_FONT * scale())
                             data-testid=format!("island-{}", a.code.to_lowercase())>{text}</text>
                     </g>
                 }
@@ -141,7 +148,7 @@ pub fn SvgMap(
                 stroke-width=move || format!("{:.2}", 0.6 * scale())>
                 <g class="areas" stroke="#ffffff">{provinces}</g>
                 <g class="outlines" aria-hidden="true" stroke-width=move || format!("{:.2}", 2.5 * scale())>{outlines}</g>
-                <g class="islands" stroke-width=move || format!("{:.2}", 2.0 * scale())>{islands}</g>
+                <g class="islands" stroke-width=move || format!("{:.2}", ISLAND_STROKE * scale())>{islands}</g>
             </svg>
         })
     };
