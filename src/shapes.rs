@@ -305,9 +305,10 @@ impl Shapes {
     }
 }
 
-/// A stroke width or font size: two decimals at most, no trailing zeros.
+/// A stroke width or font size: two decimals at most, no trailing zeros (with the engine's decimal
+/// printing, not `format!("{:.2}")`, which would link the standard library's into the wasm).
 fn num(x: f64) -> String {
-    let s = format!("{x:.2}");
+    let s = crate::engine::format::plain(x, 2);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 

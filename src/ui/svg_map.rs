@@ -18,6 +18,9 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::dashboard::{MapView, ISLAND_COLOR, NO_DATA_COLOR};
+// Numbers written with the engine's own decimal printing: `format!("{:.2}")` would link the
+// standard library's float printing into the wasm (engine::format::plain says why).
+use crate::engine::format::plain;
 use crate::shapes::{Direction, Shapes, ViewBox, SELECTED_STROKE};
 
 /// Size of the archipelagos' labels, in units of the whole map (768 wide): about 11 px on a 360 px
@@ -97,7 +100,7 @@ pub fn SvgMap(
                     <g class="island" data-code=a.code.clone()>
                         <path d=a.d.clone() fill=ISLAND_COLOR stroke=ISLAND_COLOR><title>{tooltip}</title></path>
                         <text x=a.anchor[0].to_string() y=a.anchor[1].to_string() text-anchor="middle"
-                            font-size=move || format!("{:.1}", ISLAND_FONT * scale())
+                            font-size=move || plain(ISLAND_FONT * scale(), 1)
                             data-testid=format!("island-{}", a.code.to_lowercase())>{text}</text>
                     </g>
                 }
@@ -125,7 +128,7 @@ pub fn SvgMap(
             <svg class="map-svg" data-testid="map-chart"
                 viewBox=move || view_box.get().map(|v| v.to_string()).unwrap_or_default()
                 role="group" aria-label=title
-                stroke-width=move || format!("{:.2}", 0.6 * scale())
+                stroke-width=move || plain(0.6 * scale(), 2)
                 on:click=move |ev| if let Some(code) = code_of(&ev) {
                     tip.set(Some(code.clone()));
                     if !is_island(&code) { on_toggle.run(code) }
@@ -139,8 +142,8 @@ pub fn SvgMap(
                     if ev.pointer_type() != "touch" && tip.get_untracked() == code_of(&ev) { tip.set(None) }
                 }>
                 <g class="areas" stroke="#ffffff">{provinces}</g>
-                <g class="outlines" aria-hidden="true" stroke-width=move || format!("{:.2}", 2.5 * scale())>{outlines}</g>
-                <g class="islands" stroke-width=move || format!("{:.2}", ISLAND_STROKE * scale())>{islands}</g>
+                <g class="outlines" aria-hidden="true" stroke-width=move || plain(2.5 * scale(), 2)>{outlines}</g>
+                <g class="islands" stroke-width=move || plain(ISLAND_STROKE * scale(), 2)>{islands}</g>
             </svg>
         })
     };
@@ -162,7 +165,7 @@ pub fn SvgMap(
         let (x, y, side, below) = tip_place(vb, shape.anchor);
         Some(view! {
             <div class=format!("map-tip {side}{}", if below { " below" } else { "" }) data-testid="map-tip" aria-hidden="true"
-                style:left=format!("{x:.1}%") style:top=format!("{y:.1}%")>
+                style:left=format!("{}%", plain(x, 1)) style:top=format!("{}%", plain(y, 1))>
                 <strong>{text}</strong>
                 {source.map(|s| view! { <small>{s}</small> })}
             </div>
