@@ -128,6 +128,9 @@ pub fn SvgMap(
             <svg class="map-svg" data-testid="map-chart"
                 viewBox=move || view_box.get().map(|v| v.to_string()).unwrap_or_default()
                 role="group" aria-label=title
+                // Out of the Tab order: Chromium makes an SVG element with focus listeners (the
+                // delegated ones below) focusable, which would put a stop before the provinces.
+                tabindex="-1"
                 stroke-width=move || plain(0.6 * scale(), 2)
                 on:click=move |ev| if let Some(code) = code_of(&ev) {
                     tip.set(Some(code.clone()));
