@@ -38,7 +38,7 @@ import { defaultView, SNAPSHOT_START } from './prerender.mjs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const COMPRESSIBLE = new Set(['.wasm', '.js', '.css', '.html', '.json', '.svg', '.webmanifest', '.csv', '.md', '.pack']);
+const COMPRESSIBLE = new Set(['.wasm', '.js', '.css', '.html', '.json', '.svg', '.webmanifest', '.csv', '.md', '.pack', '.tsv']);
 /** The marker on every element this script writes into index.html, so a rerun replaces them. */
 const MARK = 'data-postbuild';
 
@@ -152,7 +152,7 @@ export function firstViewScript(dist, html) {
   // The map's shapes too when the link opens on the Map tab (any dataset): the app draws the map,
   // and lets the pre-rendered copy go, only once they are in.
   return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y'),t=q.get('t'),f=[];${snapshot}` +
-    `if(!t||t==='map')f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.json');` +
+    `if(!t||t==='map')f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.tsv');` +
     `if(!(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck}))f.push('data/catalog.json','${file}');` +
     `f.forEach(function(h){var l=document.createElement('link');` +
     `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=h;document.head.appendChild(l)})}catch(e){}})();`;

@@ -35,6 +35,7 @@ TYPES = {
     ".md": "text/plain; charset=utf-8",
     ".csv": "text/csv; charset=utf-8",
     ".pack": "application/octet-stream",
+    ".tsv": "text/tab-separated-values; charset=utf-8",
 }
 
 

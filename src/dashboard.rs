@@ -22,7 +22,7 @@ use crate::engine::url_state::{ChartKind, ViewState};
 use crate::engine::vocab::{Boundary, Kind, Lang, Region};
 use crate::i18n::{t, Msg};
 
-/// The stem of a boundary version's shape file (`geo/vn63-svg.json`, scripts/geo/svg_map.py).
+/// The stem of a boundary version's shape file (`geo/vn63-svg.tsv`, scripts/geo/svg_map.py).
 pub fn map_name(b: Boundary) -> &'static str {
     match b {
         Boundary::P63 => "vn63",

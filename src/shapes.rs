@@ -1,15 +1,15 @@
 //! The province shapes of the map: SVG path strings projected at build time
-//! (`scripts/geo/svg_map.py` writes `public/geo/vn63-svg.json` and `vn34-svg.json`), and what is
+//! (`scripts/geo/svg_map.py` writes `public/geo/vn63-svg.tsv` and `vn34-svg.tsv`), and what is
 //! computed from them without a browser: the box the map zooms to, the province an arrow key moves
 //! to, and the standalone SVG file of a downloaded map.
 //!
 //! Why paths made at build time: the browser only puts each `d` string into a `<path>` and sets
 //! its fill (`ui::svg_map`); no GeoJSON is parsed, no projection runs and no chart library is
-//! needed before the map shows. Pure and tested natively, like `dashboard`.
+//! needed before the map shows. Why plain text (a line per area, tab-separated) and not JSON: it is
+//! read by the few lines of [`Shapes::parse`], so the first view's wasm needs no JSON deserializer
+//! for it. Pure and tested natively, like `dashboard`.
 
 use std::fmt;
-
-use serde::Deserialize;
 
 use crate::dashboard::{MapView, ISLAND_COLOR};
 
@@ -17,36 +17,40 @@ use crate::dashboard::{MapView, ISLAND_COLOR};
 pub const SELECTED_STROKE: &str = "#d62828";
 
 /// One boundary version's shapes, in the generator's box (`width` × `height` units, y down).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Shapes {
     /// Width of the box (768).
-    #[serde(rename = "w")]
     pub width: i32,
     /// Height of the box (1000).
-    #[serde(rename = "h")]
     pub height: i32,
     /// Every province, then the archipelagos.
     pub areas: Vec<Shape>,
 }
 
 /// One province's (or archipelago's) shape.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Shape {
     /// Two-digit GSO code of the boundary version, or `HS` / `TS`.
-    #[serde(rename = "c")]
     pub code: String,
     /// The SVG path (`M x y l dx dy … z`, integer units).
     pub d: String,
     /// Bounding box `[x0, y0, x1, y1]`.
-    #[serde(rename = "b")]
     pub bbox: [i32; 4],
     /// For a province, a point well inside it (where its tooltip points); for an archipelago, the
     /// centre of its label's baseline.
-    #[serde(rename = "a")]
     pub anchor: [i32; 2],
     /// An archipelago: labelled, no figures of its own.
-    #[serde(default)]
     pub label: bool,
+}
+
+/// `n` whole numbers separated by spaces, or `None`.
+fn ints<const N: usize>(field: &str) -> Option<[i32; N]> {
+    let mut out = [0; N];
+    let mut parts = field.split(' ');
+    for slot in &mut out {
+        *slot = parts.next()?.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
 }
 
 /// An SVG `viewBox`, in the shapes' units.
@@ -102,19 +106,28 @@ const ZOOM_MARGIN_MIN: f64 = 24.0;
 const ZOOM_MIN_WIDTH: f64 = 160.0;
 
 impl Shapes {
-    /// Reads a shape file. Errors name the file's place (serde's line and column) or the area.
+    /// Reads a shape file (the format is in scripts/geo/svg_map.py). Errors name the line.
     pub fn parse(text: &str) -> Result<Shapes, String> {
-        let shapes: Shapes = serde_json::from_str(text).map_err(|e| format!("map shapes: {e}"))?;
-        if shapes.width <= 0 || shapes.height <= 0 {
-            return Err(format!("map shapes: box {} × {} is empty", shapes.width, shapes.height));
-        }
-        for (i, a) in shapes.areas.iter().enumerate() {
-            let [x0, y0, x1, y1] = a.bbox;
-            if !a.d.starts_with('M') || x0 > x1 || y0 > y1 {
-                return Err(format!("map shapes: areas[{i}] ({}): no path or an inverted box", a.code));
+        let mut lines = text.lines();
+        let [width, height] = lines
+            .next()
+            .and_then(|h| h.strip_prefix("svg-map "))
+            .and_then(ints::<2>)
+            .filter(|[w, h]| *w > 0 && *h > 0)
+            .ok_or("map shapes, line 1: not \"svg-map <width> <height>\"")?;
+        let mut areas = Vec::new();
+        for (i, line) in lines.enumerate().filter(|(_, l)| !l.is_empty()) {
+            let bad = |what: &str| format!("map shapes, line {}: {what}", i + 2);
+            let f: Vec<&str> = line.split('\t').collect();
+            let [code, bbox, anchor, flag, d] = f[..] else { return Err(bad("not 5 tab-separated fields")) };
+            let bbox = ints::<4>(bbox).filter(|b| b[0] <= b[2] && b[1] <= b[3]).ok_or_else(|| bad("no box x0 y0 x1 y1"))?;
+            let anchor = ints::<2>(anchor).ok_or_else(|| bad("no anchor x y"))?;
+            if code.is_empty() || !d.starts_with('M') || !matches!(flag, "" | "label") {
+                return Err(bad("no code, no path or an unknown flag"));
             }
+            areas.push(Shape { code: code.to_string(), d: d.to_string(), bbox, anchor, label: flag == "label" });
         }
-        Ok(shapes)
+        Ok(Shapes { width, height, areas })
     }
 
     /// The shape of `code`.
@@ -254,14 +267,14 @@ impl Shapes {
                 s.push_str(&format!(
                     "<path d=\"{}\" fill=\"{ISLAND_COLOR}\" stroke=\"{ISLAND_COLOR}\" stroke-width=\"{}\"><title>{}</title></path>",
                     shape.d,
-                    num(2.0 * k),
+                    num(4.0 * k),
                     esc(&l.tooltip)
                 ));
                 s.push_str(&format!(
                     "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"#1d2a26\">{}</text>",
                     shape.anchor[0],
                     shape.anchor[1],
-                    num(13.0 * k),
+                    num(22.0 * k),
                     esc(&l.text)
                 ));
             }
@@ -292,9 +305,10 @@ impl Shapes {
     }
 }
 
-/// A stroke width or font size: two decimals at most, no trailing zeros.
+/// A stroke width or font size: two decimals at most, no trailing zeros (with the engine's decimal
+/// printing, not `format!("{:.2}")`, which would link the standard library's into the wasm).
 fn num(x: f64) -> String {
-    let s = format!("{x:.2}");
+    let s = crate::engine::format::plain(x, 2);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
@@ -329,16 +343,25 @@ mod tests {
     #[test]
     fn parse_refuses_broken_files_with_their_place() {
         assert!(Shapes::parse("{").unwrap_err().contains("line 1"));
-        assert!(Shapes::parse(r#"{"w":0,"h":10,"areas":[]}"#).unwrap_err().contains("empty"));
-        let inverted = r#"{"w":10,"h":10,"areas":[{"c":"01","d":"M0 0l1 1z","b":[5,0,1,1],"a":[0,0]}]}"#;
-        assert!(Shapes::parse(inverted).unwrap_err().contains("areas[0] (01)"));
-        let no_path = r#"{"w":10,"h":10,"areas":[{"c":"01","d":"","b":[0,0,1,1],"a":[0,0]}]}"#;
-        assert!(Shapes::parse(no_path).is_err());
+        assert!(Shapes::parse("svg-map 0 10\n").unwrap_err().contains("line 1"));
+        assert!(Shapes::parse("svg-map 10 10 3\n").unwrap_err().contains("line 1"));
+        let good = "svg-map 10 10\n01\t0 0 1 1\t0 0\t\tM0 0l1 1z\nHS\t2 2 3 3\t2 1\tlabel\tM2 2l1 1z\n";
+        let s = Shapes::parse(good).unwrap();
+        assert_eq!((s.width, s.height, s.areas.len()), (10, 10, 2));
+        assert_eq!(s.areas[1], Shape { code: "HS".into(), d: "M2 2l1 1z".into(), bbox: [2, 2, 3, 3], anchor: [2, 1], label: true });
+        let inverted = "svg-map 10 10\n01\t5 0 1 1\t0 0\t\tM0 0l1 1z\n";
+        assert!(Shapes::parse(inverted).unwrap_err().contains("line 2: no box"));
+        let no_path = "svg-map 10 10\n01\t0 0 1 1\t0 0\t\t\n";
+        assert!(Shapes::parse(no_path).unwrap_err().contains("line 2"));
+        let short = "svg-map 10 10\n01\t0 0 1 1\t0 0\n";
+        assert!(Shapes::parse(short).unwrap_err().contains("line 2: not 5"));
+        let flag = "svg-map 10 10\n01\t0 0 1 1\t0 0\tbold\tM0 0z\n";
+        assert!(Shapes::parse(flag).unwrap_err().contains("flag"));
     }
 
     #[test]
     fn zoom_holds_the_chosen_provinces_in_the_country_s_proportions() {
-        let s = file("vn63-svg.json");
+        let s = file("vn63-svg.tsv");
         assert_eq!(s.zoom(&[]), s.whole());
         assert_eq!(s.zoom(&codes(&["zz"])), s.whole());
         for pick in [&["19"][..], &["01", "79"], &["02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "22", "24", "25"]] {
@@ -361,7 +384,7 @@ mod tests {
 
     #[test]
     fn arrows_move_to_the_province_that_way() {
-        let s = file("vn63-svg.json");
+        let s = file("vn63-svg.tsv");
         // Hà Nội (01): Hồ Chí Minh City is far south, Lạng Sơn (20) north-east, Hòa Bình (17) south-west.
         let down = s.neighbour("01", Direction::Down).unwrap();
         let up = s.neighbour("01", Direction::Up).unwrap();
@@ -383,7 +406,7 @@ mod tests {
     fn every_province_has_a_shape_its_anchor_inside_its_box() {
         use crate::engine::provinces::registry;
         use crate::engine::vocab::Boundary;
-        for (name, b) in [("vn63-svg.json", Boundary::P63), ("vn34-svg.json", Boundary::P34)] {
+        for (name, b) in [("vn63-svg.tsv", Boundary::P63), ("vn34-svg.tsv", Boundary::P34)] {
             let s = file(name);
             assert_eq!((s.width, s.height), (768, 1000));
             for p in registry().provinces(b) {
@@ -411,7 +434,7 @@ mod tests {
         use crate::engine::vocab::{Boundary, Lang};
         let bytes = std::fs::read(format!("{}/public/data/dtts-mn/2024.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
         let ds = parse_dataset(&bytes, &Limits::default()).unwrap().dataset;
-        for (b, name, lang) in [(Boundary::P63, "vn63-svg.json", Lang::Vi), (Boundary::P34, "vn34-svg.json", Lang::En)] {
+        for (b, name, lang) in [(Boundary::P63, "vn63-svg.tsv", Lang::Vi), (Boundary::P34, "vn34-svg.tsv", Lang::En)] {
             let s = file(name);
             let v = ViewState { boundary: b, lang, provinces: vec!["19".into()], ..ViewState::default() };
             let m = map_view(&ds, &v, lang);

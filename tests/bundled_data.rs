@@ -380,7 +380,7 @@ fn check_shapes(file: &str, b: Boundary, belongs: (&str, &str)) {
 }
 
 /// The GeoJSON the SVG shapes are projected from (scripts/geo/svg_map.py); the app ships only the
-/// projected paths (`public/geo/vn63-svg.json`, checked in `shapes`' own tests).
+/// projected paths (`public/geo/vn63-svg.tsv`, checked in `shapes`' own tests).
 #[test]
 fn map_shapes_have_every_province_and_the_archipelagos() {
     check_shapes("vn63.json", Boundary::P63, ("48", "56"));

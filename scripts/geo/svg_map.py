@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Projects the province shapes into SVG path strings: public/geo/vn63-svg.json and vn34-svg.json.
+"""Projects the province shapes into SVG path strings: public/geo/vn63-svg.tsv and vn34-svg.tsv.
 
 Why: the Map tab is an inline <svg> drawn by the app (src/ui/svg_map.rs), not an ECharts chart, so
 the first view needs neither ECharts (175 KB brotli) nor GeoJSON parsed in the browser. Projected
@@ -18,15 +18,16 @@ box is VIEW_W x VIEW_H units with integer coordinates (one unit ≈ 1.7 km, fine
 simplification), paths written with relative commands (`M x y l dx dy … z`), whose short numbers
 compress well.
 
-Output, one JSON object per file:
-  {"w": 768, "h": 1000,
-   "areas": [{"c": "01", "d": "M…z", "b": [x0, y0, x1, y1], "a": [x, y]}, …,
-             {"c": "HS", "d": "…", "b": […], "a": [x, y], "label": true}, …]}
-`c` the two-digit GSO code of that boundary version (HS / TS for the Hoàng Sa and Trường Sa
-archipelagos, `label: true`: the app labels them); `b` the bounding box (the app zooms to the boxes
-of the provinces chosen); `a` the label anchor: for a province the interior point farthest from its
-edges (where a tooltip points), for an archipelago the point above it where its label's baseline
-centre goes.
+Output, plain text (read by `crate::shapes` with a few lines of code: no JSON parser is needed in
+the first view's wasm for it), one line per area after a header line:
+  svg-map 768 1000
+  01<TAB>202 141 246 191<TAB>228 168<TAB><TAB>M240 144l2 4…z
+  HS<TAB>555 412 651 491<TAB>603 404<TAB>label<TAB>M625 426l3-2…z
+fields: the two-digit GSO code of that boundary version (HS / TS for the Hoàng Sa and Trường Sa
+archipelagos, flagged `label`: the app labels them); the bounding box x0 y0 x1 y1 (the app zooms to
+the boxes of the provinces chosen); the anchor x y: for a province the interior point farthest from
+its edges (where a tooltip points), for an archipelago the point above it where its label's
+baseline centre goes; the flag; the path.
 
 Usage: python3 scripts/geo/svg_map.py [--check]   (--check: exit 1 if the committed files differ)
 """
@@ -195,21 +196,19 @@ def build(version, project):
         xs = [x for r in rings for x, _ in r]
         ys = [y for r in rings for _, y in r]
         box = [min(xs), min(ys), max(xs), max(ys)]
-        area = {"c": p["code"], "d": path_of(rings), "b": box}
         if p.get("label"):
-            area["a"] = [int(round((box[0] + box[2]) / 2)), box[1] - LABEL_GAP]
-            area["label"] = True
+            anchor, flag = [int(round((box[0] + box[2]) / 2)), box[1] - LABEL_GAP], "label"
         else:
-            area["a"] = interior_point(rings)
-        areas.append(area)
-    lines = [json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in areas]
-    return '{"w":%d,"h":%d,"areas":[\n%s\n]}\n' % (VIEW_W, VIEW_H, ",\n".join(lines))
+            anchor, flag = interior_point(rings), ""
+        nums = lambda xs: " ".join(str(v) for v in xs)
+        areas.append("\t".join([p["code"], nums(box), nums(anchor), flag, path_of(rings)]))
+    return f"svg-map {VIEW_W} {VIEW_H}\n" + "\n".join(areas) + "\n"
 
 
 def outputs():
     features = {v: load(v) for v in ("63", "34")}
     project = projection(extent(features.values()))
-    return {os.path.join(OUT, f"vn{v}-svg.json"): build(v, project) for v in ("63", "34")}
+    return {os.path.join(OUT, f"vn{v}-svg.tsv"): build(v, project) for v in ("63", "34")}
 
 
 def main():

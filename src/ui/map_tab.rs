@@ -2,7 +2,7 @@
 //! (inline SVG, `svg_map`), its legend (HTML, so it is read by screen readers and matches the map's
 //! colours exactly), the class method (rounded equal steps by default; quantiles, natural breaks,
 //! custom breaks), selecting a province by clicking it or from the keyboard, and downloading the
-//! map as SVG or PNG. The shapes of each boundary version are fetched once (`geo/vn63-svg.json`).
+//! map as SVG or PNG. The shapes of each boundary version are fetched once (`geo/vn63-svg.tsv`).
 
 use std::sync::Arc;
 
@@ -41,7 +41,7 @@ impl MapShapes {
         self.asked.update_value(|a| a.push(b));
         let this = *self;
         leptos::task::spawn_local(async move {
-            let path = format!("geo/{}-svg.json", dashboard::map_name(b));
+            let path = format!("geo/{}-svg.tsv", dashboard::map_name(b));
             let result = async {
                 let bytes = web::fetch_bytes(&path).await?;
                 let text = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))?;
@@ -49,7 +49,10 @@ impl MapShapes {
             }
             .await;
             match result {
-                Ok(s) => this.loaded.update(|l| l.push((b, Arc::new(s)))),
+                Ok(s) => {
+                    this.error.set(None);
+                    this.loaded.update(|l| l.push((b, Arc::new(s))))
+                }
                 Err(e) => {
                     // A later visit to the tab (e.g. back online) tries again.
                     this.asked.update_value(|a| a.retain(|x| *x != b));

@@ -18,7 +18,17 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::dashboard::{MapView, ISLAND_COLOR, NO_DATA_COLOR};
+// Numbers written with the engine's own decimal printing: `format!("{:.2}")` would link the
+// standard library's float printing into the wasm (engine::format::plain says why).
+use crate::engine::format::plain;
 use crate::shapes::{Direction, Shapes, ViewBox, SELECTED_STROKE};
+
+/// Size of the archipelagos' labels, in units of the whole map (768 wide): about 11 px on a 360 px
+/// phone, 17 px on a desktop.
+const ISLAND_FONT: f64 = 22.0;
+/// Stroke around each island, in the same units: the islands are specks at the scale of the
+/// country, and a border of their own colour makes each one a visible dot.
+const ISLAND_STROKE: f64 = 4.0;
 
 /// The map. `on_toggle` receives a province's code when it is clicked, tapped, or chosen with
 /// Enter or Space.
@@ -40,54 +50,20 @@ pub fn SvgMap(
     let svg = move || {
         let s = shapes.get()?;
         let title = move || map.with(|m| m.as_ref().map(|m| m.title.clone()).unwrap_or_default());
+        // Every province a plain path: its fill, name and state follow the view; the events are
+        // handled once for the whole map (below), so the wasm carries no handler per path.
         let provinces = s
             .areas
             .iter()
             .filter(|a| !a.label)
             .map(|a| {
-                let code = a.code.clone();
-                let c1 = code.clone();
-                let c2 = code.clone();
-                let c3 = code.clone();
-                let area = move |f: &dyn Fn(&crate::dashboard::MapArea) -> String| {
-                    map.with(|m| m.as_ref().and_then(|m| m.area(&c1)).map(f))
-                };
-                let fill = {
-                    let area = area.clone();
-                    move || area(&|a| a.fill.to_string()).unwrap_or_else(|| NO_DATA_COLOR.to_string())
-                };
-                let label = {
-                    let area = area.clone();
-                    move || area(&|a| a.label()).unwrap_or_default()
-                };
-                let pressed = move || area(&|a| a.selected.to_string()).unwrap_or_else(|| "false".into());
-                let s_keys = Arc::clone(&s);
+                let (c1, c2, c3) = (a.code.clone(), a.code.clone(), a.code.clone());
+                let fill = move || map.with(|m| m.as_ref().and_then(|m| m.area(&c1)).map_or(NO_DATA_COLOR, |a| a.fill));
+                let label = move || map.with(|m| m.as_ref().and_then(|m| m.area(&c2)).map(|a| a.label()).unwrap_or_default());
+                let pressed = move || map.with(|m| m.as_ref().and_then(|m| m.area(&c3)).is_some_and(|a| a.selected)).to_string();
                 view! {
                     <path class="area" d=a.d.clone() fill=fill tabindex="0" role="button"
-                        aria-label=label aria-pressed=pressed data-code=code.clone()
-                        on:click={ let c = c2.clone(); move |_| { tip.set(Some(c.clone())); on_toggle.run(c.clone()) } }
-                        on:focus={ let c = c2.clone(); move |_| tip.set(Some(c.clone())) }
-                        on:blur={ let c = c2.clone(); move |_| if tip.get_untracked().as_deref() == Some(c.as_str()) { tip.set(None) } }
-                        on:pointerenter={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }
-                        on:pointerleave={
-                            let c = c3.clone();
-                            // A finger lifting leaves the province at once: its tooltip stays.
-                            move |ev: leptos::ev::PointerEvent| if ev.pointer_type() != "touch" && tip.get_untracked().as_deref() == Some(c.as_str()) { tip.set(None) }
-                        }
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                            let key = ev.key();
-                            if key == "Enter" || key == " " {
-                                ev.prevent_default();
-                                tip.set(Some(code.clone()));
-                                on_toggle.run(code.clone());
-                            } else if let Some(dir) = Direction::from_key(&key) {
-                                ev.prevent_default();
-                                if let Some(next) = s_keys.neighbour(&code, dir) {
-                                    focus_province(next);
-                                }
-                            }
-                        }
-                    ></path>
+                        aria-label=label aria-pressed=pressed data-code=a.code.clone()></path>
                 }
             })
             .collect_view();
@@ -111,9 +87,7 @@ pub fn SvgMap(
             .iter()
             .filter(|a| a.label)
             .map(|a| {
-                let c1 = a.code.clone();
-                let c2 = a.code.clone();
-                let c3 = a.code.clone();
+                let (c1, c2) = (a.code.clone(), a.code.clone());
                 let text = move || {
                     map.with(|m| m.as_ref().and_then(|m| m.labels.iter().find(|l| l.code == c1)).map(|l| l.text.clone()))
                         .unwrap_or_default()
@@ -123,25 +97,56 @@ pub fn SvgMap(
                         .unwrap_or_default()
                 };
                 view! {
-                    <g class="island" data-code=a.code.clone()
-                        on:click={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }
-                        on:pointerenter={ let c = c3.clone(); move |_| tip.set(Some(c.clone())) }>
+                    <g class="island" data-code=a.code.clone()>
                         <path d=a.d.clone() fill=ISLAND_COLOR stroke=ISLAND_COLOR><title>{tooltip}</title></path>
                         <text x=a.anchor[0].to_string() y=a.anchor[1].to_string() text-anchor="middle"
-                            font-size=move || format!("{:.1}", 13.0 * scale())
+                            font-size=move || plain(ISLAND_FONT * scale(), 1)
                             data-testid=format!("island-{}", a.code.to_lowercase())>{text}</text>
                     </g>
                 }
             })
             .collect_view();
+        let s_keys = Arc::clone(&s);
+        // One handler of each kind for the whole map, reading the province (or archipelago) from
+        // the element the event came from (`data-code`): a tap, click or hover shows its tooltip,
+        // and on a province a click, Enter or Space selects it; arrows move the focus.
+        let on_key = move |ev: leptos::ev::KeyboardEvent| {
+            let Some(code) = province_of(&ev) else { return };
+            let key = ev.key();
+            if key == "Enter" || key == " " {
+                ev.prevent_default();
+                tip.set(Some(code.clone()));
+                on_toggle.run(code);
+            } else if let Some(dir) = Direction::from_key(&key) {
+                ev.prevent_default();
+                if let Some(next) = s_keys.neighbour(&code, dir) {
+                    focus_province(next);
+                }
+            }
+        };
         Some(view! {
             <svg class="map-svg" data-testid="map-chart"
                 viewBox=move || view_box.get().map(|v| v.to_string()).unwrap_or_default()
                 role="group" aria-label=title
-                stroke-width=move || format!("{:.2}", 0.6 * scale())>
+                // Out of the Tab order: Chromium makes an SVG element with focus listeners (the
+                // delegated ones below) focusable, which would put a stop before the provinces.
+                tabindex="-1"
+                stroke-width=move || plain(0.6 * scale(), 2)
+                on:click=move |ev| if let Some(code) = code_of(&ev) {
+                    tip.set(Some(code.clone()));
+                    if !is_island(&code) { on_toggle.run(code) }
+                }
+                on:keydown=on_key
+                on:focusin=move |ev| tip.set(code_of(&ev))
+                on:focusout=move |ev| if tip.get_untracked() == code_of(&ev) { tip.set(None) }
+                on:pointerover=move |ev| if let Some(code) = code_of(&ev) { tip.set(Some(code)) }
+                on:pointerout=move |ev: leptos::ev::PointerEvent| {
+                    // A finger lifting leaves the province at once: its tooltip stays.
+                    if ev.pointer_type() != "touch" && tip.get_untracked() == code_of(&ev) { tip.set(None) }
+                }>
                 <g class="areas" stroke="#ffffff">{provinces}</g>
-                <g class="outlines" aria-hidden="true" stroke-width=move || format!("{:.2}", 2.5 * scale())>{outlines}</g>
-                <g class="islands" stroke-width=move || format!("{:.2}", 2.0 * scale())>{islands}</g>
+                <g class="outlines" aria-hidden="true" stroke-width=move || plain(2.5 * scale(), 2)>{outlines}</g>
+                <g class="islands" stroke-width=move || plain(ISLAND_STROKE * scale(), 2)>{islands}</g>
             </svg>
         })
     };
@@ -163,7 +168,7 @@ pub fn SvgMap(
         let (x, y, side, below) = tip_place(vb, shape.anchor);
         Some(view! {
             <div class=format!("map-tip {side}{}", if below { " below" } else { "" }) data-testid="map-tip" aria-hidden="true"
-                style:left=format!("{x:.1}%") style:top=format!("{y:.1}%")>
+                style:left=format!("{}%", plain(x, 1)) style:top=format!("{}%", plain(y, 1))>
                 <strong>{text}</strong>
                 {source.map(|s| view! { <small>{s}</small> })}
             </div>
@@ -176,6 +181,21 @@ pub fn SvgMap(
             {tip_view}
         </div>
     }
+}
+
+/// The `data-code` of the province or archipelago an event came from.
+fn code_of(ev: &web_sys::Event) -> Option<String> {
+    let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    el.closest("[data-code]").ok().flatten()?.get_attribute("data-code")
+}
+
+/// The province (not an archipelago) an event came from.
+fn province_of(ev: &web_sys::Event) -> Option<String> {
+    code_of(ev).filter(|c| !is_island(c))
+}
+
+fn is_island(code: &str) -> bool {
+    code == "HS" || code == "TS"
 }
 
 /// Where a tooltip goes, in percent of the map's box, for a point in view box units: to the right

@@ -28,7 +28,7 @@ const FIRST_VIEW_ALLOWED = [
   /^\/data\/catalog\.json$/,
   /^\/data\/dtts-mn\/2024\.pack$/,
   /^\/icons\/icon\.svg$/, // the favicon the browser asks for by itself (~0.4 KB)
-  /^\/geo\/vn63-svg\.json$/, // the map's shapes, preloaded: the live map draws with the cards
+  /^\/geo\/vn63-svg\.tsv$/, // the map's shapes, preloaded: the live map draws with the cards
 ];
 
 // One measurement (about a minute on emulated 3G) for the tests below.

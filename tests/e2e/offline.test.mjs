@@ -323,6 +323,6 @@ test('the worker lists every build file and nothing by hand', () => {
   const files = listFiles(DIST);
   for (const f of files.filter((f) => /-[0-9a-f]{1,16}(_bg)?\.(wasm|js|css)$/.test(f))) assert.ok(list.includes(f), `${f} precached`);
   for (const f of list) assert.ok(files.includes(f), `${f} exists`);
-  assert.ok(list.includes('index.html') && list.includes('data/catalog.json') && list.includes('geo/vn34-svg.json'));
+  assert.ok(list.includes('index.html') && list.includes('data/catalog.json') && list.includes('geo/vn34-svg.tsv'));
   assert.ok(!list.some((f) => /^data\/dtts-mn\//.test(f)), 'dataset years are cached when fetched, not all at install');
 });

@@ -290,10 +290,12 @@ test('the map needs no ECharts: with ECharts never arriving, the live map is dra
     // `load` event: a held script then holds that event for ever.
     const page = await openPage(context, srv.url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('#main svg[data-testid="map-chart"] path.area', { timeout: 30000 });
-    const fills = () => page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('fill')).join());
-    const before = await fills();
+    // Every province's name and value, as a screen reader reads them.
+    const labels = () => page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('aria-label')).join('|'));
+    const before = await labels();
+    assert.match(before, /Thái Nguyên: \d/);
     await page.selectOption('[data-testid="indicator-select"]', 'workers');
-    await page.waitForFunction((b) => [...document.querySelectorAll('#main svg[data-testid="map-chart"] path.area')].map((p) => p.getAttribute('fill')).join() !== b, before, { timeout: 10000 });
+    await page.waitForFunction((b) => [...document.querySelectorAll('#main svg[data-testid="map-chart"] path.area')].map((p) => p.getAttribute('aria-label')).join('|') !== b, before, { timeout: 10000 });
     assert.match(await page.textContent('[data-testid="map-title"]'), /Lao động/);
     assert.match(await page.getAttribute('#main path[data-code="19"]', 'aria-label'), /^Thái Nguyên: /);
     assert.deepEqual(page.errors, []);
