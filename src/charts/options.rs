@@ -174,11 +174,11 @@ pub fn axis_label_spec(formatter: &str) -> Option<(Lang, u8)> {
 pub fn trend_lines(years: &[u16], series: &[(String, Vec<Item>)], source: &str, lang: Lang) -> Value {
     let cats: Vec<String> = years.iter().map(|y| y.to_string()).collect();
     let mut parts = Parts::new()
-        // The legend scrolls on one line at the top and the plot starts below it: it never covers
-        // an axis label, however many series.
-        .set("grid", &Grid::new().left("3%").right("4%").top(48).bottom(10).contain_label(true))
+        // The plot starts below as many legend rows as a phone needs: the legend never covers an
+        // axis label, however many series.
+        .set("grid", &Grid::new().left("3%").right("4%").top(legend_top(series)).bottom(10).contain_label(true))
         .put("tooltip", tooltip())
-        .put("legend", json!({ "top": 0, "type": "scroll" }))
+        .put("legend", json!({ "top": 0 }))
         .set("xAxis", &Axis::new().type_(AxisType::Category).data(cats))
         .set("yAxis", &Axis::new().type_(AxisType::Value));
     for (name, _) in series {
@@ -258,6 +258,23 @@ pub fn add_targets(option: &mut Value, targets: &[TargetMark], name: &str) {
             "labelLayout": { "hideOverlap": true },
         }));
     }
+}
+
+/// How far below the top a trend's plot starts: below the legend's rows as ECharts wraps them on
+/// a 360 px phone (≈ 330 px for the legend: each item its mark, gap and name at ≈ 7 px a letter).
+/// On a wider screen the legend needs fewer rows and the plot starts a little lower than it must.
+fn legend_top(series: &[(String, Vec<Item>)]) -> i64 {
+    const WIDTH: usize = 330;
+    let (mut rows, mut used) = (1usize, 0usize);
+    for (name, _) in series {
+        let w = 35 + 7 * name.chars().count();
+        if used > 0 && used + w > WIDTH {
+            rows += 1;
+            used = 0;
+        }
+        used += w;
+    }
+    (14 + 24 * rows) as i64
 }
 
 /// A composition (e.g. OCOP subjects by kind): a ring with each slice's share inside it and the
