@@ -27,7 +27,9 @@ async function chartOption(page) {
   await page.waitForFunction(() => {
     const el = document.querySelector('[data-testid="chart"]');
     const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-    return !!inst && (inst.getOption().series || []).some((s) => (s.data || []).length > 0);
+    // An instance gets its option a moment after it is made: until then getOption() is undefined.
+    const o = inst && !inst.isDisposed() && inst.getOption();
+    return !!o && (o.series || []).some((s) => (s.data || []).length > 0);
   }, null, { timeout: 30000 });
   return page.evaluate(() => {
     const o = globalThis.echarts.getInstanceByDom(document.querySelector('[data-testid="chart"]')).getOption();
