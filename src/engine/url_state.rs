@@ -1273,7 +1273,7 @@ mod tests {
                 "t=graph",
                 "t",
                 Reason::BadCode {
-                    expected: "map, chart, table, sources".into(),
+                    expected: "map, chart, table, sources, profile".into(),
                 },
             ),
             (
@@ -1408,11 +1408,11 @@ mod tests {
         );
         assert_eq!(
             n.message(Lang::Vi),
-            "Tham số “t=graph”: không có mã này (mã hợp lệ: map, chart, table, sources), đã bỏ qua."
+            "Tham số “t=graph”: không có mã này (mã hợp lệ: map, chart, table, sources, profile), đã bỏ qua."
         );
         assert_eq!(
             n.message(Lang::En),
-            "Link parameter “t=graph”: unknown code (expected one of map, chart, table, sources), ignored."
+            "Link parameter “t=graph”: unknown code (expected one of map, chart, table, sources, profile), ignored."
         );
         let w = Notice::new(
             "p",
