@@ -189,6 +189,7 @@ test('print: an A4 PDF whose every page names the place, a figure and the source
   const dir = mkdtempSync(join(tmpdir(), 'coop-pdf-'));
   const file = join(dir, 'profile.pdf');
   writeFileSync(file, pdf);
+  // KEEP_PDF=/path/file.pdf keeps a copy to look at (pdftoppm renders its pages).
   if (process.env.KEEP_PDF) writeFileSync(process.env.KEEP_PDF, pdf);
   const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
   const pages = Number(info.match(/Pages:\s+(\d+)/)[1]);
