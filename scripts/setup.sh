@@ -73,14 +73,15 @@ if [ "$WANT_BROWSER" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   fi
 else
-  # openssl makes the throwaway certificate of the CORS test's second https origin.
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v openssl >/dev/null; then
-    say "chromium + chromium-driver + openssl: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
+  # openssl makes the throwaway certificate of the CORS test's second https origin; poppler-utils'
+  # pdftotext reads the text of the PDF a profile prints to (tests/e2e/profile.test.mjs).
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && command -v openssl >/dev/null && command -v pdftotext >/dev/null; then
+    say "chromium + chromium-driver + openssl + poppler-utils: present ($(/usr/bin/chromium --version 2>/dev/null | head -n1)), skipping"
   else
-    say "chromium + chromium-driver + openssl: installing from Debian"
+    say "chromium + chromium-driver + openssl + poppler-utils: installing from Debian"
     SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver openssl >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver openssl poppler-utils >/dev/null
   fi
 fi
 

@@ -65,7 +65,7 @@ pub fn base_filter(v: &ViewState) -> Filter {
     }
 }
 
-fn with_year(mut f: Filter, year: Option<u16>) -> Filter {
+pub(crate) fn with_year(mut f: Filter, year: Option<u16>) -> Filter {
     f.years = year.map(|y| (y, y));
     f
 }
@@ -111,13 +111,13 @@ pub fn observed_year(ds: &Dataset, id: &str, year: Option<u16>) -> Option<u16> {
         .max()
 }
 
-fn is_observed(ds: &Dataset, def: &IndicatorDef) -> bool {
+pub(crate) fn is_observed(ds: &Dataset, def: &IndicatorDef) -> bool {
     def.observed || ds.entities.is_empty()
 }
 
 /// Computes one indicator for a view's filter in `year` (published figures: the latest year up to
 /// it), returning the result and the year actually used.
-fn evaluate(ds: &Dataset, def: &IndicatorDef, filter: &Filter, year: Option<u16>, group: GroupBy) -> (IndicatorResult, Option<u16>) {
+pub(crate) fn evaluate(ds: &Dataset, def: &IndicatorDef, filter: &Filter, year: Option<u16>, group: GroupBy) -> (IndicatorResult, Option<u16>) {
     let used = if is_observed(ds, def) { observed_year(ds, &def.id, year) } else { year };
     let f = with_year(filter.clone(), used.or(year));
     (compute(ds, def, &f, group), used)
@@ -179,7 +179,7 @@ pub fn dataset_source(ds: &Dataset, lang: Lang) -> String {
 /// the observations used, or `None` for figures computed from entity rows. The full citation (links,
 /// how the figure was obtained, its confidence) is one step further, in the Sources tab, never in a
 /// caption.
-fn publishers_text(res: &IndicatorResult, lang: Lang) -> Option<String> {
+pub(crate) fn publishers_text(res: &IndicatorResult, lang: Lang) -> Option<String> {
     let mut out: Vec<&str> = Vec::new();
     for p in &res.publishers {
         let s = p.get(lang);
@@ -190,11 +190,11 @@ fn publishers_text(res: &IndicatorResult, lang: Lang) -> Option<String> {
     (!out.is_empty()).then(|| out.join("; "))
 }
 
-fn result_source(ds: &Dataset, res: &IndicatorResult, lang: Lang) -> String {
+pub(crate) fn result_source(ds: &Dataset, res: &IndicatorResult, lang: Lang) -> String {
     publishers_text(res, lang).unwrap_or_else(|| dataset_source(ds, lang))
 }
 
-fn year_note(used: Option<u16>, asked: Option<u16>, lang: Lang) -> Option<String> {
+pub(crate) fn year_note(used: Option<u16>, asked: Option<u16>, lang: Lang) -> Option<String> {
     match (used, asked) {
         (Some(u), Some(a)) if u != a => Some(match lang {
             Lang::Vi => format!("Số liệu năm {u} (năm gần nhất có số liệu)"),
@@ -237,7 +237,7 @@ pub struct Card {
     pub unit: Unit,
 }
 
-fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
+pub(crate) fn change_text(delta: f64, unit: Unit, lang: Lang) -> String {
     match unit {
         Unit::Share => {
             let pts = format::signed_change(delta * 100.0, 1, lang);
@@ -385,7 +385,7 @@ fn align_decimals(cards: &mut [Card], lang: Lang) {
     }
 }
 
-fn has_entity_year(ds: &Dataset, y: u16) -> bool {
+pub(crate) fn has_entity_year(ds: &Dataset, y: u16) -> bool {
     ds.entities.years_raw().contains(&y)
 }
 
@@ -883,7 +883,7 @@ fn fallback_def(id: &str) -> IndicatorDef {
     }
 }
 
-fn def_of(ds: &Dataset, id: &str) -> IndicatorDef {
+pub(crate) fn def_of(ds: &Dataset, id: &str) -> IndicatorDef {
     indicators::find(ds, id).cloned().unwrap_or_else(|| fallback_def(id))
 }
 
@@ -1079,7 +1079,7 @@ pub struct ChartView {
     pub targets: Vec<TargetView>,
 }
 
-fn province_name(b: Boundary, idx: u8) -> String {
+pub(crate) fn province_name(b: Boundary, idx: u8) -> String {
     registry().get(b, idx).map(|p| p.name.to_string()).unwrap_or_else(|| idx.to_string())
 }
 
@@ -1283,7 +1283,7 @@ fn foot_lines(source: &str, illustrative: bool, lang: Lang) -> Vec<String> {
 }
 
 /// What the trend's line of the selection is called: the area it covers.
-fn selection_name(v: &ViewState, lang: Lang) -> String {
+pub(crate) fn selection_name(v: &ViewState, lang: Lang) -> String {
     if v.provinces.len() > 1 {
         t(lang, Msg::SelectedProvinces).to_string()
     } else if let Some(r) = v.region {
@@ -1323,12 +1323,12 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 /// shares of subjects by kind.
 /// A composition by kind: its slices (each in its kind's colour), source, title and a note when
 /// the chart shows something other than the chosen indicator or ignores a filter.
-struct Composition {
-    items: Vec<Item>,
-    colors: Vec<&'static str>,
-    source: String,
-    title: String,
-    note: Option<String>,
+pub(crate) struct Composition {
+    pub(crate) items: Vec<Item>,
+    pub(crate) colors: Vec<&'static str>,
+    pub(crate) source: String,
+    pub(crate) title: String,
+    pub(crate) note: Option<String>,
 }
 
 /// Whether `def` can be composed by kind: computed from rows, its province values add up, and it
@@ -1341,7 +1341,7 @@ fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
 /// by kind, the seed article's composition, saying so. The kind filter is not applied (a ring of
 /// one kind is 100% and says nothing): the note says so. Without rows (published aggregates only),
 /// the published shares of OCOP subjects by kind.
-fn composition(ds: &Dataset, chosen: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Composition {
+pub(crate) fn composition(ds: &Dataset, chosen: &IndicatorDef, base: &Filter, year: Option<u16>, lang: Lang) -> Composition {
     let vi = lang == Lang::Vi;
     if !ds.entities.is_empty() {
         let mut note = None;

@@ -77,6 +77,17 @@ messages! {
     HideFilters => "Thu gọn", "Hide";
     OpenInAtlas => "Mở trong Atlas KTTT ↗", "Open in Coop Atlas ↗";
     Headline => "Số liệu chính", "Headline figures";
+    TabProfile => "Hồ sơ", "Profile";
+    ViewProfile => "Xem hồ sơ", "View profile";
+    PrintPdf => "In / Lưu PDF", "Print / Save PDF";
+    CompareWith => "So sánh với năm", "Compare with the year";
+    NoComparison => "Không so sánh", "No comparison";
+    ProducedOn => "Lập ngày", "Produced on";
+    ProfileFigures => "Số liệu, thay đổi và thứ hạng", "Figures, changes and rank";
+    ProfileTrends => "Xu hướng qua các năm", "Trends over the years";
+    ProfileMap => "Vị trí", "Location";
+    ProfileCoverage => "Bộ dữ liệu không bao gồm", "What the dataset does not cover";
+    ProfileSources => "Nguồn số liệu", "Sources";
     MoreIndicators => "Thêm chỉ tiêu", "More indicators";
     ChangeFromPrev => "so với năm trước", "vs previous year";
     ShareOfWhole => "của toàn bộ dữ liệu", "of the whole dataset";

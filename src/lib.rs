@@ -14,6 +14,7 @@ pub mod checker;
 pub mod dashboard;
 pub mod engine;
 pub mod i18n;
+pub mod profile;
 pub mod shapes;
 pub mod synth;
 

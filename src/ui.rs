@@ -14,6 +14,8 @@ mod map_tab;
 mod svg_map;
 mod offline;
 mod own_data;
+mod print;
+mod profile_tab;
 mod chart_tab;
 mod sources_tab;
 pub mod state;

@@ -73,6 +73,8 @@ coded_enum! {
         Table = "table",
         /// Sources and notes (`sources`).
         Sources = "sources",
+        /// A place's profile (`profile`): one province, a region or the whole dataset, printable.
+        Profile = "profile",
     }
 }
 
@@ -1271,7 +1273,7 @@ mod tests {
                 "t=graph",
                 "t",
                 Reason::BadCode {
-                    expected: "map, chart, table, sources".into(),
+                    expected: "map, chart, table, sources, profile".into(),
                 },
             ),
             (
@@ -1406,11 +1408,11 @@ mod tests {
         );
         assert_eq!(
             n.message(Lang::Vi),
-            "Tham số “t=graph”: không có mã này (mã hợp lệ: map, chart, table, sources), đã bỏ qua."
+            "Tham số “t=graph”: không có mã này (mã hợp lệ: map, chart, table, sources, profile), đã bỏ qua."
         );
         assert_eq!(
             n.message(Lang::En),
-            "Link parameter “t=graph”: unknown code (expected one of map, chart, table, sources), ignored."
+            "Link parameter “t=graph”: unknown code (expected one of map, chart, table, sources, profile), ignored."
         );
         let w = Notice::new(
             "p",
@@ -1448,6 +1450,19 @@ mod tests {
         // a stray '%' stays literal (and then fails validation, with a notice, no panic)
         let p = parse("i=50%&t=%zz");
         assert_eq!(p.notices.len(), 2);
+    }
+
+    #[test]
+    fn the_profile_tab_parses_and_encodes_with_its_place() {
+        let p = parse("t=profile&p=19&y=2020-2024");
+        assert!(p.notices.is_empty(), "{:?}", p.notices);
+        assert_eq!(p.state.tab, Tab::Profile);
+        assert_eq!((p.state.year_from, p.state.year), (Some(2020), Some(2024)));
+        let q = to_query(&p.state);
+        assert!(q.contains("t=profile") && q.contains("p=19") && q.contains("y=2020-2024"), "{q}");
+        assert_eq!(parse(&q).state, p.state);
+        let r = parse("t=profile&r=tdmnpb");
+        assert_eq!((r.state.tab, r.state.region), (Tab::Profile, Some(Region::Tdmnpb)));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
     let shapes = MapShapes::new();
     provide_context(shapes);
     provide_context(super::own_data::OwnData::start(state));
+    super::print::install();
 
     // Province codes of the wrong boundary version in a link: drop them, say so.
     {

@@ -267,7 +267,9 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
                                 {list.into_iter().map(|(code, name, has_data)| {
                                     let c = code.clone();
                                     let no_data = (!has_data).then(|| view! { <span class="hint">" — "{t(lang(), Msg::NoData)}</span> });
-                                    view! { <li><button type="button" on:click=move |_| add_province(c.clone())>{name}" ("{code}")"{no_data}</button></li> }
+                                    let c2 = code.clone();
+                                    view! { <li><button type="button" on:click=move |_| add_province(c.clone())>{name}" ("{code}")"{no_data}</button>
+                                        <button type="button" class="link" data-testid="search-profile" on:click=move |_| { query.set(String::new()); super::profile_tab::open_province(state, c2.clone()) }>{t(lang(), Msg::ViewProfile)}</button></li> }
                                 }).collect_view()}
                             </ul>
                         }.into_any()

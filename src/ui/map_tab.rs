@@ -205,6 +205,7 @@ pub fn MapTab() -> impl IntoView {
                 <button type="button" class="btn small" on:click=move |_| apply_custom()>{move || t(lang(), Msg::Apply)}</button>
                 <button type="button" class="btn small" data-testid="map-download-png" on:click=download_png>{move || t(lang(), Msg::DownloadPng)}</button>
                 <button type="button" class="btn small" data-testid="map-download-svg" on:click=download_svg>{move || t(lang(), Msg::DownloadSvg)}</button>
+                <super::profile_tab::ProfileLink/>
             </div>
             {move || breaks_error.get().map(|e| view! { <p class="error-box" role="alert" data-testid="breaks-error">{e}</p> })}
             {move || map.get().map(|m| view! { <h3 data-testid="map-title">{m.title.clone()}</h3> })}

@@ -83,7 +83,7 @@ pub fn TableTab() -> impl IntoView {
                             <tbody>
                                 {tb.rows.into_iter().map(|r| view! {
                                     <tr data-key=r.key.clone()>
-                                        <th scope="row">{r.label}</th>
+                                        <th scope="row">{profile_link(state, by.get_untracked(), r.key.clone(), r.label, l)}</th>
                                         {r.texts.into_iter().map(|s| view! { <td>{s}</td> }).collect_view()}
                                     </tr>
                                 }).collect_view()}
@@ -100,5 +100,20 @@ pub fn TableTab() -> impl IntoView {
                 }
             })}
         </div>
+    }
+}
+
+/// A row's name opens its profile (a province, or a region) — the table is where a reader finds a
+/// place by its figures.
+fn profile_link(state: AppState, by: TableBy, key: String, label: String, l: crate::engine::vocab::Lang) -> impl IntoView {
+    let title = format!("{}: {label}", t(l, Msg::ViewProfile));
+    view! {
+        <button type="button" class="link" data-testid="table-profile-link" title=title
+            on:click=move |_| match by {
+                TableBy::Province => super::profile_tab::open_province(state, key.clone()),
+                TableBy::Region => if let Some(r) = crate::engine::vocab::Region::from_code(&key) {
+                    state.update(|v| { v.provinces.clear(); v.region = Some(r); v.tab = crate::engine::url_state::Tab::Profile; })
+                },
+            }>{label}</button>
     }
 }

@@ -13,7 +13,7 @@ use super::sources_tab::SourcesTab;
 use super::state::AppState;
 use super::table_tab::TableTab;
 
-const TABS: [Tab; 4] = [Tab::Map, Tab::Chart, Tab::Table, Tab::Sources];
+const TABS: [Tab; 5] = [Tab::Map, Tab::Chart, Tab::Table, Tab::Profile, Tab::Sources];
 
 fn tab_label(tab: Tab) -> Msg {
     match tab {
@@ -21,6 +21,7 @@ fn tab_label(tab: Tab) -> Msg {
         Tab::Chart => Msg::TabChart,
         Tab::Table => Msg::TabTable,
         Tab::Sources => Msg::TabSources,
+        Tab::Profile => Msg::TabProfile,
     }
 }
 
@@ -30,6 +31,7 @@ fn tab_id(tab: Tab) -> &'static str {
         Tab::Chart => "chart",
         Tab::Table => "table",
         Tab::Sources => "sources",
+        Tab::Profile => "profile",
     }
 }
 
@@ -92,6 +94,7 @@ pub fn Tabs(#[prop(optional)] embed: bool) -> impl IntoView {
                     Tab::Chart => view! { <ChartTab/> }.into_any(),
                     Tab::Table => view! { <TableTab/> }.into_any(),
                     Tab::Sources => view! { <SourcesTab/> }.into_any(),
+                    Tab::Profile => view! { <super::profile_tab::ProfileTab/> }.into_any(),
                 };
                 view! {
                     <div role="tabpanel" class="tabpanel" id=format!("panel-{}", tab_id(tab))

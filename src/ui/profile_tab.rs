@@ -1,0 +1,205 @@
+//! The Profile tab (`t=profile`): renders `profile::profile` — the place's figures with their
+//! changes and standing, small trends, the composition by kind, a map locating the place, what the
+//! dataset does not cover and every source — in sections that print one after the other on A4
+//! (style/main.css `@media print`). The heading block repeats on every printed page.
+
+use leptos::prelude::*;
+
+use crate::dashboard;
+use crate::i18n::{t, Msg};
+use crate::profile::{self, Profile};
+
+use super::echart::EChart;
+use super::loader::Loader;
+use super::map_tab::MapShapes;
+use super::print::PrintButton;
+use super::state::AppState;
+use super::svg_map::SvgMap;
+
+/// Today's date (`YYYY-MM-DD`): the date the printed profile was produced.
+fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// The Profile tab.
+#[component]
+pub fn ProfileTab() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let loader = expect_context::<Loader>();
+    let shapes = expect_context::<MapShapes>();
+    let lang = move || state.lang();
+    let boundary = move || state.view.with(|v| v.boundary);
+
+    // Changes since the first year and the trends need every year.
+    Effect::new(move |_| {
+        if loader.catalog.with(|c| c.is_some()) && state.view.with(|v| v.local.is_none() && v.data_url.is_none()) {
+            let id = state.view.with(|v| v.dataset.clone());
+            loader.ensure(state, &id, &[], true);
+        }
+    });
+    Effect::new(move |_| shapes.ensure(boundary()));
+
+    let prof = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let l = lang();
+        Some(state.view.with(|v| profile::profile(&loaded.dataset, v, l)))
+    });
+    // The map locates the place on the whole country: the selection highlighted, not zoomed.
+    let map = Memo::new(move |_| {
+        let loaded = state.current()?;
+        let l = lang();
+        let mut m = state.view.with(|v| dashboard::map_view(&loaded.dataset, v, l));
+        m.focus.clear();
+        Some(m)
+    });
+    let shapes_now = Memo::new(move |_| shapes.get(boundary()));
+    let years = Memo::new(move |_| state.current().map(|l| dashboard::dataset_years(&l.dataset)).unwrap_or_default());
+    let year_shown = Memo::new(move |_| prof.with(|p| p.as_ref().and_then(|p| p.year)));
+
+    view! {
+        <div class="profile" data-testid="profile">
+            <div class="toolbar no-print">
+                <label class="field">
+                    <span>{move || t(lang(), Msg::CompareWith)}</span>
+                    <select data-testid="profile-base-year"
+                        on:change=move |ev| {
+                            let b = event_target_value(&ev).parse::<u16>().ok();
+                            let y = year_shown.get_untracked();
+                            state.update(|v| { v.year_from = b; if b.is_some() { v.year = y } });
+                        }>
+                        <option value="" selected=move || state.view.with(|v| v.year_from.is_none())>{move || t(lang(), Msg::NoComparison)}</option>
+                        {move || {
+                            let y = year_shown.get();
+                            years.get().into_iter().filter(|b| y.is_some_and(|y| *b < y)).map(|b| view! {
+                                <option value=b.to_string() selected=move || state.view.with(|v| v.year_from == Some(b))>{b.to_string()}</option>
+                            }).collect_view()
+                        }}
+                    </select>
+                </label>
+                <PrintButton/>
+            </div>
+            {move || prof.get().map(|p| body(p, lang()))}
+            <section class="profile-section" data-testid="profile-map">
+                <h3>{move || t(lang(), Msg::ProfileMap)}</h3>
+                <div class="profile-map">
+                    <SvgMap map=map shapes=shapes_now on_toggle=Callback::new(|_: String| {})/>
+                </div>
+            </section>
+        </div>
+    }
+}
+
+fn body(p: Profile, l: crate::engine::vocab::Lang) -> impl IntoView {
+    let year = p.year.map(|y| y.to_string()).unwrap_or_default();
+    let years = match p.base_year {
+        Some(b) => format!("{b} → {year}"),
+        None => year,
+    };
+    let first_source = p.sources.first().cloned().unwrap_or_default();
+    let headline = p.rows.first().map(|r| format!("{}: {}", r.label, r.text)).unwrap_or_default();
+    let compare = p.base_year.is_some();
+    view! {
+        // Heading block: on screen the profile's title; in print, repeated at the top of every page.
+        <header class="print-head" data-testid="profile-head">
+            <h2 data-testid="profile-place">{t(l, Msg::TabProfile)}": "{p.place.clone()}</h2>
+            <p>{t(l, Msg::Year)}" "{years}" · "{t(l, Msg::Dataset)}": "{p.dataset.clone()}</p>
+            <p class="print-only">{headline}</p>
+            <p>{t(l, Msg::Source)}": "{first_source}" · "{t(l, Msg::ProducedOn)}" "{today()}</p>
+            {p.illustrative.then(|| view! { <p class="badge illustrative" data-testid="profile-illustrative">{t(l, Msg::Illustrative)}</p> })}
+        </header>
+        <section class="profile-section" data-testid="profile-figures">
+            <h3>{t(l, Msg::ProfileFigures)}</h3>
+            {p.rows.is_empty().then(|| view! { <p class="hint">{t(l, Msg::NoData)}</p> })}
+            <ul class="profile-rows">
+                {p.rows.into_iter().map(|r| {
+                    let yr = r.year.map(|y| format!(" ({y})")).unwrap_or_default();
+                    view! {
+                        <li class="profile-row" data-testid=format!("profile-row-{}", r.id) data-value=r.value.to_string()>
+                            <p class="label">{r.label}</p>
+                            {match r.two_years.clone().filter(|_| compare) {
+                                Some(two) => view! {
+                                    <p class="value" data-testid="profile-two-years">
+                                        {two.base_year.to_string()}": "{two.base_text}" → "{r.text.clone()}{yr.clone()}
+                                    </p>
+                                    <p class="meta" data-testid="profile-two-change">{two.change_text}</p>
+                                }.into_any(),
+                                None => view! { <p class="value">{r.text.clone()}{yr.clone()}</p> }.into_any(),
+                            }}
+                            {r.since_prev.map(|s| view! { <p class="meta" data-testid="profile-since-prev">{s}</p> })}
+                            {r.since_first.map(|s| view! { <p class="meta" data-testid="profile-since-first">{s}</p> })}
+                            {r.standing.map(|s| view! { <p class="meta" data-testid="profile-rank">{s.text}</p> })}
+                            {r.note.map(|s| view! { <p class="meta">{s}</p> })}
+                            {r.targets.into_iter().map(|s| view! { <p class="meta target" data-testid="profile-target">{s}</p> }).collect_view()}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+        {(!p.trends.is_empty()).then(|| view! {
+            <section class="profile-section" data-testid="profile-trends">
+                <h3>{t(l, Msg::ProfileTrends)}</h3>
+                <div class="small-multiples">
+                    {p.trends.into_iter().map(|c| {
+                        let title = c.title.clone();
+                        let option = c.option;
+                        view! {
+                            <figure class="small-chart">
+                                <figcaption>{c.title}</figcaption>
+                                <EChart option=Signal::derive(move || Some(option.clone())) label=Signal::derive(move || title.clone())
+                                    testid=format!("profile-trend-{}", c.id)/>
+                            </figure>
+                        }
+                    }).collect_view()}
+                </div>
+            </section>
+        })}
+        {p.composition.map(|c| {
+            let title = c.title.clone();
+            let option = c.option;
+            view! {
+                <section class="profile-section" data-testid="profile-composition">
+                    <h3>{c.title}</h3>
+                    <EChart option=Signal::derive(move || Some(option.clone())) label=Signal::derive(move || title.clone()) testid="profile-composition-chart"/>
+                    <p class="source-note">{t(l, Msg::Source)}": "{c.source}</p>
+                    {c.note.map(|n| view! { <p class="hint">{n}</p> })}
+                </section>
+            }
+        })}
+        <section class="profile-section" data-testid="profile-coverage">
+            <h3>{t(l, Msg::ProfileCoverage)}</h3>
+            <ul>{p.coverage.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+        </section>
+        <section class="profile-section" data-testid="profile-sources">
+            <h3>{t(l, Msg::ProfileSources)}</h3>
+            <ul>{p.sources.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
+        </section>
+    }
+}
+
+/// Opens the profile of province `code` (the only province selected, no region).
+pub fn open_province(state: AppState, code: String) {
+    state.update(|v| {
+        v.provinces = vec![code];
+        v.region = None;
+        v.tab = crate::engine::url_state::Tab::Profile;
+    });
+}
+
+/// "Xem hồ sơ / View profile" of the current selection, when it is one province or one region:
+/// shown next to the map, where a province is picked.
+#[component]
+pub fn ProfileLink() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let place = Memo::new(move |_| {
+        state.view.with(|v| (v.provinces.len() == 1 || (v.provinces.is_empty() && v.region.is_some())).then(|| profile::place_name(v, v.lang)))
+    });
+    move || {
+        place.get().map(|name| view! {
+            <button type="button" class="btn small" data-testid="view-profile"
+                on:click=move |_| state.update(|v| v.tab = crate::engine::url_state::Tab::Profile)>
+                {t(state.lang(), Msg::ViewProfile)}": "{name}
+            </button>
+        })
+    }
+}
