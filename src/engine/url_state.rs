@@ -183,6 +183,9 @@ pub struct ViewState {
     pub data_url: Option<String>,
     /// A dataset the user loaded on this device (`ld=<id>`); links with it work only there.
     pub local: Option<String>,
+    /// The name of the file that dataset came from (`ln=`), written by Share so that a receiver
+    /// without the dataset is told which file to ask the sender for. Only meaningful with `ld=`.
+    pub local_name: Option<String>,
 }
 
 impl Default for ViewState {
@@ -210,6 +213,7 @@ impl Default for ViewState {
             embed: false,
             data_url: None,
             local: None,
+            local_name: None,
         }
     }
 }
@@ -284,6 +288,10 @@ pub enum Reason {
     BadId,
     /// A refused `data=` address.
     BadDataUrl(DataUrlProblem),
+    /// `ln=` longer than [`MAX_LOCAL_NAME`] characters, or with control characters.
+    BadLocalName,
+    /// `ln=` without `ld=`: it names the file of a device-local dataset, and there is none.
+    LocalNameWithoutLocal,
     /// `v` is not a positive integer.
     BadVersion,
     /// The link was made by a newer Coop Atlas.
@@ -438,6 +446,16 @@ impl Notice {
                     format!("data address refused: {why}")
                 }
             }
+            Reason::BadLocalName => t(
+                vi,
+                "tên tệp không hợp lệ (tối đa 120 ký tự, không có ký tự điều khiển); đã bỏ qua",
+                "invalid file name (at most 120 characters, no control characters); ignored",
+            ),
+            Reason::LocalNameWithoutLocal => t(
+                vi,
+                "tên tệp chỉ dùng cùng tham số ld=; đã bỏ qua",
+                "a file name is only used together with ld=; ignored",
+            ),
             Reason::BadVersion => t(vi, "phiên bản liên kết không hợp lệ, đã bỏ qua", "invalid link version, ignored"),
             Reason::NewerVersion(n) => {
                 if vi {
@@ -553,6 +571,16 @@ pub fn check_data_url(s: &str) -> Result<(), DataUrlProblem> {
     Ok(())
 }
 
+/// Longest `ln=` file name read, in characters (file names on phones are far shorter; a longer
+/// value is more likely a pasted paragraph than a name).
+pub const MAX_LOCAL_NAME: usize = 120;
+
+/// A file name for `ln=`: 1–[`MAX_LOCAL_NAME`] characters, not only spaces, no control
+/// characters (it is shown as text, never used as a path).
+fn valid_local_name(s: &str) -> bool {
+    !s.trim().is_empty() && s.chars().count() <= MAX_LOCAL_NAME && !s.chars().any(char::is_control)
+}
+
 fn valid_id(s: &str, allow_underscore: bool) -> bool {
     !s.is_empty()
         && s.len() <= 64
@@ -599,6 +627,9 @@ pub fn to_query(v: &ViewState) -> String {
     }
     if let Some(l) = &v.local {
         parts.push(("ld", l.clone()));
+        if let Some(n) = &v.local_name {
+            parts.push(("ln", n.clone()));
+        }
     }
     if let Some(u) = &v.data_url {
         parts.push(("data", u.clone()));
@@ -836,7 +867,7 @@ pub fn from_query(q: &str) -> Parsed {
 
     // 3. duplicates: the last value wins
     const KEYS: &[&str] = &[
-        "d", "ld", "data", "t", "ch", "i", "y", "b", "r", "p", "k", "s", "ntm", "st", "ht", "vc",
+        "d", "ld", "ln", "data", "t", "ch", "i", "y", "b", "r", "p", "k", "s", "ntm", "st", "ht", "vc",
         "tm", "dt", "c", "l", "embed",
     ];
     // Linear in the number of pairs: remember where each known key occurs last.
@@ -878,6 +909,13 @@ pub fn from_query(q: &str) -> Parsed {
                     s.local = Some(v.to_string());
                 } else {
                     r.note(k, v, Reason::BadId);
+                }
+            }
+            "ln" => {
+                if valid_local_name(v) {
+                    s.local_name = Some(v.to_string());
+                } else {
+                    r.note(k, v, Reason::BadLocalName);
                 }
             }
             "i" => {
@@ -997,6 +1035,11 @@ pub fn from_query(q: &str) -> Parsed {
                 None => r.note(k, v, Reason::BadBool),
             },
             _ => {}
+        }
+    }
+    if s.local.is_none() {
+        if let Some(n) = s.local_name.take() {
+            r.note("ln", &n, Reason::LocalNameWithoutLocal);
         }
     }
     if r.dropped > 0 {
@@ -1246,8 +1289,51 @@ mod tests {
         }
         if g.below(4) == 0 {
             v.local = Some(g.id(b"abcdef0123456789-"));
+            if g.chance() {
+                let name: String = (0..1 + g.below(30))
+                    .map(|_| ['a', 'ơ', 'ệ', ' ', '&', '=', '+', '%', '#', '~', '.', '(', '/'][g.below(13) as usize])
+                    .collect();
+                // Values are read trimmed: the generator's names start and end with a letter.
+                v.local_name = Some(format!("f{name}x.json"));
+            }
         }
         v
+    }
+
+    #[test]
+    fn local_name_travels_with_ld_and_is_shown_as_given() {
+        let mut v = ViewState::default();
+        v.local = Some("htx-thai-nguyen".into());
+        v.local_name = Some("Hợp tác xã Thái Nguyên 2024 (bản 2).csv".into());
+        let q = to_query(&v);
+        assert!(q.starts_with("ld=htx-thai-nguyen&ln="), "{q}");
+        assert!(q.is_ascii(), "{q}");
+        let p = parse(&q);
+        assert!(p.notices.is_empty(), "{:?}", p.notices);
+        assert_eq!(p.state.local_name.as_deref(), Some("Hợp tác xã Thái Nguyên 2024 (bản 2).csv"));
+        // Without a device-local dataset the name is not written: it would name nothing.
+        v.local = None;
+        assert!(!to_query(&v).contains("ln="), "{}", to_query(&v));
+    }
+
+    #[test]
+    fn local_name_problems_are_reported_and_dropped() {
+        let p = parse("ln=du-lieu.json");
+        assert_eq!(p.state.local_name, None);
+        assert_eq!(p.notices[0].reason, Reason::LocalNameWithoutLocal);
+        assert!(p.notices[0].message(Lang::Vi).contains("ld="));
+        let long = format!("ld=abc&ln={}", "a".repeat(MAX_LOCAL_NAME + 1));
+        let p = parse(&long);
+        assert_eq!(p.state.local.as_deref(), Some("abc"));
+        assert_eq!(p.state.local_name, None);
+        assert_eq!(p.notices[0].reason, Reason::BadLocalName);
+        let p = parse(&format!("ld=abc&ln={}", "ệ".repeat(MAX_LOCAL_NAME)));
+        assert!(p.notices.is_empty(), "120 Vietnamese letters are 120 characters: {:?}", p.notices);
+        for bad in ["ld=abc&ln=a%0Ab", "ld=abc&ln=a%09b", "ld=abc&ln=a%7Fb"] {
+            let p = parse(bad);
+            assert_eq!(p.state.local_name, None, "{bad}");
+            assert_eq!(p.notices[0].reason, Reason::BadLocalName, "{bad}");
+        }
     }
 
     #[test]

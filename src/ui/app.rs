@@ -31,7 +31,11 @@ pub fn App() -> impl IntoView {
     provide_context(charts);
     let shapes = MapShapes::new();
     provide_context(shapes);
-    provide_context(super::own_data::OwnData::start(state));
+    let own = super::own_data::OwnData::start(state);
+    provide_context(own);
+    // A link's device-local dataset this device does not have: its message is the whole view
+    // (no filters, no loading line, no tabs with nothing in them).
+    let missing = Memo::new(move |_| own.missing.with(|m| m.is_some()));
     super::print::install();
 
     // Province codes of the wrong boundary version in a link: drop them, say so.
@@ -128,7 +132,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         let (tab, b) = state.view.with(|v| (v.tab, v.boundary));
         let map_done = tab != crate::engine::url_state::Tab::Map || shapes.settled(b);
-        if (cards.with(|c| c.is_some()) && map_done) || state.load_error.with(|e| e.is_some()) {
+        if (cards.with(|c| c.is_some()) && map_done) || state.load_error.with(|e| e.is_some()) || missing.get() {
             web::retire_prerender();
         }
     });
@@ -158,7 +162,7 @@ pub fn App() -> impl IntoView {
         <super::own_data::DataOriginBanner/>
         <main id="main" class=move || if embed() { "embed" } else { "" }>
             <div class="layout">
-                {move || (!embed()).then(|| view! { <Filters years=years/> })}
+                {move || (!embed() && !missing.get()).then(|| view! { <Filters years=years/> })}
                 <div class="content">
                     {move || if embed() { view! { <EmbedHead/> }.into_any() } else { view! { <ChipRow/> }.into_any() }}
                     <Explanations/>
@@ -167,9 +171,10 @@ pub fn App() -> impl IntoView {
                             <Kpis cards=c/>
                             <span data-testid="app-ready" hidden></span>
                         }.into_any(),
+                        None if missing.get() => ().into_any(),
                         None => view! { <p class="status-line" role="status">{t(lang(), Msg::Loading)}</p> }.into_any(),
                     }}
-                    <Tabs embed=embed()/>
+                    {move || (!missing.get()).then(|| view! { <Tabs embed=embed()/> })}
                     {move || (!embed()).then(|| view! { <super::own_data::OwnDataPanel/> })}
                 </div>
             </div>

@@ -17,12 +17,18 @@ use super::web;
 pub fn Header() -> impl IntoView {
     let state = expect_context::<AppState>();
     let loader = expect_context::<Loader>();
+    let own = expect_context::<super::own_data::OwnData>();
     let lang = move || state.lang();
 
     let switch_lang = move |_| {
         state.update(|v| v.lang = if v.lang == Lang::Vi { Lang::En } else { Lang::Vi });
     };
     let share = move |_| {
+        // Data that exists only on this device: the dialog says so and offers what works.
+        if state.view.with_untracked(|v| v.local.is_some()) {
+            own.start_share();
+            return;
+        }
         let url = format!("{}{}", web::location_base(), {
             let q = web::location_query();
             if q.is_empty() { String::new() } else { format!("?{q}") }
@@ -96,6 +102,7 @@ pub fn Header() -> impl IntoView {
                     {move || t(lang(), Msg::Share)}
                 </button>
             </div>
+            <super::own_data::ShareLocal/>
             <DatasetLine/>
             {move || state.flash.get().map(|m| view! {
                 <p class="flash" role="status" data-testid="flash">{m}

@@ -23,7 +23,13 @@ fn card_view(c: Card, lang: crate::engine::vocab::Lang) -> impl IntoView {
         <li class="card" data-testid=format!("kpi-{}", c.id) data-value=data_value data-n=c.n.to_string()>
             <p class="label">{c.label.clone()}</p>
             <p class="value">{c.text.clone()}</p>
-            {c.change_text.clone().map(|txt| view! { <p class=change_class>{txt}" "{t(lang, Msg::ChangeFromPrev)}</p> })}
+            // The change line's place is kept while the previous year is still on its way (it is
+            // fetched after the shown year): the cards, and the map below them, do not move when
+            // it arrives, nor when the live cards replace the pre-rendered copy's.
+            {match c.change_text.clone() {
+                Some(txt) => view! { <p class=change_class>{txt}" "{t(lang, Msg::ChangeFromPrev)}</p> }.into_any(),
+                None => view! { <p class="meta pending" aria-hidden="true"></p> }.into_any(),
+            }}
             {c.share_text.clone().map(|txt| view! { <p class="meta">{txt}" "{t(lang, Msg::ShareOfWhole)}</p> })}
             {c.note.clone().map(|txt| view! { <p class="meta">{txt}</p> })}
             {c.targets.iter().map(|txt| view! { <p class="meta target" data-testid="kpi-target">{txt.clone()}</p> }).collect_view()}

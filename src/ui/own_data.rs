@@ -50,6 +50,8 @@ use crate::engine::vocab::Lang;
 use crate::engine::wire;
 use crate::js_bytes::JsBytes;
 
+use crate::i18n::{t, Msg};
+
 use super::state::{AppState, Loaded};
 use super::storage::{self, StoredMeta};
 use super::web;
@@ -117,6 +119,24 @@ struct Running {
 
 thread_local! {
     static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    /// The file Share offers to send with the link (a `File` over the kept JSON form), made
+    /// when the dialog opens: `navigator.share` must be called while the tap that asked for it
+    /// still counts as the user's gesture, with no IndexedDB read in between.
+    static SHARE_FILE: RefCell<Option<web_sys::File>> = const { RefCell::new(None) };
+}
+
+/// Where Share is on a view of a device-local dataset (`ld=`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Sharing {
+    /// No dialog.
+    Closed,
+    /// Reading the kept file to offer it.
+    Preparing,
+    /// The file is ready: `url` is the link (with `ln=`), `file` its name, `attach` whether this
+    /// browser can share the file with the link (Web Share API level 2).
+    Ready { url: String, file: String, attach: bool },
+    /// The file is not kept on this device (it could not be stored): only the link can be sent.
+    NoFile { url: String },
 }
 
 /// Terminates the worker, if one runs: its memory goes back to the system at once.
@@ -170,6 +190,8 @@ pub struct OwnData {
     generation: StoredValue<u32>,
     /// What the load in progress is for (Cancel undoes a link's `ld=` or `data=`).
     busy: StoredValue<Option<Purpose>>,
+    /// The Share dialog of a device-local dataset.
+    pub sharing: RwSignal<Sharing>,
 }
 
 /// Why a `data=` dataset is not shown.
@@ -196,6 +218,7 @@ impl OwnData {
             remote: RwSignal::new(None),
             generation: StoredValue::new(0),
             busy: StoredValue::new(None),
+            sharing: RwSignal::new(Sharing::Closed),
         };
         leptos::task::spawn_local(async move {
             if let Ok(list) = storage::list().await {
@@ -282,6 +305,16 @@ impl OwnData {
             }),
             _ => {}
         }
+    }
+
+    /// A file input's `change`: opens the file picked.
+    fn picked(&self, ev: leptos::ev::Event) {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        if let Some(f) = input.files().and_then(|f| f.get(0)) {
+            self.open(f);
+        }
+        // Picking the same file again (after fixing it) must fire `change` again.
+        input.set_value("");
     }
 
     /// Opens a file the user picked or dropped: the worker reads it.
@@ -476,7 +509,12 @@ impl OwnData {
                     l.retain(|m| m.id != id);
                     l.insert(0, meta.clone());
                 });
+                own.missing.set(None);
                 state.update(|v| {
+                    // The link's file name stays only when this is the file it named.
+                    if v.local.as_deref() != Some(id.as_str()) {
+                        v.local_name = None;
+                    }
                     v.local = Some(id.clone());
                     v.data_url = None;
                     v.indicator = crate::engine::url_state::ViewState::default().indicator;
@@ -492,6 +530,100 @@ impl OwnData {
                     }
                 });
             }
+        }
+    }
+
+    /// Share on a view of a device-local dataset: opens the dialog that says the data is only on
+    /// this device, and prepares the file to send with the link (the kept JSON form: a CSV goes
+    /// already converted, so the receiver needs no column mapping).
+    pub fn start_share(&self) {
+        let own = *self;
+        let state = self.state;
+        let Some(id) = state.view.with_untracked(|v| v.local.clone()) else { return };
+        let meta = own.stored.with_untracked(|l| l.iter().find(|m| m.id == id).cloned());
+        let file = meta.as_ref().map_or_else(|| format!("{id}.json"), |m| json_file_name(&m.file_name, &id));
+        let mut view = state.view.get_untracked();
+        view.local_name = Some(file.clone());
+        view.embed = false;
+        let q = crate::engine::url_state::to_query(&view);
+        let url = format!("{}?{q}", web::location_base());
+        SHARE_FILE.with(|f| f.borrow_mut().take());
+        own.sharing.set(Sharing::Preparing);
+        leptos::task::spawn_local(async move {
+            let made = match storage::load(&id).await {
+                Ok(Some(json)) => make_file(&json, &file),
+                _ => None,
+            };
+            // Closed (or reopened for another view) meanwhile: leave it.
+            if own.sharing.get_untracked() != Sharing::Preparing {
+                return;
+            }
+            match made {
+                Some(f) => {
+                    let attach = can_share_files(&f);
+                    SHARE_FILE.with(|s| *s.borrow_mut() = Some(f));
+                    own.sharing.set(Sharing::Ready { url, file, attach });
+                }
+                None => own.sharing.set(Sharing::NoFile { url }),
+            }
+        });
+    }
+
+    /// Closes the Share dialog and lets go of the file.
+    pub fn close_share(&self) {
+        SHARE_FILE.with(|f| f.borrow_mut().take());
+        self.sharing.set(Sharing::Closed);
+    }
+
+    /// Shares the link with the file attached (`navigator.share`); says so when the browser
+    /// refuses for another reason than the user cancelling.
+    fn share_with_file(&self, url: &str) {
+        let state = self.state;
+        let lang = state.lang();
+        let Some(file) = SHARE_FILE.with(|f| f.borrow().clone()) else { return };
+        let title = state.current().map(|l| l.dataset.meta.title.get(lang).to_string()).unwrap_or_else(|| file.name());
+        let data = share_data(&file, url, &title);
+        let nav = match web_sys::window() {
+            Some(w) => w.navigator(),
+            None => return,
+        };
+        let promise = js_sys::Reflect::get(&nav, &JsValue::from_str("share"))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call1(&nav, &data).ok())
+            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+        let Some(promise) = promise else {
+            state.flash.set(Some(tr(lang, "Trình duyệt không chia sẻ được tệp: hãy tải tệp về và gửi kèm liên kết.", "The browser cannot share the file: download it and send it with the link.").to_string()));
+            return;
+        };
+        let own = *self;
+        leptos::task::spawn_local(async move {
+            match JsFuture::from(promise).await {
+                Ok(_) => {
+                    state.flash.set(Some(tr(lang, "Đã chia sẻ liên kết kèm tệp.", "Link shared with the file.").to_string()));
+                    own.close_share();
+                }
+                Err(e) => {
+                    let name = js_sys::Reflect::get(&e, &JsValue::from_str("name")).ok().and_then(|n| n.as_string()).unwrap_or_default();
+                    // The reader closed the share sheet: nothing to say.
+                    if name != "AbortError" {
+                        state.flash.set(Some(tr(lang, "Không chia sẻ được tệp: hãy tải tệp về và gửi kèm liên kết.", "The file could not be shared: download it and send it with the link.").to_string()));
+                    }
+                }
+            }
+        });
+    }
+
+    /// Offers the file as a download, to send with the link.
+    fn download_share_file(&self) {
+        let Some(file) = SHARE_FILE.with(|f| f.borrow().clone()) else { return };
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&file) {
+            let _ = web::download_url(&file.name(), &url);
+            // Revoked later: the download reads the object URL after the click returns.
+            gloo_timers::callback::Timeout::new(60_000, move || {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            })
+            .forget();
         }
     }
 
@@ -522,6 +654,59 @@ fn insert(state: AppState, key: &str, dataset: Dataset) {
     state.datasets.update(|m| {
         m.insert(key.to_string(), loaded);
     });
+}
+
+/// The name the file is sent under: the user's own name, with `.json` for a file that was a CSV
+/// (what is kept, and sent, is its JSON form); the dataset's id when the name is unusable.
+pub fn json_file_name(file_name: &str, id: &str) -> String {
+    let name = file_name.trim();
+    if name.is_empty() {
+        return format!("{id}.json");
+    }
+    if name.to_ascii_lowercase().ends_with(".json") {
+        return name.to_string();
+    }
+    let stem = match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem,
+        _ => name,
+    };
+    format!("{stem}.json")
+}
+
+/// A `File` named `name` over `bytes` (the constructor is called through JavaScript: one
+/// web-sys feature less in the page's wasm).
+fn make_file(bytes: &Uint8Array, name: &str) -> Option<web_sys::File> {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("File")).ok()?.dyn_into::<js_sys::Function>().ok()?;
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &JsValue::from_str("type"), &JsValue::from_str("application/json")).ok()?;
+    let args = Array::of3(&Array::of1(bytes), &JsValue::from_str(name), &opts);
+    js_sys::Reflect::construct(&ctor, &args).ok()?.dyn_into::<web_sys::File>().ok()
+}
+
+/// `{ files: [file], title, url }` for `navigator.share`.
+fn share_data(file: &web_sys::File, url: &str, title: &str) -> JsValue {
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &JsValue::from_str("files"), &Array::of1(file));
+    if !title.is_empty() {
+        let _ = js_sys::Reflect::set(&data, &JsValue::from_str("title"), &JsValue::from_str(title));
+    }
+    if !url.is_empty() {
+        let _ = js_sys::Reflect::set(&data, &JsValue::from_str("url"), &JsValue::from_str(url));
+    }
+    data.into()
+}
+
+/// Whether this browser can share `file` (`navigator.canShare({files})`; false where there is
+/// no `canShare`, as on most desktop browsers).
+fn can_share_files(file: &web_sys::File) -> bool {
+    let Some(nav) = web_sys::window().map(|w| w.navigator()) else { return false };
+    let data = share_data(file, "", "");
+    js_sys::Reflect::get(&nav, &JsValue::from_str("canShare"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call1(&nav, &data).ok())
+        .and_then(|r| r.as_bool())
+        .unwrap_or(false)
 }
 
 /// Fetches a `data=` address with no cookies and no referrer, a size limit and a timeout.
@@ -675,14 +860,7 @@ pub fn OwnDataPanel() -> impl IntoView {
         over.remove();
         dropped.remove();
     });
-    let on_pick = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        if let Some(f) = input.files().and_then(|f| f.get(0)) {
-            own.open(f);
-        }
-        // Picking the same file again (after fixing it) must fire `change` again.
-        input.set_value("");
-    };
+    let on_pick = move |ev: leptos::ev::Event| own.picked(ev);
 
     view! {
         <section class="own-data" data-testid="own-data" aria-labelledby="own-data-title">
@@ -886,7 +1064,7 @@ fn StoredList() -> impl IntoView {
                             view! {
                                 <tr data-stored=m.id.clone()>
                                     <td><button type="button" class="link" data-testid="stored-open"
-                                        on:click=move |_| state.update(|v| { v.local = Some(id.clone()); v.data_url = None; v.year = None; v.provinces.clear(); })>
+                                        on:click=move |_| state.update(|v| { v.local = Some(id.clone()); v.local_name = None; v.data_url = None; v.year = None; v.provinces.clear(); })>
                                         {title}</button><br/><small>{m.file_name.clone()}</small></td>
                                     <td data-label=tr(lang, "Dung lượng", "Size")>{human_size(m.size, lang)}</td>
                                     <td data-label=tr(lang, "Số bản ghi", "Records")>{crate::engine::format::integer(m.records, lang)}</td>
@@ -953,12 +1131,27 @@ pub fn DataOriginBanner() -> impl IntoView {
                     <div class="error-box" role="alert" data-testid="missing-dataset">{format!("{id}: {}", r.text(lang))}</div>
                 }.into_any();
             }
+            // One message, naming what to ask the sender for: the file by the name the link
+            // carries (`ln=`), else the dataset's id.
+            let name = state.view.with(|v| v.local_name.clone());
+            let what = match (&name, lang) {
+                (Some(n), Lang::Vi) => format!("tệp \u{201c}{n}\u{201d}"),
+                (Some(n), Lang::En) => format!("the file \u{201c}{n}\u{201d}"),
+                (None, Lang::Vi) => format!("tệp dữ liệu của bộ \u{201c}{id}\u{201d}"),
+                (None, Lang::En) => format!("the data file of \u{201c}{id}\u{201d}"),
+            };
             view! {
-                <div class="error-box" role="alert" data-testid="missing-dataset">
-                    {match lang {
-                        Lang::Vi => format!("Thiếu bộ dữ liệu \u{201c}{id}\u{201d}: liên kết này trỏ tới dữ liệu đã mở trên một thiết bị khác, thiết bị này không có. Hãy mở tệp đó ở đây, hoặc chọn bộ dữ liệu khác."),
-                        Lang::En => format!("Missing dataset \u{201c}{id}\u{201d}: this link names data opened on another device, which this device does not have. Open that file here, or pick another dataset."),
-                    }}
+                <div class="error-box missing-local" role="alert" data-testid="missing-dataset">
+                    <p><strong>{tr(lang, "Dữ liệu của liên kết này chỉ có trên thiết bị của người gửi.", "The data of this link is only on the sender's device.")}</strong></p>
+                    <p data-testid="missing-ask">{match lang {
+                        Lang::Vi => format!("Hãy xin người gửi {what} (mã bộ dữ liệu: {id}), rồi mở tệp đó ở đây để xem đúng khung nhìn này. Tệp chỉ được xử lý trên thiết bị của bạn."),
+                        Lang::En => format!("Ask the sender for {what} (dataset id: {id}), then open it here to see this view. The file is processed on your device only."),
+                    }}</p>
+                    <label class="btn primary file-pick">
+                        {tr(lang, "Mở tệp…", "Open the file…")}
+                        <input type="file" class="visually-hidden" data-testid="missing-file-input"
+                            accept=".json,.csv,.tsv,.txt,application/json,text/csv" on:change=move |ev| own.picked(ev)/>
+                    </label>
                 </div>
             }.into_any()
         })}
@@ -978,6 +1171,14 @@ pub fn switcher_entries(state: AppState) -> Vec<(String, String, bool)> {
             })
             .collect()
     });
+    // A link's device-local dataset this device does not have: the selector names it (never a
+    // bundled dataset, which is not what the view is about).
+    if let Some((id, name)) = state.view.with(|v| v.local.clone().map(|id| (id, v.local_name.clone()))) {
+        if !own.stored.with(|l| l.iter().any(|m| m.id == id)) {
+            let label = format!("{} · {}", name.unwrap_or_else(|| id.clone()), tr(lang, "không có trên thiết bị này", "not on this device"));
+            out.push((local_key(&id), label, false));
+        }
+    }
     if let Some(url) = state.view.with(|v| v.data_url.clone()) {
         out.push((remote_key(&url), format!("{} {}", tr(lang, "Dữ liệu từ", "Data from"), host_of(&url)), false));
     }
@@ -989,6 +1190,7 @@ pub fn select_entry(v: &mut crate::engine::url_state::ViewState, key: &str) -> b
     if let Some(id) = key.strip_prefix("local:") {
         if v.local.as_deref() != Some(id) {
             v.local = Some(id.to_string());
+            v.local_name = None;
             v.data_url = None;
             v.indicator = crate::engine::url_state::ViewState::default().indicator;
             v.year = None;
@@ -997,4 +1199,80 @@ pub fn select_entry(v: &mut crate::engine::url_state::ViewState, key: &str) -> b
         return true;
     }
     key.starts_with("url:")
+}
+
+/// The Share dialog on a view of a device-local dataset: says first that the data is only on this
+/// device (a link alone shows the receiver nothing), then offers what works: the link with the
+/// file attached where the browser can share files, the file to download and send with the link,
+/// or the link alone.
+#[component]
+pub fn ShareLocal() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let own = expect_context::<OwnData>();
+    let copy = move |url: String| {
+        let lang = state.lang();
+        leptos::task::spawn_local(async move {
+            if web::copy_to_clipboard(&url).await {
+                state.flash.set(Some(t(lang, Msg::LinkCopied).to_string()));
+            } else {
+                state.flash.set(Some(format!("{}: {url}", t(lang, Msg::CopyThisLink))));
+            }
+        });
+    };
+    move || {
+        let lang = state.lang();
+        let sharing = own.sharing.get();
+        // The dialog belongs to the view of a device-local dataset; switching away closes it.
+        if sharing == Sharing::Closed || state.view.with(|v| v.local.is_none()) {
+            return None;
+        }
+        let title = state.current().map(|l| l.dataset.meta.title.get(lang).to_string()).unwrap_or_default();
+        let body = match sharing {
+            Sharing::Closed => None,
+            Sharing::Preparing => Some(view! { <p role="status">{tr(lang, "Đang chuẩn bị tệp…", "Preparing the file…")}</p> }.into_any()),
+            Sharing::Ready { url, file, attach } => {
+                let (u1, u2) = (url.clone(), url);
+                Some(view! {
+                    <p>{match lang {
+                        Lang::Vi => format!("Gửi kèm tệp \u{201c}{file}\u{201d} cùng liên kết: người nhận mở tệp đó trong Coop Atlas để xem đúng khung nhìn này."),
+                        Lang::En => format!("Send the file \u{201c}{file}\u{201d} with the link: the receiver opens it in Coop Atlas to see this view."),
+                    }}</p>
+                    <p class="share-actions">
+                        {attach.then(|| view! {
+                            <button type="button" class="btn primary" data-testid="share-with-file" on:click=move |_| own.share_with_file(&u1)>
+                                {tr(lang, "Chia sẻ liên kết kèm tệp", "Share the link with the file")}
+                            </button>
+                        })}
+                        <button type="button" class="btn" class:primary=!attach data-testid="share-download" on:click=move |_| own.download_share_file()>
+                            {tr(lang, "Tải tệp về để gửi kèm liên kết", "Download the file to send with the link")}
+                        </button>
+                        <button type="button" class="btn" data-testid="share-copy-link" on:click=move |_| copy(u2.clone())>
+                            {tr(lang, "Sao chép liên kết", "Copy the link")}
+                        </button>
+                    </p>
+                }.into_any())
+            }
+            Sharing::NoFile { url } => Some(view! {
+                <p>{tr(lang,
+                    "Tệp không được lưu trên thiết bị này nên không gửi kèm được; hãy gửi tệp gốc cùng liên kết.",
+                    "The file is not kept on this device, so it cannot be attached; send the original file with the link.")}</p>
+                <p class="share-actions">
+                    <button type="button" class="btn" data-testid="share-copy-link" on:click=move |_| copy(url.clone())>
+                        {tr(lang, "Sao chép liên kết", "Copy the link")}
+                    </button>
+                </p>
+            }.into_any()),
+        };
+        Some(view! {
+            <div class="share-local" role="dialog" aria-labelledby="share-local-title" data-testid="share-local">
+                <h2 id="share-local-title">{tr(lang, "Dữ liệu này chỉ có trên thiết bị này", "This data is only on this device")}</h2>
+                <p data-testid="share-device-only">{match lang {
+                    Lang::Vi => format!("\u{201c}{title}\u{201d} được mở từ một tệp và chỉ lưu trong trình duyệt này. Người nhận chỉ có liên kết sẽ không thấy số liệu."),
+                    Lang::En => format!("\u{201c}{title}\u{201d} was opened from a file and is kept in this browser only. Someone who gets only the link will see no figures."),
+                }}</p>
+                {body}
+                <button type="button" class="link" data-testid="share-close" on:click=move |_| own.close_share()>{tr(lang, "Đóng", "Close")}</button>
+            </div>
+        })
+    }
 }
