@@ -937,21 +937,42 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
 }
 
 /// Reads, maps (without asking) and converts a CSV in one call: for the command line and tests.
-/// Fails when a column cannot be mapped with certainty, naming it.
+/// A column whose header resembles a field is read as that field, with a warning naming the
+/// guess (the app would have asked); a column that resembles no field is an error naming it and
+/// listing the headers that are recognised, since nobody is there to pick its field.
 pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Result<Parsed, Report> {
     let file = read(bytes, limits)?;
     let guesses = guess_mapping(&file.headers);
     let mut report = Report::new();
+    let mut guessed = Report::new();
     for (h, g) in file.headers.iter().zip(&guesses) {
-        if !g.sure && !h.is_empty() {
-            let fields = Field::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ");
-            report.push(
+        if h.is_empty() || g.sure {
+            continue;
+        }
+        match g.field {
+            None => report.push(
                 Issue::error(
                     Phrase::new(format!("a column {} that matches no field", quote(h)), format!("cột {} không khớp trường nào", quote(h))),
-                    Phrase::new(format!("one of {fields}"), format!("một trong {fields}")),
+                    Phrase::new(
+                        format!("one of the recognised headers: {}; rename the column or remove it", accepted_headers(Lang::En)),
+                        format!("một trong các tiêu đề được nhận biết: {}; hãy đổi tên cột hoặc bỏ cột này", accepted_headers(Lang::Vi)),
+                    ),
                 )
                 .in_field(h.clone()),
-            );
+            ),
+            Some(f) => guessed.push(
+                Issue::warning(
+                    Phrase::new(
+                        format!("the column {} read as {} ({})", quote(h), quote(f.code()), f.label(Lang::En)),
+                        format!("cột {} được hiểu là {} ({})", quote(h), quote(f.code()), f.label(Lang::Vi)),
+                    ),
+                    Phrase::new(
+                        format!("a header that names its field; rename it \"{}\" if the guess is right", f.label(Lang::En)),
+                        format!("tiêu đề gọi đúng tên trường; nếu đoán đúng, hãy đổi tên cột thành \"{}\"", f.label(Lang::Vi)),
+                    ),
+                )
+                .in_field(h.clone()),
+            ),
         }
     }
     if report.has_errors() {
@@ -960,7 +981,16 @@ pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Resu
     let mapping: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
     let boundary = province_column_boundary(&file, &mapping);
     let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: Text::new(title, title), boundary };
-    Converter::new(&file, &mapping, meta)?.run()
+    let mut parsed = Converter::new(&file, &mapping, meta)?.run()?;
+    guessed.merge(std::mem::take(&mut parsed.warnings));
+    parsed.warnings = guessed;
+    Ok(parsed)
+}
+
+/// The headers a column is recognised by, one per field: its label and its code
+/// (`Số lao động / workers`), for the message about a column nobody can map.
+fn accepted_headers(lang: Lang) -> String {
+    Field::ALL.iter().map(|f| format!("\"{}\" / \"{}\"", f.label(lang), f.code())).collect::<Vec<_>>().join(", ")
 }
 
 /// Guesses the boundary from the province column of the first 2,000 rows.
