@@ -5,7 +5,10 @@
 //! export every version has. What Excel writes varies with the machine's region settings, so this
 //! reader accepts UTF-8 with or without a byte-order mark, `,` `;` or tab separators (guessed from
 //! the header line), quoted fields with `""` escapes and line breaks, CRLF or LF, and a decimal
-//! comma or point (guessed from the numbers of the file, see [`detect_decimal`]).
+//! comma or point (guessed from the numbers of the file, see [`detect_decimal`]). The records
+//! themselves are read by the `csv` crate; what is ours is what is specific to Excel exports
+//! (separator and decimal guessing, header mapping, Vietnamese cell values). The page never calls
+//! this module (own files are read in the worker), so the crate stays out of its first view.
 //!
 //! Headers are matched to fields in Vietnamese or English, with or without diacritics
 //! ("Số lao động", "so lao dong", "workers", "Lao động (người)"). When a header cannot be matched
@@ -24,7 +27,6 @@
 //! The work is resumable ([`Converter::step`]) so the browser can convert a large file in slices,
 //! showing progress and keeping the page responsive.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -288,8 +290,8 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
         }
     };
     let delimiter = sniff_delimiter(text);
-    let mut reader = Reader { text, pos: 0, delim: delimiter as u8, record: 0 };
-    let mut cells = Vec::new();
+    let mut reader = Reader::new(text, 0, delimiter as u8, 0);
+    let mut cells = csv::StringRecord::new();
     reader.next_record(&mut cells).map_err(Report::single)?;
     let headers: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
     if headers.len() < 2 {
@@ -315,7 +317,7 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
         match reader.next_record(&mut cells) {
             Ok(true) => {
                 if !cells.iter().all(|c| c.trim().is_empty()) {
-                    preview.push(cells.iter().map(|c| c.to_string()).collect());
+                    preview.push(cells.iter().map(str::to_string).collect());
                 }
             }
             Ok(false) => break,
@@ -353,120 +355,99 @@ fn sniff_delimiter(text: &str) -> char {
     }
 }
 
-/// A resumable record reader over the text (RFC 4180 as Excel writes it).
+/// A resumable record reader over the text: the `csv` crate does the reading (quotes, `""`, line
+/// breaks inside quotes, CR, LF or CRLF); this adds what the crate does not say and the app needs,
+/// the **spreadsheet row** of each record (the crate skips blank lines, which Excel counts as rows)
+/// and a quote left open at the end of the file (the crate silently ends the value there).
 struct Reader<'a> {
     text: &'a str,
+    /// Byte offset in `text` where `inner` starts.
+    base: usize,
+    inner: csv::Reader<&'a [u8]>,
+    /// Byte offset just after the last record read.
     pos: usize,
-    delim: u8,
-    /// Records read so far (the header is record 1).
+    /// The spreadsheet row of the last record read (the header is row 1).
     record: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader from byte `pos` of `text`, the record before it being spreadsheet row `record`.
+    fn new(text: &'a str, pos: usize, delim: u8, record: usize) -> Reader<'a> {
+        let pos = pos.min(text.len());
+        let inner = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .from_reader(&text.as_bytes()[pos..]);
+        Reader { text, base: pos, inner, pos, record }
+    }
+
     /// Reads the next record into `out`; `Ok(false)` at the end of the text. A quote that is never
     /// closed is an error naming the spreadsheet row where it opened.
-    fn next_record(&mut self, out: &mut Vec<Cow<'a, str>>) -> Result<bool, Issue> {
-        out.clear();
-        let bytes = self.text.as_bytes();
-        if self.pos >= bytes.len() {
+    fn next_record(&mut self, out: &mut csv::StringRecord) -> Result<bool, Issue> {
+        let row = self.record + 1;
+        let more = self.inner.read_record(out).map_err(|e| {
+            Issue::error(
+                Phrase::new(format!("a record that cannot be read ({e})"), format!("một hàng không đọc được ({e})")),
+                Phrase::new("a UTF-8 CSV text", "văn bản CSV UTF-8"),
+            )
+            .at_row(row)
+        })?;
+        if !more {
+            self.pos = self.text.len();
             return Ok(false);
         }
-        self.record += 1;
-        loop {
-            if out.len() > MAX_COLUMNS + 1 {
-                return Err(Issue::error(
-                    Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
-                    Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
-                )
-                .at_row(self.record));
-            }
-            let start = self.pos;
-            if bytes.get(start) == Some(&b'"') {
-                // Quoted field: up to the closing quote, `""` is one quote.
-                let mut i = start + 1;
-                let mut owned: Option<String> = None;
-                let mut seg = i;
-                loop {
-                    match bytes[i..].iter().position(|&b| b == b'"') {
-                        None => {
-                            return Err(Issue::error(
-                                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
-                                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
-                            )
-                            .at_row(self.record));
-                        }
-                        Some(k) => {
-                            let q = i + k;
-                            if bytes.get(q + 1) == Some(&b'"') {
-                                owned.get_or_insert_with(String::new).push_str(&self.text[seg..=q]);
-                                i = q + 2;
-                                seg = i;
-                            } else {
-                                let value = match owned {
-                                    Some(mut s) => {
-                                        s.push_str(&self.text[seg..q]);
-                                        Cow::Owned(s)
-                                    }
-                                    None => Cow::Borrowed(&self.text[seg..q]),
-                                };
-                                // Text between the closing quote and the separator is kept (Excel
-                                // never writes any; a hand-edited file might).
-                                let end = self.field_end(q + 1);
-                                let value = if end > q + 1 {
-                                    Cow::Owned(format!("{value}{}", &self.text[q + 1..end]))
-                                } else {
-                                    value
-                                };
-                                out.push(value);
-                                if self.after_field(end) {
-                                    return Ok(true);
-                                }
-                                break;
-                            }
-                        }
-                    }
-                }
-            } else {
-                let end = self.field_end(start);
-                out.push(Cow::Borrowed(&self.text[start..end]));
-                if self.after_field(end) {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-
-    /// The end of an unquoted stretch: the next separator or line break.
-    fn field_end(&self, from: usize) -> usize {
-        let d = self.delim;
-        self.text.as_bytes()[from..]
-            .iter()
-            .position(|&b| b == d || b == b'\n' || b == b'\r')
-            .map_or(self.text.len(), |k| from + k)
-    }
-
-    /// Moves past the separator or line break at `end`; returns whether the record ended.
-    fn after_field(&mut self, end: usize) -> bool {
+        let start = self.base + out.position().map_or(0, |p| p.byte() as usize);
+        let end = (self.base + self.inner.position().byte() as usize).min(self.text.len());
+        // The crate's record starts where the last one stopped, which may be inside its CRLF and
+        // before blank lines it skipped: those blank lines are rows in Excel.
         let bytes = self.text.as_bytes();
-        match bytes.get(end) {
-            None => {
-                self.pos = end;
-                true
-            }
-            Some(b'\r') => {
-                self.pos = if bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
-                true
-            }
-            Some(b'\n') => {
-                self.pos = end + 1;
-                true
-            }
-            Some(_) => {
-                self.pos = end + 1;
-                false
-            }
+        let mut from = start.min(end);
+        if from > 0 && bytes.get(from) == Some(&b'\n') && bytes[from - 1] == b'\r' {
+            from += 1;
         }
+        let lead = bytes[from.min(end)..end].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        let skipped = line_breaks(&bytes[from.min(end)..from.min(end) + lead]);
+        self.record += 1 + skipped;
+        self.pos = end;
+        if out.len() > MAX_COLUMNS + 1 {
+            return Err(Issue::error(
+                Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
+                Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
+            )
+            .at_row(self.record));
+        }
+        // Quotes come in pairs in a well-formed record (`"…"`, `""`); an odd count in the record
+        // that runs to the end of the file is a quote never closed.
+        if end >= self.text.len() && self.text.as_bytes()[start.min(end)..end].iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            return Err(Issue::error(
+                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
+                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
+            )
+            .at_row(self.record));
+        }
+        Ok(true)
     }
+}
+
+/// Line breaks in a stretch between records (CRLF counts once, a lone CR or LF once each).
+fn line_breaks(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' => {
+                n += 1;
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
 }
 
 // ---- translating cells -----------------------------------------------------------------------
@@ -713,8 +694,8 @@ impl Converter {
             .filter(|(_, f)| f.is_some_and(|f| matches!(f.ty(), Type::Number | Type::Whole)))
             .map(|(i, _)| i)
             .collect();
-        let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
-        let mut cells = Vec::new();
+        let mut reader = Reader::new(&file.text, file.body_start, file.delimiter as u8, 1);
+        let mut cells = csv::StringRecord::new();
         let mut sample: Vec<String> = Vec::new();
         for _ in 0..2000 {
             match reader.next_record(&mut cells) {
@@ -754,8 +735,8 @@ impl Converter {
     /// Converts at most `max_records` more records; call until [`Progress::finished`].
     pub fn step(&mut self, max_records: usize) -> Progress {
         let text: &str = &self.text;
-        let mut reader = Reader { text, pos: self.pos, delim: self.delim, record: self.record };
-        let mut cells: Vec<Cow<str>> = Vec::new();
+        let mut reader = Reader::new(text, self.pos, self.delim, self.record);
+        let mut cells = csv::StringRecord::new();
         for _ in 0..max_records {
             match reader.next_record(&mut cells) {
                 Ok(true) => {}
@@ -773,7 +754,7 @@ impl Converter {
                 continue; // Blank lines (Excel often leaves some at the end) are skipped.
             }
             let row = reader.record;
-            if cells.len() > self.columns && cells[self.columns..].iter().any(|c| !c.trim().is_empty()) {
+            if cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
                 self.report.error_with(|| {
                     let (n, m) = (cells.len(), self.columns);
                     Issue::error(
@@ -998,8 +979,8 @@ pub fn province_column_boundary(file: &CsvFile, mapping: &[Option<Field>]) -> Bo
     let Some(col) = mapping.iter().position(|m| m == &Some(Field::Province)) else {
         return Boundary::P63;
     };
-    let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
-    let mut cells = Vec::new();
+    let mut reader = Reader::new(&file.text, file.body_start, file.delimiter as u8, 1);
+    let mut cells = csv::StringRecord::new();
     let mut sample = Vec::new();
     for _ in 0..2000 {
         match reader.next_record(&mut cells) {
@@ -1122,6 +1103,25 @@ mod tests {
         assert!(r.to_string().contains("no data rows"), "{r}");
         let r = convert("id;province;year;kind\nA;19;2024;htx;5;6\n").unwrap_err();
         assert!(r.to_string().contains("row 2: found 6 values, expected 4 values"), "{r}");
+    }
+
+    #[test]
+    fn line_breaks_in_quotes_crlf_and_blank_lines_keep_spreadsheet_rows() {
+        // A value with a line break is one Excel row; a blank line is a row; CRLF and LF mixed.
+        let text = "id;province;year;kind;workers\r\n\"A\r\nline two\";19;2024;htx;1\r\n\r\nB;19;2024;htx;x\nC;19;2024;htx;-1\n";
+        let r = convert(text).unwrap_err().to_string();
+        assert!(r.contains("row 4, field \"workers\": found \"x\""), "{r}");
+        assert!(r.contains("row 5, field \"workers\": found -1"), "{r}");
+        let p = convert("id;province;year;kind\r\n\"A\nB\";19;2024;htx\r\n\"x;\"\"y\"\"\";19;2024;htx").unwrap();
+        let e = &p.dataset.entities;
+        let ids: Vec<&str> = (0..e.len()).map(|i| e.id(i)).collect();
+        assert!(ids.contains(&"A\nB") && ids.contains(&"x;\"y\""), "{ids:?}");
+        // A quote left open at the end of the file names the row where it opened.
+        let r = convert("id;province;year;kind\nA;19;2024;htx\n\"B;19;2024;htx\n").unwrap_err().to_string();
+        assert!(r.contains("row 3") && r.contains("never closed"), "{r}");
+        // The BOM is not part of the first header.
+        let f = read("\u{feff}\"id\";province\n1;2\n".as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(f.headers[0], "id");
     }
 
     #[test]
