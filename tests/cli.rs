@@ -253,3 +253,18 @@ fn indicators_read_csv() {
     let y = json(&["indicators", "tests/fixtures/own-good-vi.csv", "--kind", "htx"]);
     assert_eq!(y["selected_rows"], 20);
 }
+
+/// A register as provincial offices keep it (title rows, STT, Tên HTX, an old province name, totals
+/// rows, `;` and decimal commas) passes, with warnings saying what was done.
+#[test]
+fn validate_reads_a_provincial_register() {
+    let o = run(&["validate", "tests/fixtures/register-vi.csv", "--lang", "vi"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("đạt — 5 hàng"), "{t}");
+    assert!(t.contains("2 hàng tổng cộng hoặc cộng nhóm (hàng 11, 12)"), "{t}");
+    assert!(t.contains("đã hiểu là Hà Nội"), "{t}");
+    let v = json(&["indicators", "tests/fixtures/register-vi.csv", "--group", "province"]);
+    assert_eq!(v["rows"], 5);
+    assert_eq!(indicator(&v, "htx_count")["total"]["value"], 4.0);
+}
