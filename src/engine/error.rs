@@ -328,12 +328,15 @@ impl Report {
     }
 
     /// The listed issues as CSV, for the UI's download button so a publisher can sort and filter
-    /// the problems in a spreadsheet, in the reader's language: `row,field,found,expected,severity`
-    /// in English, `hàng,trường,thấy,cần,mức` in Vietnamese. A final line states how many issues
-    /// were not listed, if any.
+    /// the problems in a spreadsheet, in the reader's language and as that reader's Excel splits
+    /// columns: `row,field,found,expected,severity` in English, `hàng;trường;thấy;cần;mức` in
+    /// Vietnamese (Excel in a Vietnamese locale separates with `;`, a `,` there being the decimal
+    /// comma). A final line states how many issues were not listed, if any.
     pub fn to_csv(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
-        let mut out = String::from(if vi { "hàng,trường,thấy,cần,mức\n" } else { "row,field,found,expected,severity\n" });
+        let sep = if vi { ';' } else { ',' };
+        let csv_quote = |s: &str| csv_quote(s, sep);
+        let mut out = String::from(if vi { "hàng;trường;thấy;cần;mức\n" } else { "row,field,found,expected,severity\n" });
         for issue in self.errors.iter().chain(&self.warnings) {
             let row = issue.row.map(|r| r.to_string()).unwrap_or_default();
             let field = match (&issue.field, issue.line_col) {
@@ -343,7 +346,7 @@ impl Report {
                 (None, None) => String::new(),
             };
             out.push_str(&format!(
-                "{},{},{},{},{}\n",
+                "{}{sep}{}{sep}{}{sep}{}{sep}{}\n",
                 csv_quote(&row),
                 csv_quote(&field),
                 csv_quote(issue.found.get(lang)),
@@ -359,7 +362,7 @@ impl Report {
                     (Lang::En, Severity::Error) => format!("{n} more errors not listed"),
                     (Lang::En, Severity::Warning) => format!("{n} more warnings not listed"),
                 };
-                out.push_str(&format!(",,{line},,{}\n", severity.word(lang)));
+                out.push_str(&format!("{sep}{sep}{line}{sep}{sep}{}\n", severity.word(lang)));
             }
         }
         out
@@ -398,8 +401,8 @@ impl fmt::Display for Report {
 }
 
 /// Quotes a CSV cell when it holds a comma, quote or line break (RFC 4180).
-fn csv_quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+fn csv_quote(s: &str, sep: char) -> String {
+    if s.contains([sep, ',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -565,9 +568,10 @@ mod tests {
         assert!(csv.ends_with(",,1 more warnings not listed,,warning\n"));
         let vi = r.to_csv(Lang::Vi);
         let mut lines = vi.lines();
-        assert_eq!(lines.next(), Some("hàng,trường,thấy,cần,mức"));
-        assert_eq!(lines.next(), Some("2,kind,\"\"\"a,b\"\"\",a code,lỗi"));
-        assert!(vi.ends_with(",,còn 1 cảnh báo không liệt kê,,cảnh báo\n"));
+        // Vietnamese: `;` separators (issue 14 item 4); a `,` in a value is still quoted.
+        assert_eq!(lines.next(), Some("hàng;trường;thấy;cần;mức"));
+        assert_eq!(lines.next(), Some("2;kind;\"\"\"a,b\"\"\";a code;lỗi"));
+        assert!(vi.ends_with(";;còn 1 cảnh báo không liệt kê;;cảnh báo\n"));
     }
 
     #[test]
