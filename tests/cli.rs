@@ -28,7 +28,7 @@ fn validate_exit_codes_and_messages() {
             "tests/fixtures/bad_types.json",
             1,
             &[
-                "error: row 2, field \"kind\": found \"coop\", expected one of htx, tht, qtdnd, lhhtx, dn, hkd",
+                "error: row 2, field \"kind\": found \"coop\", expected one of htx (Cooperative), tht (Cooperative group), qtdnd (People's credit fund), lhhtx (Union of cooperatives), dn (Enterprise), hkd (Household business)",
                 "error: row 2, field \"workers\": found -3, expected a whole number ≥ 0",
                 "error: row 3, field \"workers\": found \"many\", expected a whole number ≥ 0",
                 "error: row 2, field \"province\": found \"99\"",

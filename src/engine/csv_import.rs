@@ -1140,6 +1140,10 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
         if let Some(r) = issue.row {
             issue.row = Some(map(r));
         }
+        // A blank cell became `null` in the converted JSON: say what the reader saw.
+        if issue.found.get(Lang::En) == "null" {
+            issue.found = Phrase::new("a blank cell", "ô trống");
+        }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
     }
 }
