@@ -256,3 +256,26 @@ fn csv_messages_speak_of_cells_and_names() {
         assert!(!line.trim_start().starts_with(':'), "{line}");
     }
 }
+
+/// The same mistake in many rows is one line naming the column, the count and the rows; the rows
+/// stay in the report's structure for whoever lists them.
+#[test]
+fn a_repeated_mistake_is_one_line() {
+    let mut text = String::from("Mã;Tỉnh;Năm;Loại hình\n");
+    for i in 0..30 {
+        text.push_str(&format!("U{i};19;;htx\n"));
+    }
+    text.push_str("V;19;2024;coop\n");
+    let file = csv_import::read(text.as_bytes(), &Limits::default()).unwrap();
+    let mapping: Vec<Option<Field>> = csv_import::guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+    let meta = CsvMeta { id: "t".into(), title: "T".into(), publisher: Text::new("P", "P"), boundary: Boundary::P63 };
+    let report = Converter::new(&file, &mapping, meta).unwrap().run().unwrap_err();
+    let groups = report.grouped();
+    let year = groups.iter().find(|g| g.first.field.as_deref() == Some("year")).unwrap();
+    assert_eq!(year.rows, (2..=31).collect::<Vec<_>>());
+    assert_eq!(year.text(Lang::Vi), format!("Cột Năm, 30 hàng (2–31): thấy ô trống, cần {}", Field::Year.expected_in(Lang::Vi) + " (trường này bắt buộc)"));
+    let vi = report.grouped_text(Lang::Vi);
+    assert_eq!(vi.lines().filter(|l| l.contains("Cột Năm")).count(), 1, "{vi}");
+    // A mistake in one row keeps its own line and place.
+    assert!(vi.contains("hàng 32, trường \"kind\" (Loại hình): thấy \"coop\""), "{vi}");
+}
