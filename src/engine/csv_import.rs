@@ -360,6 +360,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
     Ok(CsvFile { text: Arc::from(text), body_start, header_row, delimiter, headers, preview })
 }
 
+/// A header row found: its spreadsheet row, the byte offset after it, its cells.
+type HeaderRow = (usize, usize, Vec<String>);
+
 /// How many records from the top may be title rows above the header.
 const MAX_TITLE_ROWS: usize = 10;
 
@@ -367,11 +370,11 @@ const MAX_TITLE_ROWS: usize = 10;
 /// …", a date line), so the header is the first of the top records in which the most cells are
 /// known headers (at least two); with no such record, the first non-blank one, as before. Returns
 /// its spreadsheet row, the byte offset after it and its cells, trimmed.
-fn find_header(text: &str, delim: u8) -> Result<(usize, usize, Vec<String>), Issue> {
+fn find_header(text: &str, delim: u8) -> Result<HeaderRow, Issue> {
     let mut reader = Reader::new(text, 0, delim, 0);
     let mut cells = csv::StringRecord::new();
-    let mut first: Option<(usize, usize, Vec<String>)> = None;
-    let mut best: Option<(usize, (usize, usize, Vec<String>))> = None;
+    let mut first: Option<HeaderRow> = None;
+    let mut best: Option<(usize, HeaderRow)> = None;
     for _ in 0..MAX_TITLE_ROWS {
         if !reader.next_record(&mut cells)? {
             break;
