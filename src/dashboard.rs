@@ -1677,48 +1677,64 @@ pub fn sort_rows(rows: &mut [Row], col: usize, desc: bool) {
     });
 }
 
-fn csv_field(s: &str) -> String {
+fn csv_field(s: &str, sep: char) -> String {
     // A leading = + - @ would be run as a formula by Excel: quote it with an apostrophe.
     let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.contains([sep, ',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
     }
 }
 
-fn csv_number(x: Option<f64>, unit: Unit) -> String {
-    match x {
+/// A number as the reader's Excel reads it: no grouping, a decimal comma in Vietnamese.
+fn csv_number(x: Option<f64>, unit: Unit, lang: Lang) -> String {
+    let plain = match x {
         Some(v) if v.is_finite() => match unit {
             Unit::Share => format::plain(v, 4),
             _ if v.fract().abs() < 1e-9 => format!("{}", v as i64),
             _ => format::plain(v, 2),
         },
         _ => String::new(),
+    };
+    match lang {
+        Lang::Vi => plain.replace('.', ","),
+        Lang::En => plain,
     }
 }
 
-/// The table as CSV for Excel: UTF-8 with a byte-order mark (so Vietnamese letters survive),
-/// comma-separated, numbers unformatted (`.` decimal point, shares as 0–1), then the source and,
-/// for illustrative data, the label.
+/// The table as CSV for Excel in the reader's language, since Excel splits columns and reads
+/// numbers by the machine's locale: in Vietnamese `;` separators, decimal commas and Vietnamese
+/// headers (`Mã`); in English `,` and decimal points. UTF-8 with a byte-order mark either way (so
+/// Vietnamese letters survive), numbers without grouping (shares as 0–1), then the source and,
+/// for illustrative data, the label. `csv_import` reads it back with the same figures.
 pub fn table_csv(tb: &Table, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Vi => ";",
+        Lang::En => ",",
+    };
+    let field = |s: &str| csv_field(s, if lang == Lang::Vi { ';' } else { ',' });
     let mut out = String::from("\u{feff}");
-    let header: Vec<String> = std::iter::once("code".to_string())
-        .chain(tb.columns.iter().map(|c| csv_field(&c.label)))
+    let code = match lang {
+        Lang::Vi => "Mã",
+        Lang::En => "code",
+    };
+    let header: Vec<String> = std::iter::once(code.to_string())
+        .chain(tb.columns.iter().map(|c| field(&c.label)))
         .collect();
-    out.push_str(&header.join(","));
+    out.push_str(&header.join(sep));
     out.push_str("\r\n");
     for r in tb.rows.iter().chain(std::iter::once(&tb.total)) {
-        let mut cells = vec![csv_field(&r.key), csv_field(&r.label)];
-        cells.extend(r.values.iter().zip(&tb.units).map(|(x, u)| csv_number(*x, *u)));
-        out.push_str(&cells.join(","));
+        let mut cells = vec![field(&r.key), field(&r.label)];
+        cells.extend(r.values.iter().zip(&tb.units).map(|(x, u)| csv_number(*x, *u, lang)));
+        out.push_str(&cells.join(sep));
         out.push_str("\r\n");
     }
     out.push_str("\r\n");
-    out.push_str(&csv_field(&format!("{}: {}", t(lang, Msg::Source), tb.source)));
+    out.push_str(&field(&format!("{}: {}", t(lang, Msg::Source), tb.source)));
     out.push_str("\r\n");
     if tb.illustrative {
-        out.push_str(&csv_field(t(lang, Msg::Illustrative)));
+        out.push_str(&field(t(lang, Msg::Illustrative)));
         out.push_str("\r\n");
     }
     out
@@ -2337,9 +2353,55 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("Thái Nguyên"));
         assert!(csv.contains("Dữ liệu minh họa — không phải số liệu chính thức"));
-        assert_eq!(csv_field("=1+2"), "'=1+2");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("-3"), "-3");
+        assert_eq!(csv_field("=1+2", ';'), "'=1+2");
+        assert_eq!(csv_field("a,b", ','), "\"a,b\"");
+        assert_eq!(csv_field("a;b", ';'), "\"a;b\"");
+        assert_eq!(csv_field("-3", ';'), "-3");
+    }
+
+    /// Issue 14 item 4: Vietnamese Excel expects `;` and decimal commas; English `,` and points.
+    /// Reading the Vietnamese file back with the own-data CSV reader gives the same figures.
+    #[test]
+    fn csv_follows_the_readers_language_and_reads_back_the_same_figures() {
+        use crate::engine::csv_import;
+        let ds = bundled("dtts-mn/2024.json");
+        let tb = table(&ds, &ViewState::default(), TableBy::Province, Lang::Vi);
+        let vi = table_csv(&tb, Lang::Vi);
+        let first = vi.trim_start_matches('\u{feff}').lines().next().unwrap();
+        assert!(first.starts_with("Mã;"), "{first}");
+        assert!(!first.contains("code"), "{first}");
+        let en = table_csv(&table(&ds, &ViewState::default(), TableBy::Province, Lang::En), Lang::En);
+        assert!(en.trim_start_matches('\u{feff}').starts_with("code,"), "{en}");
+        // Some figure has decimals: Vietnamese writes it with a comma, English with a point.
+        let frac = tb.rows.iter().flat_map(|r| r.values.iter().zip(&tb.units)).find_map(|(v, u)| v.filter(|x| x.fract().abs() > 1e-6).map(|x| (x, *u))).unwrap();
+        let (vs, es) = (csv_number(Some(frac.0), frac.1, Lang::Vi), csv_number(Some(frac.0), frac.1, Lang::En));
+        assert!(vs.contains(',') && !vs.contains('.'), "{vs}");
+        assert_eq!(vs.replace(',', "."), es);
+        assert!(en.contains(&es) && vi.contains(&vs));
+
+        let file = csv_import::read(vi.as_bytes(), &crate::engine::parse::Limits::default()).unwrap();
+        assert_eq!(file.delimiter, ';');
+        assert_eq!(file.header_row, 1);
+        let width = file.headers.len();
+        let rows: Vec<Vec<String>> = file.records().into_iter().filter(|r| r.len() == width).collect();
+        assert_eq!(rows.len(), tb.rows.len() + 1, "every row and the total");
+        let numbers: Vec<&str> = rows.iter().flat_map(|r| r[2..].iter().map(String::as_str)).collect();
+        let hint = csv_import::detect_decimal(numbers.iter().copied());
+        assert_eq!(hint, format::DecimalHint::Comma);
+        for (r, back) in tb.rows.iter().chain(std::iter::once(&tb.total)).zip(&rows) {
+            assert_eq!(back[0], r.key);
+            for ((v, u), cell) in r.values.iter().zip(&tb.units).zip(&back[2..]) {
+                let read = format::parse_number_with(cell, hint);
+                match v.filter(|x| x.is_finite()) {
+                    None => assert_eq!(read, None, "{cell}"),
+                    Some(x) => {
+                        let tol = if *u == Unit::Share { 5e-5 } else { 5e-3 };
+                        let got = read.unwrap_or(f64::NAN);
+                        assert!((got - x).abs() <= tol, "{} {cell}: {got} vs {x}", r.key);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

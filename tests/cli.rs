@@ -28,7 +28,7 @@ fn validate_exit_codes_and_messages() {
             "tests/fixtures/bad_types.json",
             1,
             &[
-                "error: row 2, field \"kind\": found \"coop\", expected one of htx, tht, qtdnd, lhhtx, dn, hkd",
+                "error: row 2, field \"kind\": found \"coop\", expected one of htx (Cooperative), tht (Cooperative group), qtdnd (People's credit fund), lhhtx (Union of cooperatives), dn (Enterprise), hkd (Household business)",
                 "error: row 2, field \"workers\": found -3, expected a whole number ≥ 0",
                 "error: row 3, field \"workers\": found \"many\", expected a whole number ≥ 0",
                 "error: row 2, field \"province\": found \"99\"",
@@ -217,4 +217,54 @@ fn indicators_grouped_in_34() {
         .map(|a| a.iter().filter_map(|x| x["year"].as_i64()).collect())
         .unwrap_or_default();
     assert_eq!(ys, vec![2023, 2024]);
+}
+
+/// A `.csv` is read as the app reads it (issue 14 item 5): before, it was parsed as JSON and
+/// refused with "found the character "M" at the top level".
+#[test]
+fn validate_reads_csv_as_the_app_does() {
+    let o = run(&["validate", "tests/fixtures/own-good-vi.csv", "--lang", "vi"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("đạt — 40 hàng"), "{t}");
+
+    // A value error names the spreadsheet row (header = row 1), as the app does.
+    let o = run(&["validate", "tests/bad-files/bad-values.csv"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("row 3, field \"workers\": found -3"), "{t}");
+    assert!(!t.contains("top level"), "{t}");
+
+    // A column that resembles no field: an error naming it and listing the recognised headers.
+    let o = run(&["validate", "tests/fixtures/own-needs-mapping.csv", "--lang", "vi"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("cột \"ghi chu\" không khớp trường nào"), "{t}");
+    assert!(t.contains("\"Số lao động\" / \"workers\""), "{t}");
+    assert!(t.contains("\"Tỉnh (mã hoặc tên)\" / \"province\""), "{t}");
+}
+
+#[test]
+fn indicators_read_csv() {
+    let v = json(&["indicators", "tests/fixtures/own-good-vi.csv"]);
+    assert_eq!(v["rows"], 40);
+    assert_eq!(v["dataset"], "own-good-vi");
+    assert_eq!(indicator(&v, "htx_count")["total"]["value"], 20.0);
+    let y = json(&["indicators", "tests/fixtures/own-good-vi.csv", "--kind", "htx"]);
+    assert_eq!(y["selected_rows"], 20);
+}
+
+/// A register as provincial offices keep it (title rows, STT, Tên HTX, an old province name, totals
+/// rows, `;` and decimal commas) passes, with warnings saying what was done.
+#[test]
+fn validate_reads_a_provincial_register() {
+    let o = run(&["validate", "tests/fixtures/register-vi.csv", "--lang", "vi"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("đạt — 5 hàng"), "{t}");
+    assert!(t.contains("2 hàng tổng cộng hoặc cộng nhóm (hàng 11, 12)"), "{t}");
+    assert!(t.contains("đã hiểu là Hà Nội"), "{t}");
+    let v = json(&["indicators", "tests/fixtures/register-vi.csv", "--group", "province"]);
+    assert_eq!(v["rows"], 5);
+    assert_eq!(indicator(&v, "htx_count")["total"]["value"], 4.0);
 }

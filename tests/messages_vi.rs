@@ -235,3 +235,47 @@ fn the_detector_finds_english() {
     assert!(english_words("thấy \"the value\", cần {\"vi\": …, \"en\": …}").is_empty());
     assert_eq!(english_words("mã tỉnh (the 63-province list)"), vec!["the"]);
 }
+
+
+/// Issue 14 item 3: a blank cell of a CSV is called blank, never `null`; allowed values are listed
+/// as the user may write them (names as well as codes); no message starts with a bare ": thấy".
+#[test]
+fn csv_messages_speak_of_cells_and_names() {
+    let text = "Mã;Tỉnh;Năm;Loại hình\nA;19;;HTX\nB;19;2024;hợp tác\n";
+    let file = csv_import::read(text.as_bytes(), &Limits::default()).unwrap();
+    let mapping: Vec<Option<Field>> = csv_import::guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+    let meta = CsvMeta { id: "t".into(), title: "T".into(), publisher: Text::new("P", "P"), boundary: Boundary::P63 };
+    let report = Converter::new(&file, &mapping, meta).unwrap().run().unwrap_err();
+    let vi = report.text(Lang::Vi);
+    assert!(!vi.contains("null"), "{vi}");
+    assert!(vi.contains("hàng 2, trường \"year\" (Năm): thấy ô trống"), "{vi}");
+    assert!(vi.contains("htx (Hợp tác xã)") && vi.contains("tht (Tổ hợp tác)"), "{vi}");
+    assert!(report.text(Lang::En).contains("found a blank cell"), "{}", report.text(Lang::En));
+    for issue in report.errors.iter().chain(&report.warnings) {
+        let line = issue.text(Lang::Vi);
+        assert!(!line.trim_start().starts_with(':'), "{line}");
+    }
+}
+
+/// The same mistake in many rows is one line naming the column, the count and the rows; the rows
+/// stay in the report's structure for whoever lists them.
+#[test]
+fn a_repeated_mistake_is_one_line() {
+    let mut text = String::from("Mã;Tỉnh;Năm;Loại hình\n");
+    for i in 0..30 {
+        text.push_str(&format!("U{i};19;;htx\n"));
+    }
+    text.push_str("V;19;2024;coop\n");
+    let file = csv_import::read(text.as_bytes(), &Limits::default()).unwrap();
+    let mapping: Vec<Option<Field>> = csv_import::guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+    let meta = CsvMeta { id: "t".into(), title: "T".into(), publisher: Text::new("P", "P"), boundary: Boundary::P63 };
+    let report = Converter::new(&file, &mapping, meta).unwrap().run().unwrap_err();
+    let groups = report.grouped();
+    let year = groups.iter().find(|g| g.first.field.as_deref() == Some("year")).unwrap();
+    assert_eq!(year.rows, (2..=31).collect::<Vec<_>>());
+    assert_eq!(year.text(Lang::Vi), format!("Cột Năm, 30 hàng (2–31): thấy ô trống, cần {}", Field::Year.expected_in(Lang::Vi) + " (trường này bắt buộc)"));
+    let vi = report.grouped_text(Lang::Vi);
+    assert_eq!(vi.lines().filter(|l| l.contains("Cột Năm")).count(), 1, "{vi}");
+    // A mistake in one row keeps its own line and place.
+    assert!(vi.contains("hàng 32, trường \"kind\" (Loại hình): thấy \"coop\""), "{vi}");
+}

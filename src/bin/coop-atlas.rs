@@ -8,11 +8,14 @@
 //!                            [--kind K[,K]] [--units 34|63] [--group province|region|year|kind]
 //! ```
 //!
+//! FILE is the JSON format, or a `.csv` as the app reads it (columns guessed from the headers).
+//!
 //! Exit codes: 0 success (warnings allowed), 1 the file has errors, 2 usage error or unreadable
 //! file. Arguments are parsed by hand (no clap) to keep the build light.
 
 use std::process::ExitCode;
 
+use coop_atlas::engine::csv_import;
 use coop_atlas::engine::dataset::Dataset;
 use coop_atlas::engine::error::Report;
 use coop_atlas::engine::filter::Filter;
@@ -24,6 +27,8 @@ use serde_json::{json, Value};
 
 const USAGE: &str = "\
 coop-atlas — kiểm tra tệp dữ liệu và tính chỉ tiêu / check a dataset file and compute indicators
+
+FILE is a dataset in the JSON format, or a .csv (columns recognised from their headers, as in the app).
 
 USAGE:
     coop-atlas validate FILE [--lang vi|en]
@@ -92,14 +97,15 @@ fn load(file: &str, lang: Lang) -> Result<(Dataset, Report), ExitCode> {
     };
     // Listed from the top of the file down, as the app lists them: a publisher fixes the file in
     // that order (the checks find them a column at a time).
-    match parse_dataset(&bytes, &Limits::default()) {
+    match read_dataset(file, &bytes) {
         Ok(mut p) => {
             p.warnings.sort_by_place();
             Ok((p.dataset, p.warnings))
         }
         Err(mut report) => {
             report.sort_by_place();
-            print!("{}", report.text(lang));
+            // The same mistake in many rows is one line (issue 14 item 3).
+            print!("{}", report.grouped_text(lang));
             let (e, w) = (report.error_count(), report.warning_count());
             match lang {
                 Lang::Vi => println!("{file}: bị từ chối — {e} lỗi, {w} cảnh báo"),
@@ -107,6 +113,22 @@ fn load(file: &str, lang: Lang) -> Result<(Dataset, Report), ExitCode> {
             }
             Err(ExitCode::from(1))
         }
+    }
+}
+
+/// A `.csv` goes through the same reader, automatic column guess and conversion as a CSV opened in
+/// the app (`engine::csv_import`), so a publisher checking a file here sees what the app would show;
+/// anything else is read as the JSON format.
+fn read_dataset(file: &str, bytes: &[u8]) -> Result<coop_atlas::engine::parse::Parsed, Report> {
+    let is_csv = std::path::Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        let name = std::path::Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file);
+        csv_import::import(bytes, &csv_import::id_from_file_name(name), name, &Limits::default())
+    } else {
+        parse_dataset(bytes, &Limits::default())
     }
 }
 

@@ -5,7 +5,10 @@
 //! export every version has. What Excel writes varies with the machine's region settings, so this
 //! reader accepts UTF-8 with or without a byte-order mark, `,` `;` or tab separators (guessed from
 //! the header line), quoted fields with `""` escapes and line breaks, CRLF or LF, and a decimal
-//! comma or point (guessed from the numbers of the file, see [`detect_decimal`]).
+//! comma or point (guessed from the numbers of the file, see [`detect_decimal`]). The records
+//! themselves are read by the `csv` crate; what is ours is what is specific to Excel exports
+//! (separator and decimal guessing, header mapping, Vietnamese cell values). The page never calls
+//! this module (own files are read in the worker), so the crate stays out of its first view.
 //!
 //! Headers are matched to fields in Vietnamese or English, with or without diacritics
 //! ("Số lao động", "so lao dong", "workers", "Lao động (người)"). When a header cannot be matched
@@ -24,7 +27,6 @@
 //! The work is resumable ([`Converter::step`]) so the browser can convert a large file in slices,
 //! showing progress and keeping the page responsive.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -82,7 +84,8 @@ impl Field {
         use Type as T;
         match self {
             Field::Id => ("id", "Mã đơn vị", "Unit id", T::Text,
-                &["id", "ma", "ma so", "ma don vi", "ma htx", "ma dinh danh", "code", "unit id", "ma co so"]),
+                &["id", "ma", "ma so", "ma don vi", "ma htx", "ma dinh danh", "code", "unit id", "ma co so",
+                  "ma so htx", "ma so thue", "mst", "ma so hop tac xa", "ma so doanh nghiep", "ma hop tac xa"]),
             Field::Province => ("province", "Tỉnh (mã hoặc tên)", "Province (code or name)", T::Province,
                 &["province", "tinh", "ma tinh", "tinh thanh pho", "tinh thanh", "tinh tp", "province code", "ten tinh", "tinh thanh pho truc thuoc trung uong"]),
             Field::Year => ("year", "Năm", "Year", T::Whole,
@@ -166,10 +169,27 @@ pub fn guess_mapping(headers: &[String]) -> Vec<Guess> {
     out
 }
 
+/// Headers that registers carry and the format has no field for: the row number (`STT`) and the
+/// unit's name and address. They are recognised (no need to ask the user) and not kept.
+const NOT_KEPT: &[&str] = &[
+    "stt", "tt", "so tt", "so thu tu", "thu tu",
+    "ten htx", "ten hop tac xa", "ten don vi", "ten tho", "ten to hop tac", "ten", "name", "ten qtdnd", "ten quy tin dung",
+    "dia chi", "address",
+];
+
+/// Whether a header is one of [`NOT_KEPT`].
+pub fn is_not_kept(header: &str) -> bool {
+    let (full, short) = (norm(header), norm_without_unit(header));
+    NOT_KEPT.iter().any(|h| *h == full || *h == short)
+}
+
 fn guess_one(header: &str) -> Guess {
     let full = norm(header);
     if full.is_empty() {
         return Guess { field: None, sure: false };
+    }
+    if is_not_kept(header) {
+        return Guess { field: None, sure: true };
     }
     let short = norm_without_unit(header);
     for &f in Field::ALL {
@@ -200,7 +220,7 @@ fn guess_one(header: &str) -> Guess {
 /// field has no column.
 pub fn needs_mapping(guesses: &[Guess]) -> bool {
     guesses.iter().any(|g| !g.sure)
-        || Field::REQUIRED.iter().any(|r| !guesses.iter().any(|g| g.field == Some(*r)))
+        || Field::REQUIRED.iter().any(|r| *r != Field::Id && !guesses.iter().any(|g| g.field == Some(*r)))
 }
 
 // ---- reading records -----------------------------------------------------------------------
@@ -212,6 +232,8 @@ pub struct CsvFile {
     text: Arc<str>,
     /// Byte offset of the first data record.
     body_start: usize,
+    /// The spreadsheet row of the header (1 unless title rows sit above it).
+    pub header_row: usize,
     /// The separator: `,`, `;` or tab.
     pub delimiter: char,
     /// The header cells, trimmed.
@@ -224,6 +246,20 @@ impl CsvFile {
     /// The size of the text in bytes (without a byte-order mark).
     pub fn len(&self) -> usize {
         self.text.len()
+    }
+
+    /// Every non-blank record under the header, cells trimmed, as far as the text can be read:
+    /// for reading back a table Coop Atlas wrote (not a units file, so no [`Converter`]).
+    pub fn records(&self) -> Vec<Vec<String>> {
+        let mut reader = Reader::new(&self.text, self.body_start, self.delimiter as u8, self.header_row);
+        let mut cells = csv::StringRecord::new();
+        let mut out = Vec::new();
+        while let Ok(true) = reader.next_record(&mut cells) {
+            if !cells.iter().all(|c| c.trim().is_empty()) {
+                out.push(cells.iter().map(|c| c.trim().to_string()).collect());
+            }
+        }
+        out
     }
 
     /// Whether the text is empty (never true for a file [`read`] accepted).
@@ -288,10 +324,9 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
         }
     };
     let delimiter = sniff_delimiter(text);
-    let mut reader = Reader { text, pos: 0, delim: delimiter as u8, record: 0 };
-    let mut cells = Vec::new();
-    reader.next_record(&mut cells).map_err(Report::single)?;
-    let headers: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+    let (header_row, header_end, headers) = find_header(text, delimiter as u8).map_err(Report::single)?;
+    let mut reader = Reader::new(text, header_end, delimiter as u8, header_row);
+    let mut cells = csv::StringRecord::new();
     if headers.len() < 2 {
         let first = quote(headers.first().map_or("", |s| s.as_str()));
         return one(
@@ -309,37 +344,88 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
             Phrase::new(format!("at most {MAX_COLUMNS} columns"), format!("tối đa {MAX_COLUMNS} cột")),
         );
     }
-    let body_start = reader.pos;
+    let body_start = header_end;
     let mut preview = Vec::new();
     while preview.len() < PREVIEW_ROWS {
         match reader.next_record(&mut cells) {
             Ok(true) => {
                 if !cells.iter().all(|c| c.trim().is_empty()) {
-                    preview.push(cells.iter().map(|c| c.to_string()).collect());
+                    preview.push(cells.iter().map(str::to_string).collect());
                 }
             }
             Ok(false) => break,
             Err(e) => return Err(Report::single(e)),
         }
     }
-    Ok(CsvFile { text: Arc::from(text), body_start, delimiter, headers, preview })
+    Ok(CsvFile { text: Arc::from(text), body_start, header_row, delimiter, headers, preview })
 }
 
-/// Picks the separator from the header line: the most frequent of `;`, `,` and tab outside quotes
-/// (`;` wins a tie: Vietnamese Excel writes it, and `,` then appears inside numbers).
+/// A header row found: its spreadsheet row, the byte offset after it, its cells.
+type HeaderRow = (usize, usize, Vec<String>);
+
+/// How many records from the top may be title rows above the header.
+const MAX_TITLE_ROWS: usize = 10;
+
+/// Finds the header row: provincial registers put a title or two above it ("DANH SÁCH HỢP TÁC XÃ
+/// …", a date line), so the header is the first of the top records in which the most cells are
+/// known headers (at least two); with no such record, the first non-blank one, as before. Returns
+/// its spreadsheet row, the byte offset after it and its cells, trimmed.
+fn find_header(text: &str, delim: u8) -> Result<HeaderRow, Issue> {
+    let mut reader = Reader::new(text, 0, delim, 0);
+    let mut cells = csv::StringRecord::new();
+    let mut first: Option<HeaderRow> = None;
+    let mut best: Option<(usize, HeaderRow)> = None;
+    for _ in 0..MAX_TITLE_ROWS {
+        if !reader.next_record(&mut cells)? {
+            break;
+        }
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row: Vec<String> = cells.iter().map(|c| c.trim().to_string()).collect();
+        let known = guess_mapping(&row).iter().filter(|g| g.sure && g.field.is_some()).count();
+        let here = (reader.record, reader.pos, row);
+        if first.is_none() {
+            first = Some(here.clone());
+        }
+        if known >= 2 && best.as_ref().is_none_or(|(k, _)| known > *k) {
+            best = Some((known, here));
+        }
+    }
+    Ok(best.map(|(_, h)| h).or(first).unwrap_or((1, text.len(), Vec::new())))
+}
+
+/// Picks the separator from the top lines: on the line with the most separators (the header,
+/// not a title row above it), the most frequent of `;`, `,` and tab outside quotes (`;` wins a tie:
+/// Vietnamese Excel writes it, and `,` then appears inside numbers).
 fn sniff_delimiter(text: &str) -> char {
+    let mut best = [0usize; 3];
     let mut counts = [0usize; 3];
     let mut quoted = false;
+    let mut lines = 0;
     for b in text.bytes() {
         match b {
             b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
+            b'\n' | b'\r' if !quoted => {
+                if counts.iter().max() > best.iter().max() {
+                    best = counts;
+                }
+                counts = [0; 3];
+                lines += 1;
+                if lines > MAX_TITLE_ROWS {
+                    break;
+                }
+            }
             b';' if !quoted => counts[0] += 1,
             b',' if !quoted => counts[1] += 1,
             b'\t' if !quoted => counts[2] += 1,
             _ => {}
         }
     }
+    if counts.iter().max() > best.iter().max() {
+        best = counts;
+    }
+    let counts = best;
     let max = counts.iter().copied().max().unwrap_or(0);
     if max == 0 {
         // No separator at all: `,` so that the one-column message names the likely problem.
@@ -353,120 +439,99 @@ fn sniff_delimiter(text: &str) -> char {
     }
 }
 
-/// A resumable record reader over the text (RFC 4180 as Excel writes it).
+/// A resumable record reader over the text: the `csv` crate does the reading (quotes, `""`, line
+/// breaks inside quotes, CR, LF or CRLF); this adds what the crate does not say and the app needs,
+/// the **spreadsheet row** of each record (the crate skips blank lines, which Excel counts as rows)
+/// and a quote left open at the end of the file (the crate silently ends the value there).
 struct Reader<'a> {
     text: &'a str,
+    /// Byte offset in `text` where `inner` starts.
+    base: usize,
+    inner: csv::Reader<&'a [u8]>,
+    /// Byte offset just after the last record read.
     pos: usize,
-    delim: u8,
-    /// Records read so far (the header is record 1).
+    /// The spreadsheet row of the last record read (the header is row 1).
     record: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader from byte `pos` of `text`, the record before it being spreadsheet row `record`.
+    fn new(text: &'a str, pos: usize, delim: u8, record: usize) -> Reader<'a> {
+        let pos = pos.min(text.len());
+        let inner = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .from_reader(&text.as_bytes()[pos..]);
+        Reader { text, base: pos, inner, pos, record }
+    }
+
     /// Reads the next record into `out`; `Ok(false)` at the end of the text. A quote that is never
     /// closed is an error naming the spreadsheet row where it opened.
-    fn next_record(&mut self, out: &mut Vec<Cow<'a, str>>) -> Result<bool, Issue> {
-        out.clear();
-        let bytes = self.text.as_bytes();
-        if self.pos >= bytes.len() {
+    fn next_record(&mut self, out: &mut csv::StringRecord) -> Result<bool, Issue> {
+        let row = self.record + 1;
+        let more = self.inner.read_record(out).map_err(|e| {
+            Issue::error(
+                Phrase::new(format!("a record that cannot be read ({e})"), format!("một hàng không đọc được ({e})")),
+                Phrase::new("a UTF-8 CSV text", "văn bản CSV UTF-8"),
+            )
+            .at_row(row)
+        })?;
+        if !more {
+            self.pos = self.text.len();
             return Ok(false);
         }
-        self.record += 1;
-        loop {
-            if out.len() > MAX_COLUMNS + 1 {
-                return Err(Issue::error(
-                    Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
-                    Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
-                )
-                .at_row(self.record));
-            }
-            let start = self.pos;
-            if bytes.get(start) == Some(&b'"') {
-                // Quoted field: up to the closing quote, `""` is one quote.
-                let mut i = start + 1;
-                let mut owned: Option<String> = None;
-                let mut seg = i;
-                loop {
-                    match bytes[i..].iter().position(|&b| b == b'"') {
-                        None => {
-                            return Err(Issue::error(
-                                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
-                                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
-                            )
-                            .at_row(self.record));
-                        }
-                        Some(k) => {
-                            let q = i + k;
-                            if bytes.get(q + 1) == Some(&b'"') {
-                                owned.get_or_insert_with(String::new).push_str(&self.text[seg..=q]);
-                                i = q + 2;
-                                seg = i;
-                            } else {
-                                let value = match owned {
-                                    Some(mut s) => {
-                                        s.push_str(&self.text[seg..q]);
-                                        Cow::Owned(s)
-                                    }
-                                    None => Cow::Borrowed(&self.text[seg..q]),
-                                };
-                                // Text between the closing quote and the separator is kept (Excel
-                                // never writes any; a hand-edited file might).
-                                let end = self.field_end(q + 1);
-                                let value = if end > q + 1 {
-                                    Cow::Owned(format!("{value}{}", &self.text[q + 1..end]))
-                                } else {
-                                    value
-                                };
-                                out.push(value);
-                                if self.after_field(end) {
-                                    return Ok(true);
-                                }
-                                break;
-                            }
-                        }
-                    }
-                }
-            } else {
-                let end = self.field_end(start);
-                out.push(Cow::Borrowed(&self.text[start..end]));
-                if self.after_field(end) {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-
-    /// The end of an unquoted stretch: the next separator or line break.
-    fn field_end(&self, from: usize) -> usize {
-        let d = self.delim;
-        self.text.as_bytes()[from..]
-            .iter()
-            .position(|&b| b == d || b == b'\n' || b == b'\r')
-            .map_or(self.text.len(), |k| from + k)
-    }
-
-    /// Moves past the separator or line break at `end`; returns whether the record ended.
-    fn after_field(&mut self, end: usize) -> bool {
+        let start = self.base + out.position().map_or(0, |p| p.byte() as usize);
+        let end = (self.base + self.inner.position().byte() as usize).min(self.text.len());
+        // The crate's record starts where the last one stopped, which may be inside its CRLF and
+        // before blank lines it skipped: those blank lines are rows in Excel.
         let bytes = self.text.as_bytes();
-        match bytes.get(end) {
-            None => {
-                self.pos = end;
-                true
-            }
-            Some(b'\r') => {
-                self.pos = if bytes.get(end + 1) == Some(&b'\n') { end + 2 } else { end + 1 };
-                true
-            }
-            Some(b'\n') => {
-                self.pos = end + 1;
-                true
-            }
-            Some(_) => {
-                self.pos = end + 1;
-                false
-            }
+        let mut from = start.min(end);
+        if from > 0 && bytes.get(from) == Some(&b'\n') && bytes[from - 1] == b'\r' {
+            from += 1;
         }
+        let lead = bytes[from.min(end)..end].iter().take_while(|&&b| b == b'\r' || b == b'\n').count();
+        let skipped = line_breaks(&bytes[from.min(end)..from.min(end) + lead]);
+        self.record += 1 + skipped;
+        self.pos = end;
+        if out.len() > MAX_COLUMNS + 1 {
+            return Err(Issue::error(
+                Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
+                Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
+            )
+            .at_row(self.record));
+        }
+        // Quotes come in pairs in a well-formed record (`"…"`, `""`); an odd count in the record
+        // that runs to the end of the file is a quote never closed.
+        if end >= self.text.len() && self.text.as_bytes()[start.min(end)..end].iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            return Err(Issue::error(
+                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
+                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
+            )
+            .at_row(self.record));
+        }
+        Ok(true)
     }
+}
+
+/// Line breaks in a stretch between records (CRLF counts once, a lone CR or LF once each).
+fn line_breaks(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' => {
+                n += 1;
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'\n' => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
 }
 
 // ---- translating cells -----------------------------------------------------------------------
@@ -504,7 +569,14 @@ pub fn detect_decimal<'a>(cells: impl IntoIterator<Item = &'a str>) -> DecimalHi
 
 /// Province names (folded, without "tỉnh"/"thành phố") → code, for one boundary version.
 fn province_names(b: Boundary) -> HashMap<String, &'static str> {
-    registry().provinces(b).iter().map(|p| (norm(p.name), p.code)).collect()
+    let mut names: HashMap<String, &'static str> = registry().provinces(b).iter().map(|p| (norm(p.name), p.code)).collect();
+    // Usual written forms of a few names (after "TP."/"Tỉnh" are taken off).
+    for (alias, name) in [("hcm", "ho chi minh"), ("sai gon", "ho chi minh"), ("thua thien hue", "hue"), ("hue", "thua thien hue"), ("dac lac", "dak lak"), ("dac nong", "dak nong")] {
+        if let Some(&code) = names.get(name) {
+            names.entry(alias.to_string()).or_insert(code);
+        }
+    }
+    names
 }
 
 fn strip_province_prefix(folded: &str) -> &str {
@@ -660,6 +732,14 @@ pub struct Converter {
     rows: Vec<u32>,
     hint: DecimalHint,
     names: HashMap<String, &'static str>,
+    /// Province names not of the file's boundary version → (code, name) in it.
+    old_names: HashMap<String, (&'static str, &'static str)>,
+    /// Old province names met: (the cell as written, the province's name now, its rows).
+    renamed: Vec<(String, &'static str, Vec<u32>)>,
+    /// Spreadsheet rows skipped as totals or subtotals.
+    totals: Vec<u32>,
+    /// No id column: each unit's id is its spreadsheet row.
+    number_rows: bool,
     meta: CsvMeta,
     report: Report,
     done: bool,
@@ -670,7 +750,8 @@ impl Converter {
     /// a mapping that leaves a required field without a column or maps two columns to one field.
     pub fn new(file: &CsvFile, mapping: &[Option<Field>], meta: CsvMeta) -> Result<Converter, Report> {
         let mut report = Report::new();
-        for f in Field::REQUIRED {
+        // A register without an id column gets its rows numbered (see `number_rows`).
+        for f in Field::REQUIRED.iter().filter(|f| **f != Field::Id) {
             if !mapping.contains(&Some(*f)) {
                 report.push(
                     Issue::error(
@@ -713,8 +794,8 @@ impl Converter {
             .filter(|(_, f)| f.is_some_and(|f| matches!(f.ty(), Type::Number | Type::Whole)))
             .map(|(i, _)| i)
             .collect();
-        let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
-        let mut cells = Vec::new();
+        let mut reader = Reader::new(&file.text, file.body_start, file.delimiter as u8, file.header_row);
+        let mut cells = csv::StringRecord::new();
         let mut sample: Vec<String> = Vec::new();
         for _ in 0..2000 {
             match reader.next_record(&mut cells) {
@@ -723,8 +804,9 @@ impl Converter {
             }
         }
         let hint = detect_decimal(sample.iter().map(|s| s.as_str()));
+        let number_rows = !mapping.contains(&Some(Field::Id));
         let mut out = vec![None; Field::ALL.len()];
-        for f in mapping.iter().flatten() {
+        for f in mapping.iter().flatten().chain(number_rows.then_some(&Field::Id)) {
             if let Some(k) = Field::ALL.iter().position(|g| g == f) {
                 out[k] = Some(String::new());
             }
@@ -732,7 +814,7 @@ impl Converter {
         Ok(Converter {
             text: file.text.clone(),
             pos: file.body_start,
-            record: 1,
+            record: file.header_row,
             delim: file.delimiter as u8,
             columns: file.headers.len(),
             mapping: mapping.to_vec(),
@@ -740,6 +822,10 @@ impl Converter {
             rows: Vec::new(),
             hint,
             names: province_names(meta.boundary),
+            old_names: old_province_names(meta.boundary),
+            renamed: Vec::new(),
+            totals: Vec::new(),
+            number_rows,
             meta,
             report: Report::new(),
             done: false,
@@ -754,8 +840,8 @@ impl Converter {
     /// Converts at most `max_records` more records; call until [`Progress::finished`].
     pub fn step(&mut self, max_records: usize) -> Progress {
         let text: &str = &self.text;
-        let mut reader = Reader { text, pos: self.pos, delim: self.delim, record: self.record };
-        let mut cells: Vec<Cow<str>> = Vec::new();
+        let mut reader = Reader::new(text, self.pos, self.delim, self.record);
+        let mut cells = csv::StringRecord::new();
         for _ in 0..max_records {
             match reader.next_record(&mut cells) {
                 Ok(true) => {}
@@ -773,7 +859,11 @@ impl Converter {
                 continue; // Blank lines (Excel often leaves some at the end) are skipped.
             }
             let row = reader.record;
-            if cells.len() > self.columns && cells[self.columns..].iter().any(|c| !c.trim().is_empty()) {
+            if is_totals_row(&cells) {
+                self.totals.push(u32::try_from(row).unwrap_or(u32::MAX));
+                continue;
+            }
+            if cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
                 self.report.error_with(|| {
                     let (n, m) = (cells.len(), self.columns);
                     Issue::error(
@@ -794,6 +884,21 @@ impl Converter {
                 let cell = col.and_then(|c| cells.get(c)).map_or("", |c| c.trim());
                 if !buf.is_empty() {
                     buf.push(',');
+                }
+                if *field == Field::Id && self.number_rows {
+                    push_json_str(buf, &row.to_string());
+                    continue;
+                }
+                if *field == Field::Province && province_code(cell, &self.names, self.meta.boundary).is_none() {
+                    if let Some(&(code, name)) = self.old_names.get(strip_province_prefix(&norm(cell))) {
+                        let r = u32::try_from(row).unwrap_or(u32::MAX);
+                        match self.renamed.iter_mut().find(|(c, _, _)| c == cell) {
+                            Some((_, _, rows)) => rows.push(r),
+                            None => self.renamed.push((cell.to_string(), name, vec![r])),
+                        }
+                        push_json_str(buf, code);
+                        continue;
+                    }
                 }
                 translate(buf, field.ty(), cell, self.hint, &self.names, self.meta.boundary);
             }
@@ -876,8 +981,110 @@ impl Converter {
             }
         }
         json.push_str("}}");
-        Ok((json, RowMap(self.rows)))
+        let notes = self.notes();
+        Ok((json, RowMap(self.rows, notes)))
     }
+}
+
+impl Converter {
+    /// The conversion's own warnings: what it did that the file did not say.
+    fn notes(&self) -> Report {
+        let mut notes = Report::new();
+        if self.number_rows {
+            notes.push(
+                Issue::warning(
+                    Phrase::new("no column for the unit id", "không có cột mã đơn vị"),
+                    Phrase::new(
+                        "nothing: each unit is numbered by its row in the file (the unit of row 12 is \"12\"); add a column such as \"Mã số HTX\" to keep the same ids from one year to the next",
+                        "không cần làm gì: mỗi đơn vị được đánh số theo hàng của nó trong tệp (đơn vị ở hàng 12 có mã \"12\"); thêm cột như \"Mã số HTX\" để giữ mã đơn vị qua các năm",
+                    ),
+                )
+                .in_field(Field::Id.code()),
+            );
+        }
+        if !self.totals.is_empty() {
+            let n = self.totals.len();
+            let rows = row_list(&self.totals);
+            notes.push(Issue::warning(
+                Phrase::new(format!("{n} totals or subtotals rows (rows {rows})"), format!("{n} hàng tổng cộng hoặc cộng nhóm (hàng {rows})")),
+                Phrase::new(
+                    "nothing: they were skipped, since Coop Atlas adds the units up itself",
+                    "không cần làm gì: các hàng này đã được bỏ qua, vì Atlas tự cộng các đơn vị",
+                ),
+            ));
+        }
+        for (cell, name, rows) in &self.renamed {
+            let (list, n) = (row_list(rows), rows.len());
+            let b = self.meta.boundary.number();
+            notes.push(
+                Issue::warning(
+                    Phrase::new(
+                        format!("the old province name {} in {n} rows ({list})", quote(cell)),
+                        format!("tên tỉnh cũ {} ở {n} hàng ({list})", quote(cell)),
+                    ),
+                    Phrase::new(
+                        format!("nothing: read as {name}, the province of the {b}-province list that took it over"),
+                        format!("không cần làm gì: đã hiểu là {name}, tỉnh trong danh sách {b} tỉnh đã tiếp nhận địa bàn này"),
+                    ),
+                )
+                .in_field(Field::Province.code()),
+            );
+        }
+        notes
+    }
+}
+
+/// Rows for a message: up to ten, then "…".
+fn row_list(rows: &[u32]) -> String {
+    let mut s = rows.iter().take(10).map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
+    if rows.len() > 10 {
+        s.push_str(", …");
+    }
+    s
+}
+
+/// What a register writes in the first cell of a totals or subtotals row, folded.
+const TOTALS: &[&str] = &["tong cong", "cong", "tong", "tong so", "tong chung", "cong chung", "total", "subtotal", "grand total", "sum"];
+
+/// Whether a record is a totals or subtotals row: its first non-empty cell is a totals word
+/// ("Tổng cộng", "Cộng", "Tổng số", with or without a colon, or followed by what is summed, as in
+/// "Cộng huyện A" or "Tổng số HTX").
+fn is_totals_row(cells: &csv::StringRecord) -> bool {
+    let Some(first) = cells.iter().map(str::trim).find(|c| !c.is_empty()) else { return false };
+    let n = norm(first);
+    TOTALS.iter().any(|t| n == *t)
+        || ["tong cong ", "tong so ", "cong huyen ", "cong xa ", "cong nhom ", "cong linh vuc ", "total "].iter().any(|p| n.starts_with(p))
+}
+
+/// Province names that are not of boundary `b` but name a province of it, folded: Hà Tây (part
+/// of Hà Nội since 2008) and, for the 34-province list, the names of the 63 merged in 2025.
+fn old_province_names(b: Boundary) -> HashMap<String, (&'static str, &'static str)> {
+    let reg = registry();
+    let mut out = HashMap::new();
+    let now = |code63: &str| -> Option<(&'static str, &'static str)> {
+        match b {
+            Boundary::P63 => reg.by_code(Boundary::P63, code63).map(|p| (p.code, p.name)),
+            Boundary::P34 => {
+                let i = reg.index_of(Boundary::P63, code63)?;
+                reg.get(Boundary::P34, reg.to_34(i)?).map(|p| (p.code, p.name))
+            }
+        }
+    };
+    if let Some(hn) = now("01") {
+        out.insert("ha tay".to_string(), hn);
+    }
+    if b == Boundary::P34 {
+        let current = province_names(Boundary::P34);
+        for p in reg.provinces(Boundary::P63) {
+            let n = norm(p.name);
+            if !current.contains_key(&n) {
+                if let Some(x) = now(p.code) {
+                    out.insert(n, x);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A label in lower case, letter by letter. (`char::to_lowercase`, which the province search links
@@ -886,14 +1093,18 @@ fn lower(label: &str) -> String {
     label.chars().flat_map(char::to_lowercase).collect()
 }
 
-/// The spreadsheet row of each converted entity (entity n is at `0[n - 1]`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RowMap(Vec<u32>);
+/// The spreadsheet row of each converted entity (entity n is at `0[n - 1]`), and the warnings of
+/// the conversion itself (rows numbered, totals rows skipped, old province names mapped), which
+/// join the parser's report.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RowMap(Vec<u32>, Report);
 
 impl RowMap {
-    /// Renumbers the rows of a report on the converted JSON to spreadsheet rows.
+    /// Renumbers the rows of a report on the converted JSON to spreadsheet rows and adds the
+    /// conversion's own warnings.
     pub fn remap(&self, report: &mut Report) {
         remap_rows(report, &self.0);
+        report.merge(self.1.clone());
     }
 }
 
@@ -932,26 +1143,51 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
         if let Some(r) = issue.row {
             issue.row = Some(map(r));
         }
+        // A blank cell became `null` in the converted JSON: say what the reader saw.
+        if issue.found.get(Lang::En) == "null" {
+            issue.found = Phrase::new("a blank cell", "ô trống");
+        }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
     }
 }
 
 /// Reads, maps (without asking) and converts a CSV in one call: for the command line and tests.
-/// Fails when a column cannot be mapped with certainty, naming it.
+/// A column whose header resembles a field is read as that field, with a warning naming the
+/// guess (the app would have asked); a column that resembles no field is an error naming it and
+/// listing the headers that are recognised, since nobody is there to pick its field.
 pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Result<Parsed, Report> {
     let file = read(bytes, limits)?;
     let guesses = guess_mapping(&file.headers);
     let mut report = Report::new();
+    let mut guessed = Report::new();
     for (h, g) in file.headers.iter().zip(&guesses) {
-        if !g.sure && !h.is_empty() {
-            let fields = Field::ALL.iter().map(|f| f.code()).collect::<Vec<_>>().join(", ");
-            report.push(
+        if h.is_empty() || g.sure {
+            continue;
+        }
+        match g.field {
+            None => report.push(
                 Issue::error(
                     Phrase::new(format!("a column {} that matches no field", quote(h)), format!("cột {} không khớp trường nào", quote(h))),
-                    Phrase::new(format!("one of {fields}"), format!("một trong {fields}")),
+                    Phrase::new(
+                        format!("one of the recognised headers: {}; rename the column or remove it", accepted_headers(Lang::En)),
+                        format!("một trong các tiêu đề được nhận biết: {}; hãy đổi tên cột hoặc bỏ cột này", accepted_headers(Lang::Vi)),
+                    ),
                 )
                 .in_field(h.clone()),
-            );
+            ),
+            Some(f) => guessed.push(
+                Issue::warning(
+                    Phrase::new(
+                        format!("the column {} read as {} ({})", quote(h), quote(f.code()), f.label(Lang::En)),
+                        format!("cột {} được hiểu là {} ({})", quote(h), quote(f.code()), f.label(Lang::Vi)),
+                    ),
+                    Phrase::new(
+                        format!("a header that names its field; rename it \"{}\" if the guess is right", f.label(Lang::En)),
+                        format!("tiêu đề gọi đúng tên trường; nếu đoán đúng, hãy đổi tên cột thành \"{}\"", f.label(Lang::Vi)),
+                    ),
+                )
+                .in_field(h.clone()),
+            ),
         }
     }
     if report.has_errors() {
@@ -960,7 +1196,16 @@ pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Resu
     let mapping: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
     let boundary = province_column_boundary(&file, &mapping);
     let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: Text::new(title, title), boundary };
-    Converter::new(&file, &mapping, meta)?.run()
+    let mut parsed = Converter::new(&file, &mapping, meta)?.run()?;
+    guessed.merge(std::mem::take(&mut parsed.warnings));
+    parsed.warnings = guessed;
+    Ok(parsed)
+}
+
+/// The headers a column is recognised by, one per field: its label and its code
+/// (`Số lao động / workers`), for the message about a column nobody can map.
+fn accepted_headers(lang: Lang) -> String {
+    Field::ALL.iter().map(|f| format!("\"{}\" / \"{}\"", f.label(lang), f.code())).collect::<Vec<_>>().join(", ")
 }
 
 /// Guesses the boundary from the province column of the first 2,000 rows.
@@ -968,8 +1213,8 @@ pub fn province_column_boundary(file: &CsvFile, mapping: &[Option<Field>]) -> Bo
     let Some(col) = mapping.iter().position(|m| m == &Some(Field::Province)) else {
         return Boundary::P63;
     };
-    let mut reader = Reader { text: &file.text, pos: file.body_start, delim: file.delimiter as u8, record: 1 };
-    let mut cells = Vec::new();
+    let mut reader = Reader::new(&file.text, file.body_start, file.delimiter as u8, file.header_row);
+    let mut cells = csv::StringRecord::new();
     let mut sample = Vec::new();
     for _ in 0..2000 {
         match reader.next_record(&mut cells) {
@@ -1095,6 +1340,90 @@ mod tests {
     }
 
     #[test]
+    fn line_breaks_in_quotes_crlf_and_blank_lines_keep_spreadsheet_rows() {
+        // A value with a line break is one Excel row; a blank line is a row; CRLF and LF mixed.
+        let text = "id;province;year;kind;workers\r\n\"A\r\nline two\";19;2024;htx;1\r\n\r\nB;19;2024;htx;x\nC;19;2024;htx;-1\n";
+        let r = convert(text).unwrap_err().to_string();
+        assert!(r.contains("row 4, field \"workers\": found \"x\""), "{r}");
+        assert!(r.contains("row 5, field \"workers\": found -1"), "{r}");
+        let p = convert("id;province;year;kind\r\n\"A\nB\";19;2024;htx\r\n\"x;\"\"y\"\"\";19;2024;htx").unwrap();
+        let e = &p.dataset.entities;
+        let ids: Vec<&str> = (0..e.len()).map(|i| e.id(i)).collect();
+        assert!(ids.contains(&"A\nB") && ids.contains(&"x;\"y\""), "{ids:?}");
+        // A quote left open at the end of the file names the row where it opened.
+        let r = convert("id;province;year;kind\nA;19;2024;htx\n\"B;19;2024;htx\n").unwrap_err().to_string();
+        assert!(r.contains("row 3") && r.contains("never closed"), "{r}");
+        // The BOM is not part of the first header.
+        let f = read("\u{feff}\"id\";province\n1;2\n".as_bytes(), &Limits::default()).unwrap();
+        assert_eq!(f.headers[0], "id");
+    }
+
+    #[test]
+    fn provincial_register_title_rows_stt_names_totals_old_names() {
+        let bytes = include_bytes!("../../tests/fixtures/register-vi.csv");
+        let file = read(bytes, &Limits::default()).unwrap();
+        assert_eq!(file.delimiter, ';');
+        assert_eq!(file.header_row, 5, "the header sits below three title rows and a blank row");
+        assert_eq!(file.headers[1], "Tên HTX");
+        let g = guess_mapping(&file.headers);
+        // STT and the name are recognised and not kept; nothing to ask (no id: rows are numbered).
+        assert_eq!(g[0], Guess { field: None, sure: true });
+        assert_eq!(g[1], Guess { field: None, sure: true });
+        assert_eq!(g[2].field, Some(Field::Province));
+        assert!(!needs_mapping(&g), "{g:?}");
+        let p = import(bytes, "register-vi", "register-vi.csv", &Limits::default()).unwrap();
+        let e = &p.dataset.entities;
+        assert_eq!(e.len(), 5, "the two totals rows are skipped");
+        let at = |f: usize| (0..e.len()).find(|&i| e.file_row(i) == f).unwrap();
+        // Ids are the spreadsheet rows 6–10.
+        assert_eq!(e.id(at(0)), "6");
+        assert_eq!(e.id(at(4)), "10");
+        let reg = registry();
+        let code = |i: usize| reg.get(Boundary::P63, e.province(i).unwrap()).unwrap().code;
+        assert_eq!(code(at(2)), "01", "Hà Tây is read as Hà Nội");
+        assert_eq!(code(at(4)), "01", "Ha Tay too");
+        assert_eq!(code(at(3)), "06", "tỉnh Bắc Kạn");
+        let revenue: f64 = (0..5).filter_map(|i| crate::engine::dataset::NumField::Revenue.get(e, i)).sum();
+        assert!((revenue - 7812.0).abs() < 1e-9, "decimal commas: {revenue}");
+        let w = p.warnings.text(Lang::Vi);
+        assert!(w.contains("không có cột mã đơn vị"), "{w}");
+        assert!(w.contains("2 hàng tổng cộng hoặc cộng nhóm (hàng 11, 12)"), "{w}");
+        assert!(w.contains("tên tỉnh cũ \"Hà Tây\" ở 1 hàng (8)"), "{w}");
+        assert!(w.contains("đã hiểu là Hà Nội"), "{w}");
+        assert!(w.contains("tên tỉnh cũ \"Ha Tay\" ở 1 hàng (10)"), "{w}");
+    }
+
+    #[test]
+    fn register_id_headers_usual_province_forms_and_2025_names() {
+        let h: Vec<String> = ["Mã số thuế", "Mã số HTX", "Tên hợp tác xã", "STT"].iter().map(|s| s.to_string()).collect();
+        let g = guess_mapping(&h);
+        assert_eq!(g[0], Guess { field: Some(Field::Id), sure: true });
+        // Two id columns: the second is asked about, not silently taken.
+        assert_eq!(g[1].field, None);
+        assert_eq!(g[2], Guess { field: None, sure: true });
+        // An id column present: ids are kept, no numbering warning.
+        let p = convert("Mã số thuế;Tỉnh;Năm;Loại hình\n4600123456;TP. HCM;2024;HTX\n4600123457;Thừa Thiên Huế;2024;HTX\n").unwrap();
+        let e = &p.dataset.entities;
+        let mut ids: Vec<&str> = (0..e.len()).map(|i| e.id(i)).collect();
+        ids.sort();
+        assert_eq!(ids, ["4600123456", "4600123457"]);
+        assert!(!p.warnings.text(Lang::En).contains("no column for the unit id"));
+        // A 34-province file naming a province merged in 2025: read as the one that took it.
+        let file = read("id;province;year;kind\nA;Bắc Kạn;2025;htx\nB;Thái Nguyên;2025;htx\n".as_bytes(), &Limits::default()).unwrap();
+        let mapping: Vec<Option<Field>> = guess_mapping(&file.headers).iter().map(|g| g.field).collect();
+        let meta34 = CsvMeta { boundary: Boundary::P34, ..meta() };
+        let p = Converter::new(&file, &mapping, meta34).unwrap().run().unwrap();
+        let e = &p.dataset.entities;
+        assert!((0..2).all(|i| registry().get(Boundary::P34, e.province(i).unwrap()).unwrap().code == "19"));
+        let w = p.warnings.text(Lang::En);
+        assert!(w.contains("old province name \"Bắc Kạn\" in 1 rows (2)") && w.contains("read as Thái Nguyên"), "{w}");
+        // Subtotals are recognised by their first cell, a unit named "Công ty …" is not.
+        let p = convert("id;province;year;kind\nCông ty A;19;2024;htx\nCộng huyện Phú Lương;;;\nTổng số;;;\n").unwrap();
+        assert_eq!(p.dataset.entities.len(), 1);
+        assert!(p.warnings.text(Lang::En).contains("2 totals or subtotals rows (rows 3, 4)"));
+    }
+
+    #[test]
     fn decimal_detection() {
         assert_eq!(detect_decimal(["3,5", "1000"]), DecimalHint::Comma);
         assert_eq!(detect_decimal(["3.25", "1000"]), DecimalHint::Point);
@@ -1156,7 +1485,8 @@ mod tests {
         let bad = read(include_bytes!("../../tests/bad-files/bad-values.csv"), &Limits::default()).unwrap();
         let m: Vec<Option<Field>> = guess_mapping(&bad.headers).iter().map(|g| g.field).collect();
         let r = Converter::new(&bad, &m, meta()).unwrap().run().unwrap_err().to_string();
-        assert!(r.contains("row 3, field \"province\": found \"Hà Tây\""), "{r}");
+        // Sông Bé (split in 1997) has no single successor: still refused, unlike Hà Tây.
+        assert!(r.contains("row 3, field \"province\": found \"Sông Bé\""), "{r}");
         assert!(r.contains("row 3, field \"workers\": found -3"), "{r}");
     }
 

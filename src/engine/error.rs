@@ -328,12 +328,15 @@ impl Report {
     }
 
     /// The listed issues as CSV, for the UI's download button so a publisher can sort and filter
-    /// the problems in a spreadsheet, in the reader's language: `row,field,found,expected,severity`
-    /// in English, `hàng,trường,thấy,cần,mức` in Vietnamese. A final line states how many issues
-    /// were not listed, if any.
+    /// the problems in a spreadsheet, in the reader's language and as that reader's Excel splits
+    /// columns: `row,field,found,expected,severity` in English, `hàng;trường;thấy;cần;mức` in
+    /// Vietnamese (Excel in a Vietnamese locale separates with `;`, a `,` there being the decimal
+    /// comma). A final line states how many issues were not listed, if any.
     pub fn to_csv(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
-        let mut out = String::from(if vi { "hàng,trường,thấy,cần,mức\n" } else { "row,field,found,expected,severity\n" });
+        let sep = if vi { ';' } else { ',' };
+        let csv_quote = |s: &str| csv_quote(s, sep);
+        let mut out = String::from(if vi { "hàng;trường;thấy;cần;mức\n" } else { "row,field,found,expected,severity\n" });
         for issue in self.errors.iter().chain(&self.warnings) {
             let row = issue.row.map(|r| r.to_string()).unwrap_or_default();
             let field = match (&issue.field, issue.line_col) {
@@ -343,7 +346,7 @@ impl Report {
                 (None, None) => String::new(),
             };
             out.push_str(&format!(
-                "{},{},{},{},{}\n",
+                "{}{sep}{}{sep}{}{sep}{}{sep}{}\n",
                 csv_quote(&row),
                 csv_quote(&field),
                 csv_quote(issue.found.get(lang)),
@@ -359,7 +362,7 @@ impl Report {
                     (Lang::En, Severity::Error) => format!("{n} more errors not listed"),
                     (Lang::En, Severity::Warning) => format!("{n} more warnings not listed"),
                 };
-                out.push_str(&format!(",,{line},,{}\n", severity.word(lang)));
+                out.push_str(&format!("{sep}{sep}{line}{sep}{sep}{}\n", severity.word(lang)));
             }
         }
         out
@@ -390,6 +393,91 @@ impl Report {
     }
 }
 
+/// Listed issues that differ only by their row, as one: the same mistake in many rows is one line
+/// with the rows kept for whoever wants them listed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IssueGroup {
+    /// The first issue of the group (its row is the first row).
+    pub first: Issue,
+    /// Every row of the group, in the order met.
+    pub rows: Vec<usize>,
+}
+
+impl IssueGroup {
+    /// One line in `lang`: the issue itself when it is in one row; otherwise the column by its
+    /// name, how many rows and which (`Cột Năm, 1.204 hàng (12–1.215): thấy ô trống, cần …`).
+    pub fn text(&self, lang: Lang) -> String {
+        if self.rows.len() < 2 {
+            return self.first.text(lang);
+        }
+        let vi = lang == Lang::Vi;
+        let column = match self.first.field.as_deref() {
+            Some(f) => {
+                let name = Field::from_code(f).map_or(f, |x| x.label(lang));
+                if vi { format!("Cột {name}") } else { format!("Column {name}") }
+            }
+            None => (if vi { "Tệp" } else { "File" }).to_string(),
+        };
+        let n = super::format::integer(self.rows.len() as f64, lang);
+        let (lo, hi) = (self.rows.iter().min().copied().unwrap_or(0), self.rows.iter().max().copied().unwrap_or(0));
+        let contiguous = hi - lo + 1 == self.rows.len();
+        let int = |r: usize| super::format::integer(r as f64, lang);
+        let which = if contiguous {
+            format!("{}–{}", int(lo), int(hi))
+        } else {
+            let mut w = self.rows.iter().take(5).map(|&r| int(r)).collect::<Vec<_>>().join(if vi { "; " } else { ", " });
+            if self.rows.len() > 5 {
+                w.push_str(", …");
+            }
+            w
+        };
+        let (rows, found, expected) = if vi { ("hàng", "thấy", "cần") } else { ("rows", "found", "expected") };
+        format!("{column}, {n} {rows} ({which}): {found} {}, {expected} {}", self.first.found.get(lang), self.first.expected.get(lang))
+    }
+}
+
+impl Report {
+    /// The listed issues (errors, then warnings) grouped by what they say, whatever their row, in
+    /// the order first met.
+    pub fn grouped(&self) -> Vec<IssueGroup> {
+        let mut out: Vec<IssueGroup> = Vec::new();
+        for issue in self.errors.iter().chain(&self.warnings) {
+            let same = |g: &IssueGroup| {
+                g.first.severity == issue.severity
+                    && g.first.field == issue.field
+                    && g.first.found == issue.found
+                    && g.first.expected == issue.expected
+                    && g.first.line_col.is_none()
+                    && issue.line_col.is_none()
+                    && issue.row.is_some()
+            };
+            match out.iter_mut().find(|g| same(g)) {
+                Some(g) => g.rows.extend(issue.row),
+                None => out.push(IssueGroup { first: issue.clone(), rows: issue.row.into_iter().collect() }),
+            }
+        }
+        out
+    }
+
+    /// [`Report::text`] with the same mistake in many rows on one line ([`Report::grouped`]).
+    pub fn grouped_text(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        for g in self.grouped() {
+            out.push_str(&format!("{}: {}\n", g.first.severity.word(lang), g.text(lang)));
+        }
+        for (more, severity) in [(self.more_errors, Severity::Error), (self.more_warnings, Severity::Warning)] {
+            if more > 0 {
+                out.push_str(&match (lang, severity) {
+                    (Lang::Vi, s) => format!("… và {more} {} nữa\n", s.word(lang)),
+                    (Lang::En, Severity::Error) => format!("… and {more} more errors\n"),
+                    (Lang::En, Severity::Warning) => format!("… and {more} more warnings\n"),
+                });
+            }
+        }
+        out
+    }
+}
+
 impl fmt::Display for Report {
     /// [`Report::text`] in English.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -398,8 +486,8 @@ impl fmt::Display for Report {
 }
 
 /// Quotes a CSV cell when it holds a comma, quote or line break (RFC 4180).
-fn csv_quote(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+fn csv_quote(s: &str, sep: char) -> String {
+    if s.contains([sep, ',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
@@ -565,9 +653,10 @@ mod tests {
         assert!(csv.ends_with(",,1 more warnings not listed,,warning\n"));
         let vi = r.to_csv(Lang::Vi);
         let mut lines = vi.lines();
-        assert_eq!(lines.next(), Some("hàng,trường,thấy,cần,mức"));
-        assert_eq!(lines.next(), Some("2,kind,\"\"\"a,b\"\"\",a code,lỗi"));
-        assert!(vi.ends_with(",,còn 1 cảnh báo không liệt kê,,cảnh báo\n"));
+        // Vietnamese: `;` separators (issue 14 item 4); a `,` in a value is still quoted.
+        assert_eq!(lines.next(), Some("hàng;trường;thấy;cần;mức"));
+        assert_eq!(lines.next(), Some("2;kind;\"\"\"a,b\"\"\";a code;lỗi"));
+        assert!(vi.ends_with(";;còn 1 cảnh báo không liệt kê;;cảnh báo\n"));
     }
 
     #[test]

@@ -124,10 +124,11 @@ impl Field {
             Field::Id => pick("một chuỗi 1–64 ký tự", "a text of 1–64 characters"),
             Field::Province => pick("mã tỉnh hai chữ số của Tổng cục Thống kê, ví dụ \"19\"", "a two-digit GSO province code such as \"19\""),
             Field::Year => pick("số nguyên từ 1990 đến 2100", "a whole number from 1990 to 2100"),
-            Field::Kind => one_of(Kind::codes_list()),
-            Field::Sector => one_of(Sector::codes_list()),
-            Field::Ntm => one_of(Ntm::codes_list()),
-            Field::Stage => one_of(Stage::codes_list()),
+            // Listed as the user may write them: each code with its name (a CSV accepts either).
+            Field::Kind => one_of(named(Kind::ALL, Kind::code, Kind::label, lang)),
+            Field::Sector => one_of(named(Sector::ALL, Sector::code, Sector::label, lang)),
+            Field::Ntm => one_of(named(Ntm::ALL, Ntm::code, Ntm::label, lang)),
+            Field::Stage => one_of(named(Stage::ALL, Stage::code, Stage::label, lang)),
             Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => pick("số nguyên ≥ 0", "a whole number ≥ 0"),
             Field::Income | Field::Revenue => pick("số ≥ 0", "a number ≥ 0"),
             Field::OcopStar => pick("số nguyên từ 0 đến 5", "a whole number from 0 to 5"),
@@ -146,6 +147,11 @@ impl Field {
             _ => None,
         }
     }
+}
+
+/// A vocabulary listed code by code with its name in `lang`: `htx (Hợp tác xã), tht (Tổ hợp tác), …`.
+fn named<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, lang: Lang) -> String {
+    all.iter().map(|&v| format!("{} ({})", code(v), label(v, lang))).collect::<Vec<_>>().join(", ")
 }
 
 #[cfg(test)]

@@ -553,6 +553,8 @@ test('Share copies the link; the chart downloads as PNG and the table as CSV', a
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="download-csv"]')]);
   const text = readFileSync(await csv.path(), 'utf8');
   assert.equal(text.charCodeAt(0), 0xfeff, 'UTF-8 byte-order mark for Excel');
+  // Vietnamese Excel splits on `;` and reads decimal commas (issue 14 item 4).
+  assert.match(text.slice(1).split(/\r?\n/)[0], /^Mã;/);
   assert.match(text, /Đắk Lắk|Gia Lai|Kon Tum|Lâm Đồng|Đắk Nông/);
   assert.match(text, /Dữ liệu minh họa — không phải số liệu chính thức/);
   await ctx.close();
