@@ -70,6 +70,8 @@ async fn kpi_cards_carry_test_ids_and_raw_values() {
         share_text: None,
         note: None,
         source: None,
+        targets: vec!["Mục tiêu 2025: khoảng 3.500 — đạt 85,7%".into()],
+        unit: coop_atlas::engine::dataset::Unit::Count,
     }];
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         provide_context(state);
@@ -80,4 +82,7 @@ async fn kpi_cards_carry_test_ids_and_raw_values() {
     assert_eq!(card.get_attribute("data-value").as_deref(), Some("3000"));
     assert!(card.text_content().unwrap().contains("3.000"));
     assert!(card.text_content().unwrap().contains("+343"));
+    // A target set for the selection is read on the card.
+    let target = card.query_selector("[data-testid=kpi-target]").unwrap().expect("target line");
+    assert!(target.text_content().unwrap().starts_with("Mục tiêu 2025"));
 }
