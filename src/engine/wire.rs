@@ -30,7 +30,9 @@ use super::dataset::{
 use super::provinces::registry;
 use super::vocab::{Boundary, Kind, Ntm, Region, Sector, Stage};
 
-/// The first bytes of every encoded dataset (format version 1).
+/// The first bytes of every encoded dataset: the layout's version. A new field means a new magic, so a
+/// packed file of an earlier layout (kept in IndexedDB by an earlier release) is refused, never
+/// misread: version 3 added observations' publisher and a bilingual licence.
 pub const MAGIC: &[u8; 4] = b"CAW3";
 
 /// Why bytes could not be decoded. The message names the part that was being read.

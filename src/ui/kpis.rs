@@ -15,9 +15,9 @@ const PRIMARY: usize = 10;
 fn card_view(c: Card, lang: crate::engine::vocab::Lang) -> impl IntoView {
     let data_value = c.value.map(|v| v.to_string()).unwrap_or_default();
     let change_class = match c.change {
-        Some(d) if d > 0.0 => "meta up",
-        Some(d) if d < 0.0 => "meta down",
-        _ => "meta",
+        Some(d) if d > 0.0 => "meta chg up",
+        Some(d) if d < 0.0 => "meta chg down",
+        _ => "meta chg",
     };
     view! {
         <li class="card" data-testid=format!("kpi-{}", c.id) data-value=data_value data-n=c.n.to_string()>
@@ -28,7 +28,7 @@ fn card_view(c: Card, lang: crate::engine::vocab::Lang) -> impl IntoView {
             // it arrives, nor when the live cards replace the pre-rendered copy's.
             {match c.change_text.clone() {
                 Some(txt) => view! { <p class=change_class>{txt}" "{t(lang, Msg::ChangeFromPrev)}</p> }.into_any(),
-                None => view! { <p class="meta pending" aria-hidden="true"></p> }.into_any(),
+                None => view! { <p class="meta chg pending" aria-hidden="true"></p> }.into_any(),
             }}
             {c.share_text.clone().map(|txt| view! { <p class="meta">{txt}" "{t(lang, Msg::ShareOfWhole)}</p> })}
             {c.note.clone().map(|txt| view! { <p class="meta">{txt}</p> })}
