@@ -51,8 +51,9 @@ test('the Sources tab lists the targets with their wording and both figures wher
   const ctx = await browser.newContext();
   const page = await openPage(ctx, srv.url + '?d=gso-chinh-thuc&t=sources');
   const rivals = await page.textContent('[data-testid="rival-figures"]');
-  assert.match(rivals, /biểu đồ dùng 33\.335 \(government/);
-  assert.match(rivals, /nguồn khác: 33\.557 \(association/);
+  // Each figure with its publisher in plain words (issue 15), not an authority code.
+  assert.match(rivals, /biểu đồ dùng 33\.335 \(Báo cáo của Bộ/);
+  assert.match(rivals, /nguồn khác: 33\.557 \(Liên minh Hợp tác xã Việt Nam/);
   assert.match(rivals, /14\.642/);
   assert.match(rivals, /15\.590/);
   const targets = await page.textContent('[data-testid="target-sources"]');
