@@ -1868,9 +1868,11 @@ pub fn rival_figures(ds: &Dataset, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// Every target of the dataset as the Sources tab lists it: indicator, area, year and value, the
-/// document and its exact wording, where it was read and how confident that reading is.
-pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<String> {
+/// Every target of the dataset as the Sources tab lists it: what it is in the reader's words
+/// (indicator, area, year, value, the document by its short name) and, apart, the quotation as
+/// given — the document's title, its exact wording, where it was read and how confident that
+/// reading is — which stays in the language it was written in (marked verbatim on the page).
+pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<(String, String)> {
     ds.targets
         .iter()
         .map(|tg| {
@@ -1880,7 +1882,7 @@ pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<String> {
                 (Comparison::About, Lang::En) => "about ",
                 (Comparison::AtLeast, _) => "≥ ",
             };
-            let mut line = format!(
+            let mut text = format!(
                 "{} — {}, {}: {about}{}",
                 def.label.get(lang),
                 area_name(ds, tg.area, lang),
@@ -1888,16 +1890,17 @@ pub fn target_sources(ds: &Dataset, lang: Lang) -> Vec<String> {
                 format_value(Some(tg.value), tg.unit, lang)
             );
             if let Some(d) = &tg.document {
-                line.push_str(&format!(". {d}"));
+                text.push_str(&format!(". {}", document_ref(d, lang)));
             }
+            let mut quote = tg.document.clone().unwrap_or_default();
             if let Some(w) = &tg.wording {
-                line.push_str(&format!(": “{w}”"));
+                quote.push_str(&format!(": “{w}”"));
             }
-            line.push_str(&format!(". {}: {}", t(lang, Msg::Source), tg.source));
+            quote.push_str(&format!(" — {}", tg.source));
             if let Some(c) = &tg.confidence {
-                line.push_str(&format!(" ({}: {c})", t(lang, Msg::Confidence)));
+                quote.push_str(&format!(" ({c})"));
             }
-            line
+            (text, quote)
         })
         .collect()
 }
@@ -1988,7 +1991,9 @@ mod tests {
         assert_eq!(points, [("2025", 35_000.0), ("2030", 45_000.0)]);
         let lines = target_sources(&ds, Lang::En);
         assert_eq!(lines.len(), ds.targets.len());
-        assert!(lines.iter().any(|l| l.contains("1318/QĐ-TTg") && l.contains("“Mục tiêu cụ thể")), "{lines:?}");
+        // In the reader's words: the document by its English short name; the quotation as given.
+        assert!(lines.iter().any(|(t, q)| t.contains("Decision 1318/QD-TTg (2021)") && q.contains("“Mục tiêu cụ thể")), "{lines:?}");
+        assert!(lines.iter().all(|(t, _)| !t.contains("Quyết định")), "{lines:?}");
     }
 
     #[test]

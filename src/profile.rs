@@ -321,7 +321,8 @@ pub fn profile(ds: &Dataset, v: &ViewState, lang: Lang) -> Profile {
             note: dashboard::year_note(used, year, lang),
         });
     }
-    for s in target_sources(ds, lang) {
+    // The targets' documents in the reader's words (their quotations are in the Sources tab).
+    for (s, _) in target_sources(ds, lang) {
         if !sources.contains(&s) {
             sources.push(s);
         }

@@ -76,7 +76,9 @@ pub fn SourcesTab() -> impl IntoView {
                 })}
                 {(!targets.is_empty()).then(|| view! {
                     <h3>{t(lang, Msg::Targets)}</h3>
-                    <ul data-testid="target-sources">{targets.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                    <ul data-testid="target-sources">{targets.into_iter().map(|(text, quote)| view! {
+                        <li>{text}<br/><q class="verbatim" data-verbatim="">{quote}</q></li>
+                    }).collect_view()}</ul>
                 })}
                 <div class="table-wrap" tabindex="0" role="region" aria-label=t(lang, Msg::Definition)>
                     <table class="stacked" data-testid="indicator-definitions">
