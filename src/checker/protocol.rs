@@ -186,38 +186,17 @@ impl std::fmt::Display for ProtocolError {
 
 // ---- writing ---------------------------------------------------------------------------------
 
-#[derive(Default)]
-struct Writer(Vec<u8>);
+// The byte primitives are the packed dataset's (`engine::wire::Writer`); the messages add
+// their own fields to it.
+use crate::engine::wire::Writer;
 
 impl Writer {
-    fn u8(&mut self, v: u8) {
-        self.0.push(v);
-    }
-    fn u32(&mut self, v: usize) {
-        self.0.extend_from_slice(&u32::try_from(v).unwrap_or(u32::MAX).to_le_bytes());
-    }
-    fn f64(&mut self, v: f64) {
-        self.0.extend_from_slice(&v.to_le_bytes());
-    }
-    fn str(&mut self, s: &str) {
-        self.u32(s.len());
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => {
-                self.u8(1);
-                self.str(s);
-            }
-            None => self.u8(0),
-        }
-    }
     fn phrase(&mut self, p: &Phrase) {
         self.str(&p.vi);
         self.str(&p.en);
     }
     fn issues(&mut self, list: &[IssueView]) {
-        self.u32(list.len());
+        self.len(list.len());
         for i in list {
             self.phrase(&i.place);
             self.phrase(&i.found);
@@ -227,8 +206,8 @@ impl Writer {
     fn report(&mut self, r: &ReportView) {
         self.issues(&r.errors);
         self.issues(&r.warnings);
-        self.u32(r.more_errors as usize);
-        self.u32(r.more_warnings as usize);
+        self.len(r.more_errors as usize);
+        self.len(r.more_warnings as usize);
         self.phrase(&r.csv);
         self.str(&r.stem);
     }
@@ -350,7 +329,7 @@ impl ToWorker {
             }
             ToWorker::Mapping { columns, boundary } => {
                 w.u8(2);
-                w.u32(columns.len());
+                w.len(columns.len());
                 for c in columns {
                     w.opt_str(c.as_deref());
                 }
@@ -401,17 +380,17 @@ impl FromWorker {
             }
             FromWorker::Mapping(m) => {
                 w.u8(3);
-                w.u32(m.columns.len());
+                w.len(m.columns.len());
                 for c in &m.columns {
                     w.str(&c.header);
                     w.opt_str(c.guess.as_deref());
                     w.u8(u8::from(c.sure));
-                    w.u32(c.samples.len());
+                    w.len(c.samples.len());
                     for s in &c.samples {
                         w.str(s);
                     }
                 }
-                w.u32(m.fields.len());
+                w.len(m.fields.len());
                 for f in &m.fields {
                     w.str(&f.code);
                     w.phrase(&f.label);
