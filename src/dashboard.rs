@@ -493,7 +493,7 @@ pub fn targets_of(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<
     if wanted.is_empty() {
         return Vec::new();
     }
-    wanted.sort_by_key(|t| t.year);
+    crate::engine::order::sort_by_key(&mut wanted, |t| t.year);
     let first = dataset_years(ds).first().copied();
     let mut f = base.clone();
     f.years = match (first, year) {
@@ -1848,7 +1848,8 @@ fn area_name(ds: &Dataset, a: Area, lang: Lang) -> String {
 /// case, naming the figure charts use (by `engine::source_choice`'s rule) and the others, each
 /// with its source. For the Sources tab and the table's notes, so a reader sees both.
 pub fn rival_figures(ds: &Dataset, lang: Lang) -> Vec<String> {
-    source_choice::choices(&ds.observations)
+    let all: Vec<_> = ds.observations.iter().collect();
+    source_choice::choices(&all)
         .into_iter()
         .filter(|c| !c.others.is_empty())
         .map(|c| {

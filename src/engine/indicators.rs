@@ -1018,9 +1018,8 @@ pub fn observed(ds: &Dataset, id: &str, filter: &Filter, group: GroupBy) -> Indi
     let view = c.geo.view;
     // One figure per area and year: where sources disagree, the rule of `source_choice` picks
     // the one drawn (adding both would double the country).
-    let obs: Vec<_> = super::source_choice::chosen(
-        ds.observations.iter().filter(|o| o.indicator == id && c.year_passes(o.year)),
-    );
+    let all: Vec<_> = ds.observations.iter().filter(|o| o.indicator == id && c.year_passes(o.year)).collect();
+    let obs = super::source_choice::chosen(&all);
     let def = find(ds, id);
     let unit = def
         .map(|d| d.unit)

@@ -41,11 +41,12 @@ pub struct Choice<'a> {
 }
 
 /// Groups observations by (area, year, indicator) and applies the rule to each group, keeping the
-/// order in which each group first appears.
-pub fn choices<'a>(obs: impl IntoIterator<Item = &'a Observation>) -> Vec<Choice<'a>> {
+/// order in which each group first appears. (A slice, not a generic iterator: each caller's
+/// iterator type would instantiate the function, and its sort, again in the page's wasm.)
+pub fn choices<'a>(obs: &[&'a Observation]) -> Vec<Choice<'a>> {
     let mut groups: Vec<((Area, u16, &'a str), Vec<&'a Observation>)> = Vec::new();
     let mut index: std::collections::HashMap<(Area, u16, &'a str), usize> = std::collections::HashMap::new();
-    for o in obs {
+    for &o in obs {
         let key = (o.area, o.year, o.indicator.as_str());
         match index.get(&key) {
             Some(&g) => groups[g].1.push(o),
@@ -58,8 +59,9 @@ pub fn choices<'a>(obs: impl IntoIterator<Item = &'a Observation>) -> Vec<Choice
     groups
         .into_iter()
         .map(|(_, mut g)| {
-            // Stable sort, most preferred first: ties keep file order.
-            g.sort_by(|a, b| compare(b, a));
+            // Stable, most preferred first: ties keep file order. (Groups hold a few figures:
+            // the insertion sort of `order`, not the standard library's, in wasm.)
+            super::order::sort_by(&mut g, |a, b| compare(b, a));
             let chosen = g.remove(0);
             Choice { chosen, others: g }
         })
@@ -67,7 +69,7 @@ pub fn choices<'a>(obs: impl IntoIterator<Item = &'a Observation>) -> Vec<Choice
 }
 
 /// The chosen figure of each (area, year, indicator), in the order the groups first appear.
-pub fn chosen<'a>(obs: impl IntoIterator<Item = &'a Observation>) -> Vec<&'a Observation> {
+pub fn chosen<'a>(obs: &[&'a Observation]) -> Vec<&'a Observation> {
     choices(obs).into_iter().map(|c| c.chosen).collect()
 }
 
@@ -99,7 +101,7 @@ mod tests {
         let vca = ob(33_557.0, Some(Authority::Association), Some("2024-12-31"), Some("2025-01-20"));
         let ministry = ob(33_335.0, Some(Authority::Government), None, None);
         for pair in [vec![&vca, &ministry], vec![&ministry, &vca]] {
-            let c = choices(pair);
+            let c = choices(&pair);
             assert_eq!(c.len(), 1);
             assert_eq!(c[0].chosen.value, 33_335.0);
             assert_eq!(c[0].others.iter().map(|o| o.value).collect::<Vec<_>>(), [33_557.0]);
@@ -108,25 +110,25 @@ mod tests {
         let gso = ob(1.0, Some(Authority::Statistics), None, None);
         let unstated = ob(2.0, None, Some("2030-01-01"), None);
         let press = ob(3.0, Some(Authority::Press), None, None);
-        assert_eq!(chosen([&ministry, &gso])[0].value, 1.0);
-        assert_eq!(chosen([&unstated, &press])[0].value, 3.0);
+        assert_eq!(chosen(&[&ministry, &gso])[0].value, 1.0);
+        assert_eq!(chosen(&[&unstated, &press])[0].value, 3.0);
     }
 
     #[test]
     fn then_the_later_date_then_file_order() {
         let early = ob(10.0, Some(Authority::Press), None, Some("2025-01-05"));
         let late = ob(20.0, Some(Authority::Press), None, Some("2025-02-01"));
-        assert_eq!(chosen([&early, &late])[0].value, 20.0);
-        assert_eq!(chosen([&late, &early])[0].value, 20.0);
+        assert_eq!(chosen(&[&early, &late])[0].value, 20.0);
+        assert_eq!(chosen(&[&late, &early])[0].value, 20.0);
         // Without both publication dates, the figures' own dates decide.
         let april = ob(12_075.0, Some(Authority::Press), Some("2024-04-30"), Some("2024-05-22"));
         let december = ob(14_642.0, Some(Authority::Press), Some("2024-12-31"), None);
-        assert_eq!(chosen([&april, &december])[0].value, 14_642.0);
+        assert_eq!(chosen(&[&april, &december])[0].value, 14_642.0);
         // A full tie keeps the first written.
         let a = ob(1.0, Some(Authority::Agency), None, None);
         let b = ob(2.0, Some(Authority::Agency), None, None);
-        assert_eq!(chosen([&a, &b])[0].value, 1.0);
-        assert_eq!(chosen([&b, &a])[0].value, 2.0);
+        assert_eq!(chosen(&[&a, &b])[0].value, 1.0);
+        assert_eq!(chosen(&[&b, &a])[0].value, 2.0);
     }
 
     #[test]
@@ -138,7 +140,7 @@ mod tests {
         other_area.area = Area::Province(0);
         let mut other_indicator = ob(4.0, None, None, None);
         other_indicator.indicator = "htx_members".into();
-        let c = choices([&a, &other_year, &other_area, &other_indicator]);
+        let c = choices(&[&a, &other_year, &other_area, &other_indicator]);
         assert_eq!(c.len(), 4);
         assert!(c.iter().all(|c| c.others.is_empty()));
     }
