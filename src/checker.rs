@@ -279,7 +279,7 @@ impl BookJob {
 
     /// The sheets and the one read, for the mapping step.
     pub fn view(&self) -> SheetsView {
-        SheetsView { names: self.book.sheets().iter().map(|s| s.name.clone()).collect(), chosen: self.chosen as u32 }
+        SheetsView { names: self.book.sheets().iter().map(|s| s.name.clone()).collect(), chosen: self.chosen as u32, note: None }
     }
 
     /// Whether there is a sheet to choose (then the mapping step is always shown).
@@ -287,13 +287,27 @@ impl BookJob {
         self.book.sheets().len() > 1
     }
 
-    /// Reads sheet `index` instead.
-    pub fn sheet(&mut self, index: usize) -> Result<CsvJob, ReportView> {
+    /// Reads sheet `index` instead. When it cannot be read (an instructions sheet of one column,
+    /// an empty sheet), the choice stays where it was and the view says why
+    /// ([`SheetsView::note`]): the user keeps the mapping step of the sheet that reads.
+    pub fn sheet(&mut self, index: usize) -> Result<CsvJob, SheetsView> {
         let name = self.name.clone();
-        let grid = self.book.read_sheet(index).map_err(|e| report_view(Report::single(e.issue()), &name))?;
-        let job = CsvJob::from_grid(&name, &grid)?;
-        self.chosen = index;
-        Ok(job)
+        let read = self.book.read_sheet(index).map_err(|e| report_view(Report::single(e.issue()), &name)).and_then(|g| CsvJob::from_grid(&name, &g));
+        match read {
+            Ok(job) => {
+                self.chosen = index;
+                Ok(job)
+            }
+            Err(report) => {
+                let sheet = self.book.sheets().get(index).map_or(String::new(), |s| s.name.clone());
+                let mut view = self.view();
+                view.note = Some(Phrase::new(
+                    format!("The sheet \u{201c}{sheet}\u{201d} cannot be read as a list: {}", report.text(Lang::En)),
+                    format!("Không đọc được trang \u{201c}{sheet}\u{201d} thành danh sách: {}", report.text(Lang::Vi)),
+                ));
+                Err(view)
+            }
+        }
     }
 }
 
@@ -437,7 +451,7 @@ mod tests {
     fn a_workbook_register_goes_through_the_csv_path_with_its_sheet_preselected() {
         for name in ["register-openpyxl.xlsx", "register-libreoffice.xlsx"] {
             let (book, job) = BookJob::open(name, fixture(&format!("fixtures/{name}"))).unwrap();
-            assert_eq!(book.view(), SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1 }, "{name}");
+            assert_eq!(book.view(), SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }, "{name}");
             assert!(book.has_choice());
             assert!(!job.needs_mapping(), "{name}: {:?}", job.view().columns);
             let (choice, boundary) = job.guessed();
@@ -484,6 +498,24 @@ mod tests {
         assert!(place.get(Lang::En).starts_with("cell 'Danh sách 2024'!E4"), "{place:?}");
     }
 
+    /// The hand-written workbook (inline strings, booleans, gaps, a 1904 date in the year
+    /// column, a value in a column without a header) checks like a CSV of the same cells.
+    #[test]
+    fn hand_written_cells_check_like_a_csv() {
+        let (book, job) = BookJob::open("cells-minimal.xlsx", fixture("fixtures/cells-minimal.xlsx")).unwrap();
+        assert!(!book.has_choice());
+        // The column without a header (D) asks for a mapping.
+        assert!(job.needs_mapping());
+        let (choice, boundary) = job.guessed();
+        let (json, rows) = job.convert(&choice, boundary, &mut no_progress()).unwrap();
+        let (packed, _) = check_json("c.xlsx", Box::new(json.into_bytes()), Origin::File, Some(&rows), &mut no_progress()).unwrap();
+        let e = wire::decode(&packed).unwrap().entities;
+        let at = |f: usize| (0..e.len()).find(|&i| e.file_row(i) == f).unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!([e.year(at(0)), e.year(at(1)), e.year(at(2))], [Some(2024), Some(2023), Some(2019)]);
+        assert_eq!(crate::engine::dataset::NumField::Workers.get(&e, at(1)), Some(7.0), "\" 7 \" stored as text");
+    }
+
     /// Each bad workbook is refused with its own message, saying what to do, before any mapping.
     #[test]
     fn bad_workbooks_are_refused_each_with_what_to_do() {
@@ -498,13 +530,16 @@ mod tests {
         assert!(r.errors[0].found.get(Lang::Vi).contains("trang tính trống (Trống)"), "{r:?}");
     }
 
-    /// Picking another sheet reads it; one that is not a list is refused with the sheet's name.
+    /// Picking another sheet reads it; one that is not a list leaves the choice where it was,
+    /// with a note naming the sheet and why.
     #[test]
     fn another_sheet_can_be_picked() {
         let (mut book, _) = BookJob::open("r.xlsx", fixture("fixtures/register-openpyxl.xlsx")).unwrap();
-        let r = book.sheet(0).err().unwrap();
-        assert!(r.errors[0].found.get(Lang::Vi).contains("một cột"), "{r:?}");
-        assert_eq!(book.view().chosen, 1, "the choice stays on the sheet that reads");
+        let v = book.sheet(0).err().unwrap();
+        assert_eq!(v.chosen, 1, "the choice stays on the sheet that reads");
+        let note = v.note.unwrap();
+        assert!(note.vi.starts_with("Không đọc được trang \u{201c}Hướng dẫn\u{201d}") && note.vi.contains("một cột"), "{note:?}");
         assert!(book.sheet(1).is_ok());
+        assert_eq!(book.view().note, None);
     }
 }

@@ -294,6 +294,8 @@ fn validate_refuses_bad_workbooks_with_what_to_do() {
         ("tests/fixtures/register-password.xlsx", "gỡ mật khẩu"),
         ("tests/fixtures/register-truncated.xlsx", "sổ tính bị hỏng"),
         ("tests/fixtures/bomb.xlsx", "giải nén ra từ"),
+        // A mistake in a cell is named as Excel names the cell.
+        ("tests/fixtures/register-mistake.xlsx", "ô 'Danh sách HTX'!I9"),
     ] {
         let o = run(&["validate", f, "--lang", "vi"]);
         let t = text(&o);

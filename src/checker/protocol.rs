@@ -59,6 +59,8 @@ pub struct SheetsView {
     pub names: Vec<String>,
     /// The sheet read (the first that looks like a register, unless the user picked another).
     pub chosen: u32,
+    /// Why the sheet the user picked could not be read (the choice stayed on `chosen`).
+    pub note: Option<Phrase>,
 }
 
 /// What the work is busy with, for the progress line.
@@ -433,6 +435,13 @@ impl FromWorker {
                     w.str(n);
                 }
                 w.u32(v.chosen);
+                match &v.note {
+                    Some(p) => {
+                        w.u8(1);
+                        w.phrase(p);
+                    }
+                    None => w.u8(0),
+                }
             }
         }
         w.0
@@ -482,7 +491,13 @@ impl FromWorker {
                 for _ in 0..n {
                     names.push(r.str()?);
                 }
-                FromWorker::Sheets(SheetsView { names, chosen: r.u32()? })
+                let chosen = r.u32()?;
+                let note = match r.u8()? {
+                    0 => None,
+                    1 => Some(r.phrase()?),
+                    t => return Err(ProtocolError(format!("option tag {t}"))),
+                };
+                FromWorker::Sheets(SheetsView { names, chosen, note })
             }
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
@@ -536,7 +551,8 @@ mod tests {
             FromWorker::Done { warnings: ReportView::default() },
             FromWorker::Done { warnings: report() },
             FromWorker::Refused(report()),
-            FromWorker::Sheets(SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1 }),
+            FromWorker::Sheets(SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }),
+            FromWorker::Sheets(SheetsView { names: vec!["A".into(), "B".into()], chosen: 0, note: Some(Phrase::new("sheet B: …", "trang B: …")) }),
             FromWorker::Sheets(SheetsView::default()),
         ];
         (to, from)

@@ -908,7 +908,9 @@ impl Converter {
                 self.totals.push(u32::try_from(row).unwrap_or(u32::MAX));
                 continue;
             }
-            if cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
+            // In a CSV, values beyond the header mean a separator inside a value; a sheet cannot be
+            // split wrongly, and a value beyond its header (a note in the margin) has no field.
+            if self.sheet.is_none() && cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
                 self.report.error_with(|| {
                     let (n, m) = (cells.len(), self.columns);
                     Issue::error(
