@@ -921,7 +921,7 @@ pub fn is_date_format(code: &str) -> bool {
 
 /// An Excel date serial → (year, month, day); None outside years 1–9999.
 pub fn serial_to_date(serial: f64, date1904: bool) -> Option<(i32, u8, u8)> {
-    if !serial.is_finite() || serial < 0.0 || serial > 2_958_466.0 {
+    if !(0.0..=2_958_466.0).contains(&serial) {
         return None;
     }
     let whole = serial.floor() as i64;
@@ -960,6 +960,74 @@ fn iso_date(s: &str) -> Option<(i32, u8, u8)> {
     let m = it.next()?.parse().ok()?;
     let d = it.next()?.parse().ok()?;
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// A zip of `parts` stored without compression: for tests that need a workbook of their own.
+#[cfg(test)]
+pub(crate) fn stored_zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut cd = Vec::new();
+    for (name, data) in parts {
+        let offset = out.len() as u32;
+        let crc = crc32(data);
+        let head = |sig: u32, central: bool| {
+            let mut h = sig.to_le_bytes().to_vec();
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            h.extend_from_slice(&crc.to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            if central {
+                h.extend_from_slice(&[0; 10]);
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(name.as_bytes());
+            h
+        };
+        out.extend(head(0x0403_4b50, false));
+        out.extend_from_slice(data);
+        cd.extend(head(0x0201_4b50, true));
+    }
+    let cd_at = out.len() as u32;
+    out.extend_from_slice(&cd);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+    out.extend_from_slice(&cd_at.to_le_bytes());
+    out.extend_from_slice(&[0; 2]);
+    out
+}
+
+/// A workbook of one sheet named `sheet` whose rows are inline strings (numbers when they parse
+/// as numbers), written by hand: for tests of the import path.
+#[cfg(test)]
+pub(crate) fn test_workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
+    let mut xml = String::from(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    for (r, row) in rows.iter().enumerate() {
+        xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, v) in row.iter().enumerate() {
+            let at = format!("{}{}", column_name(c as u32 + 1), r + 1);
+            if v.parse::<f64>().is_ok() {
+                xml.push_str(&format!(r#"<c r="{at}"><v>{v}</v></c>"#));
+            } else {
+                xml.push_str(&format!(r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#, quick_xml::escape::escape(*v)));
+            }
+        }
+        xml.push_str("</row>");
+    }
+    xml.push_str("</sheetData></worksheet>");
+    let book = format!(
+        r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{}" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        quick_xml::escape::escape(sheet)
+    );
+    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    stored_zip(&[("xl/workbook.xml", book.as_bytes()), ("xl/_rels/workbook.xml.rels", rels.as_bytes()), ("xl/worksheets/sheet1.xml", xml.as_bytes())])
 }
 
 #[cfg(test)]
@@ -1199,72 +1267,4 @@ mod tests {
         let parts: Vec<(&str, &[u8])> = parts.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
         assert_eq!(Workbook::open(stored_zip(&parts)).unwrap().read_sheet(0).unwrap(), grid);
     }
-}
-
-/// A zip of `parts` stored without compression: for tests that need a workbook of their own.
-#[cfg(test)]
-pub(crate) fn stored_zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut cd = Vec::new();
-    for (name, data) in parts {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let head = |sig: u32, central: bool| {
-            let mut h = sig.to_le_bytes().to_vec();
-            if central {
-                h.extend_from_slice(&20u16.to_le_bytes());
-            }
-            h.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            h.extend_from_slice(&crc.to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            h.extend_from_slice(&0u16.to_le_bytes());
-            if central {
-                h.extend_from_slice(&[0; 10]);
-                h.extend_from_slice(&offset.to_le_bytes());
-            }
-            h.extend_from_slice(name.as_bytes());
-            h
-        };
-        out.extend(head(0x0403_4b50, false));
-        out.extend_from_slice(data);
-        cd.extend(head(0x0201_4b50, true));
-    }
-    let cd_at = out.len() as u32;
-    out.extend_from_slice(&cd);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0; 4]);
-    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(parts.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(cd.len() as u32).to_le_bytes());
-    out.extend_from_slice(&cd_at.to_le_bytes());
-    out.extend_from_slice(&[0; 2]);
-    out
-}
-
-/// A workbook of one sheet named `sheet` whose rows are inline strings (numbers when they parse
-/// as numbers), written by hand: for tests of the import path.
-#[cfg(test)]
-pub(crate) fn test_workbook(sheet: &str, rows: &[&[&str]]) -> Vec<u8> {
-    let mut xml = String::from(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
-    for (r, row) in rows.iter().enumerate() {
-        xml.push_str(&format!(r#"<row r="{}">"#, r + 1));
-        for (c, v) in row.iter().enumerate() {
-            let at = format!("{}{}", column_name(c as u32 + 1), r + 1);
-            if v.parse::<f64>().is_ok() {
-                xml.push_str(&format!(r#"<c r="{at}"><v>{v}</v></c>"#));
-            } else {
-                xml.push_str(&format!(r#"<c r="{at}" t="inlineStr"><is><t>{}</t></is></c>"#, quick_xml::escape::escape(*v)));
-            }
-        }
-        xml.push_str("</row>");
-    }
-    xml.push_str("</sheetData></worksheet>");
-    let book = format!(
-        r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{}" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-        quick_xml::escape::escape(sheet)
-    );
-    let rels = r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
-    stored_zip(&[("xl/workbook.xml", book.as_bytes()), ("xl/_rels/workbook.xml.rels", rels.as_bytes()), ("xl/worksheets/sheet1.xml", xml.as_bytes())])
 }
