@@ -589,7 +589,7 @@ impl Workbook {
         let mut row = 0u32;
         let mut col = 0u32;
         // The cell being read: its place, type, style, and its value's text so far.
-        let mut cell: Option<(u32, u32, Vec<u8>, usize)> = None;
+        let mut cell: Option<(u32, u32, CellType, usize)> = None;
         let mut value = String::new();
         let mut in_value = false;
         let mut in_inline = false;
@@ -612,8 +612,16 @@ impl Workbook {
                     let (c, rr) = place(&e, row, col, &sheet)?;
                     row = rr;
                     col = c;
-                    let ty = attr(&e, b"t").map(String::into_bytes).unwrap_or_default();
-                    let style = attr(&e, b"s").and_then(|s| s.parse().ok()).unwrap_or(0);
+                    // `t=` and `s=` are plain ASCII: read raw, without unescaping or allocating
+                    // (a sheet has hundreds of thousands of cells).
+                    let (mut ty, mut style) = (CellType::Number, 0usize);
+                    for a in e.attributes().flatten() {
+                        match a.key.local_name().as_ref() {
+                            b"t" => ty = CellType::of(&a.value),
+                            b"s" => style = a.value.iter().try_fold(0usize, |n, &b| b.is_ascii_digit().then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))).unwrap_or(0),
+                            _ => {}
+                        }
+                    }
                     cell = Some((rr, c, ty, style));
                     value.clear();
                 }
@@ -624,7 +632,7 @@ impl Workbook {
                 }
                 Event::End(e) if e.local_name().as_ref() == b"c" => {
                     if let Some((rr, c, ty, style)) = cell.take() {
-                        let v = self.cell_value(&ty, style, std::mem::take(&mut value));
+                        let v = self.cell_value(ty, style, &value);
                         if !v.is_blank() {
                             if c > MAX_COLUMN {
                                 return Err(WorkbookError::TooWide(cell_name(&sheet, rr, c)));
@@ -662,33 +670,62 @@ impl Workbook {
     }
 
     /// A cell's value from its type (`t=`), style (`s=`) and the text of its `<v>` or `<is>`.
-    fn cell_value(&self, ty: &[u8], style: usize, text: String) -> Cell {
+    fn cell_value(&self, ty: CellType, style: usize, text: &str) -> Cell {
         match ty {
-            b"s" => match text.trim().parse::<usize>().ok().and_then(|i| self.strings.get(i)) {
+            CellType::Shared => match text.trim().parse::<usize>().ok().and_then(|i| self.strings.get(i)) {
                 Some(s) => Cell::Text(s.clone()),
                 None => Cell::Empty,
             },
-            b"inlineStr" | b"str" | b"e" => Cell::Text(text),
-            b"b" => Cell::Bool(text.trim() == "1"),
+            CellType::Text => Cell::Text(text.to_string()),
+            CellType::Bool => Cell::Bool(text.trim() == "1"),
             // ISO 8601 date text (strict OOXML): its date part.
-            b"d" => iso_date(&text).map_or(Cell::Text(text), |(y, m, d)| Cell::Date(y, m, d)),
-            _ => match text.trim().parse::<f64>() {
+            CellType::Date => iso_date(text).map_or_else(|| Cell::Text(text.to_string()), |(y, m, d)| Cell::Date(y, m, d)),
+            CellType::Number => match text.trim().parse::<f64>() {
                 Ok(v) if self.date_styles.get(style).copied().unwrap_or(false) => {
                     serial_to_date(v, self.date1904).map_or(Cell::Number(v), |(y, m, d)| Cell::Date(y, m, d))
                 }
                 Ok(v) => Cell::Number(v),
                 Err(_) if text.trim().is_empty() => Cell::Empty,
-                Err(_) => Cell::Text(text),
+                Err(_) => Cell::Text(text.to_string()),
             },
+        }
+    }
+}
+
+/// A cell's `t=`: how its value is stored.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum CellType {
+    /// `s`: an index into the shared strings.
+    Shared,
+    /// `inlineStr`, `str` (a formula's text), `e` (an error such as `#N/A`): the text itself.
+    Text,
+    /// `b`: 0 or 1.
+    Bool,
+    /// `d`: ISO 8601 text.
+    Date,
+    /// `n` or none: a number (a date when its style says so).
+    Number,
+}
+
+impl CellType {
+    fn of(t: &[u8]) -> CellType {
+        match t {
+            b"s" => CellType::Shared,
+            b"inlineStr" | b"str" | b"e" => CellType::Text,
+            b"b" => CellType::Bool,
+            b"d" => CellType::Date,
+            _ => CellType::Number,
         }
     }
 }
 
 /// A cell's column and row from its `r=` attribute, or the next column of the current row.
 fn place(e: &BytesStart<'_>, row: u32, col: u32, sheet: &str) -> Res<(u32, u32)> {
-    match attr(e, b"r") {
-        Some(v) => {
-            let (c, r) = parse_ref(v.as_bytes()).ok_or_else(|| damaged(format!("sheet {}: cell reference {v}", sheet_ref(sheet))))?;
+    let raw = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"r").map(|a| a.value);
+    match raw {
+        Some(raw) => {
+            let v = String::from_utf8_lossy(&raw);
+            let (c, r) = parse_ref(&raw).ok_or_else(|| damaged(format!("sheet {}: cell reference {v}", sheet_ref(sheet))))?;
             let r = if r == 0 { row } else { r };
             if r == 0 || r > MAX_ROW || c == 0 {
                 return Err(damaged(format!("sheet {}: cell reference {v}", sheet_ref(sheet))));
