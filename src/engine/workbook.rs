@@ -87,7 +87,7 @@ impl WorkbookError {
                 Phrase::new("an Excel 97-2003 workbook (.xls)", "sổ tính Excel 97-2003 (.xls)"),
                 Phrase::new(
                     "an .xlsx workbook: open it in Excel and use File → Save As → \"Excel Workbook (.xlsx)\", then open the new file here",
-                    "sổ tính .xlsx: hãy mở tệp trong Excel, chọn Tệp → Lưu thành → \"Excel Workbook (.xlsx)\" rồi mở tệp mới ở đây",
+                    "sổ tính .xlsx: hãy mở tệp trong Excel, chọn Tệp → Lưu thành → \"Excel Workbook (.xlsx)\" (Excel tiếng Việt: \"Sổ làm việc Excel\") rồi mở tệp mới ở đây",
                 ),
             ),
             WorkbookError::Encrypted => (
