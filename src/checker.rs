@@ -1,7 +1,9 @@
 //! What the own-data worker does with a user's file, without JavaScript: decide JSON or CSV, read
 //! a CSV's header and guess its columns, convert it with the user's mapping, parse and check in
 //! steps with progress, and pack the checked dataset (`engine::wire`) or render the report in both
-//! languages ([`protocol::ReportView`]).
+//! languages ([`protocol::ReportView`]). A workbook ([`BookJob`], in the workbook worker only)
+//! becomes a [`CsvJob`] too: its chosen sheet's grid goes through the CSV reader, so from the
+//! mapping step on a workbook and a CSV are one path.
 //!
 //! Why a module of its own, apart from the worker's JavaScript side (`crate::worker`): the same
 //! steps run natively in the tests below, end to end, from the bytes of a file to the message the
