@@ -47,6 +47,20 @@ pub enum ToWorker {
         /// 63 or 34.
         boundary: u8,
     },
+    /// Read sheet `n` (of [`SheetsView::names`]) of the workbook the worker holds instead, and
+    /// ask for its mapping. Only the workbook worker answers it.
+    Sheet(u32),
+}
+
+/// The worksheets of an opened workbook, for the user to pick one in the mapping step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SheetsView {
+    /// The sheets' names, in tab order.
+    pub names: Vec<String>,
+    /// The sheet read (the first that looks like a register, unless the user picked another).
+    pub chosen: u32,
+    /// Why the sheet the user picked could not be read (the choice stayed on `chosen`).
+    pub note: Option<Phrase>,
 }
 
 /// What the work is busy with, for the progress line.
@@ -172,6 +186,8 @@ pub enum FromWorker {
     },
     /// The file was refused.
     Refused(ReportView),
+    /// A workbook's sheets and the one read; posted before its [`FromWorker::Mapping`].
+    Sheets(SheetsView),
 }
 
 /// Why a message could not be read.
@@ -335,6 +351,11 @@ impl ToWorker {
                 }
                 w.u8(*boundary);
             }
+            // Workbook messages take tags from 32 up.
+            ToWorker::Sheet(n) => {
+                w.u8(32);
+                w.u32(*n);
+            }
         }
         w.0
     }
@@ -360,6 +381,7 @@ impl ToWorker {
                 }
                 ToWorker::Mapping { columns, boundary: r.u8()? }
             }
+            32 => ToWorker::Sheet(r.u32()?),
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -406,6 +428,21 @@ impl FromWorker {
                 w.u8(5);
                 w.report(r);
             }
+            FromWorker::Sheets(v) => {
+                w.u8(32);
+                w.len(v.names.len());
+                for n in &v.names {
+                    w.str(n);
+                }
+                w.u32(v.chosen);
+                match &v.note {
+                    Some(p) => {
+                        w.u8(1);
+                        w.phrase(p);
+                    }
+                    None => w.u8(0),
+                }
+            }
         }
         w.0
     }
@@ -448,6 +485,20 @@ impl FromWorker {
             }
             4 => FromWorker::Done { warnings: r.report()? },
             5 => FromWorker::Refused(r.report()?),
+            32 => {
+                let n = r.count(4)?;
+                let mut names = Vec::with_capacity(n);
+                for _ in 0..n {
+                    names.push(r.str()?);
+                }
+                let chosen = r.u32()?;
+                let note = match r.u8()? {
+                    0 => None,
+                    1 => Some(r.phrase()?),
+                    t => return Err(ProtocolError(format!("option tag {t}"))),
+                };
+                FromWorker::Sheets(SheetsView { names, chosen, note })
+            }
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -481,6 +532,7 @@ mod tests {
             ToWorker::Open { name: "ld-id".into(), origin: Origin::Stored },
             ToWorker::Mapping { columns: vec![Some("id".into()), None, Some("workers".into())], boundary: 34 },
             ToWorker::Mapping { columns: vec![], boundary: 63 },
+            ToWorker::Sheet(2),
         ];
         let from = vec![
             FromWorker::Ready,
@@ -499,6 +551,9 @@ mod tests {
             FromWorker::Done { warnings: ReportView::default() },
             FromWorker::Done { warnings: report() },
             FromWorker::Refused(report()),
+            FromWorker::Sheets(SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }),
+            FromWorker::Sheets(SheetsView { names: vec!["A".into(), "B".into()], chosen: 0, note: Some(Phrase::new("sheet B: …", "trang B: …")) }),
+            FromWorker::Sheets(SheetsView::default()),
         ];
         (to, from)
     }
