@@ -144,9 +144,13 @@ pub enum Sharing {
     NoFile { url: String },
 }
 
-/// Terminates the worker, if one runs: its memory goes back to the system at once.
+/// Terminates the worker, if one runs: its memory goes back to the system at once. Its handlers
+/// are unset first: a message it posted just before may still be queued on this page, and the
+/// handlers' closures are dropped here (a queued message calling a dropped closure is an error).
 fn stop_worker() {
     if let Some(r) = RUNNING.with(|r| r.borrow_mut().take()) {
+        r.worker.set_onmessage(None);
+        r.worker.set_onerror(None);
         r.worker.terminate();
     }
 }
