@@ -364,7 +364,32 @@ fn trend(ds: &Dataset, def: &IndicatorDef, base: &Filter, years: &[u16], place: 
     // One series: its name is the section's heading, a legend would only take room.
     option["legend"] = serde_json::json!({ "show": false });
     option["grid"] = serde_json::json!({ "left": 8, "right": 16, "top": 24, "bottom": 8, "containLabel": true });
+    label_ends(&mut option);
     Some(TrendChart { id: def.id.clone(), title: format!("{} ({})", def.label.get(lang), dashboard::unit_label(def.unit, lang)), option })
+}
+
+/// A small multiple names its last figure, and its first when that lies in the left half of the
+/// years (a series that starts late would put both labels in one place), each kept inside the
+/// plot: the first written rightwards from its point, the last leftwards. The axis and the
+/// tooltip give the years between. At 260–350 px every point's label ran into its neighbours'
+/// and the last one past the chart's edge (the layout walk, tests/e2e/layout-walk.test.mjs).
+fn label_ends(option: &mut serde_json::Value) {
+    let Some(data) = option["series"][0]["data"].as_array_mut() else { return };
+    let with: Vec<usize> = data.iter().enumerate().filter(|(_, d)| d["value"].is_number()).map(|(i, _)| i).collect();
+    let last = with.last().copied();
+    let first = with.first().copied().filter(|&i| Some(i) != last && 2 * i < data.len());
+    for (i, d) in data.iter_mut().enumerate() {
+        if d.get("label").is_none() {
+            continue;
+        }
+        if Some(i) == last {
+            d["label"]["align"] = serde_json::json!("right");
+        } else if Some(i) == first {
+            d["label"]["align"] = serde_json::json!("left");
+        } else {
+            d["label"]["show"] = serde_json::json!(false);
+        }
+    }
 }
 
 /// What the dataset does not cover, in sentences: the place itself when it has no figures, how
@@ -475,6 +500,13 @@ mod tests {
         assert!(p.coverage.iter().any(|c| c.contains("2019–2024")));
         assert!(p.sources[0].contains(t(Lang::Vi, Msg::Illustrative)), "{:?}", p.sources);
         assert!(!p.trends.is_empty() && p.trends.len() <= TRENDS);
+        // Each small multiple labels its first and last figure only, inside the plot.
+        for c in &p.trends {
+            let data = c.option["series"][0]["data"].as_array().unwrap();
+            let shown: Vec<usize> = (0..data.len()).filter(|&i| data[i]["label"]["show"] == true).collect();
+            assert_eq!(shown.len(), 2, "{}: labels at {shown:?}", c.id);
+            assert_eq!((data[shown[0]]["label"]["align"].as_str(), data[shown[1]]["label"]["align"].as_str()), (Some("left"), Some("right")));
+        }
         assert!(p.composition.is_some());
     }
 
@@ -533,5 +565,13 @@ mod tests {
         assert!(p.sources.iter().any(|s| s.contains("1318/QĐ-TTg")), "{:?}", p.sources);
         assert!(p.coverage.iter().any(|c| c == t(Lang::Vi, Msg::RowFiltersNotApplicable)));
         assert!(p.composition.is_none());
+        // A series that starts in the right half of the years (average profit: 2024–2025) names
+        // its last figure only; one that starts early names both ends.
+        let labels = |id: &str| {
+            let c = p.trends.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no trend {id}"));
+            c.option["series"][0]["data"].as_array().unwrap().iter().filter(|d| d["label"]["show"] == true).map(|d| d["label"]["align"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(labels("htx_avg_profit"), vec!["right"]);
+        assert_eq!(labels("htx_total"), vec!["left", "right"]);
     }
 }
