@@ -321,6 +321,8 @@ pub fn profile(ds: &Dataset, v: &ViewState, lang: Lang) -> Profile {
             note: dashboard::year_note(used, year, lang),
         });
     }
+    // The figures are a row the reader compares, as the headline cards are: one decimals rule.
+    dashboard::align_decimals_by(&mut rows, lang, |r| Some((r.value, r.unit)), |r| &mut r.text);
     // The targets' documents in the reader's words (their quotations are in the Sources tab).
     for (s, _) in target_sources(ds, lang) {
         if !sources.contains(&s) {
@@ -565,6 +567,12 @@ mod tests {
         assert!(p.sources.iter().any(|s| s.contains("1318/QĐ-TTg")), "{:?}", p.sources);
         assert!(p.coverage.iter().any(|c| c == t(Lang::Vi, Msg::RowFiltersNotApplicable)));
         assert!(p.composition.is_none());
+        // One decimals rule across the figures: average profit (421 million) and revenue (4.56
+        // billion) beside income and capital.
+        let en = profile(&ds, &view("t=profile"), Lang::En);
+        assert_eq!(row(&en, "htx_avg_profit").text, "421 million VND");
+        assert_eq!(row(&en, "htx_avg_revenue").text, "4.6 billion VND");
+        assert!(en.rows.iter().filter(|r| r.unit == Unit::BillionVnd && r.value >= 100.0).all(|r| !r.text.contains('.')), "{:?}", en.rows.iter().map(|r| &r.text).collect::<Vec<_>>());
         // A series that starts in the right half of the years (average profit: 2024–2025) names
         // its last figure only; one that starts early names both ends.
         let labels = |id: &str| {
