@@ -1366,7 +1366,7 @@ pub(crate) struct Composition {
 
 /// Whether `def` can be composed by kind: computed from rows, its province values add up, and it
 /// counts more than one kind (the number of cooperatives by kind would be one slice of 100%).
-fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
+pub(crate) fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
     !ds.entities.is_empty() && !def.observed && def.is_summable() && def.of.kinds.len() != 1 && def.where_.kinds.len() != 1
 }
 
