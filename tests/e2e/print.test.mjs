@@ -98,3 +98,20 @@ for (const [lang, q, place] of [
     await ctx.close();
   });
 }
+
+// Too big for this change: the Table tab has a column per indicator (20 for the illustrative set),
+// which A4 portrait cannot hold at a readable size; printed, the table is cut after its sixth
+// column. Kept as a todo until the table prints in parts (a few indicators per block, the province
+// column repeated) or prints only the indicators chosen.
+test('printing the Table tab: every column within the A4 page', { todo: 'the table is cut at the page edge after its sixth column (20 columns do not fit A4 portrait)', timeout: 120000 }, async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(ctx, `${srv.url}?t=table`);
+  await settle(page);
+  await page.emulateMedia({ media: 'print' });
+  // A4's text width: 186 mm at 96 px per inch = 703 px (as profile.test.mjs measures).
+  await page.setViewportSize({ width: 703, height: 1000 });
+  await page.waitForTimeout(300);
+  const right = await page.$eval('[data-testid="data-table"]', (t) => t.getBoundingClientRect().right);
+  assert.ok(right <= 703.5, `the table ends at ${Math.round(right)} px, the page at 703`);
+  await ctx.close();
+});
