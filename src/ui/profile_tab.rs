@@ -1,7 +1,8 @@
 //! The Profile tab (`t=profile`): renders `profile::profile` — the place's figures with their
-//! changes and standing, small trends, the composition by kind and by sector, a map locating the place, what the
-//! dataset does not cover and every source — in sections that print one after the other on A4
-//! (style/main.css `@media print`). The heading block repeats on every printed page.
+//! changes and standing, small trends, the composition by kind and by sector, a map locating the
+//! place, what the dataset does not cover (and the years that could not be loaded) and every
+//! source — in sections that print one after the other on A4 (style/main.css `@media print`).
+//! The heading block repeats on every printed page.
 
 use leptos::prelude::*;
 
