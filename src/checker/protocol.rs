@@ -95,15 +95,27 @@ pub struct MappingView {
     pub size: f64,
 }
 
-/// One issue of a report, rendered: where, what was found, what was expected.
+/// One issue of a report, rendered: where, what was found, what was expected, and every row
+/// with that mistake.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IssueView {
-    /// `hàng 12, trường "workers" (Số lao động)` / `row 12, field "workers"`; empty for the file.
+    /// `hàng 12, cột Số lao động` / `row 12, field "workers"`; for a mistake repeated in many
+    /// rows `cột Năm, 30 hàng (2–31)`; empty for the file.
     pub place: Phrase,
     /// What was found.
     pub found: Phrase,
     /// What would be right.
     pub expected: Phrase,
+    /// Every row with this mistake, as inclusive runs, when there are two or more (the page lists
+    /// them on demand); empty otherwise.
+    pub rows: Vec<(u32, u32)>,
+}
+
+impl IssueView {
+    /// The issue as one line in `lang` (`engine::error::sentence`).
+    pub fn text(&self, lang: crate::engine::vocab::Lang) -> String {
+        crate::engine::error::sentence(self.place.get(lang), &self.found, &self.expected, lang)
+    }
 }
 
 /// A report as the page shows it, in both languages.
@@ -124,27 +136,15 @@ pub struct ReportView {
 }
 
 impl ReportView {
-    /// Total number of errors, listed or not.
+    /// Total number of errors, listed or not: a mistake repeated in 31 rows counts 31.
     pub fn error_count(&self) -> usize {
-        self.errors.len() + self.more_errors as usize
+        let rows = |i: &IssueView| i.rows.iter().map(|&(a, b)| (b.saturating_sub(a) as usize) + 1).sum::<usize>().max(1);
+        self.errors.iter().map(rows).sum::<usize>() + self.more_errors as usize
     }
 
     /// The report as lines of text in `lang` (a `data=` or `ld=` failure is shown as one message).
     pub fn text(&self, lang: crate::engine::vocab::Lang) -> String {
-        let (found, expected) = match lang {
-            crate::engine::vocab::Lang::Vi => ("thấy", "cần"),
-            crate::engine::vocab::Lang::En => ("found", "expected"),
-        };
-        let mut out = String::new();
-        for i in &self.errors {
-            let place = i.place.get(lang);
-            let sep = if place.is_empty() { "" } else { ": " };
-            if !out.is_empty() {
-                out.push_str("; ");
-            }
-            out.push_str(&format!("{place}{sep}{found} {}, {expected} {}", i.found.get(lang), i.expected.get(lang)));
-        }
-        out
+        self.errors.iter().map(|i| i.text(lang)).collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -201,6 +201,11 @@ impl Writer {
             self.phrase(&i.place);
             self.phrase(&i.found);
             self.phrase(&i.expected);
+            self.len(i.rows.len());
+            for &(a, b) in &i.rows {
+                self.u32(a);
+                self.u32(b);
+            }
         }
     }
     fn report(&mut self, r: &ReportView) {
@@ -275,10 +280,16 @@ impl<'a> Reader<'a> {
         Ok(Phrase { en, vi })
     }
     fn issues(&mut self) -> R<Vec<IssueView>> {
-        let n = self.count(24)?;
+        let n = self.count(28)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            out.push(IssueView { place: self.phrase()?, found: self.phrase()?, expected: self.phrase()? });
+            let (place, found, expected) = (self.phrase()?, self.phrase()?, self.phrase()?);
+            let k = self.count(8)?;
+            let mut rows = Vec::with_capacity(k);
+            for _ in 0..k {
+                rows.push((self.u32()?, self.u32()?));
+            }
+            out.push(IssueView { place, found, expected, rows });
         }
         Ok(out)
     }
@@ -462,11 +473,17 @@ mod tests {
     fn report() -> ReportView {
         ReportView {
             errors: vec![IssueView {
-                place: Phrase::new("row 2, field \"province\"", "hàng 2, trường \"province\" (Tỉnh)"),
+                place: Phrase::new("row 2, field \"province\"", "hàng 2, cột Tỉnh"),
                 found: Phrase::same("\"99\""),
                 expected: Phrase::new("a province code", "mã tỉnh"),
+                rows: vec![],
+            }, IssueView {
+                place: Phrase::new("field \"year\", 31 rows (2–31, 40)", "cột Năm, 31 hàng (2–31; 40)"),
+                found: Phrase::new("a blank cell", "ô trống"),
+                expected: Phrase::new("a year", "năm"),
+                rows: vec![(2, 31), (40, 40)],
             }],
-            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý") }],
+            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý"), rows: vec![] }],
             more_errors: 70,
             more_warnings: 0,
             csv: Phrase::new("row,field\n", "hàng,trường\n"),
@@ -554,8 +571,11 @@ mod tests {
     #[test]
     fn a_report_reads_as_one_line_per_language() {
         let r = report();
-        assert_eq!(r.error_count(), 71);
-        assert_eq!(r.text(Lang::Vi), "hàng 2, trường \"province\" (Tỉnh): thấy \"99\", cần mã tỉnh");
-        assert_eq!(r.text(Lang::En), "row 2, field \"province\": found \"99\", expected a province code");
+        assert_eq!(r.error_count(), 1 + 31 + 70);
+        assert_eq!(r.text(Lang::Vi), "hàng 2, cột Tỉnh: ghi \"99\", cần mã tỉnh; cột Năm, 31 hàng (2–31; 40): ô trống, cần năm");
+        assert_eq!(
+            r.text(Lang::En),
+            "row 2, field \"province\": found \"99\", expected a province code; field \"year\", 31 rows (2–31, 40): found a blank cell, expected a year"
+        );
     }
 }

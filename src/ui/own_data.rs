@@ -454,6 +454,7 @@ impl OwnData {
                     "a connection the first time a file is opened (it is then kept for offline use); reload the page and try again",
                     "kết nối mạng ở lần đầu mở tệp (sau đó dùng được khi không có mạng); hãy tải lại trang và thử lại",
                 ),
+                rows: Vec::new(),
             }],
             csv: Phrase::same(""),
             stem: "coop-atlas".into(),
@@ -820,15 +821,39 @@ fn expected_view(text: &str, lang: Lang) -> impl IntoView {
     }
 }
 
+/// Runs of rows the page lists under a repeated mistake before it stops (the place already says
+/// how many rows in all).
+const ROWS_SHOWN: usize = 2_000;
+
+/// The rows of a mistake repeated in many rows, folded: the line says the column, the count and
+/// the first rows; opened, every row (`2–31; 40; 52–60`), so a reader can go through them in Excel.
+fn rows_view(rows: &[(u32, u32)], lang: Lang) -> impl IntoView {
+    (!rows.is_empty()).then(|| {
+        let runs: Vec<(usize, usize)> = rows.iter().take(ROWS_SHOWN).map(|&(a, b)| (a as usize, b as usize)).collect();
+        let mut list = crate::engine::error::all_rows_text(&runs, lang);
+        if rows.len() > ROWS_SHOWN {
+            list.push_str(", …");
+        }
+        view! {
+            <details class="issue-rows" data-testid="issue-rows">
+                <summary>{tr(lang, "xem các hàng", "show the rows")}</summary>
+                {tr(lang, "Hàng ", "Rows ")}{list}
+            </details>
+        }
+    })
+}
+
 /// One list of issues (errors or warnings), with the count of those not listed.
 fn issue_list(issues: Vec<IssueView>, more: u32, lang: Lang, testid: &'static str) -> impl IntoView {
+    use crate::engine::error::{expected_lead, found_lead};
     view! {
         <ol class="issues" data-testid=testid>
             {issues.into_iter().map(|i| view! {
                 <li data-testid="issue">
-                    <span class="place">{i.place.get(lang).to_string()}</span>": "
-                    {tr(lang, "thấy ", "found ")}<span class="found">{i.found.get(lang).to_string()}</span>
-                    {tr(lang, ", cần ", ", expected ")}{expected_view(i.expected.get(lang), lang)}
+                    {(!i.place.get(lang).is_empty()).then(|| view! { <span class="place">{i.place.get(lang).to_string()}</span>": " })}
+                    {found_lead(&i.found, lang)}<span class="found">{i.found.get(lang).to_string()}</span>
+                    {expected_lead(&i.expected, lang)}{expected_view(i.expected.get(lang), lang)}
+                    {rows_view(&i.rows, lang)}
                 </li>
             }).collect_view()}
         </ol>
