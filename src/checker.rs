@@ -81,7 +81,8 @@ fn issue_view(i: &Issue) -> IssueView {
         place: Phrase::new(i.place(Lang::En), i.place(Lang::Vi)),
         found: i.found.clone(),
         expected: i.expected.clone(),
-        rows: if i.row_count() >= 2 { i.row_ranges().into_iter().map(|(a, b)| (sat(a), sat(b))).collect() } else { Vec::new() },
+        rows: i.row_ranges().into_iter().map(|(a, b)| (sat(a), sat(b))).collect(),
+        column: Phrase::new(i.column(Lang::En), i.column(Lang::Vi)),
     }
 }
 

@@ -90,6 +90,10 @@ fn on_message(ev: MessageEvent) {
                 convert_and_check(job, &choice, checker::boundary_from_number(boundary));
             }
         }
+        Ok(ToWorker::Export(book)) => {
+            let bytes = Uint8Array::from(crate::engine::xlsx_out::write(&book).as_slice()).buffer();
+            post(&FromWorker::Exported, &[bytes.into()]);
+        }
         Err(e) => web_sys::console::error_1(&e.to_string().into()),
     }
 }

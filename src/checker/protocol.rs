@@ -15,6 +15,7 @@
 //! [`FromWorker::decode`] never panic: a short, long or garbled message is an error.
 
 use crate::engine::error::Phrase;
+use crate::engine::xlsx_out::{Book, Cell, NumFormat, Sheet};
 
 /// Where a file the worker is asked to check comes from (it decides the size limit and what the
 /// page does with the result).
@@ -47,6 +48,9 @@ pub enum ToWorker {
         /// 63 or 34.
         boundary: u8,
     },
+    /// Write this workbook as an `.xlsx` (`engine::xlsx_out`), the answer being
+    /// [`FromWorker::Exported`]: the page holds the tables, the worker the writer.
+    Export(Book),
 }
 
 /// What the work is busy with, for the progress line.
@@ -106,9 +110,11 @@ pub struct IssueView {
     pub found: Phrase,
     /// What would be right.
     pub expected: Phrase,
-    /// Every row with this mistake, as inclusive runs, when there are two or more (the page lists
-    /// them on demand); empty otherwise.
+    /// Every row with this mistake, as inclusive runs (the page lists them on demand when there
+    /// are two or more); empty for an issue of the whole file.
     pub rows: Vec<(u32, u32)>,
+    /// The column of the report table: `Số lao động` / `workers` (see `Issue::column`).
+    pub column: Phrase,
 }
 
 impl IssueView {
@@ -138,8 +144,43 @@ pub struct ReportView {
 impl ReportView {
     /// Total number of errors, listed or not: a mistake repeated in 31 rows counts 31.
     pub fn error_count(&self) -> usize {
+        // An issue without rows (of the whole file) counts one.
         let rows = |i: &IssueView| i.rows.iter().map(|&(a, b)| (b.saturating_sub(a) as usize) + 1).sum::<usize>().max(1);
         self.errors.iter().map(rows).sum::<usize>() + self.more_errors as usize
+    }
+
+    /// The report as an Excel workbook (`engine::xlsx_out`), for the report's download: the same
+    /// table as the CSV (`hàng`, `cột`, `vấn đề`, `cần`, `mức`), a single row as a number cell,
+    /// the rows of a repeated mistake as text (`2–31; 40`), then how many were not listed and the
+    /// file's name. Built by the page from what it shows; the worker writes the bytes.
+    pub fn book(&self, file_name: &str, lang: crate::engine::vocab::Lang) -> Book {
+        use crate::engine::vocab::Lang;
+        let vi = lang == Lang::Vi;
+        let header = if vi { ["Hàng", "Cột", "Vấn đề", "Cần", "Mức"] } else { ["Row", "Field", "Found", "Expected", "Severity"] };
+        let mut rows: Vec<Vec<Cell>> = vec![header.iter().map(|h| Cell::Text(h.to_string())).collect()];
+        let lists = [(&self.errors, if vi { "lỗi" } else { "error" }), (&self.warnings, if vi { "cảnh báo" } else { "warning" })];
+        for (list, severity) in lists {
+            for i in list {
+                let row = match i.rows.as_slice() {
+                    [] => Cell::Empty,
+                    [(a, b)] if a == b => Cell::Number(f64::from(*a), NumFormat::Whole),
+                    runs => {
+                        let runs: Vec<(usize, usize)> = runs.iter().map(|&(a, b)| (a as usize, b as usize)).collect();
+                        Cell::Text(crate::engine::error::all_rows_text(&runs, lang))
+                    }
+                };
+                let text = |p: &Phrase| Cell::Text(p.get(lang).to_string());
+                rows.push(vec![row, text(&i.column), text(&i.found), text(&i.expected), Cell::Text(severity.into())]);
+            }
+        }
+        rows.push(Vec::new());
+        for (n, vi_word, en_word) in [(self.more_errors, "lỗi", "errors"), (self.more_warnings, "cảnh báo", "warnings")] {
+            if n > 0 {
+                rows.push(vec![Cell::Text(if vi { format!("còn {n} {vi_word} không liệt kê") } else { format!("{n} more {en_word} not listed") })]);
+            }
+        }
+        rows.push(vec![Cell::Text(format!("{}: {file_name}", if vi { "Tệp" } else { "File" }))]);
+        Book { sheets: vec![Sheet { name: (if vi { "Báo cáo" } else { "Report" }).into(), rows, header_rows: 1 }] }
     }
 
     /// The report as lines of text in `lang` (a `data=` or `ld=` failure is shown as one message).
@@ -172,6 +213,8 @@ pub enum FromWorker {
     },
     /// The file was refused.
     Refused(ReportView),
+    /// The workbook asked for by [`ToWorker::Export`]; its bytes go with the message.
+    Exported,
 }
 
 /// Why a message could not be read.
@@ -205,6 +248,36 @@ impl Writer {
             for &(a, b) in &i.rows {
                 self.u32(a);
                 self.u32(b);
+            }
+            self.phrase(&i.column);
+        }
+    }
+    fn book(&mut self, b: &Book) {
+        self.len(b.sheets.len());
+        for s in &b.sheets {
+            self.str(&s.name);
+            self.u32(s.header_rows);
+            self.len(s.rows.len());
+            for row in &s.rows {
+                self.len(row.len());
+                for cell in row {
+                    match cell {
+                        Cell::Empty => self.u8(0),
+                        Cell::Text(t) => {
+                            self.u8(1);
+                            self.str(t);
+                        }
+                        Cell::Number(v, f) => {
+                            self.u8(2);
+                            self.f64(*v);
+                            self.u8(match f {
+                                NumFormat::Whole => 0,
+                                NumFormat::Decimal => 1,
+                                NumFormat::Percent => 2,
+                            });
+                        }
+                    }
+                }
             }
         }
     }
@@ -280,7 +353,7 @@ impl<'a> Reader<'a> {
         Ok(Phrase { en, vi })
     }
     fn issues(&mut self) -> R<Vec<IssueView>> {
-        let n = self.count(28)?;
+        let n = self.count(36)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
             let (place, found, expected) = (self.phrase()?, self.phrase()?, self.phrase()?);
@@ -289,9 +362,43 @@ impl<'a> Reader<'a> {
             for _ in 0..k {
                 rows.push((self.u32()?, self.u32()?));
             }
-            out.push(IssueView { place, found, expected, rows });
+            out.push(IssueView { place, found, expected, rows, column: self.phrase()? });
         }
         Ok(out)
+    }
+    fn book(&mut self) -> R<Book> {
+        let n = self.count(12)?;
+        let mut sheets = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name = self.str()?;
+            let header_rows = self.u32()?;
+            let rows_n = self.count(4)?;
+            let mut rows = Vec::with_capacity(rows_n);
+            for _ in 0..rows_n {
+                let k = self.count(1)?;
+                let mut row = Vec::with_capacity(k);
+                for _ in 0..k {
+                    row.push(match self.u8()? {
+                        0 => Cell::Empty,
+                        1 => Cell::Text(self.str()?),
+                        2 => {
+                            let v = self.f64()?;
+                            let f = match self.u8()? {
+                                0 => NumFormat::Whole,
+                                1 => NumFormat::Decimal,
+                                2 => NumFormat::Percent,
+                                f => return Err(ProtocolError(format!("number format {f}"))),
+                            };
+                            Cell::Number(v, f)
+                        }
+                        t => return Err(ProtocolError(format!("cell tag {t}"))),
+                    });
+                }
+                rows.push(row);
+            }
+            sheets.push(Sheet { name, rows, header_rows });
+        }
+        Ok(Book { sheets })
     }
     fn report(&mut self) -> R<ReportView> {
         Ok(ReportView {
@@ -346,6 +453,11 @@ impl ToWorker {
                 }
                 w.u8(*boundary);
             }
+            // Tags from 20 up: the export's own, apart from the loading messages'.
+            ToWorker::Export(book) => {
+                w.u8(20);
+                w.book(book);
+            }
         }
         w.0
     }
@@ -371,6 +483,7 @@ impl ToWorker {
                 }
                 ToWorker::Mapping { columns, boundary: r.u8()? }
             }
+            20 => ToWorker::Export(r.book()?),
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -417,6 +530,7 @@ impl FromWorker {
                 w.u8(5);
                 w.report(r);
             }
+            FromWorker::Exported => w.u8(20),
         }
         w.0
     }
@@ -459,6 +573,7 @@ impl FromWorker {
             }
             4 => FromWorker::Done { warnings: r.report()? },
             5 => FromWorker::Refused(r.report()?),
+            20 => FromWorker::Exported,
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -476,14 +591,16 @@ mod tests {
                 place: Phrase::new("row 2, field \"province\"", "hàng 2, cột Tỉnh"),
                 found: Phrase::same("\"99\""),
                 expected: Phrase::new("a province code", "mã tỉnh"),
-                rows: vec![],
+                rows: vec![(2, 2)],
+                column: Phrase::new("province", "Tỉnh"),
             }, IssueView {
                 place: Phrase::new("field \"year\", 31 rows (2–31, 40)", "cột Năm, 31 hàng (2–31; 40)"),
                 found: Phrase::new("a blank cell", "ô trống"),
                 expected: Phrase::new("a year", "năm"),
                 rows: vec![(2, 31), (40, 40)],
+                column: Phrase::new("year", "Năm"),
             }],
-            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý"), rows: vec![] }],
+            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý"), rows: vec![], column: Phrase::default() }],
             more_errors: 70,
             more_warnings: 0,
             csv: Phrase::new("row,field\n", "hàng,trường\n"),
@@ -498,6 +615,22 @@ mod tests {
             ToWorker::Open { name: "ld-id".into(), origin: Origin::Stored },
             ToWorker::Mapping { columns: vec![Some("id".into()), None, Some("workers".into())], boundary: 34 },
             ToWorker::Mapping { columns: vec![], boundary: 63 },
+            ToWorker::Export(Book::default()),
+            ToWorker::Export(Book {
+                sheets: vec![
+                    Sheet {
+                        name: "Bảng".into(),
+                        rows: vec![
+                            vec![Cell::Text("Mã".into()), Cell::Text("Số HTX".into())],
+                            vec![Cell::Text("19".into()), Cell::Number(3034208.42, NumFormat::Decimal), Cell::Empty, Cell::Number(0.383, NumFormat::Percent)],
+                            vec![],
+                            vec![Cell::Number(-1.0, NumFormat::Whole)],
+                        ],
+                        header_rows: 1,
+                    },
+                    Sheet { name: String::new(), rows: vec![], header_rows: 0 },
+                ],
+            }),
         ];
         let from = vec![
             FromWorker::Ready,
@@ -516,6 +649,7 @@ mod tests {
             FromWorker::Done { warnings: ReportView::default() },
             FromWorker::Done { warnings: report() },
             FromWorker::Refused(report()),
+            FromWorker::Exported,
         ];
         (to, from)
     }

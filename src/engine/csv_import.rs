@@ -31,6 +31,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::error::{quote, Issue, Phrase, Report};
+use super::xlsx_out::column_name;
 use super::format::{parse_number_with, DecimalHint};
 use super::dataset::Text;
 use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
@@ -1033,18 +1034,6 @@ impl Converter {
         }
         notes
     }
-}
-
-/// A column as Excel names it: `A` for the first, `Z`, then `AA`, `AB`, …
-pub fn column_name(index: usize) -> String {
-    let mut n = index + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        n -= 1;
-        out.push(b'A' + (n % 26) as u8);
-        n /= 26;
-    }
-    out.iter().rev().map(|&b| b as char).collect()
 }
 
 /// Rows for a message: up to ten, then "…".

@@ -200,6 +200,20 @@ impl Issue {
         parts.join(", ")
     }
 
+    /// The column of a report table (the CSV and Excel downloads) in `lang`: in Vietnamese the
+    /// field's name (`Số lao động`), a key of the format as code, or a header as the user wrote it;
+    /// in English the key; the line and column in the text for broken JSON; empty for the file.
+    pub fn column(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        match (&self.field, self.line_col) {
+            (Some(f), _) if vi => field_place_vi(f).trim_start_matches("cột ").trim_start_matches("mục ").to_string(),
+            (Some(f), _) => f.clone(),
+            (None, Some((l, c))) if vi => format!("dòng {l} ký tự {c}"),
+            (None, Some((l, c))) => format!("line {l} column {c}"),
+            (None, None) => String::new(),
+        }
+    }
+
     /// How many rows have this mistake: its own and [`Issue::more_rows`].
     pub fn row_count(&self) -> usize {
         if self.more_rows.is_empty() {
@@ -497,13 +511,7 @@ impl Report {
         let mut out = String::from(if vi { "hàng;cột;vấn đề;cần;mức\n" } else { "row,field,found,expected,severity\n" });
         for issue in self.errors.iter().chain(&self.warnings) {
             let row = all_rows_text(&issue.row_ranges(), lang);
-            let field = match (&issue.field, issue.line_col) {
-                (Some(f), _) if vi => field_place_vi(f).trim_start_matches("cột ").to_string(),
-                (Some(f), _) => f.clone(),
-                (None, Some((l, c))) if vi => format!("dòng {l} ký tự {c}"),
-                (None, Some((l, c))) => format!("line {l} column {c}"),
-                (None, None) => String::new(),
-            };
+            let field = issue.column(lang);
             out.push_str(&format!(
                 "{}{sep}{}{sep}{}{sep}{}{sep}{}\n",
                 csv_quote(&row),
