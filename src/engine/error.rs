@@ -206,7 +206,10 @@ impl Issue {
     pub fn column(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
         match (&self.field, self.line_col) {
-            (Some(f), _) if vi => field_place_vi(f).trim_start_matches("cột ").trim_start_matches("mục ").to_string(),
+            (Some(f), _) if vi => {
+                let place = field_place_vi(f);
+                place.strip_prefix("cột ").or_else(|| place.strip_prefix("mục ")).unwrap_or(&place).to_string()
+            }
             (Some(f), _) => f.clone(),
             (None, Some((l, c))) if vi => format!("dòng {l} ký tự {c}"),
             (None, Some((l, c))) => format!("line {l} column {c}"),
@@ -224,14 +227,9 @@ impl Issue {
 
     /// Every row with this mistake as inclusive ranges, in increasing order, touching ranges joined.
     pub fn row_ranges(&self) -> Vec<(usize, usize)> {
-        let mut all: Vec<(usize, usize)> = self.row.map(|r| (r, r)).into_iter().chain(self.more_rows.iter().copied()).collect();
-        all.sort_unstable();
-        let mut out: Vec<(usize, usize)> = Vec::with_capacity(all.len());
-        for (a, b) in all {
-            match out.last_mut() {
-                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
-                _ => out.push((a, b)),
-            }
+        let mut out = self.more_rows.clone();
+        if let Some(r) = self.row {
+            add_row(&mut out, r);
         }
         out
     }
@@ -241,6 +239,7 @@ impl Issue {
     pub fn map_rows(&mut self, map: &dyn Fn(usize) -> usize) {
         self.row = self.row.map(map);
         let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(self.more_rows.len());
+        // In order, so each row extends or follows the last run.
         for &(a, b) in &self.more_rows {
             for r in a..=b {
                 add_row(&mut ranges, map(r));
@@ -271,13 +270,14 @@ impl Issue {
                 row = Some(mine);
             }
         }
-        if let Some(r) = row {
+        if let Some(r) = row.filter(|r| Some(*r) != self.row) {
             add_row(&mut self.more_rows, r);
         }
         for (a, b) in other.more_rows {
             match self.more_rows.last_mut() {
                 Some(last) if a == last.1 + 1 => last.1 = b,
-                _ => self.more_rows.push((a, b)),
+                Some(last) if a > last.1 => self.more_rows.push((a, b)),
+                _ => (a..=b).for_each(|r| add_row(&mut self.more_rows, r)),
             }
         }
     }
@@ -305,12 +305,34 @@ pub fn rows_text(ranges: &[(usize, usize)], lang: Lang) -> String {
     out
 }
 
-/// Adds `row` to ranges met in order: it extends the last range when it follows it.
+/// Adds `row` to sorted, disjoint, non-touching runs, keeping them so. Rows come in file order
+/// (the checks go down a column), so the usual case extends or follows the last run; a row met
+/// out of order is put in its place by a binary search (no sort: `engine::order` says why).
 fn add_row(ranges: &mut Vec<(usize, usize)>, row: usize) {
     match ranges.last_mut() {
-        Some(last) if row == last.1.saturating_add(1) => last.1 = row,
-        Some(last) if row >= last.0 && row <= last.1 => {}
-        _ => ranges.push((row, row)),
+        None => return ranges.push((row, row)),
+        Some(last) if row == last.1.saturating_add(1) => return last.1 = row,
+        Some(last) if row > last.1 => return ranges.push((row, row)),
+        _ => {}
+    }
+    // The first run that ends at or after `row - 1`: `row` joins it, the one before, or neither.
+    let i = ranges.partition_point(|&(_, b)| b.saturating_add(1) < row);
+    let (a, b) = ranges[i];
+    if row >= a && row <= b {
+        return;
+    }
+    if row == b + 1 {
+        ranges[i].1 = row;
+    } else if row + 1 == a {
+        ranges[i].0 = row;
+    } else {
+        ranges.insert(i, (row, row));
+        return;
+    }
+    // The run grew by one: it may now touch the next one.
+    if i + 1 < ranges.len() && ranges[i].1 + 1 == ranges[i + 1].0 {
+        ranges[i].1 = ranges[i + 1].1;
+        ranges.remove(i + 1);
     }
 }
 
@@ -788,6 +810,20 @@ mod tests {
         assert_eq!(moved.row_ranges(), vec![(2, 41), (46, 46)]);
         assert_eq!(rows_text(&[(1, 2), (4, 4), (6, 6), (8, 9), (11, 11), (1204, 1215)], Lang::Vi), "1–2; 4; 6; 8–9; 11, …");
         assert_eq!(rows_text(&[(12, 1215)], Lang::Vi), "12–1.215");
+    }
+
+    #[test]
+    fn rows_met_out_of_order_keep_sorted_disjoint_runs() {
+        let mut runs = Vec::new();
+        for r in [5, 6, 7, 10, 3, 8, 1, 9, 2, 7, 20, 4] {
+            add_row(&mut runs, r);
+        }
+        assert_eq!(runs, vec![(1, 10), (20, 20)]);
+        let mut runs = vec![(10, 12), (20, 22)];
+        add_row(&mut runs, 15);
+        add_row(&mut runs, 9);
+        add_row(&mut runs, 23);
+        assert_eq!(runs, vec![(9, 12), (15, 15), (20, 23)]);
     }
 
     #[test]

@@ -178,7 +178,10 @@ fn sheet_names(sheets: &[Sheet]) -> Vec<String> {
         let clean: String = s.name.chars().filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control()).take(31).collect();
         let clean = clean.trim_matches('\'').trim().to_string();
         let mut name = if clean.is_empty() { format!("Sheet{}", i + 1) } else { clean };
-        if out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
+        // Excel compares names without case (letter by letter: `str::to_lowercase` would add its
+        // own tables to the worker).
+        let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<String>();
+        if out.iter().any(|n| lower(n) == lower(&name)) {
             let suffix = format!(" ({})", i + 1);
             name = name.chars().take(31 - suffix.chars().count()).collect::<String>() + &suffix;
         }
