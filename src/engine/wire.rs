@@ -482,139 +482,214 @@ impl Reader<'_> {
 /// Decodes what [`encode`] wrote. Fails (never panics) on anything else: wrong magic, truncated
 /// bytes, unknown codes, columns of different lengths, ids out of order.
 pub fn decode(src: &dyn ByteSource) -> Result<Dataset, WireError> {
-    let mut r = Reader { src, pos: 0, buf: Vec::new() };
-    if r.take(4, "header")? != MAGIC {
-        return err("not a packed Coop Atlas dataset (wrong header)");
-    }
-
-    let meta = Meta {
-        id: r.str("meta.id")?,
-        title: r.text("meta.title")?,
-        description: r.opt_text("meta.description")?,
-        source: Source {
-            publisher: r.text("meta.source.publisher")?,
-            url: r.opt_str("meta.source.url")?,
-            date: r.opt_str("meta.source.date")?,
-        },
-        licence: r.opt_text("meta.licence")?,
-        illustrative: r.flag("meta.illustrative")?,
-        reference_date: r.opt_str("meta.reference_date")?,
-        boundary: {
-            let b = r.u8("meta.boundary")?;
-            Boundary::from_number(b.into()).ok_or_else(|| WireError(format!("meta.boundary: {b}")))?
-        },
-        years: r.column("meta.years", u16::from_le_bytes)?,
-    };
-    let provinces = registry().provinces(meta.boundary).len();
-
-    let n = r.len("observations")?;
-    let mut observations = Vec::with_capacity(n);
-    for _ in 0..n {
-        let what = "observation";
-        let area = r.area(what, provinces)?;
-        observations.push(Observation {
-            area,
-            year: r.u16(what)?,
-            as_of: r.opt_str(what)?,
-            indicator: r.str(what)?,
-            value: r.f64(what)?,
-            unit: r.code(what, Unit::from_code)?,
-            source: r.str(what)?,
-            publisher: r.opt_text(what)?,
-            confidence: r.opt_str(what)?,
-            note: r.opt_str(what)?,
-            authority: r.opt_code(what, Authority::from_code)?,
-            published: r.opt_str(what)?,
-        });
-    }
-
-    let n = r.len("indicators")?;
-    let mut indicators = Vec::with_capacity(n);
-    for _ in 0..n {
-        let what = "indicator";
-        indicators.push(IndicatorDef {
-            id: r.str(what)?,
-            label: r.text(what)?,
-            description: r.opt_text(what)?,
-            measure: r.code(what, Measure::from_code)?,
-            field: r.opt_code(what, NumField::from_code)?,
-            weight: r.opt_code(what, NumField::from_code)?,
-            of: r.subset(what)?,
-            where_: r.subset(what)?,
-            unit: r.code(what, Unit::from_code)?,
-            source: r.opt_str(what)?,
-            observed: r.flag(what)?,
-            summable: r.opt_bool(what)?,
-            definition: r.opt_text(what)?,
-        });
-    }
-
-    let n = r.len("targets")?;
-    let mut targets = Vec::with_capacity(n);
-    for _ in 0..n {
-        let what = "target";
-        targets.push(Target {
-            area: r.area(what, provinces)?,
-            indicator: r.str(what)?,
-            year: r.u16(what)?,
-            value: r.f64(what)?,
-            unit: r.code(what, Unit::from_code)?,
-            comparison: r.code(what, Comparison::from_code)?,
-            source: r.str(what)?,
-            document: r.opt_str(what)?,
-            wording: r.opt_str(what)?,
-            confidence: r.opt_str(what)?,
-        });
-    }
-
-    let id_text = r.str("ids")?;
-    let lengths = r.varints("ids", u64::from(u32::MAX))?;
-    let mut id_ends = Vec::with_capacity(lengths.len());
-    let mut end = 0usize;
-    for len in lengths {
-        end = end.saturating_add(len as usize);
-        if end > id_text.len() || !id_text.is_char_boundary(end) {
-            return err("ids: lengths run past the id text or inside a character");
+    let mut d = Decoder::new(src);
+    loop {
+        if let Some(ds) = d.step()? {
+            return Ok(ds);
         }
-        id_ends.push(end as u32);
     }
-    if end != id_text.len() {
-        return err("ids: lengths do not cover the id text");
+}
+
+/// A decode done in steps: the header and the small tables, then the ids, then one entity column
+/// per [`Decoder::step`].
+///
+/// Why: the page decodes what the own-data worker sends back on its main thread, and a million-row
+/// dataset took one 300–600 ms task there (every column in one call), during which a tap got no
+/// answer. A column of a million rows is a few tens of milliseconds, so the page can yield between
+/// steps (`ui::own_data`) and no task grows with the file. [`decode`] is the same steps in a loop:
+/// one decoder, whichever way it is driven.
+pub struct Decoder<'a> {
+    r: Reader<'a>,
+    /// Steps done so far (see [`Decoder::step`]).
+    done: usize,
+    head: Option<(Meta, Vec<Observation>, Vec<IndicatorDef>, Vec<Target>, usize)>,
+    entities: Entities,
+}
+
+/// The entity columns after the ids, in the order they are written.
+const COLUMNS: [&str; 15] = [
+    "province", "year", "kind", "sector", "ntm", "stage", "members", "workers", "income", "revenue",
+    "ocop_star", "ocop_products", "ocop_5star", "flags", "file_row",
+];
+
+impl<'a> Decoder<'a> {
+    pub fn new(src: &'a dyn ByteSource) -> Decoder<'a> {
+        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default() }
     }
-    let entities = Entities {
-        id_text,
-        id_ends,
-        province: r.code_column("province", provinces, false)?,
-        year: r.varints("year", u64::from(u16::MAX))?.into_iter().map(|y| y as u16).collect(),
-        kind: r.code_column("kind", Kind::ALL.len(), true)?,
-        sector: r.code_column("sector", Sector::ALL.len(), true)?,
-        ntm: r.code_column("ntm", Ntm::ALL.len(), true)?,
-        stage: r.code_column("stage", Stage::ALL.len(), true)?,
-        members: r.counts("members")?,
-        workers: r.counts("workers")?,
-        income: r.floats("income")?,
-        revenue: r.floats("revenue")?,
-        ocop_star: r.code_column("ocop_star", 6, true)?,
-        ocop_products: r.counts("ocop_products")?,
-        ocop_5star: r.counts("ocop_5star")?,
-        flags: r.column("flags", |[b]| b)?,
-        file_row: r.varints("file_row", u64::from(u32::MAX))?.into_iter().map(|v| v as u32).collect(),
-        index: Default::default(),
-    };
-    let rows = entities.id_ends.len();
-    let e = &entities;
-    let lengths = [
-        e.province.len(), e.year.len(), e.kind.len(), e.sector.len(), e.ntm.len(), e.stage.len(),
-        e.members.len(), e.workers.len(), e.income.len(), e.revenue.len(), e.ocop_star.len(),
-        e.ocop_products.len(), e.ocop_5star.len(), e.flags.len(),
-    ];
-    if lengths.iter().any(|&l| l != rows) || !(e.file_row.is_empty() || e.file_row.len() == rows) {
-        return err("columns: not all of the same length");
+
+    /// How many steps a whole decode takes (for a progress bar).
+    pub const STEPS: usize = COLUMNS.len() + 3;
+
+    /// Decodes the next part; `Some` with the dataset after the last. After an error the decoder
+    /// must not be stepped again (the error says what was wrong).
+    pub fn step(&mut self) -> Result<Option<Dataset>, WireError> {
+        let step = self.done;
+        self.done = self.done.saturating_add(1);
+        let out = match step {
+            0 => self.head().map(|h| self.head = Some(h)).map(|_| None),
+            1 => self.ids().map(|_| None),
+            s if s - 2 < COLUMNS.len() => self.column(s - 2).map(|_| None),
+            _ => self.finish().map(Some),
+        };
+        if out.is_err() {
+            // Whatever comes next is read from a wrong place: every later step fails too.
+            self.head = None;
+            self.done = usize::MAX;
+        }
+        out
     }
-    if r.pos != src.len() {
-        return err("bytes left after the last column");
+
+    fn head(&mut self) -> R<(Meta, Vec<Observation>, Vec<IndicatorDef>, Vec<Target>, usize)> {
+        let r = &mut self.r;
+        if r.take(4, "header")? != MAGIC {
+            return err("not a packed Coop Atlas dataset (wrong header)");
+        }
+        let meta = Meta {
+            id: r.str("meta.id")?,
+            title: r.text("meta.title")?,
+            description: r.opt_text("meta.description")?,
+            source: Source {
+                publisher: r.text("meta.source.publisher")?,
+                url: r.opt_str("meta.source.url")?,
+                date: r.opt_str("meta.source.date")?,
+            },
+            licence: r.opt_text("meta.licence")?,
+            illustrative: r.flag("meta.illustrative")?,
+            reference_date: r.opt_str("meta.reference_date")?,
+            boundary: {
+                let b = r.u8("meta.boundary")?;
+                Boundary::from_number(b.into()).ok_or_else(|| WireError(format!("meta.boundary: {b}")))?
+            },
+            years: r.column("meta.years", u16::from_le_bytes)?,
+        };
+        let provinces = registry().provinces(meta.boundary).len();
+
+        let n = r.len("observations")?;
+        let mut observations = Vec::with_capacity(n);
+        for _ in 0..n {
+            let what = "observation";
+            let area = r.area(what, provinces)?;
+            observations.push(Observation {
+                area,
+                year: r.u16(what)?,
+                as_of: r.opt_str(what)?,
+                indicator: r.str(what)?,
+                value: r.f64(what)?,
+                unit: r.code(what, Unit::from_code)?,
+                source: r.str(what)?,
+                publisher: r.opt_text(what)?,
+                confidence: r.opt_str(what)?,
+                note: r.opt_str(what)?,
+                authority: r.opt_code(what, Authority::from_code)?,
+                published: r.opt_str(what)?,
+            });
+        }
+
+        let n = r.len("indicators")?;
+        let mut indicators = Vec::with_capacity(n);
+        for _ in 0..n {
+            let what = "indicator";
+            indicators.push(IndicatorDef {
+                id: r.str(what)?,
+                label: r.text(what)?,
+                description: r.opt_text(what)?,
+                measure: r.code(what, Measure::from_code)?,
+                field: r.opt_code(what, NumField::from_code)?,
+                weight: r.opt_code(what, NumField::from_code)?,
+                of: r.subset(what)?,
+                where_: r.subset(what)?,
+                unit: r.code(what, Unit::from_code)?,
+                source: r.opt_str(what)?,
+                observed: r.flag(what)?,
+                summable: r.opt_bool(what)?,
+                definition: r.opt_text(what)?,
+            });
+        }
+
+        let n = r.len("targets")?;
+        let mut targets = Vec::with_capacity(n);
+        for _ in 0..n {
+            let what = "target";
+            targets.push(Target {
+                area: r.area(what, provinces)?,
+                indicator: r.str(what)?,
+                year: r.u16(what)?,
+                value: r.f64(what)?,
+                unit: r.code(what, Unit::from_code)?,
+                comparison: r.code(what, Comparison::from_code)?,
+                source: r.str(what)?,
+                document: r.opt_str(what)?,
+                wording: r.opt_str(what)?,
+                confidence: r.opt_str(what)?,
+            });
+        }
+        Ok((meta, observations, indicators, targets, provinces))
     }
-    Ok(Dataset { meta, entities, observations, indicators, targets })
+
+    fn ids(&mut self) -> R<()> {
+        let id_text = self.r.str("ids")?;
+        let lengths = self.r.varints("ids", u64::from(u32::MAX))?;
+        let mut id_ends = Vec::with_capacity(lengths.len());
+        let mut end = 0usize;
+        for len in lengths {
+            end = end.saturating_add(len as usize);
+            if end > id_text.len() || !id_text.is_char_boundary(end) {
+                return err("ids: lengths run past the id text or inside a character");
+            }
+            id_ends.push(end as u32);
+        }
+        if end != id_text.len() {
+            return err("ids: lengths do not cover the id text");
+        }
+        self.entities.id_text = id_text;
+        self.entities.id_ends = id_ends;
+        Ok(())
+    }
+
+    /// Column `i` of [`COLUMNS`].
+    fn column(&mut self, i: usize) -> R<()> {
+        let provinces = self.head.as_ref().map_or(0, |h| h.4);
+        let (r, e) = (&mut self.r, &mut self.entities);
+        match i {
+            0 => e.province = r.code_column("province", provinces, false)?,
+            1 => e.year = r.varints("year", u64::from(u16::MAX))?.into_iter().map(|y| y as u16).collect(),
+            2 => e.kind = r.code_column("kind", Kind::ALL.len(), true)?,
+            3 => e.sector = r.code_column("sector", Sector::ALL.len(), true)?,
+            4 => e.ntm = r.code_column("ntm", Ntm::ALL.len(), true)?,
+            5 => e.stage = r.code_column("stage", Stage::ALL.len(), true)?,
+            6 => e.members = r.counts("members")?,
+            7 => e.workers = r.counts("workers")?,
+            8 => e.income = r.floats("income")?,
+            9 => e.revenue = r.floats("revenue")?,
+            10 => e.ocop_star = r.code_column("ocop_star", 6, true)?,
+            11 => e.ocop_products = r.counts("ocop_products")?,
+            12 => e.ocop_5star = r.counts("ocop_5star")?,
+            13 => e.flags = r.column("flags", |[b]| b)?,
+            _ => e.file_row = r.varints("file_row", u64::from(u32::MAX))?.into_iter().map(|v| v as u32).collect(),
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> R<Dataset> {
+        let Some((meta, observations, indicators, targets, _)) = self.head.take() else {
+            return err("stepped again after the end or an error");
+        };
+        let entities = std::mem::take(&mut self.entities);
+        let rows = entities.id_ends.len();
+        let e = &entities;
+        let lengths = [
+            e.province.len(), e.year.len(), e.kind.len(), e.sector.len(), e.ntm.len(), e.stage.len(),
+            e.members.len(), e.workers.len(), e.income.len(), e.revenue.len(), e.ocop_star.len(),
+            e.ocop_products.len(), e.ocop_5star.len(), e.flags.len(),
+        ];
+        if lengths.iter().any(|&l| l != rows) || !(e.file_row.is_empty() || e.file_row.len() == rows) {
+            return err("columns: not all of the same length");
+        }
+        if self.r.pos != self.r.src.len() {
+            return err("bytes left after the last column");
+        }
+        Ok(Dataset { meta, entities, observations, indicators, targets })
+    }
 }
 
 #[cfg(test)]
@@ -679,6 +754,39 @@ mod tests {
         ds.entities = e;
         assert!(!ds.entities.file_row.is_empty(), "clustering the reversed rows records file rows");
         same(&decode(&encode(&ds)).unwrap(), &ds);
+    }
+
+    #[test]
+    fn stepping_gives_what_one_call_gives_in_the_announced_number_of_steps() {
+        for ds in [official(), illustrative()] {
+            let bytes = encode(&ds);
+            let mut d = Decoder::new(&bytes);
+            let mut steps = 0;
+            let stepped = loop {
+                steps += 1;
+                if let Some(out) = d.step().unwrap() {
+                    break out;
+                }
+                assert!(steps < 100, "the decoder never ends");
+            };
+            assert_eq!(steps, Decoder::STEPS);
+            same(&stepped, &ds);
+            same(&stepped, &decode(&bytes).unwrap());
+            // Past the end: an error, not a second dataset or a panic.
+            assert!(d.step().is_err());
+        }
+    }
+
+    #[test]
+    fn after_an_error_every_later_step_fails() {
+        let mut bytes = encode(&official());
+        bytes.truncate(bytes.len() - 3);
+        let mut d = Decoder::new(&bytes);
+        let first_error = (0..Decoder::STEPS).find_map(|_| d.step().err());
+        assert!(first_error.is_some());
+        for _ in 0..3 {
+            assert!(d.step().is_err());
+        }
     }
 
     #[test]

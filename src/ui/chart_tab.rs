@@ -31,11 +31,15 @@ pub fn ChartTab() -> impl IntoView {
     let lang = move || state.lang();
     let kind = move || state.view.with(|v| v.chart);
 
-    // A trend needs every year: fetch the rest when this chart is shown.
+    // A trend needs every year: fetch the rest when this chart is shown, but only once the shown
+    // year is in (the app asks for it first), so that the cards of a link that opens on a trend
+    // do not share the first seconds of a slow connection with five other years.
     Effect::new(move |_| {
         if kind() == ChartKind::Trend && loader.catalog.with(|c| c.is_some()) {
             let id = state.view.with(|v| v.dataset.clone());
-            loader.ensure(state, &id, &[], true);
+            if state.datasets.with(|m| m.contains_key(&id)) {
+                loader.ensure(state, &id, &[], true);
+            }
         }
     });
 

@@ -336,7 +336,10 @@ impl OwnData {
             if !self.is_current(g) {
                 return;
             }
-            if let Ok(ds) = wire::decode(&JsBytes(packed)) {
+            if let Ok(ds) = decode_sliced(packed).await {
+                if !self.is_current(g) {
+                    return;
+                }
                 self.finish_load();
                 self.missing.set(None);
                 insert(self.state, &local_key(&id), ds);
@@ -404,14 +407,22 @@ impl OwnData {
                 FromWorker::Mapping(view) => own.phase.set(Phase::Mapping(Arc::new((name.clone(), view)))),
                 FromWorker::Done { warnings } => {
                     let (packed, json) = (Uint8Array::new(&data.get(1)), Uint8Array::new(&data.get(2)));
-                    own.finish_load();
-                    match wire::decode(&JsBytes(packed.clone())) {
-                        Ok(ds) => own.accept(purpose.clone(), &name, ds, warnings, json, packed),
-                        Err(e) => {
-                            web_sys::console::error_1(&e.to_string().into());
-                            own.failed(purpose.clone());
+                    stop_worker();
+                    let (purpose, name) = (purpose.clone(), name.clone());
+                    leptos::task::spawn_local(async move {
+                        let decoded = decode_sliced(packed.clone()).await;
+                        if !own.is_current(g) {
+                            return;
                         }
-                    }
+                        own.finish_load();
+                        match decoded {
+                            Ok(ds) => own.accept(purpose, &name, ds, warnings, json, packed),
+                            Err(e) => {
+                                web_sys::console::error_1(&e.to_string().into());
+                                own.failed(purpose);
+                            }
+                        }
+                    });
                 }
                 FromWorker::Refused(report) => {
                     own.finish_load();
@@ -650,6 +661,20 @@ impl OwnData {
                 state.update(|v| v.local = None);
             }
         });
+    }
+}
+
+/// Decodes a packed dataset a part at a time ([`wire::Decoder`]), giving the page back to the
+/// browser between parts, so a million-row dataset never holds the main thread in one long task
+/// (a tap or Cancel is answered between columns).
+async fn decode_sliced(packed: Uint8Array) -> Result<Dataset, wire::WireError> {
+    let bytes = JsBytes(packed);
+    let mut decoder = wire::Decoder::new(&bytes);
+    loop {
+        if let Some(ds) = decoder.step()? {
+            return Ok(ds);
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
     }
 }
 

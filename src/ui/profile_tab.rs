@@ -31,11 +31,14 @@ pub fn ProfileTab() -> impl IntoView {
     let lang = move || state.lang();
     let boundary = move || state.view.with(|v| v.boundary);
 
-    // Changes since the first year and the trends need every year.
+    // Changes since the first year and the trends need every year: fetched once the shown year
+    // is in (the app asks for it first), so the headline figures come first on a slow connection.
     Effect::new(move |_| {
         if loader.catalog.with(|c| c.is_some()) && state.view.with(|v| v.local.is_none() && v.data_url.is_none()) {
             let id = state.view.with(|v| v.dataset.clone());
-            loader.ensure(state, &id, &[], true);
+            if state.datasets.with(|m| m.contains_key(&id)) {
+                loader.ensure(state, &id, &[], true);
+            }
         }
     });
     Effect::new(move |_| shapes.ensure(boundary()));
