@@ -310,6 +310,12 @@ fn the_detector_finds_english() {
     assert!(english_words("một trong htx, tht, qtdnd").is_empty());
     assert!(english_words("thấy \"the value\", cần {\"vi\": …, \"en\": …}").is_empty());
     assert_eq!(english_words("mã tỉnh (the 63-province list)"), vec!["the"]);
+    // The key detector: a key where the field's name belongs is caught, quoted or not, and so is
+    // `null`; a key shown as code or inside a JSON snippet is not.
+    assert_eq!(keys_in("hàng 2, trường \"workers\" (Số lao động): thấy null"), vec!["workers", "null"]);
+    assert_eq!(keys_in("không có cột cho province"), vec!["province"]);
+    assert!(keys_in("mục `entities.province`: khóa `id` lần thứ hai, cần {\"id\": …} hoặc [{\"kind\": …}]").is_empty());
+    assert!(keys_in("hàng 2, cột Số lao động: ghi -3, cần một trong ntm (Nông thôn mới)").is_empty());
 }
 
 
