@@ -406,7 +406,9 @@ impl OwnData {
                 }
                 FromWorker::Mapping(view) => own.phase.set(Phase::Mapping(Arc::new((name.clone(), view)))),
                 FromWorker::Done { warnings } => {
-                    let (packed, json) = (Uint8Array::new(&data.get(1)), Uint8Array::new(&data.get(2)));
+                    // The packed form to decode, then the two forms to keep (Blobs: see worker::done).
+                    let packed = Uint8Array::new(&data.get(1));
+                    let keep = Kept { json: data.get(2), packed: data.get(3) };
                     stop_worker();
                     let (purpose, name) = (purpose.clone(), name.clone());
                     leptos::task::spawn_local(async move {
@@ -416,7 +418,7 @@ impl OwnData {
                         }
                         own.finish_load();
                         match decoded {
-                            Ok(ds) => own.accept(purpose, &name, ds, warnings, json, packed),
+                            Ok(ds) => own.accept(purpose, &name, ds, warnings, keep),
                             Err(e) => {
                                 web_sys::console::error_1(&e.to_string().into());
                                 own.failed(purpose);
@@ -492,7 +494,7 @@ impl OwnData {
 
     /// Shows a checked dataset: a link's where the link asked for it; a picked file's kept on the
     /// device and switched to.
-    fn accept(&self, purpose: Purpose, name: &str, ds: Dataset, warnings: ReportView, json: Uint8Array, packed: Uint8Array) {
+    fn accept(&self, purpose: Purpose, name: &str, ds: Dataset, warnings: ReportView, keep: Kept) {
         let own = *self;
         let state = self.state;
         match purpose {
@@ -505,7 +507,7 @@ impl OwnData {
                 insert(state, &local_key(&id), ds);
                 // Packed again by this release: the next `ld=` needs no worker.
                 leptos::task::spawn_local(async move {
-                    let _ = storage::save_packed(&id, &packed).await;
+                    let _ = storage::save_packed(&id, &keep.packed).await;
                 });
             }
             Purpose::File(_) => {
@@ -514,7 +516,7 @@ impl OwnData {
                     title_vi: ds.meta.title.vi.clone(),
                     title_en: ds.meta.title.get(Lang::En).to_string(),
                     file_name: name.to_string(),
-                    size: f64::from(json.length()),
+                    size: keep.json_size(),
                     records: (ds.entities.len() + ds.observations.len()) as f64,
                     loaded_at: js_sys::Date::now(),
                 };
@@ -540,7 +542,9 @@ impl OwnData {
                 let name = name.to_string();
                 own.accepted.set(Some((name.clone(), warnings.clone(), None)));
                 leptos::task::spawn_local(async move {
-                    if let Err(e) = storage::save(&meta, &json, &packed).await {
+                    // In a task of its own, after the first render of the new dataset.
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if let Err(e) = storage::save(&meta, &keep.json, &keep.packed).await {
                         own.accepted.set(Some((name, warnings, Some(e))));
                     }
                 });
@@ -661,6 +665,24 @@ impl OwnData {
                 state.update(|v| v.local = None);
             }
         });
+    }
+}
+
+/// The two forms of a checked dataset that are kept on the device, as the worker sent them:
+/// Blobs (IndexedDB stores them by handle, with no copy on this thread), or `ArrayBuffer`s when
+/// the worker could not make them.
+struct Kept {
+    json: JsValue,
+    packed: JsValue,
+}
+
+impl Kept {
+    /// Bytes of the JSON form (shown in the list of kept datasets).
+    fn json_size(&self) -> f64 {
+        match self.json.dyn_ref::<web_sys::Blob>() {
+            Some(b) => b.size(),
+            None => f64::from(Uint8Array::new(&self.json).length()),
+        }
     }
 }
 

@@ -156,7 +156,8 @@ fn from_js(v: &JsValue) -> Option<StoredMeta> {
 
 /// Stores (or replaces) a dataset: its list record, its JSON form and its packed form (both held
 /// by JavaScript: they are stored without passing through wasm memory), in one transaction.
-pub async fn save(meta: &StoredMeta, json: &Uint8Array, packed: &Uint8Array) -> Result<(), String> {
+/// `json` and `packed` are Blobs (or, from an older worker path, buffers): IndexedDB keeps either.
+pub async fn save(meta: &StoredMeta, json: &JsValue, packed: &JsValue) -> Result<(), String> {
     let db = open().await?;
     let names = js_sys::Array::of3(&JsValue::from_str(META), &JsValue::from_str(DATA), &JsValue::from_str(WIRE));
     let tx = db
@@ -170,7 +171,7 @@ pub async fn save(meta: &StoredMeta, json: &Uint8Array, packed: &Uint8Array) -> 
 }
 
 /// Replaces the packed form of a kept dataset (after it was checked again from its JSON form).
-pub async fn save_packed(id: &str, packed: &Uint8Array) -> Result<(), String> {
+pub async fn save_packed(id: &str, packed: &JsValue) -> Result<(), String> {
     let db = open().await?;
     let tx = db.transaction_with_str_and_mode(WIRE, IdbTransactionMode::Readwrite).map_err(err("save"))?;
     tx.object_store(WIRE).map_err(err("save"))?.put_with_key(packed, &JsValue::from_str(id)).map_err(err("save"))?;
@@ -209,6 +210,12 @@ async fn read(store: &str, id: &str) -> Result<Option<Uint8Array>, String> {
     }
     // Left in JavaScript: the decoder copies in one column at a time, the worker reads its own
     // copy (wasm memory never shrinks, so a million-row file copied in whole would stay its peak).
+    // Kept as a Blob since the worker makes them (read without blocking this thread); datasets
+    // kept by earlier releases are buffers.
+    if let Some(blob) = v.dyn_ref::<web_sys::Blob>() {
+        let buf = wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await.map_err(err("read"))?;
+        return Ok(Some(Uint8Array::new(&buf)));
+    }
     Ok(Some(Uint8Array::new(&v)))
 }
 
