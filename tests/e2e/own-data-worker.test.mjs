@@ -72,7 +72,8 @@ async function waitPacked(page, id) {
       if (!db.objectStoreNames.contains('wire')) { db.close(); return 0; }
       const v = await new Promise((ok, fail) => { const g = db.transaction('wire').objectStore('wire').get(id); g.onsuccess = () => ok(g.result); g.onerror = fail; });
       db.close();
-      return v instanceof Uint8Array ? v.byteLength : 0;
+      // Kept as a Blob (the worker makes it: stored by handle); as bytes by earlier releases.
+      return v instanceof Blob ? v.size : v instanceof Uint8Array ? v.byteLength : 0;
     }, id);
     if (n > 0) return n;
   }
