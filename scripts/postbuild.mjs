@@ -9,6 +9,10 @@
 //     other two; the page learns the loader's name from `<meta name="coop-atlas-worker">` (read by
 //     src/ui/own_data.rs). So the service worker, which serves hashed names cache-first, never
 //     hands a page one release's worker with another's wasm.
+//     The workbook worker (`coop-atlas-workbook`: the same worker with the .xlsx reader linked in)
+//     is hashed the same way and named by `<meta name="coop-atlas-workbook">`; it is left out of
+//     the service worker's precache (most users never open a workbook) and stored the first time
+//     it is fetched (hashed names are cache-first in public/sw.js).
 //  1b. Minifies the app's JS glue and CSS, and gives the wasm's imports short names (wasm-bindgen's
 //     carry a hash each): ≈ 4 KB brotli less in the first view.
 //  2. Computes the build VERSION from every file's content, writes it into index.html
@@ -73,12 +77,12 @@ export function hashEcharts(dist) {
   return to;
 }
 
-/** The own-data worker's files as Trunk or an earlier run of this script named them. */
-const WORKER_FILES = {
-  wasm: /^coop-atlas-worker(-[0-9a-f]{1,16})?_bg\.wasm$/,
-  glue: /^coop-atlas-worker(-[0-9a-f]{1,16})?\.js$/,
-  loader: /^coop-atlas-worker(_loader|-loader-[0-9a-f]{16})\.js$/,
-};
+/** A worker's files (`bin`: its Cargo binary) as Trunk or an earlier run of this script named them. */
+const workerFiles = (bin) => ({
+  wasm: new RegExp(`^${bin}(-[0-9a-f]{1,16})?_bg\\.wasm$`),
+  glue: new RegExp(`^${bin}(-[0-9a-f]{1,16})?\\.js$`),
+  loader: new RegExp(`^${bin}(_loader|-loader-[0-9a-f]{16})\\.js$`),
+});
 
 /**
  * Renames the own-data worker's wasm, glue and loader to content-hashed names
@@ -87,7 +91,8 @@ const WORKER_FILES = {
  * so the loader's hash changes with either; the glue's hash covers the wasm as well. Returns the loader's new path, or null when the build
  * has no worker. Idempotent: a second run finds the hashed names and renames nothing.
  */
-export function hashWorker(dist) {
+export function hashWorker(dist, bin = 'coop-atlas-worker') {
+  const WORKER_FILES = workerFiles(bin);
   const files = listFiles(dist);
   const found = {};
   for (const [kind, re] of Object.entries(WORKER_FILES)) {
@@ -103,8 +108,8 @@ export function hashWorker(dist) {
   // wasm never runs under a glue name an earlier release used.
   const wasmBytes = readFileSync(join(dist, found.wasm));
   const to = {
-    wasm: `coop-atlas-worker-${hex16(wasmBytes)}_bg.wasm`,
-    glue: `coop-atlas-worker-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
+    wasm: `${bin}-${hex16(wasmBytes)}_bg.wasm`,
+    glue: `${bin}-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
   };
   let loader = readFileSync(join(dist, found.loader), 'utf8');
   for (const kind of ['wasm', 'glue']) {
@@ -113,7 +118,7 @@ export function hashWorker(dist) {
     loader = loader.split(from).join(JSON.stringify(`./${to[kind]}`));
     if (found[kind] !== to[kind]) renameSync(join(dist, found[kind]), join(dist, to[kind]));
   }
-  to.loader = `coop-atlas-worker-loader-${hex16(Buffer.from(loader))}.js`;
+  to.loader = `${bin}-loader-${hex16(Buffer.from(loader))}.js`;
   if (found.loader !== to.loader) unlinkSync(join(dist, found.loader));
   writeFileSync(join(dist, to.loader), loader);
   return to.loader;
@@ -205,12 +210,15 @@ export function loaderCall(html, dist) {
 
 /** The files the service worker stores at install: everything but datasets (fetched when a view
  *  needs them, then kept), the manifest and its icons (used only to add the app to the home screen,
- *  which needs the network anyway: ~9 KB a first visit does not need), notices, the worker itself
+ *  which needs the network anyway: ~9 KB a first visit does not need), notices, the workbook worker
+ *  (kept when first fetched: few users open a workbook), the service worker itself
  *  and precompressed copies. The favicon stays (the page asks for it on every load). */
 export function precacheList(files) {
   // bench/ is the browser benchmark (scripts/bench-browser.mjs): never part of the app.
   return files.filter((f) => !isCompressed(f) && f !== 'sw.js' && !f.endsWith('.md') && !f.startsWith('bench/') &&
     f !== 'manifest.webmanifest' && (!f.startsWith('icons/') || f === 'icons/icon.svg') &&
+    // The workbook worker: fetched (then kept) only by a user who opens a workbook.
+    !f.startsWith('coop-atlas-workbook') &&
     (!f.startsWith('data/') || f === 'data/catalog.json'));
 }
 
@@ -432,6 +440,7 @@ function finish(dist) {
 
   const echarts = hashEcharts(dist);
   const worker = hashWorker(dist);
+  const workbook = hashWorker(dist, 'coop-atlas-workbook');
   const swTemplate = readFileSync(join(ROOT, 'public/sw.js'), 'utf8');
   const htmlPath = join(dist, 'index.html');
   const html = loaderCall(stripMarked(readFileSync(htmlPath, 'utf8')), dist);
@@ -451,6 +460,7 @@ function finish(dist) {
     `<meta name="coop-atlas-version" content="${version}" ${MARK}>`,
     echarts && `<meta name="coop-atlas-echarts" content="${echarts}" ${MARK}>`,
     worker && `<meta name="coop-atlas-worker" content="${worker}" ${MARK}>`,
+    workbook && `<meta name="coop-atlas-workbook" content="${workbook}" ${MARK}>`,
     headScripts,
   ].filter(Boolean).map((m) => '\n  ' + m).join('');
   writeFileSync(htmlPath, html.replace(/<meta charset="utf-8">/i, (m) => m + metas));

@@ -1,7 +1,9 @@
 //! What the own-data worker does with a user's file, without JavaScript: decide JSON or CSV, read
 //! a CSV's header and guess its columns, convert it with the user's mapping, parse and check in
 //! steps with progress, and pack the checked dataset (`engine::wire`) or render the report in both
-//! languages ([`protocol::ReportView`]).
+//! languages ([`protocol::ReportView`]). A workbook ([`BookJob`], in the workbook worker only)
+//! becomes a [`CsvJob`] too: its chosen sheet's grid goes through the CSV reader, so from the
+//! mapping step on a workbook and a CSV are one path.
 //!
 //! Why a module of its own, apart from the worker's JavaScript side (`crate::worker`): the same
 //! steps run natively in the tests below, end to end, from the bytes of a file to the message the
@@ -17,8 +19,9 @@ use crate::engine::error::{Issue, Phrase, Report};
 use crate::engine::incremental::{IncrementalParser, BATCH_ROWS};
 use crate::engine::parse::{self, Limits};
 use crate::engine::vocab::{Boundary, Lang};
+use crate::engine::workbook::{Grid, Workbook, WorkbookError};
 
-use protocol::{ColumnView, FieldOption, IssueView, MappingView, Origin, ReportView, Stage};
+use protocol::{ColumnView, FieldOption, IssueView, MappingView, Origin, ReportView, SheetsView, Stage};
 
 /// Bytes at the start of a file that decide whether it is a CSV (its first line is its header).
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -135,22 +138,43 @@ pub fn check_json(
     }
 }
 
-/// A CSV read up to its mapping step: the file, the guess for each column and for the boundary.
+/// A table read up to its mapping step, from a CSV or a workbook's sheet: the file, the guess for
+/// each column and for the boundary.
 pub struct CsvJob {
     name: String,
     file: CsvFile,
     guesses: Vec<Guess>,
     boundary: Boundary,
+    /// The workbook sheet it comes from (the report then names cells: `Sheet1!C12`).
+    sheet: Option<String>,
 }
 
 impl CsvJob {
     /// Reads the header and first rows of a CSV and guesses what each column holds.
     pub fn read(name: &str, bytes: &[u8]) -> Result<CsvJob, ReportView> {
         let file = csv_import::read(bytes, &Limits::default()).map_err(|r| report_view(r, name))?;
+        Ok(CsvJob::from_file(name, file, None))
+    }
+
+    /// The same for a workbook's sheet: its grid goes through the CSV reader
+    /// ([`csv_import::from_grid`]), so the header search, column guess, conversion and checks are
+    /// those of a CSV.
+    pub fn from_grid(name: &str, grid: &Grid) -> Result<CsvJob, ReportView> {
+        let file = csv_import::from_grid(grid).map_err(|r| report_view(r, name))?;
+        Ok(CsvJob::from_file(name, file, Some(grid.sheet.clone())))
+    }
+
+    fn from_file(name: &str, file: CsvFile, sheet: Option<String>) -> CsvJob {
         let guesses = csv_import::guess_mapping(&file.headers);
         let choice: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
         let boundary = csv_import::province_column_boundary(&file, &choice);
-        Ok(CsvJob { name: name.to_string(), file, guesses, boundary })
+        CsvJob { name: name.to_string(), file, guesses, boundary, sheet }
+    }
+
+    /// Whether the header row holds at least two columns surely recognised: the sheet is a
+    /// register (a notes or instructions sheet is not).
+    pub fn looks_like_register(&self) -> bool {
+        csv_import::is_register_header(&self.file.headers)
     }
 
     /// The file's name.
@@ -206,6 +230,9 @@ impl CsvJob {
         };
         let total = self.file.len() as f64;
         let mut conv = csv_import::Converter::new(&self.file, choice, meta).map_err(|r| report_view(r, &name))?;
+        if let Some(sheet) = &self.sheet {
+            conv = conv.in_sheet(sheet);
+        }
         drop(self.file);
         loop {
             let p = conv.step(2_000);
@@ -215,6 +242,77 @@ impl CsvJob {
             }
         }
         conv.into_json().map_err(|r| report_view(r, &name))
+    }
+}
+
+/// A workbook opened in the worker: kept while the user picks a sheet in the mapping step.
+pub struct BookJob {
+    name: String,
+    book: Workbook,
+    chosen: usize,
+}
+
+impl BookJob {
+    /// Opens a workbook and reads the sheet to preselect: the first, in tab order, whose header
+    /// is a register's ([`CsvJob::looks_like_register`]), else the first visible sheet that
+    /// reads. Refuses, with the workbook's own message, what cannot be opened (`.xls`, a
+    /// password, a damaged zip, a zip bomb) and a workbook none of whose sheets reads.
+    pub fn open(name: &str, bytes: Vec<u8>) -> Result<(BookJob, CsvJob), ReportView> {
+        let refuse = |e: WorkbookError| report_view(Report::single(e.issue()), name);
+        let mut book = Workbook::open(bytes).map_err(refuse)?;
+        let mut fallback: Option<(usize, CsvJob)> = None;
+        let mut first_error = None;
+        let order: Vec<usize> = (0..book.sheets().len()).filter(|&i| !book.sheets()[i].hidden).chain((0..book.sheets().len()).filter(|&i| book.sheets()[i].hidden)).collect();
+        for i in order {
+            match book.read_sheet(i).map_err(refuse).and_then(|g| CsvJob::from_grid(name, &g)) {
+                Ok(job) if job.looks_like_register() => return Ok((BookJob { name: name.to_string(), book, chosen: i }, job)),
+                Ok(job) => {
+                    if fallback.is_none() {
+                        fallback = Some((i, job));
+                    }
+                }
+                // Too large is about the whole workbook: no other sheet will read either.
+                Err(r) if first_error.is_none() => first_error = Some(r),
+                Err(_) => {}
+            }
+        }
+        match fallback {
+            Some((chosen, job)) => Ok((BookJob { name: name.to_string(), book, chosen }, job)),
+            None => Err(first_error.unwrap_or_else(|| refuse(WorkbookError::NoSheets))),
+        }
+    }
+
+    /// The sheets and the one read, for the mapping step.
+    pub fn view(&self) -> SheetsView {
+        SheetsView { names: self.book.sheets().iter().map(|s| s.name.clone()).collect(), chosen: self.chosen as u32, note: None }
+    }
+
+    /// Whether there is a sheet to choose (then the mapping step is always shown).
+    pub fn has_choice(&self) -> bool {
+        self.book.sheets().len() > 1
+    }
+
+    /// Reads sheet `index` instead. When it cannot be read (an instructions sheet of one column,
+    /// an empty sheet), the choice stays where it was and the view says why
+    /// ([`SheetsView::note`]): the user keeps the mapping step of the sheet that reads.
+    pub fn sheet(&mut self, index: usize) -> Result<CsvJob, SheetsView> {
+        let name = self.name.clone();
+        let read = self.book.read_sheet(index).map_err(|e| report_view(Report::single(e.issue()), &name)).and_then(|g| CsvJob::from_grid(&name, &g));
+        match read {
+            Ok(job) => {
+                self.chosen = index;
+                Ok(job)
+            }
+            Err(report) => {
+                let sheet = self.book.sheets().get(index).map_or(String::new(), |s| s.name.clone());
+                let mut view = self.view();
+                view.note = Some(Phrase::new(
+                    format!("The sheet \u{201c}{sheet}\u{201d} cannot be read as a list: {}", report.text(Lang::En)),
+                    format!("Không đọc được trang \u{201c}{sheet}\u{201d} thành danh sách: {}", report.text(Lang::Vi)),
+                ));
+                Err(view)
+            }
+        }
     }
 }
 
@@ -367,5 +465,105 @@ mod tests {
         // A first line cut inside a character at the end of the sniffed bytes is still text.
         assert!(looks_like_csv("data", "a;Tỉnh".as_bytes().split_at(4).0, true));
         assert!(!looks_like_csv("data", "a;Tỉnh".as_bytes().split_at(4).0, false));
+    }
+
+    /// The provincial register as openpyxl and LibreOffice save it, through the worker's steps:
+    /// the register sheet preselected over the instructions sheet before it, the header found
+    /// under the title rows and merged cells, ids from "Mã số HTX" (leading zeros kept), the year
+    /// from date cells, a number stored as text, totals rows skipped, Hà Tây read as Hà Nội.
+    #[test]
+    fn a_workbook_register_goes_through_the_csv_path_with_its_sheet_preselected() {
+        for name in ["register-openpyxl.xlsx", "register-libreoffice.xlsx"] {
+            let (book, job) = BookJob::open(name, fixture(&format!("fixtures/{name}"))).unwrap();
+            assert_eq!(book.view(), SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }, "{name}");
+            assert!(book.has_choice());
+            assert!(!job.needs_mapping(), "{name}: {:?}", job.view().columns);
+            let (choice, boundary) = job.guessed();
+            let (json, rows) = job.convert(&choice, boundary, &mut no_progress()).unwrap();
+            let (packed, warnings) = check_json(name, Box::new(json.into_bytes()), Origin::File, Some(&rows), &mut no_progress()).unwrap();
+            let ds = wire::decode(&packed).unwrap();
+            let e = &ds.entities;
+            assert_eq!(e.len(), 5, "{name}");
+            // In file order (the dataset keeps its units sorted by province).
+            let at = |f: usize| (0..e.len()).find(|&i| e.file_row(i) == f).unwrap();
+            let ids: Vec<&str> = (0..5).map(|f| e.id(at(f))).collect();
+            assert_eq!(ids, ["4600123456", "4600234567", "0500345678", "4700456789", "0500567890"], "{name}");
+            assert!((0..5).all(|i| e.year(i) == Some(2024)), "{name}: the year of the date cells");
+            let workers: f64 = (0..5).filter_map(|i| crate::engine::dataset::NumField::Workers.get(e, i)).sum();
+            assert_eq!(workers, 77.0, "{name}: \"9\" stored as text is a number");
+            let reg = crate::engine::provinces::registry();
+            assert_eq!(reg.get(Boundary::P63, e.province(at(2)).unwrap()).unwrap().code, "01", "{name}: Hà Tây");
+            let w: Vec<String> = warnings.warnings.iter().map(|i| format!("{} {}", i.found.vi, i.expected.vi)).collect();
+            let w = w.join("\n");
+            assert!(w.contains("(hàng 12, 13)"), "{name}: {w}");
+            assert!(w.contains("\"Hà Tây\""), "{name}: {w}");
+        }
+    }
+
+    /// Issues in a workbook name the cell as Excel does, sheet and column letter.
+    #[test]
+    fn a_workbook_report_names_cells_as_excel_does() {
+        let bytes = crate::engine::workbook::test_workbook(
+            "Danh sách 2024",
+            &[
+                &["DANH SÁCH HỢP TÁC XÃ"],
+                &["Mã số HTX", "Tỉnh", "Năm", "Loại hình", "Số lao động"],
+                &["HTX-1", "Thái Nguyên", "2024", "HTX", "12"],
+                &["HTX-2", "Thái Nguyên", "2024", "HTX", "-3"],
+            ],
+        );
+        let (book, job) = BookJob::open("ds.xlsx", bytes).unwrap();
+        assert!(!book.has_choice());
+        let (choice, boundary) = job.guessed();
+        let (json, rows) = job.convert(&choice, boundary, &mut no_progress()).unwrap();
+        let report = check_json("ds.xlsx", Box::new(json.into_bytes()), Origin::File, Some(&rows), &mut no_progress()).unwrap_err();
+        let place = &report.errors[0].place;
+        assert!(place.get(Lang::Vi).starts_with("ô 'Danh sách 2024'!E4"), "{place:?}");
+        assert!(place.get(Lang::En).starts_with("cell 'Danh sách 2024'!E4"), "{place:?}");
+    }
+
+    /// The hand-written workbook (inline strings, booleans, gaps, a 1904 date in the year
+    /// column, a value in a column without a header) checks like a CSV of the same cells.
+    #[test]
+    fn hand_written_cells_check_like_a_csv() {
+        let (book, job) = BookJob::open("cells-minimal.xlsx", fixture("fixtures/cells-minimal.xlsx")).unwrap();
+        assert!(!book.has_choice());
+        // The column without a header (D) asks for a mapping.
+        assert!(job.needs_mapping());
+        let (choice, boundary) = job.guessed();
+        let (json, rows) = job.convert(&choice, boundary, &mut no_progress()).unwrap();
+        let (packed, _) = check_json("c.xlsx", Box::new(json.into_bytes()), Origin::File, Some(&rows), &mut no_progress()).unwrap();
+        let e = wire::decode(&packed).unwrap().entities;
+        let at = |f: usize| (0..e.len()).find(|&i| e.file_row(i) == f).unwrap();
+        assert_eq!(e.len(), 3);
+        assert_eq!([e.year(at(0)), e.year(at(1)), e.year(at(2))], [Some(2024), Some(2023), Some(2019)]);
+        assert_eq!(crate::engine::dataset::NumField::Workers.get(&e, at(1)), Some(7.0), "\" 7 \" stored as text");
+    }
+
+    /// Each bad workbook is refused with its own message, saying what to do, before any mapping.
+    #[test]
+    fn bad_workbooks_are_refused_each_with_what_to_do() {
+        let refused = |f: &str| BookJob::open(f, fixture(&format!("fixtures/{f}"))).err().unwrap().errors[0].clone();
+        assert!(refused("register-excel97.xls").expected.get(Lang::Vi).contains("Lưu thành → \"Excel Workbook (.xlsx)\""));
+        assert!(refused("register-password.xlsx").expected.get(Lang::Vi).contains("gỡ mật khẩu"));
+        assert!(refused("register-truncated.xlsx").found.get(Lang::Vi).starts_with("sổ tính bị hỏng"));
+        assert!(refused("bomb.xlsx").found.get(Lang::Vi).contains("giải nén ra từ"));
+        assert!(refused("register.ods").found.get(Lang::Vi).contains(".ods"));
+        let empty = crate::engine::workbook::test_workbook("Trống", &[&[""]]);
+        let r = BookJob::open("trong.xlsx", empty).err().unwrap();
+        assert!(r.errors[0].found.get(Lang::Vi).contains("trang tính trống (Trống)"), "{r:?}");
+    }
+
+    /// Picking another sheet reads it; one that is not a list leaves the choice where it was,
+    /// with a note naming the sheet and why.
+    #[test]
+    fn another_sheet_can_be_picked() {
+        let (mut book, _) = BookJob::open("r.xlsx", fixture("fixtures/register-openpyxl.xlsx")).unwrap();
+        let v = book.sheet(0).err().unwrap();
+        assert_eq!(v.chosen, 1, "the choice stays on the sheet that reads");
+        let note = v.note.unwrap();
+        assert!(note.vi.starts_with("Không đọc được trang \u{201c}Hướng dẫn\u{201d}") && note.vi.contains("một cột"), "{note:?}");
+        assert!(book.sheet(1).is_ok());
+        assert_eq!(book.view().note, None);
     }
 }

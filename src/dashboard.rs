@@ -370,18 +370,51 @@ pub fn cards(ds: &Dataset, v: &ViewState, lang: Lang) -> Vec<Card> {
     out
 }
 
-/// One decimals rule across a row of cards: when one monthly amount shows a decimal ("3,4 triệu"),
-/// the others show theirs too ("3,0 triệu", not "3 triệu"), so they read as the same precision.
+/// One decimals rule across a row of cards ([`align_decimals_by`]).
 fn align_decimals(cards: &mut [Card], lang: Lang) {
+    align_decimals_by(cards, lang, |c| c.value.map(|v| (v, c.unit)), |c| &mut c.text);
+}
+
+/// One decimals rule across a row of figures (issue 15 item 8: "3 triệu" never next to "3,4
+/// triệu"): the amounts written with one scale word ("triệu", "tỷ") read at one precision,
+/// whatever their unit in the file (a monthly income in đồng, a profit in millions). Below 100
+/// of the scale they show one decimal when any of them does ("3,0 · 3,4 triệu"); from 100 they
+/// show none ("421 triệu", "68.013 tỷ": a decimal on thousands of billions is a precision no
+/// source gives, and "95.273,7 tỷ" beside "88.586 tỷ" was two rules in one row). `fig` gives a
+/// figure's value and unit (`None`: no figure), `text` its written form, rewritten in place.
+pub(crate) fn align_decimals_by<T>(row: &mut [T], lang: Lang, fig: impl Fn(&T) -> Option<(f64, Unit)>, text: impl Fn(&mut T) -> &mut String) {
     let sep = if lang == Lang::Vi { ',' } else { '.' };
-    let money = |c: &Card| c.unit == Unit::VndMonth && c.value.is_some_and(|v| v.abs() >= 999_999.5);
-    if !cards.iter().filter(|c| money(c)).any(|c| c.text.contains(sep)) {
-        return;
-    }
-    for c in cards.iter_mut().filter(|c| money(c)) {
-        if let Some(v) = c.value {
-            c.text = format::vnd_month_one_decimal(v, lang);
+    // (power of ten the value counts in, power of the scale word, the figure in that scale).
+    let written = |(v, u): (f64, Unit)| -> Option<(u8, u8, f64)> {
+        match u {
+            Unit::VndMonth => {
+                let w = format::money_scale(v);
+                (w > 0).then(|| (0, w, v / 10f64.powi(i32::from(w))))
+            }
+            Unit::MillionVnd => Some((6, 6, v)),
+            Unit::BillionVnd => Some((9, 9, v)),
+            _ => None,
         }
+        .filter(|_| v.is_finite())
+    };
+    let small = |s: f64| s.abs() < 99.95;
+    let mut decimal = [false; 2]; // some figure below 100 shows a decimal: millions, billions
+    for it in row.iter_mut() {
+        if let Some((_, w, s)) = fig(it).and_then(written) {
+            if small(s) && text(it).contains(sep) {
+                decimal[usize::from(w == 9)] = true;
+            }
+        }
+    }
+    for it in row.iter_mut() {
+        let Some((v, _)) = fig(it) else { continue };
+        let Some((unit, w, s)) = fig(it).and_then(written) else { continue };
+        let decimals = match (small(s), decimal[usize::from(w == 9)]) {
+            (false, _) => 0,
+            (true, true) => 1,
+            (true, false) => continue,
+        };
+        *text(it) = format::money_in(v, unit, w, decimals, lang);
     }
 }
 
@@ -1333,7 +1366,7 @@ pub(crate) struct Composition {
 
 /// Whether `def` can be composed by kind: computed from rows, its province values add up, and it
 /// counts more than one kind (the number of cooperatives by kind would be one slice of 100%).
-fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
+pub(crate) fn composable(ds: &Dataset, def: &IndicatorDef) -> bool {
     !ds.entities.is_empty() && !def.observed && def.is_summable() && def.of.kinds.len() != 1 && def.where_.kinds.len() != 1
 }
 
@@ -2301,6 +2334,21 @@ mod tests {
         let mut whole = vec![card("a", 3_000_000.0), card("b", 4_000_000.0)];
         align_decimals(&mut whole, Lang::Vi);
         assert_eq!(whole[0].text, "3 triệu đồng", "no decimal anywhere: none added");
+        // Amounts of one scale word agree whatever their unit: a profit in millions beside a
+        // monthly income in đồng; billions from 100 on are whole.
+        let of = |id: &str, v: f64, unit: Unit, lang: Lang| Card { unit, text: format_value(Some(v), unit, lang), ..card(id, v) };
+        let mut official = vec![
+            of("profit", 421.0, Unit::MillionVnd, Lang::En),
+            of("income", 5_300_000.0, Unit::VndMonth, Lang::En),
+            of("members", 64.0, Unit::MillionVnd, Lang::En),
+            of("revenue", 4.56, Unit::BillionVnd, Lang::En),
+            of("capital", 68_013.1, Unit::BillionVnd, Lang::En),
+            of("pretax", 2_575.0, Unit::BillionVnd, Lang::En),
+            of("assets", 12.0, Unit::BillionVnd, Lang::En),
+        ];
+        align_decimals(&mut official, Lang::En);
+        let texts: Vec<&str> = official.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["421 million VND", "5.3 million VND", "64.0 million VND", "4.6 billion VND", "68,013 billion VND", "2,575 billion VND", "12.0 billion VND"]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod url_state;
 pub mod parse;
 pub mod validate;
 pub mod csv_import;
+pub mod workbook;
 pub mod byte_source;
 pub mod incremental;
 pub mod filter;

@@ -86,6 +86,7 @@ messages! {
     ProfileFigures => "Số liệu, thay đổi và thứ hạng", "Figures, changes and rank";
     ProfileTrends => "Xu hướng qua các năm", "Trends over the years";
     ProfileMap => "Vị trí", "Location";
+    ProfileComposition => "Cơ cấu theo loại hình và lĩnh vực", "Composition by kind and by sector";
     ProfileCoverage => "Bộ dữ liệu không bao gồm", "What the dataset does not cover";
     ProfileSources => "Nguồn số liệu", "Sources";
     MoreIndicators => "Thêm chỉ tiêu", "More indicators";

@@ -23,7 +23,7 @@ use crate::engine::format;
 use crate::engine::indicators::{compute, GroupBy, GroupKey};
 use crate::engine::provinces::registry;
 use crate::engine::url_state::ViewState;
-use crate::engine::vocab::{Lang, Region};
+use crate::engine::vocab::{Lang, Region, Sector};
 use crate::i18n::{t, Msg};
 
 /// How many indicators get a small trend chart: a page of small multiples, not a wall.
@@ -126,6 +126,10 @@ pub struct Profile {
     pub trends: Vec<TrendChart>,
     /// The composition by kind, when the dataset has rows to split.
     pub composition: Option<CompositionChart>,
+    /// The same indicator by sector, when the dataset records its units' sectors.
+    pub sectors: Option<CompositionChart>,
+    /// Why there is no composition by sector, said plainly, when there is none.
+    pub no_sectors: Option<String>,
     /// What the dataset does not cover, said plainly.
     pub coverage: Vec<String>,
     /// Every source behind the figures (and the documents setting targets).
@@ -321,6 +325,8 @@ pub fn profile(ds: &Dataset, v: &ViewState, lang: Lang) -> Profile {
             note: dashboard::year_note(used, year, lang),
         });
     }
+    // The figures are a row the reader compares, as the headline cards are: one decimals rule.
+    dashboard::align_decimals_by(&mut rows, lang, |r| Some((r.value, r.unit)), |r| &mut r.text);
     // The targets' documents in the reader's words (their quotations are in the Sources tab).
     for (s, _) in target_sources(ds, lang) {
         if !sources.contains(&s) {
@@ -328,11 +334,17 @@ pub fn profile(ds: &Dataset, v: &ViewState, lang: Lang) -> Profile {
         }
     }
     let trends = rows.iter().filter_map(|r| trend(ds, &def_of(ds, &r.id), &base, &years, &place, lang)).take(TRENDS).collect();
+    let chosen = def_of(ds, &dashboard::current_indicator(ds, v).unwrap_or_else(|| v.indicator.clone()));
     let composition = (!ds.entities.is_empty()).then(|| {
-        let chosen = def_of(ds, &dashboard::current_indicator(ds, v).unwrap_or_else(|| v.indicator.clone()));
         let c = composition(ds, &chosen, &base, year, lang);
         CompositionChart { option: options::composition_ring(&c.title, &c.items, &c.colors, &c.source), title: c.title, source: c.source, note: c.note }
     });
+    // By sector, the indicator the kind ring splits (dashboard::composition's choice).
+    let split = if dashboard::composable(ds, &chosen) { chosen } else { def_of(ds, "ocop_subjects") };
+    let (sectors, no_sectors) = match by_sector(ds, &split, &base, year, &place, lang) {
+        Ok(c) => (Some(c), None),
+        Err(why) => (None, Some(why)),
+    };
     Profile {
         coverage: coverage_lines(ds, v, &place, covered, &years, &missing, lang),
         place,
@@ -342,6 +354,8 @@ pub fn profile(ds: &Dataset, v: &ViewState, lang: Lang) -> Profile {
         rows,
         trends,
         composition,
+        sectors,
+        no_sectors,
         sources,
         illustrative: ds.meta.illustrative,
     }
@@ -364,7 +378,117 @@ fn trend(ds: &Dataset, def: &IndicatorDef, base: &Filter, years: &[u16], place: 
     // One series: its name is the section's heading, a legend would only take room.
     option["legend"] = serde_json::json!({ "show": false });
     option["grid"] = serde_json::json!({ "left": 8, "right": 16, "top": 24, "bottom": 8, "containLabel": true });
+    label_ends(&mut option);
     Some(TrendChart { id: def.id.clone(), title: format!("{} ({})", def.label.get(lang), dashboard::unit_label(def.unit, lang)), option })
+}
+
+/// The composition by sector (issue 16: "by kind and by sector"): `def` split by the units' main
+/// sector, for the place and year; the sector filter is not applied (a ring of one sector is 100%).
+/// `Err` is the sentence saying why there is none: a dataset of published totals has no units to
+/// split, a dataset whose units carry no sector cannot say, and a place may have no unit that does.
+fn by_sector(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<u16>, place: &str, lang: Lang) -> Result<CompositionChart, String> {
+    let vi = lang == Lang::Vi;
+    if ds.entities.is_empty() {
+        return Err(if vi {
+            "Bộ dữ liệu này chỉ có số liệu tổng đã công bố, không có từng đơn vị: không chia được theo loại hình hay lĩnh vực.".into()
+        } else {
+            "This dataset has only published totals, not the units themselves: it cannot be split by kind or by sector.".into()
+        });
+    }
+    if ds.entities.sector.iter().all(|&s| s == crate::engine::columns::NONE) {
+        return Err(if vi {
+            "Bộ dữ liệu không ghi lĩnh vực của các đơn vị: không chia được theo lĩnh vực.".into()
+        } else {
+            "The dataset does not record the units' sectors: it cannot be split by sector.".into()
+        });
+    }
+    let mut f = dashboard::with_year(base.clone(), year);
+    f.rows.sectors.clear();
+    let mut parts = Vec::new();
+    let mut sources = Vec::new();
+    for &s in Sector::ALL {
+        let mut one = f.clone();
+        one.rows.sectors = vec![s];
+        let res = compute(ds, def, &one, GroupBy::None);
+        if let Some(n) = res.total.value.filter(|n| n.is_finite() && *n > 0.0) {
+            parts.push((s, n));
+            for src in res.sources {
+                if !sources.contains(&src) {
+                    sources.push(src);
+                }
+            }
+        }
+    }
+    let total: f64 = parts.iter().map(|(_, n)| n).sum();
+    if parts.is_empty() || total <= 0.0 {
+        return Err(if vi {
+            format!("Không có đơn vị nào ghi lĩnh vực ở {place}: không chia được theo lĩnh vực.")
+        } else {
+            format!("No unit in {place} records its sector: it cannot be split by sector.")
+        });
+    }
+    let items: Vec<Item> = parts
+        .iter()
+        .map(|&(s, n)| Item {
+            name: s.label(lang).to_string(),
+            value: Some(n),
+            text: format!("{} ({})", format::percent(n / total, 1, lang), format_value(Some(n), def.unit, lang)),
+        })
+        .collect();
+    // A sector keeps its colour from one profile to the next: its place in the vocabulary.
+    let colors: Vec<&str> = parts.iter().map(|(s, _)| options::SERIES_COLORS[Sector::ALL.iter().position(|x| x == s).unwrap_or(0) % options::SERIES_COLORS.len()]).collect();
+    let by = if vi { "theo lĩnh vực" } else { "by sector" };
+    let title = format!("{} {by} — {}", def.label.get(lang), year.map(|y| y.to_string()).unwrap_or_default());
+    let source = if sources.is_empty() { dataset_source(ds, lang) } else { sources.join("; ") };
+    Ok(CompositionChart { option: options::composition_ring(&title, &items, &colors, &source), title, source, note: None })
+}
+
+/// A small multiple names its last figure, and its first when that lies in the left half of the
+/// years (a series that starts late would put both labels in one place), each kept inside the
+/// plot: the first written rightwards from its point, the last leftwards. The axis and the
+/// tooltip give the years between. At 260–350 px every point's label ran into its neighbours'
+/// and the last one past the chart's edge (the layout walk, tests/e2e/layout-walk.test.mjs).
+fn label_ends(option: &mut serde_json::Value) {
+    let Some(data) = option["series"][0]["data"].as_array_mut() else { return };
+    let with: Vec<usize> = data.iter().enumerate().filter(|(_, d)| d["value"].is_number()).map(|(i, _)| i).collect();
+    let last = with.last().copied();
+    let first = with.first().copied().filter(|&i| Some(i) != last && 2 * i < data.len());
+    for (i, d) in data.iter_mut().enumerate() {
+        if d.get("label").is_none() {
+            continue;
+        }
+        if Some(i) == last {
+            d["label"]["align"] = serde_json::json!("right");
+        } else if Some(i) == first {
+            d["label"]["align"] = serde_json::json!("left");
+        } else {
+            d["label"]["show"] = serde_json::json!(false);
+        }
+    }
+}
+
+/// The sentence a profile adds when years of its dataset could not be fetched (the page is
+/// offline after a visit that did not need them: the service worker keeps only the data a view
+/// fetched). Without it the coverage would read "years with figures: 2023–2024" for a dataset of
+/// 2019–2024, and the changes since the first year would be silently missing.
+pub fn unloaded_line(years: &[u16], lang: Lang) -> Option<String> {
+    let (first, last) = (*years.first()?, *years.last()?);
+    let contiguous = years.windows(2).all(|w| w[1] == w[0] + 1);
+    let list = if years.len() == 1 {
+        first.to_string()
+    } else if contiguous {
+        format!("{first}–{last}")
+    } else {
+        years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+    };
+    Some(match lang {
+        Lang::Vi => format!(
+            "Chưa tải được số liệu năm {list} (thiết bị đang ngoại tuyến hoặc mất kết nối): thay đổi so với năm đầu và xu hướng chỉ tính trên các năm đã tải. Mở lại hồ sơ khi có mạng để xem đủ."
+        ),
+        Lang::En => format!(
+            "The figures for {list} could not be loaded (the device is offline or lost its connection): changes since the first year and trends use only the years loaded. Open the profile again when online to see them all."
+        ),
+    })
 }
 
 /// What the dataset does not cover, in sentences: the place itself when it has no figures, how
@@ -448,6 +572,14 @@ mod tests {
     }
 
     #[test]
+    fn years_that_could_not_be_loaded_are_said() {
+        assert_eq!(unloaded_line(&[], Lang::Vi), None);
+        assert!(unloaded_line(&[2019, 2020, 2021, 2022], Lang::Vi).unwrap().starts_with("Chưa tải được số liệu năm 2019–2022 "));
+        assert!(unloaded_line(&[2019, 2021], Lang::En).unwrap().starts_with("The figures for 2019, 2021 could not be loaded"));
+        assert!(unloaded_line(&[2020], Lang::En).unwrap().starts_with("The figures for 2020 could"));
+    }
+
+    #[test]
     fn a_province_profile_ranks_it_among_the_provinces_and_tracks_its_changes() {
         let ds = illustrative_all();
         let v = view("t=profile&p=19");
@@ -475,6 +607,22 @@ mod tests {
         assert!(p.coverage.iter().any(|c| c.contains("2019–2024")));
         assert!(p.sources[0].contains(t(Lang::Vi, Msg::Illustrative)), "{:?}", p.sources);
         assert!(!p.trends.is_empty() && p.trends.len() <= TRENDS);
+        // The composition by sector: every unit of the illustrative set records its sector, so
+        // the sectors' parts add up to the place's figure.
+        let sec = p.sectors.as_ref().expect("a composition by sector");
+        assert!(p.no_sectors.is_none());
+        // (The number of cooperatives is of one kind: both rings split OCOP subjects, as the Chart tab does.)
+        assert!(sec.title.starts_with("Chủ thể OCOP theo lĩnh vực — 2024"), "{}", sec.title);
+        let parts: f64 = sec.option["series"][0]["data"].as_array().unwrap().iter().map(|d| d["value"].as_f64().unwrap()).sum();
+        assert!(sec.option["series"][0]["data"].as_array().unwrap().len() >= 2);
+        assert_eq!(parts, row(&p, "ocop_subjects").value, "the sectors add up to the province's OCOP subjects");
+        // Each small multiple labels its first and last figure only, inside the plot.
+        for c in &p.trends {
+            let data = c.option["series"][0]["data"].as_array().unwrap();
+            let shown: Vec<usize> = (0..data.len()).filter(|&i| data[i]["label"]["show"] == true).collect();
+            assert_eq!(shown.len(), 2, "{}: labels at {shown:?}", c.id);
+            assert_eq!((data[shown[0]]["label"]["align"].as_str(), data[shown[1]]["label"]["align"].as_str()), (Some("left"), Some("right")));
+        }
         assert!(p.composition.is_some());
     }
 
@@ -533,5 +681,22 @@ mod tests {
         assert!(p.sources.iter().any(|s| s.contains("1318/QĐ-TTg")), "{:?}", p.sources);
         assert!(p.coverage.iter().any(|c| c == t(Lang::Vi, Msg::RowFiltersNotApplicable)));
         assert!(p.composition.is_none());
+        // No units, so no composition by sector: said plainly.
+        assert!(p.sectors.is_none());
+        assert!(p.no_sectors.as_deref().is_some_and(|s| s.starts_with("Bộ dữ liệu này chỉ có số liệu tổng")), "{:?}", p.no_sectors);
+        // One decimals rule across the figures: average profit (421 million) and revenue (4.56
+        // billion) beside income and capital.
+        let en = profile(&ds, &view("t=profile"), Lang::En);
+        assert_eq!(row(&en, "htx_avg_profit").text, "421 million VND");
+        assert_eq!(row(&en, "htx_avg_revenue").text, "4.6 billion VND");
+        assert!(en.rows.iter().filter(|r| r.unit == Unit::BillionVnd && r.value >= 100.0).all(|r| !r.text.contains('.')), "{:?}", en.rows.iter().map(|r| &r.text).collect::<Vec<_>>());
+        // A series that starts in the right half of the years (average profit: 2024–2025) names
+        // its last figure only; one that starts early names both ends.
+        let labels = |id: &str| {
+            let c = p.trends.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no trend {id}"));
+            c.option["series"][0]["data"].as_array().unwrap().iter().filter(|d| d["label"]["show"] == true).map(|d| d["label"]["align"].as_str().unwrap_or("").to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(labels("htx_avg_profit"), vec!["right"]);
+        assert_eq!(labels("htx_total"), vec!["left", "right"]);
     }
 }

@@ -9,6 +9,12 @@
 //! terminates it, which gives its memory back to the system (wasm memory never shrinks, so a
 //! worker kept alive would hold a million-row parse's peak for the life of the page).
 //!
+//! The same entry serves two workers: `coop-atlas-worker` ([`start`]) reads CSV and JSON, and
+//! `coop-atlas-workbook` ([`start_with_workbooks`]) also reads Excel workbooks. The workbook
+//! reader is reached only through the [`Workbooks`] handed to the second, so the first never
+//! links it (not a byte of it in the CSV/JSON worker's wasm); both share every other step, the
+//! protocol, the mapping and the checks.
+//!
 //! Work runs without yielding: the page's main thread is not this thread, so a long parse
 //! blocks nothing the user sees, and Cancel is the page terminating the worker. Progress goes
 //! out at most every [`PROGRESS_MS`].
@@ -20,8 +26,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::checker::protocol::{FromWorker, Origin, ReportView, Stage, ToWorker};
-use crate::checker::{self, CsvJob};
+use crate::checker::protocol::{FromWorker, Origin, ReportView, SheetsView, Stage, ToWorker};
+use crate::checker::{self, BookJob, CsvJob};
 use crate::js_bytes::JsBytes;
 
 /// Least time between two progress messages.
@@ -32,6 +38,40 @@ const READ_SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 thread_local! {
     /// A CSV waiting for the user's column mapping.
     static PENDING: RefCell<Option<CsvJob>> = const { RefCell::new(None) };
+    /// The workbook reader, in the workbook worker only.
+    static WORKBOOKS: std::cell::Cell<Option<Workbooks>> = const { std::cell::Cell::new(None) };
+    /// The workbook whose sheet waits for its mapping (the user may pick another sheet).
+    static BOOK: RefCell<Option<BookJob>> = const { RefCell::new(None) };
+}
+
+/// What the workbook worker adds: opening a workbook, reading another of its sheets, letting it
+/// go. Function pointers set only by [`start_with_workbooks`], so that the CSV/JSON worker, which
+/// never calls it, links none of the reader.
+#[derive(Clone, Copy)]
+struct Workbooks {
+    /// Opens a workbook (kept in `BOOK`): its sheets when there is a choice, and the job of the
+    /// sheet preselected.
+    open: fn(&str, Vec<u8>) -> Result<(Option<SheetsView>, CsvJob), ReportView>,
+    /// Reads sheet `n` of the workbook kept, if one is; when it cannot be read, the sheets
+    /// again with a note saying why (the mapping step of the sheet read stays).
+    sheet: fn(u32) -> Option<Result<(SheetsView, CsvJob), SheetsView>>,
+    /// Lets the workbook kept go (its mapping was answered).
+    close: fn(),
+}
+
+fn book_open(name: &str, bytes: Vec<u8>) -> Result<(Option<SheetsView>, CsvJob), ReportView> {
+    let (book, job) = BookJob::open(name, bytes)?;
+    let view = book.has_choice().then(|| book.view());
+    BOOK.with(|b| *b.borrow_mut() = Some(book));
+    Ok((view, job))
+}
+
+fn book_sheet(n: u32) -> Option<Result<(SheetsView, CsvJob), SheetsView>> {
+    BOOK.with(|b| b.borrow_mut().as_mut().map(|book| book.sheet(n as usize).map(|job| (book.view(), job))))
+}
+
+fn book_close() {
+    BOOK.with(|b| b.borrow_mut().take());
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -78,8 +118,18 @@ fn progress() -> impl FnMut(Stage, f64, f64) {
     }
 }
 
-/// Starts the worker: listens, then says so.
+/// Starts the CSV/JSON worker: listens, then says so.
 pub fn start() {
+    listen();
+}
+
+/// Starts the workbook worker: the same, with the `.xlsx` reader.
+pub fn start_with_workbooks() {
+    WORKBOOKS.with(|w| w.set(Some(Workbooks { open: book_open, sheet: book_sheet, close: book_close })));
+    listen();
+}
+
+fn listen() {
     std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(on_message);
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -94,6 +144,9 @@ fn on_message(ev: MessageEvent) {
     match ToWorker::decode(&head) {
         Ok(ToWorker::Open { name, origin }) => open(&name, origin, data.get(1)),
         Ok(ToWorker::Mapping { columns, boundary }) => {
+            if let Some(books) = WORKBOOKS.with(|w| w.get()) {
+                (books.close)();
+            }
             if let Some(job) = PENDING.with(|p| p.borrow_mut().take()) {
                 let choice = checker::choice_from_codes(&columns);
                 convert_and_check(job, &choice, checker::boundary_from_number(boundary));
@@ -102,6 +155,18 @@ fn on_message(ev: MessageEvent) {
         Ok(ToWorker::Export(book)) => {
             let bytes = Uint8Array::from(crate::engine::xlsx_out::write(&book).as_slice()).buffer();
             post(&FromWorker::Exported, &[bytes.into()]);
+        }
+        Ok(ToWorker::Sheet(n)) => {
+            match WORKBOOKS.with(|w| w.get()).and_then(|books| (books.sheet)(n)) {
+                Some(Ok((view, job))) => ask_mapping(job, Some(view)),
+                Some(Err(view)) => {
+                    post(&FromWorker::Sheets(view), &[]);
+                    if let Some(view) = PENDING.with(|p| p.borrow().as_ref().map(CsvJob::view)) {
+                        post(&FromWorker::Mapping(view), &[]);
+                    }
+                }
+                None => {}
+            }
         }
         Err(e) => web_sys::console::error_1(&e.to_string().into()),
     }
@@ -146,6 +211,23 @@ fn open(name: &str, origin: Origin, payload: JsValue) {
     };
     // A kept dataset is always in the JSON form; a link names a JSON dataset.
     let sniff = bytes.subarray(0, (checker::SNIFF_BYTES as u32).min(bytes.length())).to_vec();
+    if let Some(books) = WORKBOOKS.with(|w| w.get()).filter(|_| origin == Origin::File && crate::engine::workbook::looks_like_workbook(&sniff)) {
+        drop(sniff);
+        match (books.open)(name, bytes.to_vec()) {
+            Ok((view, job)) => {
+                // Several sheets: the mapping step is shown, where the user may pick another.
+                if view.is_some() || job.needs_mapping() {
+                    ask_mapping(job, view);
+                } else {
+                    (books.close)();
+                    let (choice, boundary) = job.guessed();
+                    convert_and_check(job, &choice, boundary);
+                }
+            }
+            Err(r) => refuse(r),
+        }
+        return;
+    }
     if origin == Origin::File && checker::looks_like_csv(name, &sniff, sniff.len() < bytes.length() as usize) {
         drop(sniff);
         let job = match CsvJob::read(name, &bytes.to_vec()) {
@@ -153,8 +235,7 @@ fn open(name: &str, origin: Origin, payload: JsValue) {
             Err(r) => return refuse(r),
         };
         if job.needs_mapping() {
-            post(&FromWorker::Mapping(job.view()), &[]);
-            PENDING.with(|p| *p.borrow_mut() = Some(job));
+            ask_mapping(job, None);
         } else {
             let (choice, boundary) = job.guessed();
             convert_and_check(job, &choice, boundary);
@@ -165,6 +246,15 @@ fn open(name: &str, origin: Origin, payload: JsValue) {
         Ok((wire, warnings)) => done(&wire, warnings, bytes),
         Err(r) => refuse(r),
     }
+}
+
+/// Posts the mapping step (after the workbook's sheets, if any) and keeps the job for the answer.
+fn ask_mapping(job: CsvJob, sheets: Option<SheetsView>) {
+    if let Some(view) = sheets {
+        post(&FromWorker::Sheets(view), &[]);
+    }
+    post(&FromWorker::Mapping(job.view()), &[]);
+    PENDING.with(|p| *p.borrow_mut() = Some(job));
 }
 
 fn convert_and_check(job: CsvJob, choice: &[Option<crate::engine::csv_import::Field>], boundary: crate::engine::vocab::Boundary) {

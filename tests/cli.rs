@@ -271,3 +271,38 @@ fn validate_reads_a_provincial_register() {
     assert_eq!(v["rows"], 5);
     assert_eq!(indicator(&v, "htx_count")["total"]["value"], 4.0);
 }
+
+/// An Excel workbook is read as the app reads it: the register sheet (not the instructions sheet
+/// before it), its merged header, dates as years, totals rows skipped, issues named by cell.
+#[test]
+fn validate_and_indicators_read_an_excel_workbook() {
+    for f in ["tests/fixtures/register-openpyxl.xlsx", "tests/fixtures/register-libreoffice.xlsx"] {
+        let o = run(&["validate", f, "--lang", "vi"]);
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(0), "{f}: {t}");
+        assert!(t.contains("đạt — 5 hàng"), "{f}: {t}");
+        assert!(t.contains("(hàng 12, 13)"), "{f}: {t}");
+        assert!(t.contains("đã hiểu là Hà Nội"), "{f}: {t}");
+        let v = json(&["indicators", f, "--group", "province"]);
+        assert_eq!(v["rows"], 5, "{f}");
+        assert_eq!(indicator(&v, "htx_count")["total"]["value"], 4.0, "{f}");
+    }
+}
+
+/// Bad workbooks are refused (exit 1) with their own message, saying what to do.
+#[test]
+fn validate_refuses_bad_workbooks_with_what_to_do() {
+    for (f, says) in [
+        ("tests/fixtures/register-excel97.xls", "Lưu thành → \"Excel Workbook (.xlsx)\""),
+        ("tests/fixtures/register-password.xlsx", "gỡ mật khẩu"),
+        ("tests/fixtures/register-truncated.xlsx", "sổ tính bị hỏng"),
+        ("tests/fixtures/bomb.xlsx", "giải nén ra từ"),
+        // A mistake in a cell is named as Excel names the cell.
+        ("tests/fixtures/register-mistake.xlsx", "ô 'Danh sách HTX'!I9"),
+    ] {
+        let o = run(&["validate", f, "--lang", "vi"]);
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{f}: {t}");
+        assert!(t.contains(says), "{f}: {t}");
+    }
+}

@@ -8,7 +8,9 @@
 //!                            [--kind K[,K]] [--units 34|63] [--group province|region|year|kind]
 //! ```
 //!
-//! FILE is the JSON format, or a `.csv` as the app reads it (columns guessed from the headers).
+//! FILE is the JSON format, a `.csv` as the app reads it (columns guessed from the headers), or an
+//! Excel workbook (`.xlsx`, told by its bytes), whose first sheet that looks like a register is
+//! read as a CSV would be, its issues naming cells as Excel does (`Sheet1!C12`).
 //!
 //! Exit codes: 0 success (warnings allowed), 1 the file has errors, 2 usage error or unreadable
 //! file. Arguments are parsed by hand (no clap) to keep the build light.
@@ -28,7 +30,8 @@ use serde_json::{json, Value};
 const USAGE: &str = "\
 coop-atlas — kiểm tra tệp dữ liệu và tính chỉ tiêu / check a dataset file and compute indicators
 
-FILE is a dataset in the JSON format, or a .csv (columns recognised from their headers, as in the app).
+FILE is a dataset in the JSON format, a .csv (columns recognised from their headers, as in the app),
+or an .xlsx workbook (its first sheet that looks like a register, read as the app reads it).
 
 USAGE:
     coop-atlas validate FILE [--lang vi|en]
@@ -116,16 +119,20 @@ fn load(file: &str, lang: Lang) -> Result<(Dataset, Report), ExitCode> {
     }
 }
 
-/// A `.csv` goes through the same reader, automatic column guess and conversion as a CSV opened in
-/// the app (`engine::csv_import`), so a publisher checking a file here sees what the app would show;
-/// anything else is read as the JSON format.
+/// A `.csv` or a workbook goes through the same reader, automatic column guess and conversion as
+/// one opened in the app (`engine::csv_import`, `engine::workbook`), so a publisher checking a
+/// file here sees what the app would show; anything else is read as the JSON format.
 fn read_dataset(file: &str, bytes: &[u8]) -> Result<coop_atlas::engine::parse::Parsed, Report> {
     let is_csv = std::path::Path::new(file)
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let name = std::path::Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file);
+    // A workbook by its bytes, whatever its name (an `.xls` renamed `.xlsx` gets its own message).
+    if coop_atlas::engine::workbook::looks_like_workbook(bytes) {
+        return csv_import::import_workbook(bytes, &csv_import::id_from_file_name(name), name);
+    }
     if is_csv {
-        let name = std::path::Path::new(file).file_name().and_then(|n| n.to_str()).unwrap_or(file);
         csv_import::import(bytes, &csv_import::id_from_file_name(name), name, &Limits::default())
     } else {
         parse_dataset(bytes, &Limits::default())

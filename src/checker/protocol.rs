@@ -51,6 +51,20 @@ pub enum ToWorker {
     /// Write this workbook as an `.xlsx` (`engine::xlsx_out`), the answer being
     /// [`FromWorker::Exported`]: the page holds the tables, the worker the writer.
     Export(Book),
+    /// Read sheet `n` (of [`SheetsView::names`]) of the workbook the worker holds instead, and
+    /// ask for its mapping. Only the workbook worker answers it.
+    Sheet(u32),
+}
+
+/// The worksheets of an opened workbook, for the user to pick one in the mapping step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SheetsView {
+    /// The sheets' names, in tab order.
+    pub names: Vec<String>,
+    /// The sheet read (the first that looks like a register, unless the user picked another).
+    pub chosen: u32,
+    /// Why the sheet the user picked could not be read (the choice stayed on `chosen`).
+    pub note: Option<Phrase>,
 }
 
 /// What the work is busy with, for the progress line.
@@ -215,6 +229,8 @@ pub enum FromWorker {
     Refused(ReportView),
     /// The workbook asked for by [`ToWorker::Export`]; its bytes go with the message.
     Exported,
+    /// A workbook's sheets and the one read; posted before its [`FromWorker::Mapping`].
+    Sheets(SheetsView),
 }
 
 /// Why a message could not be read.
@@ -458,6 +474,11 @@ impl ToWorker {
                 w.u8(20);
                 w.book(book);
             }
+            // Workbook messages take tags from 32 up.
+            ToWorker::Sheet(n) => {
+                w.u8(32);
+                w.u32(*n);
+            }
         }
         w.0
     }
@@ -484,6 +505,7 @@ impl ToWorker {
                 ToWorker::Mapping { columns, boundary: r.u8()? }
             }
             20 => ToWorker::Export(r.book()?),
+            32 => ToWorker::Sheet(r.u32()?),
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -531,6 +553,21 @@ impl FromWorker {
                 w.report(r);
             }
             FromWorker::Exported => w.u8(20),
+            FromWorker::Sheets(v) => {
+                w.u8(32);
+                w.len(v.names.len());
+                for n in &v.names {
+                    w.str(n);
+                }
+                w.u32(v.chosen);
+                match &v.note {
+                    Some(p) => {
+                        w.u8(1);
+                        w.phrase(p);
+                    }
+                    None => w.u8(0),
+                }
+            }
         }
         w.0
     }
@@ -574,6 +611,20 @@ impl FromWorker {
             4 => FromWorker::Done { warnings: r.report()? },
             5 => FromWorker::Refused(r.report()?),
             20 => FromWorker::Exported,
+            32 => {
+                let n = r.count(4)?;
+                let mut names = Vec::with_capacity(n);
+                for _ in 0..n {
+                    names.push(r.str()?);
+                }
+                let chosen = r.u32()?;
+                let note = match r.u8()? {
+                    0 => None,
+                    1 => Some(r.phrase()?),
+                    t => return Err(ProtocolError(format!("option tag {t}"))),
+                };
+                FromWorker::Sheets(SheetsView { names, chosen, note })
+            }
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
         r.end(msg)
@@ -631,6 +682,7 @@ mod tests {
                     Sheet { name: String::new(), rows: vec![], header_rows: 0 },
                 ],
             }),
+            ToWorker::Sheet(2),
         ];
         let from = vec![
             FromWorker::Ready,
@@ -650,6 +702,9 @@ mod tests {
             FromWorker::Done { warnings: report() },
             FromWorker::Refused(report()),
             FromWorker::Exported,
+            FromWorker::Sheets(SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }),
+            FromWorker::Sheets(SheetsView { names: vec!["A".into(), "B".into()], chosen: 0, note: Some(Phrase::new("sheet B: …", "trang B: …")) }),
+            FromWorker::Sheets(SheetsView::default()),
         ];
         (to, from)
     }

@@ -134,10 +134,17 @@ pub struct Entities {
     pub(crate) index: IndexCache,
 }
 
-/// A lazily built [`RowIndex`]. Equality ignores it (an index is derived data: two tables with the
-/// same rows are equal whether or not one has been indexed yet).
-#[derive(Clone, Debug, Default)]
+/// A lazily built [`RowIndex`]. Equality and `Debug` ignore it (an index is derived data: two
+/// tables with the same rows are equal, and print the same, whether or not one has been indexed
+/// yet).
+#[derive(Clone, Default)]
 pub struct IndexCache(std::sync::OnceLock<Option<RowIndex>>);
+
+impl std::fmt::Debug for IndexCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexCache")
+    }
+}
 
 impl PartialEq for IndexCache {
     fn eq(&self, _: &IndexCache) -> bool {

@@ -37,6 +37,7 @@ use super::dataset::Text;
 use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
 use super::provinces::{fold, normalise_code, registry};
 use super::vocab::{Boundary, Kind, Lang, Ntm, Sector, Stage};
+use super::workbook::{cell_name, Grid};
 
 /// How many data rows the mapping step shows under each column.
 pub const PREVIEW_ROWS: usize = 3;
@@ -324,7 +325,41 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
             ));
         }
     };
-    let delimiter = sniff_delimiter(text);
+    read_text(text, sniff_delimiter(text))
+}
+
+/// A sheet of a workbook as the CSV reader's input: one line per spreadsheet row (blank rows as
+/// blank lines, so rows keep their numbers), cells separated by tabs and quoted when they hold a
+/// tab, a quote or a line break, each written by [`Cell::to_text`] (numbers in a form read back
+/// exactly whatever decimal separator is guessed, dates as `yyyy-mm-dd`). So a workbook goes
+/// through the very reader, header search, column guess and conversion a CSV does: one import
+/// path, not two. Refuses what [`read`] refuses (one column, more than [`MAX_COLUMNS`]).
+///
+/// [`Cell::to_text`]: super::workbook::Cell::to_text
+pub fn from_grid(grid: &Grid) -> Result<CsvFile, Report> {
+    let mut text = String::new();
+    for row in &grid.rows {
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                text.push('\t');
+            }
+            let t = cell.to_text();
+            if t.contains(['\t', '"', '\n', '\r']) {
+                text.push('"');
+                text.push_str(&t.replace('"', "\"\""));
+                text.push('"');
+            } else {
+                text.push_str(&t);
+            }
+        }
+        text.push('\n');
+    }
+    read_text(&text, '\t')
+}
+
+/// Reads the header and first rows of a decoded text whose separator is `delimiter`.
+fn read_text(text: &str, delimiter: char) -> Result<CsvFile, Report> {
+    let one = |found: Phrase, expected: Phrase| Err(Report::single(Issue::error(found, expected)));
     let (header_row, header_end, headers) = find_header(text, delimiter as u8).map_err(Report::single)?;
     let mut reader = Reader::new(text, header_end, delimiter as u8, header_row);
     let mut cells = csv::StringRecord::new();
@@ -744,6 +779,8 @@ pub struct Converter {
     meta: CsvMeta,
     report: Report,
     done: bool,
+    /// The workbook sheet the rows come from: issues then name cells as Excel does (`Sheet1!C12`).
+    sheet: Option<String>,
 }
 
 impl Converter {
@@ -831,7 +868,15 @@ impl Converter {
             meta,
             report: Report::new(),
             done: false,
+            sheet: None,
         })
+    }
+
+    /// Says the rows come from the workbook sheet `name`: the report then names each cell as
+    /// Excel does (`'Danh sách HTX'!I8`), which a user can type into Excel's Name Box.
+    pub fn in_sheet(mut self, name: &str) -> Converter {
+        self.sheet = Some(name.to_string());
+        self
     }
 
     /// The decimal separator the conversion uses.
@@ -865,7 +910,9 @@ impl Converter {
                 self.totals.push(u32::try_from(row).unwrap_or(u32::MAX));
                 continue;
             }
-            if cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
+            // In a CSV, values beyond the header mean a separator inside a value; a sheet cannot be
+            // split wrongly, and a value beyond its header (a note in the margin) has no field.
+            if self.sheet.is_none() && cells.len() > self.columns && cells.iter().skip(self.columns).any(|c| !c.trim().is_empty()) {
                 self.report.error_with(|| {
                     let (n, m) = (cells.len(), self.columns);
                     Issue::error(
@@ -899,6 +946,12 @@ impl Converter {
                             None => self.renamed.push((cell.to_string(), name, vec![r])),
                         }
                         push_json_str(buf, code);
+                        continue;
+                    }
+                }
+                if *field == Field::Year {
+                    if let Some(y) = year_of_date(cell) {
+                        push_json_number(buf, f64::from(y));
                         continue;
                     }
                 }
@@ -984,7 +1037,12 @@ impl Converter {
         }
         json.push_str("}}");
         let notes = self.notes();
-        Ok((json, RowMap(self.rows, notes)))
+        // A field's column, for naming cells in a workbook's report.
+        let cells = self.sheet.map(|sheet| {
+            let columns = self.mapping.iter().enumerate().filter_map(|(i, f)| f.map(|f| (f.code().to_string(), i as u32 + 1))).collect();
+            (sheet, columns)
+        });
+        Ok((json, RowMap(self.rows, notes, cells)))
     }
 }
 
@@ -1099,15 +1157,38 @@ fn lower(label: &str) -> String {
 /// the conversion itself (rows numbered, totals rows skipped, old province names mapped), which
 /// join the parser's report.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct RowMap(Vec<u32>, Report);
+pub struct RowMap(Vec<u32>, Report, Option<(String, Vec<(String, u32)>)>);
 
 impl RowMap {
     /// Renumbers the rows of a report on the converted JSON to spreadsheet rows and adds the
-    /// conversion's own warnings.
+    /// conversion's own warnings; for a workbook's sheet, names the cell of each issue that has
+    /// a row and a field (`Sheet1!C12`).
     pub fn remap(&self, report: &mut Report) {
         remap_rows(report, &self.0);
+        if let Some((sheet, columns)) = &self.2 {
+            for issue in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
+                let col = issue.field.as_ref().and_then(|f| columns.iter().find(|(c, _)| c == f)).map(|(_, n)| *n);
+                if let (Some(row), Some(col)) = (issue.row, col) {
+                    issue.cell = Some(cell_name(sheet, u32::try_from(row).unwrap_or(u32::MAX), col));
+                }
+            }
+        }
         report.merge(self.1.clone());
     }
+}
+
+/// The year of a date in the year column: registers often give the date the figures were
+/// closed (`31/12/2024`), and a workbook's date cell reaches here as `2024-12-31`
+/// ([`super::workbook::Cell::to_text`]). Day-first (`31/12/2024`, `31.12.2024`, `31-12-2024`) or
+/// ISO (`2024-12-31`); None for anything else.
+fn year_of_date(cell: &str) -> Option<i32> {
+    let parts: Vec<&str> = cell.trim().split(['/', '.', '-']).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let num = |s: &str, lo: u32, hi: u32| s.parse::<u32>().ok().filter(|n| (lo..=hi).contains(n) && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()));
+    let (y, m, d) = if a.len() == 4 { (a, b, c) } else if c.len() == 4 { (c, b, a) } else { return None };
+    num(m, 1, 12)?;
+    num(d, 1, 31)?;
+    num(y, 1000, 9999).map(|y| y as i32)
 }
 
 fn translate(buf: &mut String, ty: Type, cell: &str, hint: DecimalHint, names: &HashMap<String, &'static str>, b: Boundary) {
@@ -1168,7 +1249,11 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
 /// guess (the app would have asked); a column that resembles no field is an error naming it and
 /// listing the headers that are recognised, since nobody is there to pick its field.
 pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Result<Parsed, Report> {
-    let file = read(bytes, limits)?;
+    import_file(&read(bytes, limits)?, meta_id, title, None)
+}
+
+/// [`import`] of a file already read ([`read`], or [`from_grid`] for the workbook sheet `sheet`).
+pub fn import_file(file: &CsvFile, meta_id: &str, title: &str, sheet: Option<&str>) -> Result<Parsed, Report> {
     let guesses = guess_mapping(&file.headers);
     let mut report = Report::new();
     let mut guessed = Report::new();
@@ -1206,12 +1291,50 @@ pub fn import(bytes: &[u8], meta_id: &str, title: &str, limits: &Limits) -> Resu
         return Err(report);
     }
     let mapping: Vec<Option<Field>> = guesses.iter().map(|g| g.field).collect();
-    let boundary = province_column_boundary(&file, &mapping);
+    let boundary = province_column_boundary(file, &mapping);
     let meta = CsvMeta { id: meta_id.to_string(), title: title.to_string(), publisher: Text::new(title, title), boundary };
-    let mut parsed = Converter::new(&file, &mapping, meta)?.run()?;
+    let mut conv = Converter::new(file, &mapping, meta)?;
+    if let Some(sheet) = sheet {
+        conv = conv.in_sheet(sheet);
+    }
+    let mut parsed = conv.run()?;
     guessed.merge(std::mem::take(&mut parsed.warnings));
     parsed.warnings = guessed;
     Ok(parsed)
+}
+
+/// Whether a header row is a register's: at least two columns surely recognised (a notes or
+/// instructions sheet has none).
+pub fn is_register_header(headers: &[String]) -> bool {
+    guess_mapping(headers).iter().filter(|g| g.sure && g.field.is_some()).count() >= 2
+}
+
+/// [`import`] for a workbook (`.xlsx`): the first sheet, in tab order, whose header is a
+/// register's ([`is_register_header`]; else the first sheet that reads) goes through the same
+/// reader and conversion as a CSV ([`from_grid`]), and the report names cells as Excel does
+/// (`Sheet1!C12`). An `.xls`, a password, a damaged zip or a zip bomb is refused with the
+/// workbook's own message ([`super::workbook::WorkbookError::issue`]).
+pub fn import_workbook(bytes: &[u8], meta_id: &str, title: &str) -> Result<Parsed, Report> {
+    let mut book = super::workbook::Workbook::open(bytes.to_vec()).map_err(|e| Report::single(e.issue()))?;
+    let mut fallback: Option<(CsvFile, String)> = None;
+    let mut first_error = None;
+    for i in 0..book.sheets().len() {
+        let read = book.read_sheet(i).map_err(|e| Report::single(e.issue())).and_then(|g| Ok((from_grid(&g)?, g.sheet)));
+        match read {
+            Ok((file, sheet)) if is_register_header(&file.headers) => return import_file(&file, meta_id, title, Some(&sheet)),
+            Ok(other) => {
+                fallback.get_or_insert(other);
+            }
+            Err(r) => {
+                first_error.get_or_insert(r);
+            }
+        }
+    }
+    match (fallback, first_error) {
+        (Some((file, sheet)), _) => import_file(&file, meta_id, title, Some(&sheet)),
+        (None, Some(r)) => Err(r),
+        (None, None) => Err(Report::single(super::workbook::WorkbookError::NoSheets.issue())),
+    }
 }
 
 /// The headers a column is recognised by, one per field, for the message about a column nobody
@@ -1409,6 +1532,19 @@ mod tests {
         assert!(w.contains("tên tỉnh cũ \"Hà Tây\" ở 1 hàng (8)"), "{w}");
         assert!(w.contains("đã hiểu là Hà Nội"), "{w}");
         assert!(w.contains("tên tỉnh cũ \"Ha Tay\" ở 1 hàng (10)"), "{w}");
+    }
+
+    #[test]
+    fn a_date_in_the_year_column_is_its_year() {
+        for (cell, year) in [("2024-12-31", Some(2024)), ("31/12/2024", Some(2024)), ("1.1.2019", Some(2019)), ("31-12-2024", Some(2024))] {
+            assert_eq!(year_of_date(cell), year, "{cell}");
+        }
+        for cell in ["2024", "12/2024", "32/12/2024", "2024-13-01", "31/12/24", "a/b/2024"] {
+            assert_eq!(year_of_date(cell), None, "{cell}");
+        }
+        let csv = "id;province;year;kind\nA;19;31/12/2024;htx\n";
+        let p = import(csv.as_bytes(), "t", "t", &Limits::default()).unwrap();
+        assert_eq!(p.dataset.entities.year(0), Some(2024));
     }
 
     #[test]

@@ -122,6 +122,9 @@ pub struct Issue {
     pub field: Option<String>,
     /// Line and column (both 1-based) in the text, for syntax errors.
     pub line_col: Option<(usize, usize)>,
+    /// Excel's name of the cell (`Sheet1!C12`) when the file is a workbook: shown instead of the
+    /// row, since the user finds it by typing it into Excel's Name Box.
+    pub cell: Option<String>,
     /// What was found, quoted when it is a value (`"-3"`), or a phrase (`an array`).
     pub found: Phrase,
     /// What would be right, as a phrase (`a whole number ≥ 0`).
@@ -140,6 +143,7 @@ impl Issue {
             row: None,
             field: None,
             line_col: None,
+            cell: None,
             found,
             expected,
             more_rows: Vec::new(),
@@ -193,7 +197,9 @@ impl Issue {
         if let Some((line, col)) = self.line_col {
             parts.push(if vi { format!("dòng {line}, ký tự {col}") } else { format!("line {line}, column {col}") });
         }
-        if let Some(row) = self.row {
+        if let Some(cell) = &self.cell {
+            parts.push(format!("{} {cell}", if vi { "ô" } else { "cell" }));
+        } else if let Some(row) = self.row {
             parts.push(format!("{} {row}", if vi { "hàng" } else { "row" }));
         }
         parts.extend(field);

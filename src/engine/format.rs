@@ -196,22 +196,21 @@ pub fn vnd_month(vnd: f64, lang: Lang) -> String {
     }
 }
 
-/// [`vnd_month`] keeping one decimal even when it is 0 (`3,0 triệu đồng`), for a figure shown
-/// beside others that have one: a row of cards reads "3,0 · 3,4 triệu", not "3 · 3,4 triệu".
-pub fn vnd_month_one_decimal(vnd: f64, lang: Lang) -> String {
-    let scale = money_scale(vnd);
-    if scale == 0 {
-        return vnd_month(vnd, lang);
-    }
-    match fixed(vnd, -i32::from(scale), 1) {
-        Some(f) => format!("{} {}", render(&f, lang, "-", false), money_word(lang, scale)),
+/// An amount `x` counted in 10^`unit` đồng (0: đồng, 6: millions, 9: billions) written in
+/// 10^`word` đồng ("triệu đồng" for 6, "tỷ đồng" for 9) with exactly `decimals` decimals:
+/// `(3_000_000, 0, 6, 1)` → `3,0 triệu đồng`, `(68_013.1, 9, 9, 0)` → `68.013 tỷ đồng`. What a row of
+/// figures uses to write every amount of one scale word at one precision
+/// (`dashboard::align_decimals_by`). The shift is done on the decimal digits, as everywhere here.
+pub fn money_in(x: f64, unit: u8, word: u8, decimals: usize, lang: Lang) -> String {
+    match fixed(x, i32::from(unit) - i32::from(word), decimals) {
+        Some(f) => format!("{} {}", render(&f, lang, "-", false), money_word(lang, word)),
         None => MISSING.to_string(),
     }
 }
 
 /// The money scale of an amount (0, 6 or 9 = power of ten), decided after rounding so that
 /// 999.999.999 đồng becomes "1 tỷ đồng", not "1.000 triệu đồng".
-fn money_scale(vnd: f64) -> u8 {
+pub fn money_scale(vnd: f64) -> u8 {
     let a = vnd.abs();
     if a >= 999_950_000.0 {
         9

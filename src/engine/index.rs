@@ -121,6 +121,18 @@ impl RowIndex {
         Some(RowIndex { first_year: lo, years: span, provinces, starts })
     }
 
+    /// The years that have at least one row, ascending: read off the bucket starts (a few
+    /// hundred numbers) instead of every row's year (a million on a national register, and the
+    /// dashboard asks for them several times per view).
+    pub fn years_present(&self) -> impl Iterator<Item = u16> + '_ {
+        let per_year = KIND_SLOTS * self.provinces;
+        (0..self.years).filter_map(move |i| {
+            let s = self.starts.get(i * per_year).copied().unwrap_or(0);
+            let e = self.starts.get((i + 1) * per_year).copied().unwrap_or(0);
+            (e > s).then(|| self.first_year + i as u16)
+        })
+    }
+
     /// Heap bytes held (for memory budgets).
     pub fn heap_bytes(&self) -> usize {
         self.starts.capacity() * 4
@@ -207,6 +219,24 @@ mod tests {
             e.push(&r);
         }
         e
+    }
+
+    #[test]
+    fn years_present_are_the_years_of_the_rows_gaps_included() {
+        let mut e = Entities::new();
+        for (i, y) in [2024u16, 2019, 2021, 2024, 2019].into_iter().enumerate() {
+            e.push(&Row::new(&format!("y{i}"), (i % 3) as u8, y, Kind::Htx));
+        }
+        e.cluster();
+        let index = RowIndex::build(&e).unwrap();
+        assert_eq!(index.years_present().collect::<Vec<_>>(), vec![2019, 2021, 2024]);
+        // The same as reading every row's year, on the larger table.
+        let mut t = table();
+        t.cluster();
+        let mut from_rows: Vec<u16> = t.years_raw().to_vec();
+        from_rows.sort_unstable();
+        from_rows.dedup();
+        assert_eq!(RowIndex::build(&t).unwrap().years_present().collect::<Vec<_>>(), from_rows);
     }
 
     #[test]

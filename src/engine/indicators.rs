@@ -343,10 +343,14 @@ pub fn find<'a>(ds: &'a Dataset, id: &str) -> Option<&'a IndicatorDef> {
 /// Every year the dataset has figures for (entities, observations and `meta.years`), ascending.
 pub fn years(ds: &Dataset) -> Vec<u16> {
     let mut seen = [false; 2101];
-    for &y in ds.entities.years_raw() {
+    let mark = |seen: &mut [bool; 2101], y: u16| {
         if let Some(s) = seen.get_mut(y as usize) {
             *s = true;
         }
+    };
+    match ds.entities.index() {
+        Some(index) => index.years_present().for_each(|y| mark(&mut seen, y)),
+        None => ds.entities.years_raw().iter().for_each(|&y| mark(&mut seen, y)),
     }
     for y in ds
         .observations
@@ -354,9 +358,7 @@ pub fn years(ds: &Dataset) -> Vec<u16> {
         .map(|o| o.year)
         .chain(ds.meta.years.iter().copied())
     {
-        if let Some(s) = seen.get_mut(y as usize) {
-            *s = true;
-        }
+        mark(&mut seen, y);
     }
     (1990..=2100u16).filter(|&y| seen[y as usize]).collect()
 }

@@ -164,6 +164,7 @@ pub fn App() -> impl IntoView {
             <div class="layout">
                 {move || (!embed() && !missing.get()).then(|| view! { <Filters years=years/> })}
                 <div class="content">
+                    {move || (!embed()).then(|| view! { <super::print::PrintHead/> })}
                     {move || if embed() { view! { <EmbedHead/> }.into_any() } else { view! { <ChipRow/> }.into_any() }}
                     <Explanations/>
                     {move || match cards.get() {

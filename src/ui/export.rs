@@ -31,8 +31,12 @@ thread_local! {
     static EXPORTING: RefCell<Option<Exporting>> = const { RefCell::new(None) };
 }
 
+/// Ends the export's worker. Its handlers are unset first: a message it posted just before may
+/// still be queued on this page, and their closures are dropped here (as `own_data` does).
 fn stop() {
     if let Some(e) = EXPORTING.with(|e| e.borrow_mut().take()) {
+        e.worker.set_onmessage(None);
+        e.worker.set_onerror(None);
         e.worker.terminate();
     }
 }

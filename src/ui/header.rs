@@ -84,15 +84,24 @@ pub fn Header() -> impl IntoView {
                 <p class="tagline">{move || t(lang(), Msg::AppTagline)}</p>
             </div>
             <div class="header-controls">
-                <label class="field">
+                <label class="field dataset-field">
                     <span>{move || t(lang(), Msg::Dataset)}</span>
-                    <select data-testid="dataset-select" on:change=on_dataset
-                        prop:value=move || state.current_key()>
-                        {move || datasets().into_iter().map(|(id, title, _)| {
-                            let selected = state.current_key() == id;
-                            view! { <option value=id.clone() selected=selected>{title}</option> }
-                        }).collect_view()}
-                    </select>
+                    // A select cannot wrap its text: a dataset's title (60–80 characters) was cut at
+                    // a third on a phone. The chosen title is written in a box that wraps, and the
+                    // select lies over it, transparent: a tap or a key still opens the native list.
+                    <span class="dataset-pick">
+                        <span class="dataset-pick-text" aria-hidden="true" data-testid="dataset-choice">{move || {
+                            let key = state.current_key();
+                            datasets().into_iter().find(|(id, _, _)| *id == key).map(|(_, title, _)| title).unwrap_or_default()
+                        }}</span>
+                        <select data-testid="dataset-select" on:change=on_dataset
+                            prop:value=move || state.current_key()>
+                            {move || datasets().into_iter().map(|(id, title, _)| {
+                                let selected = state.current_key() == id;
+                                view! { <option value=id.clone() selected=selected>{title}</option> }
+                            }).collect_view()}
+                        </select>
+                    </span>
                 </label>
                 <button type="button" class="btn" data-testid="lang-toggle" on:click=switch_lang
                     lang=move || if lang() == Lang::Vi { "en" } else { "vi" }>

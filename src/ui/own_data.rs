@@ -43,7 +43,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use js_sys::{Array, Uint8Array};
 
-use crate::checker::protocol::{FromWorker, IssueView, MappingView, Origin, ReportView, Stage, ToWorker};
+use crate::checker::protocol::{FromWorker, IssueView, MappingView, Origin, ReportView, SheetsView, Stage, ToWorker};
 use crate::engine::dataset::Dataset;
 use crate::engine::error::Phrase;
 use crate::engine::vocab::Lang;
@@ -63,6 +63,11 @@ const MAX_BYTES: usize = 100_000_000;
 const FETCH_TIMEOUT_MS: u32 = 60_000;
 /// The worker's loader when the page was not post-processed (`trunk serve`): Trunk's own name.
 const WORKER_SRC: &str = "./coop-atlas-worker_loader.js";
+/// The workbook worker's loader, likewise (`<meta name="coop-atlas-workbook">` once built).
+const WORKBOOK_SRC: &str = "./coop-atlas-workbook_loader.js";
+/// What the file picker offers: the JSON format, CSV and text, Excel workbooks (an `.xls` too, so
+/// that its user gets the message saying how to save it as `.xlsx`).
+const ACCEPT: &str = ".json,.csv,.tsv,.txt,.xlsx,.xlsm,.xls,application/json,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/vnd.ms-excel";
 
 fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -139,9 +144,13 @@ pub enum Sharing {
     NoFile { url: String },
 }
 
-/// Terminates the worker, if one runs: its memory goes back to the system at once.
+/// Terminates the worker, if one runs: its memory goes back to the system at once. Its handlers
+/// are unset first: a message it posted just before may still be queued on this page, and the
+/// handlers' closures are dropped here (a queued message calling a dropped closure is an error).
 fn stop_worker() {
     if let Some(r) = RUNNING.with(|r| r.borrow_mut().take()) {
+        r.worker.set_onmessage(None);
+        r.worker.set_onerror(None);
         r.worker.terminate();
     }
 }
@@ -168,6 +177,13 @@ pub(crate) fn worker_src() -> String {
     super::offline::build_meta("coop-atlas-worker").unwrap_or_else(|| WORKER_SRC.to_string())
 }
 
+/// The workbook worker's loader: the own-data worker with the `.xlsx` reader linked in
+/// (`src/bin/coop-atlas-workbook.rs`), downloaded only when a workbook is opened, so neither the
+/// first view nor the CSV/JSON worker carries the reader.
+fn workbook_src() -> String {
+    super::offline::build_meta("coop-atlas-workbook").unwrap_or_else(|| WORKBOOK_SRC.to_string())
+}
+
 /// The shared state of the "your data" feature.
 #[derive(Clone, Copy)]
 pub struct OwnData {
@@ -180,6 +196,8 @@ pub struct OwnData {
     pub phase: RwSignal<Phase>,
     /// The last refused file and why.
     pub refused: RwSignal<Option<(String, ReportView)>>,
+    /// A workbook's sheets during its mapping step (None for a CSV).
+    pub sheets: RwSignal<Option<SheetsView>>,
     /// The last accepted file, its warnings, and whether it could be kept on the device.
     pub accepted: RwSignal<Option<(String, ReportView, Option<String>)>>,
     /// A `ld=` dataset this device does not have (its id), or could not open (and why).
@@ -213,6 +231,7 @@ impl OwnData {
             stored_ready: RwSignal::new(false),
             phase: RwSignal::new(Phase::Idle),
             refused: RwSignal::new(None),
+            sheets: RwSignal::new(None),
             accepted: RwSignal::new(None),
             missing: RwSignal::new(None),
             remote: RwSignal::new(None),
@@ -263,7 +282,7 @@ impl OwnData {
             own.busy.set_value(Some(Purpose::Remote(url.clone())));
             leptos::task::spawn_local(async move {
                 match fetch_remote(&url, lang).await {
-                    Ok(bytes) if own.is_current(g) => own.run(g, Purpose::Remote(url.clone()), &host_of(&url), bytes.buffer().into()),
+                    Ok(bytes) if own.is_current(g) => own.run(g, Purpose::Remote(url.clone()), &host_of(&url), bytes.buffer().into(), &worker_src()),
                     Ok(_) => {}
                     Err(e) => {
                         own.busy.set_value(None);
@@ -317,14 +336,26 @@ impl OwnData {
         input.set_value("");
     }
 
-    /// Opens a file the user picked or dropped: the worker reads it.
+    /// Opens a file the user picked or dropped: the worker reads it. A workbook, told by its
+    /// first bytes (a zip or an OLE file, whatever its name), goes to the workbook worker.
     pub fn open(&self, file: web_sys::File) {
         let g = self.next_generation();
         let name = file.name();
         self.refused.set(None);
         self.accepted.set(None);
+        self.sheets.set(None);
         self.phase.set(Phase::Busy { name: name.clone(), done: 0.0, total: file.size(), checking: false });
-        self.run(g, Purpose::File(name.clone()), &name, file.into());
+        let own = *self;
+        leptos::task::spawn_local(async move {
+            let start = match file.slice_with_i32_and_i32(0, 8) {
+                Ok(head) => JsFuture::from(head.array_buffer()).await.map(|b| Uint8Array::new(&b).to_vec()).unwrap_or_default(),
+                Err(_) => Vec::new(),
+            };
+            if own.is_current(g) {
+                let src = if crate::engine::workbook::looks_like_workbook(&start) { workbook_src() } else { worker_src() };
+                own.run(g, Purpose::File(name.clone()), &name, file.into(), &src);
+            }
+        });
     }
 
     /// Reopens a kept dataset: its packed form when this release can read it (no worker),
@@ -347,7 +378,7 @@ impl OwnData {
             }
         }
         match storage::load(&id).await {
-            Ok(Some(json)) if self.is_current(g) => self.run(g, Purpose::Stored(id.clone()), &id, json.buffer().into()),
+            Ok(Some(json)) if self.is_current(g) => self.run(g, Purpose::Stored(id.clone()), &id, json.buffer().into(), &worker_src()),
             Ok(Some(_)) => {}
             _ => {
                 self.finish_load();
@@ -360,13 +391,14 @@ impl OwnData {
     /// worker.
     fn finish_load(&self) {
         stop_worker();
+        self.sheets.set(None);
         self.busy.set_value(None);
         self.phase.set(Phase::Idle);
     }
 
-    /// Starts a worker on `payload` (a `File`, or an `ArrayBuffer` it takes over) and handles its
-    /// answers while generation `g` is current.
-    fn run(&self, g: u32, purpose: Purpose, name: &str, payload: JsValue) {
+    /// Starts a worker (its loader `src`) on `payload` (a `File`, or an `ArrayBuffer` it takes
+    /// over) and handles its answers while generation `g` is current.
+    fn run(&self, g: u32, purpose: Purpose, name: &str, payload: JsValue, src: &str) {
         let own = *self;
         stop_worker();
         let origin = match purpose {
@@ -378,7 +410,7 @@ impl OwnData {
         if origin != Origin::File {
             own.phase.set(Phase::Busy { name: name.to_string(), done: 0.0, total: 1.0, checking: true });
         }
-        let worker = match web_sys::Worker::new(&worker_src()) {
+        let worker = match web_sys::Worker::new(src) {
             Ok(w) => w,
             Err(_) => return own.failed(purpose),
         };
@@ -405,6 +437,7 @@ impl OwnData {
                     own.phase.set(Phase::Busy { name: name.clone(), done, total, checking: stage == Stage::Checking })
                 }
                 FromWorker::Mapping(view) => own.phase.set(Phase::Mapping(Arc::new((name.clone(), view)))),
+                FromWorker::Sheets(view) => own.sheets.set(Some(view)),
                 FromWorker::Done { warnings } => {
                     // The packed form to decode, then the two forms to keep (Blobs: see worker::done).
                     let packed = Uint8Array::new(&data.get(1));
@@ -446,6 +479,16 @@ impl OwnData {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         RUNNING.with(|r| *r.borrow_mut() = Some(Running { worker, _on_message: on_message, _on_error: on_error }));
+    }
+
+    /// The user picked another sheet of the workbook: the worker reads it and asks again.
+    fn pick_sheet(&self, name: String, index: u32) {
+        self.phase.set(Phase::Busy { name, done: 0.0, total: 1.0, checking: false });
+        RUNNING.with(|r| {
+            if let Some(r) = r.borrow().as_ref() {
+                post(&r.worker, &ToWorker::Sheet(index), None);
+            }
+        });
     }
 
     /// The user's answer to the mapping step: the worker, which kept the file, converts it.
@@ -942,12 +985,12 @@ pub fn OwnDataPanel() -> impl IntoView {
         <section class="own-data" data-testid="own-data" aria-labelledby="own-data-title">
             <h2 id="own-data-title">{move || tr(lang(), "Dữ liệu của bạn", "Your data")}</h2>
             <p class="hint">{move || tr(lang(),
-                "Mở tệp JSON theo định dạng Coop Atlas hoặc tệp CSV xuất từ Excel (chọn tệp, hoặc kéo thả vào trang). Tệp chỉ được xử lý và lưu trên thiết bị này, không gửi đi đâu.",
-                "Open a JSON file in the Coop Atlas format or a CSV exported from Excel (pick a file, or drop it on the page). Files are processed and kept on this device only, never sent anywhere.")}</p>
+                "Mở sổ tính Excel (.xlsx), tệp CSV hoặc tệp JSON theo định dạng Coop Atlas (chọn tệp, hoặc kéo thả vào trang). Tệp chỉ được xử lý và lưu trên thiết bị này, không gửi đi đâu.",
+                "Open an Excel workbook (.xlsx), a CSV or a JSON file in the Coop Atlas format (pick a file, or drop it on the page). Files are processed and kept on this device only, never sent anywhere.")}</p>
             <label class="btn file-pick">
                 {move || tr(lang(), "Chọn tệp…", "Choose a file…")}
                 <input type="file" class="visually-hidden" data-testid="file-input"
-                    accept=".json,.csv,.tsv,.txt,application/json,text/csv" on:change=on_pick/>
+                    accept=ACCEPT on:change=on_pick/>
             </label>
             <Progress/>
             <MappingStep/>
@@ -992,6 +1035,24 @@ fn MappingStep() -> impl IntoView {
         let (name2, size) = (file_name.clone(), view.size);
         let confirm = move |_| own.confirm_mapping(name2.clone(), choice.get_untracked(), boundary.get_untracked(), size);
         let label = |code: &str| view.fields.iter().find(|f| f.code == code).map_or(code.to_string(), |f| f.label.get(lang).to_string());
+        // A workbook of several sheets: the sheet read is preselected, another can be picked.
+        let sheets = own.sheets.get().filter(|s| s.names.len() > 1);
+        let name3 = file_name.clone();
+        let sheet_pick = sheets.map(|s| view! {
+            {s.note.as_ref().map(|n| view! { <p class="error-box" role="alert" data-testid="sheet-note">{n.get(lang).to_string()}</p> })}
+            <label class="field">
+                <span>{tr(lang, "Trang tính chứa danh sách", "Sheet with the list")}</span>
+                <select data-testid="map-sheet" on:change=move |ev| {
+                    if let Ok(i) = event_target_value(&ev).parse::<u32>() {
+                        own.pick_sheet(name3.clone(), i);
+                    }
+                }>
+                    {s.names.iter().enumerate().map(|(i, n)| view! {
+                        <option value=i.to_string() selected=i as u32 == s.chosen>{n.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        });
         let rows = view.columns.iter().enumerate().map(|(i, c)| {
             let on_change = move |ev: leptos::ev::Event| {
                 let v = event_target_value(&ev);
@@ -1025,9 +1086,10 @@ fn MappingStep() -> impl IntoView {
         Some(view! {
             <div class="mapping" data-testid="mapping-step" role="group" aria-labelledby="mapping-title">
                 <h3 id="mapping-title">{tr(lang, "Chọn trường cho từng cột của ", "Pick the field of each column of ")}<q>{file_name}</q></h3>
+                {sheet_pick}
                 <p>{tr(lang,
-                    "Một số cột chưa nhận ra chắc chắn. Kiểm tra lựa chọn đoán sẵn; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
-                    "Some columns could not be recognised for sure. Check the guesses; required fields: unit id, province, year, kind.")}</p>
+                    "Kiểm tra trường đoán sẵn cho từng cột; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
+                    "Check the field guessed for each column; required fields: unit id, province, year, kind.")}</p>
                 <div class="table-wrap">
                     <table class="stacked">
                         <thead><tr>
@@ -1232,7 +1294,7 @@ pub fn DataOriginBanner() -> impl IntoView {
                     <label class="btn primary file-pick">
                         {tr(lang, "Mở tệp…", "Open the file…")}
                         <input type="file" class="visually-hidden" data-testid="missing-file-input"
-                            accept=".json,.csv,.tsv,.txt,application/json,text/csv" on:change=move |ev| own.picked(ev)/>
+                            accept=ACCEPT on:change=move |ev| own.picked(ev)/>
                     </label>
                 </div>
             }.into_any()

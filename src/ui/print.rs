@@ -3,12 +3,19 @@
 //! cut or shrunk as a picture. Before printing (`beforeprint`, and `matchMedia('print')` for a PDF
 //! made by a browser's automation, which fires no `beforeprint`) every chart is given the width of
 //! an A4 portrait page's text and redrawn; after printing it follows its container again.
+//!
+//! Every printed page of a tab carries a heading ([`PrintHead`]; the profile has its own, richer
+//! one in `profile_tab.rs`): what is shown, the place, the year, the dataset, its source and the
+//! date the page was produced. A sheet that leaves the printer alone still says what it is.
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::dashboard;
+use crate::engine::url_state::Tab;
 use crate::i18n::{t, Msg};
+use crate::profile;
 
 use super::state::AppState;
 
@@ -70,5 +77,47 @@ pub fn PrintButton() -> impl IntoView {
             size_charts(true);
             if let Some(w) = web_sys::window() { let _ = w.print(); }
         }>{move || t(state.lang(), Msg::PrintPdf)}</button>
+    }
+}
+
+/// Today's date (`YYYY-MM-DD`): the date a printed page was produced.
+pub fn today() -> String {
+    let iso: String = js_sys::Date::new_0().to_iso_string().into();
+    iso.chars().take(10).collect()
+}
+
+/// The heading of every printed page of the map, chart, table and sources tabs: hidden on screen
+/// (the header says the same among the controls), fixed at the top of each printed page
+/// (style/main.css `@media print`). No heading while the data is missing: there is nothing to print.
+#[component]
+pub fn PrintHead() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let v = state.view.get();
+        if v.tab == Tab::Profile {
+            return None;
+        }
+        let loaded = state.current()?;
+        let ds = &loaded.dataset;
+        let l = v.lang;
+        let tab = match v.tab {
+            Tab::Map => Msg::TabMap,
+            Tab::Chart => Msg::TabChart,
+            Tab::Table => Msg::TabTable,
+            Tab::Sources | Tab::Profile => Msg::TabSources,
+        };
+        let what = match (v.tab, dashboard::current_indicator(ds, &v)) {
+            (Tab::Sources, _) | (_, None) => t(l, tab).to_string(),
+            (_, Some(id)) => format!("{}: {}", t(l, tab), dashboard::def_of(ds, &id).label.get(l)),
+        };
+        let year = dashboard::view_year(ds, &v).map(|y| format!(" · {} {y}", t(l, Msg::Year))).unwrap_or_default();
+        Some(view! {
+            <header class="print-head print-only" data-testid="print-head">
+                <h2>{t(l, Msg::AppName)}" — "{what}</h2>
+                <p>{profile::place_name(&v, l)}{year}" · "{t(l, Msg::Dataset)}": "{ds.meta.title.get(l).to_string()}</p>
+                <p>{t(l, Msg::Source)}": "{dashboard::dataset_source(ds, l)}" · "{t(l, Msg::ProducedOn)}" "<span class="date">{today()}</span></p>
+                {ds.meta.illustrative.then(|| view! { <p class="badge illustrative">{t(l, Msg::Illustrative)}</p> })}
+            </header>
+        })
     }
 }

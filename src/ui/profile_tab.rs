@@ -1,7 +1,8 @@
 //! The Profile tab (`t=profile`): renders `profile::profile` — the place's figures with their
-//! changes and standing, small trends, the composition by kind, a map locating the place, what the
-//! dataset does not cover and every source — in sections that print one after the other on A4
-//! (style/main.css `@media print`). The heading block repeats on every printed page.
+//! changes and standing, small trends, the composition by kind and by sector, a map locating the
+//! place, what the dataset does not cover (and the years that could not be loaded) and every
+//! source — in sections that print one after the other on A4 (style/main.css `@media print`).
+//! The heading block repeats on every printed page.
 
 use leptos::prelude::*;
 
@@ -12,15 +13,9 @@ use crate::profile::{self, Profile};
 use super::echart::EChart;
 use super::loader::Loader;
 use super::map_tab::MapShapes;
-use super::print::PrintButton;
+use super::print::{today, PrintButton};
 use super::state::AppState;
 use super::svg_map::SvgMap;
-
-/// Today's date (`YYYY-MM-DD`): the date the printed profile was produced.
-fn today() -> String {
-    let iso: String = js_sys::Date::new_0().to_iso_string().into();
-    iso.chars().take(10).collect()
-}
 
 /// The Profile tab.
 #[component]
@@ -56,6 +51,20 @@ pub fn ProfileTab() -> impl IntoView {
         m.focus.clear();
         Some(m)
     });
+    // Years of the catalogue the page could not fetch (a fetch failed and they are still missing):
+    // said in the coverage section, not left out silently.
+    let unloaded = Memo::new(move |_| {
+        let id = state.view.with(|v| v.dataset.clone());
+        if !state.load_error.with(|e| e.as_ref().is_some_and(|(d, _)| *d == id)) {
+            return None;
+        }
+        let want = loader.catalog.with(|c| c.as_ref().and_then(|c| c.get(&id)).map(|e| e.years.clone())).unwrap_or_default();
+        let loaded = state.current()?;
+        // The years with rows (the dataset's own list names every year, fetched or not).
+        let mut missing: Vec<u16> = want.into_iter().filter(|&y| !dashboard::has_entity_year(&loaded.dataset, y)).collect();
+        crate::engine::order::sort(&mut missing);
+        profile::unloaded_line(&missing, lang())
+    });
     let shapes_now = Memo::new(move |_| shapes.get(boundary()));
     let years = Memo::new(move |_| state.current().map(|l| dashboard::dataset_years(&l.dataset)).unwrap_or_default());
     let year_shown = Memo::new(move |_| prof.with(|p| p.as_ref().and_then(|p| p.year)));
@@ -82,7 +91,7 @@ pub fn ProfileTab() -> impl IntoView {
                 </label>
                 <PrintButton/>
             </div>
-            {move || prof.get().map(|p| body(p, lang()))}
+            {move || prof.get().map(|p| body(p, lang(), unloaded.get()))}
             <section class="profile-section" data-testid="profile-map">
                 <h3>{move || t(lang(), Msg::ProfileMap)}</h3>
                 <div class="profile-map">
@@ -93,7 +102,7 @@ pub fn ProfileTab() -> impl IntoView {
     }
 }
 
-fn body(p: Profile, l: crate::engine::vocab::Lang) -> impl IntoView {
+fn body(p: Profile, l: crate::engine::vocab::Lang, unloaded: Option<String>) -> impl IntoView {
     let year = p.year.map(|y| y.to_string()).unwrap_or_default();
     let years = match p.base_year {
         Some(b) => format!("{b} → {year}"),
@@ -108,7 +117,7 @@ fn body(p: Profile, l: crate::engine::vocab::Lang) -> impl IntoView {
             <h2 data-testid="profile-place">{t(l, Msg::TabProfile)}": "{p.place.clone()}</h2>
             <p>{t(l, Msg::Year)}" "{years}" · "{t(l, Msg::Dataset)}": "{p.dataset.clone()}</p>
             <p class="print-only">{headline}</p>
-            <p>{t(l, Msg::Source)}": "{first_source}" · "{t(l, Msg::ProducedOn)}" "{today()}</p>
+            <p>{t(l, Msg::Source)}": "{first_source}" · "{t(l, Msg::ProducedOn)}" "<span class="date">{today()}</span></p>
             {p.illustrative.then(|| view! { <p class="badge illustrative" data-testid="profile-illustrative">{t(l, Msg::Illustrative)}</p> })}
         </header>
         <section class="profile-section" data-testid="profile-figures">
@@ -157,26 +166,42 @@ fn body(p: Profile, l: crate::engine::vocab::Lang) -> impl IntoView {
                 </div>
             </section>
         })}
-        {p.composition.map(|c| {
-            let title = c.title.clone();
-            let option = c.option;
-            view! {
-                <section class="profile-section" data-testid="profile-composition">
-                    <h3>{c.title}</h3>
-                    <EChart option=Signal::derive(move || Some(option.clone())) label=Signal::derive(move || title.clone()) testid="profile-composition-chart"/>
-                    <p class="source-note">{t(l, Msg::Source)}": "{c.source}</p>
-                    {c.note.map(|n| view! { <p class="hint">{n}</p> })}
-                </section>
-            }
+        // The composition by kind and by sector; when the dataset cannot split by sector, why.
+        {(p.composition.is_some() || p.sectors.is_some() || p.no_sectors.is_some()).then(|| view! {
+            <section class="profile-section" data-testid="profile-composition">
+                <h3>{t(l, Msg::ProfileComposition)}</h3>
+                <div class="small-multiples">
+                    {p.composition.map(|c| ring(c, l, "profile-composition-chart"))}
+                    {p.sectors.map(|c| ring(c, l, "profile-sector-chart"))}
+                </div>
+                {p.no_sectors.map(|n| view! { <p class="hint" data-testid="profile-no-sectors">{n}</p> })}
+            </section>
         })}
         <section class="profile-section" data-testid="profile-coverage">
             <h3>{t(l, Msg::ProfileCoverage)}</h3>
-            <ul>{p.coverage.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+            <ul>
+                {p.coverage.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                {unloaded.map(|u| view! { <li data-testid="profile-unloaded">{u}</li> })}
+            </ul>
         </section>
         <section class="profile-section" data-testid="profile-sources">
             <h3>{t(l, Msg::ProfileSources)}</h3>
             <ul>{p.sources.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}</ul>
         </section>
+    }
+}
+
+/// One composition ring with its title, source and note.
+fn ring(c: profile::CompositionChart, l: crate::engine::vocab::Lang, testid: &'static str) -> impl IntoView {
+    let title = c.title.clone();
+    let option = c.option;
+    view! {
+        <figure class="small-chart composition-chart">
+            <figcaption>{c.title}</figcaption>
+            <EChart option=Signal::derive(move || Some(option.clone())) label=Signal::derive(move || title.clone()) testid=testid/>
+            <p class="source-note">{t(l, Msg::Source)}": "{c.source}</p>
+            {c.note.map(|n| view! { <p class="hint">{n}</p> })}
+        </figure>
     }
 }
 
