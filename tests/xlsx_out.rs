@@ -223,3 +223,40 @@ fn an_exotic_book_still_makes_a_valid_file() {
     let empty = unzip(&xlsx_out::write(&Book::default()));
     assert!(empty.contains_key("xl/worksheets/sheet1.xml"));
 }
+
+/// Issue 14 item 4's round trip: the workbook the Table tab exports, opened by the app's own
+/// workbook reader (`engine::workbook`) and read by the import path (`csv_import::from_grid`, as a
+/// workbook a user opens is), gives the table's figures back: every code, name and figure.
+#[test]
+fn the_exported_table_read_back_by_the_workbook_import_path_gives_the_same_figures() {
+    use coop_atlas::engine::csv_import;
+    use coop_atlas::engine::format;
+    use coop_atlas::engine::workbook::Workbook;
+    let tb = table_vi();
+    let mut book = Workbook::open(xlsx_out::write(&table_book(&tb, Lang::Vi))).expect("our reader opens our file");
+    assert_eq!(book.sheets().len(), 1);
+    let grid = book.read_sheet(0).expect("the sheet reads");
+    assert_eq!(grid.sheet, "Bảng");
+    let file = csv_import::from_grid(&grid).expect("the import path reads it");
+    assert_eq!(file.header_row, 1, "the header is row 1: no title rows above it");
+    assert_eq!(file.headers[0], "Mã");
+    assert_eq!(file.headers[1..], tb.columns.iter().map(|c| c.label.clone()).collect::<Vec<_>>()[..]);
+    let records = file.records();
+    let want: Vec<_> = tb.rows.iter().chain(std::iter::once(&tb.total)).collect();
+    assert!(records.len() >= want.len(), "{} records for {} rows", records.len(), want.len());
+    let numbers: Vec<&str> = records.iter().take(want.len()).flat_map(|r| r.iter().skip(2).map(String::as_str)).collect();
+    let hint = csv_import::detect_decimal(numbers.iter().copied());
+    for (r, back) in want.iter().zip(&records) {
+        assert_eq!(back[0], r.key);
+        assert_eq!(back[1], r.label);
+        for (k, v) in r.values.iter().enumerate() {
+            let cell = back.get(k + 2).map_or("", String::as_str);
+            match v.filter(|x| x.is_finite()) {
+                None => assert!(cell.trim().is_empty(), "{} column {k}: {cell:?} where the table has none", r.key),
+                Some(x) => assert_eq!(format::parse_number_with(cell, hint), Some(x), "{} column {k}: {cell:?}", r.key),
+            }
+        }
+    }
+    // The rows below the table: the source line is there, as text.
+    assert!(records.iter().any(|r| r.first().is_some_and(|c| c.starts_with("Nguồn: "))));
+}
