@@ -73,7 +73,9 @@ pub fn TableTab() -> impl IntoView {
             {move || rows().map(|tb| {
                 let l = lang();
                 let (scol, sdesc) = sort.get();
+                let printed = print_blocks(&tb, l);
                 view! {
+                    {printed}
                     <div class="table-wrap" tabindex="0" role="region" aria-label=tb.caption.clone()>
                         <table data-testid="data-table">
                             <caption>{tb.caption.clone()}</caption>
@@ -108,6 +110,53 @@ pub fn TableTab() -> impl IntoView {
             })}
         </div>
     }
+}
+
+/// Indicator columns per printed block: with the name column, what A4 portrait holds at a
+/// readable size (a screen table of 20 indicators was cut after its sixth column on paper).
+const PRINT_COLUMNS: usize = 5;
+
+/// The table as printed: the same rows, sorted as on screen, in blocks of [`PRINT_COLUMNS`]
+/// indicators, each repeating the name column and the totals row and saying which columns it
+/// holds. Shown only in print (the screen table, which scrolls sideways, is hidden there).
+fn print_blocks(tb: &dashboard::Table, l: crate::engine::vocab::Lang) -> impl IntoView {
+    let indicators = tb.columns.len().saturating_sub(1);
+    let starts: Vec<usize> = (0..indicators).step_by(PRINT_COLUMNS).collect();
+    let blocks = starts.len();
+    let name = tb.columns.first().map(|c| c.label.clone()).unwrap_or_default();
+    let views = starts
+        .into_iter()
+        .enumerate()
+        .map(|(b, from)| {
+            let to = (from + PRINT_COLUMNS).min(indicators);
+            let cell = |texts: &[String], i: usize| texts.get(i).cloned().unwrap_or_default();
+            let part = match l {
+                crate::engine::vocab::Lang::Vi => format!("phần {} / {blocks}", b + 1),
+                crate::engine::vocab::Lang::En => format!("part {} of {blocks}", b + 1),
+            };
+            view! {
+                <table class="table-print-block" data-testid="table-print-block">
+                    <caption>{format!("{} ({part})", tb.caption)}</caption>
+                    <thead><tr>
+                        <th scope="col">{name.clone()}</th>
+                        {(from..to).map(|i| view! { <th scope="col">{tb.columns.get(i + 1).map(|c| c.label.clone()).unwrap_or_default()}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {tb.rows.iter().map(|r| view! {
+                            <tr><th scope="row">{r.label.clone()}</th>
+                                {(from..to).map(|i| view! { <td>{cell(&r.texts, i)}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot><tr>
+                        <th scope="row">{t(l, Msg::Total)}</th>
+                        {(from..to).map(|i| view! { <td>{cell(&tb.total.texts, i)}</td> }).collect_view()}
+                    </tr></tfoot>
+                </table>
+            }
+        })
+        .collect_view();
+    view! { <div class="print-only table-print" aria-hidden="true">{views}</div> }
 }
 
 /// A row's name opens its profile (a province, or a region) — the table is where a reader finds a

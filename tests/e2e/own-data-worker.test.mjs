@@ -221,9 +221,10 @@ test('a bad file\'s report comes back in both languages: switching language need
  * Loads a 100,000-row file and returns the main thread's long tasks (over 50 ms) as
  * [start, duration], and when the worker's last answer (the checked dataset) began to be handled.
  */
-async function longTasksWhileLoading() {
-  const path = join(TMP, 'rows-100000.json');
-  writeFileSync(path, columnar('tram-nghin', 100_000, 'T'));
+async function longTasksWhileLoading(rows = 100_000) {
+  const id = rows === 100_000 ? 'tram-nghin' : `rows-${rows}`;
+  const path = join(TMP, `${id}.json`);
+  writeFileSync(path, columnar(id, rows, 'T'));
   const ctx = await watchedContext();
   await ctx.addInitScript(() => {
     window.__answered = null;
@@ -240,8 +241,8 @@ async function longTasksWhileLoading() {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([Math.round(e.startTime), Math.round(e.duration)]); }).observe({ type: 'longtask' });
   });
   await openFile(page, path);
-  await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 60000 });
-  await page.waitForFunction(() => new URL(location.href).searchParams.get('ld') === 'tram-nghin');
+  await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 180000 });
+  await page.waitForFunction((id) => new URL(location.href).searchParams.get('ld') === id, id);
   await page.waitForTimeout(500);
   const out = await page.evaluate(() => ({ long: window.__long, answered: window.__answered }));
   await ctx.close();
@@ -257,12 +258,27 @@ test('no main-thread task over 50 ms while a 100,000-row file is read, parsed an
   assert.deepEqual(during, [], `main-thread tasks over 50 ms while the worker worked: ${JSON.stringify(during)}`);
 });
 
+// Since the page decodes a column per task (engine::wire::Decoder), the worker sends the forms to
+// keep as Blobs (no structured-clone copy on this thread) and the row index is built by the
+// decoder, the longest task at 100,000 rows went from 100–200 ms to none over 50 ms on a quiet
+// machine, 53–60 ms with other builds running (docs/performance.md): too close to the line to be
+// a test that cannot flake, so it stays a TODO until the first render is split too.
 test('no main-thread task over 50 ms while a 100,000-row file loads, up to its first dashboard', {
   timeout: 120000,
-  todo: 'not met: decoding the packed dataset (engine::wire::decode, one call, ≈ 30–60 ms at 100,000 rows) and the new ' +
-    'dataset\'s first dashboard (≈ 100–200 ms of reactive updates in the same task) run on the main thread; needs a resumable decode and a sliced first render',
+  todo: 'at the line: none over 50 ms on a quiet machine, 53–60 ms under load; what remains is the first render of the ' +
+    'new dataset in one reactive update (see the million-row test below)',
 }, async () => {
   const { long } = await longTasksWhileLoading();
+  assert.deepEqual(long, [], `main-thread tasks over 50 ms: ${JSON.stringify(long)}`);
+});
+
+test('no main-thread task over 50 ms while a 1,000,000-row file loads, up to its first dashboard', {
+  timeout: 300000,
+  todo: 'not met: the first dashboard of a million-row dataset is one reactive update of ≈ 60–90 ms (the cards, map and ' +
+    'table of the view computed over its rows); the decode and the storing no longer block. Needs the per-(year, kind, ' +
+    'province) partial sums of docs/performance.md so a view adds up cells, not rows',
+}, async () => {
+  const { long } = await longTasksWhileLoading(1_000_000);
   assert.deepEqual(long, [], `main-thread tasks over 50 ms: ${JSON.stringify(long)}`);
 });
 

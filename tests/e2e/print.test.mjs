@@ -99,19 +99,39 @@ for (const [lang, q, place] of [
   });
 }
 
-// Too big for this change: the Table tab has a column per indicator (20 for the illustrative set),
-// which A4 portrait cannot hold at a readable size; printed, the table is cut after its sixth
-// column. Kept as a todo until the table prints in parts (a few indicators per block, the province
-// column repeated) or prints only the indicators chosen.
-test('printing the Table tab: every column within the A4 page', { todo: 'the table is cut at the page edge after its sixth column (20 columns do not fit A4 portrait)', timeout: 120000 }, async () => {
+// The Table tab has a column per indicator (20 for the illustrative set), which A4 portrait
+// cannot hold at a readable size: it prints in blocks of a few indicators, the name column and
+// the totals row repeated in each (src/ui/table_tab.rs print_blocks).
+test('printing the Table tab: every column, in blocks within the A4 page', { timeout: 120000 }, async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openPage(ctx, `${srv.url}?t=table`);
   await settle(page);
+  const screenHeads = await page.$$eval('[data-testid="data-table"] thead th', (ths) => ths.slice(1).map((t) => t.textContent.trim()));
+  const rows = await page.$$eval('[data-testid="data-table"] tbody tr', (trs) => trs.length);
+  assert.ok(screenHeads.length > 6, `a wide table (${screenHeads.length} indicators)`);
   await page.emulateMedia({ media: 'print' });
   // A4's text width: 186 mm at 96 px per inch = 703 px (as profile.test.mjs measures).
   await page.setViewportSize({ width: 703, height: 1000 });
   await page.waitForTimeout(300);
-  const right = await page.$eval('[data-testid="data-table"]', (t) => t.getBoundingClientRect().right);
-  assert.ok(right <= 703.5, `the table ends at ${Math.round(right)} px, the page at 703`);
+  const blocks = await page.$$eval('[data-testid="table-print-block"]', (ts) => ts.map((t) => ({
+    right: t.getBoundingClientRect().right,
+    visible: t.getBoundingClientRect().width > 0,
+    heads: [...t.querySelectorAll('thead th')].slice(1).map((th) => th.textContent.trim()),
+    rows: t.querySelectorAll('tbody tr').length,
+    total: Boolean(t.querySelector('tfoot tr')),
+    cut: [...t.querySelectorAll('th, td')].filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent.trim()),
+  })));
+  assert.ok(blocks.length >= 2, 'printed in blocks');
+  for (const [i, b] of blocks.entries()) {
+    assert.ok(b.visible, `block ${i + 1} printed`);
+    assert.ok(b.right <= 703.5, `block ${i + 1} ends at ${Math.round(b.right)} px, the page at 703`);
+    assert.equal(b.rows, rows, `block ${i + 1}: every row`);
+    assert.ok(b.total, `block ${i + 1}: the totals row`);
+    assert.deepEqual(b.cut, [], `block ${i + 1}: no cell cut`);
+  }
+  // Every indicator once, in the screen's order.
+  assert.deepEqual(blocks.flatMap((b) => b.heads), screenHeads);
+  // The screen table (wider than the page) is not printed.
+  assert.equal(await page.$eval('[data-testid="data-table"]', (t) => t.getBoundingClientRect().width), 0);
   await ctx.close();
 });
