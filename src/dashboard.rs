@@ -1773,6 +1773,43 @@ pub fn table_csv(tb: &Table, lang: Lang) -> String {
     out
 }
 
+/// The table as an Excel workbook (`engine::xlsx_out`), for the Table tab's download: one sheet
+/// named as the tab, the header row in the reader's language (`Mã`, the name column, each
+/// indicator with its unit), a row per province or region and the total, each figure a number
+/// cell (shares as percentages, counts without decimals; a missing figure an empty cell, never
+/// 0), the codes as text (`01` keeps its zero); below the table, the notes, the source and, for
+/// illustrative data, the label. The page sends it to the worker, which writes the bytes.
+pub fn table_book(tb: &Table, lang: Lang) -> crate::engine::xlsx_out::Book {
+    use crate::engine::xlsx_out::{Book, Cell as X, NumFormat, Sheet};
+    let code = match lang {
+        Lang::Vi => "Mã",
+        Lang::En => "code",
+    };
+    let mut rows: Vec<Vec<X>> = vec![std::iter::once(X::Text(code.into())).chain(tb.columns.iter().map(|c| X::Text(c.label.clone()))).collect()];
+    for r in tb.rows.iter().chain(std::iter::once(&tb.total)) {
+        let mut cells = vec![X::Text(r.key.clone()), X::Text(r.label.clone())];
+        cells.extend(r.values.iter().zip(&tb.units).map(|(v, u)| match v {
+            Some(x) if x.is_finite() => {
+                let f = match u {
+                    Unit::Share => NumFormat::Percent,
+                    _ if x.fract().abs() < 1e-9 => NumFormat::Whole,
+                    _ => NumFormat::Decimal,
+                };
+                X::Number(*x, f)
+            }
+            _ => X::Empty,
+        }));
+        rows.push(cells);
+    }
+    rows.push(Vec::new());
+    rows.extend(tb.notes.iter().map(|n| vec![X::Text(n.clone())]));
+    rows.push(vec![X::Text(format!("{}: {}", t(lang, Msg::Source), tb.source))]);
+    if tb.illustrative {
+        rows.push(vec![X::Text(t(lang, Msg::Illustrative).to_string())]);
+    }
+    Book { sheets: vec![Sheet { name: t(lang, Msg::TabTable).to_string(), rows, header_rows: 1 }] }
+}
+
 // ---- sources -----------------------------------------------------------------------------------
 
 /// One indicator as the Sources tab describes it.

@@ -26,6 +26,7 @@ pub mod indicators;
 pub mod progress;
 pub mod source_choice;
 pub mod wire;
+pub mod xlsx_out;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};
 pub use filter::Filter;

@@ -119,6 +119,9 @@ messages! {
     DownloadPng => "Tải ảnh PNG", "Download PNG";
     DownloadSvg => "Tải ảnh SVG", "Download SVG";
     DownloadCsv => "Tải CSV (Excel)", "Download CSV (Excel)";
+    DownloadXlsx => "Tải Excel (.xlsx)", "Download Excel (.xlsx)";
+    ExportBusy => "Đang tạo tệp Excel…", "Making the Excel file…";
+    ExportFailed => "Không tạo được tệp Excel: hãy tải lại trang và thử lại (lần đầu cần kết nối mạng).", "The Excel file could not be made: reload the page and try again (the first time needs a connection).";
     Total => "Tổng", "Total";
     Province => "Tỉnh", "Province";
     RowsBy => "Dòng theo", "Rows by";

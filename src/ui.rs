@@ -6,6 +6,7 @@
 
 mod app;
 mod echart;
+mod export;
 pub mod filters;
 mod header;
 pub mod kpis;

@@ -40,6 +40,9 @@ thread_local! {
     static PENDING: RefCell<Option<CsvJob>> = const { RefCell::new(None) };
     /// The workbook reader, in the workbook worker only.
     static WORKBOOKS: std::cell::Cell<Option<Workbooks>> = const { std::cell::Cell::new(None) };
+    /// The Excel writer (`engine::xlsx_out::write`), in the CSV/JSON worker only: the page posts
+    /// its exports there (`ui::export`), so the workbook worker links none of it.
+    static WRITER: std::cell::Cell<Option<fn(&crate::engine::xlsx_out::Book) -> Vec<u8>>> = const { std::cell::Cell::new(None) };
     /// The workbook whose sheet waits for its mapping (the user may pick another sheet).
     static BOOK: RefCell<Option<BookJob>> = const { RefCell::new(None) };
 }
@@ -118,8 +121,9 @@ fn progress() -> impl FnMut(Stage, f64, f64) {
     }
 }
 
-/// Starts the CSV/JSON worker: listens, then says so.
+/// Starts the CSV/JSON worker, which also writes the page's Excel downloads: listens, then says so.
 pub fn start() {
+    WRITER.with(|w| w.set(Some(crate::engine::xlsx_out::write)));
     listen();
 }
 
@@ -150,6 +154,12 @@ fn on_message(ev: MessageEvent) {
             if let Some(job) = PENDING.with(|p| p.borrow_mut().take()) {
                 let choice = checker::choice_from_codes(&columns);
                 convert_and_check(job, &choice, checker::boundary_from_number(boundary));
+            }
+        }
+        Ok(ToWorker::Export(book)) => {
+            if let Some(write) = WRITER.with(|w| w.get()) {
+                let bytes = Uint8Array::from(write(&book).as_slice()).buffer();
+                post(&FromWorker::Exported, &[bytes.into()]);
             }
         }
         Ok(ToWorker::Sheet(n)) => {

@@ -108,7 +108,7 @@ fn load(file: &str, lang: Lang) -> Result<(Dataset, Report), ExitCode> {
         Err(mut report) => {
             report.sort_by_place();
             // The same mistake in many rows is one line (issue 14 item 3).
-            print!("{}", report.grouped_text(lang));
+            print!("{}", report.text(lang));
             let (e, w) = (report.error_count(), report.warning_count());
             match lang {
                 Lang::Vi => println!("{file}: bị từ chối — {e} lỗi, {w} cảnh báo"),

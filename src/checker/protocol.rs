@@ -15,6 +15,7 @@
 //! [`FromWorker::decode`] never panic: a short, long or garbled message is an error.
 
 use crate::engine::error::Phrase;
+use crate::engine::xlsx_out::{Book, Cell, NumFormat, Sheet};
 
 /// Where a file the worker is asked to check comes from (it decides the size limit and what the
 /// page does with the result).
@@ -47,6 +48,9 @@ pub enum ToWorker {
         /// 63 or 34.
         boundary: u8,
     },
+    /// Write this workbook as an `.xlsx` (`engine::xlsx_out`), the answer being
+    /// [`FromWorker::Exported`]: the page holds the tables, the worker the writer.
+    Export(Book),
     /// Read sheet `n` (of [`SheetsView::names`]) of the workbook the worker holds instead, and
     /// ask for its mapping. Only the workbook worker answers it.
     Sheet(u32),
@@ -109,15 +113,29 @@ pub struct MappingView {
     pub size: f64,
 }
 
-/// One issue of a report, rendered: where, what was found, what was expected.
+/// One issue of a report, rendered: where, what was found, what was expected, and every row
+/// with that mistake.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IssueView {
-    /// `hàng 12, trường "workers" (Số lao động)` / `row 12, field "workers"`; empty for the file.
+    /// `hàng 12, cột Số lao động` / `row 12, field "workers"`; for a mistake repeated in many
+    /// rows `cột Năm, 30 hàng (2–31)`; empty for the file.
     pub place: Phrase,
     /// What was found.
     pub found: Phrase,
     /// What would be right.
     pub expected: Phrase,
+    /// Every row with this mistake, as inclusive runs (the page lists them on demand when there
+    /// are two or more); empty for an issue of the whole file.
+    pub rows: Vec<(u32, u32)>,
+    /// The column of the report table: `Số lao động` / `workers` (see `Issue::column`).
+    pub column: Phrase,
+}
+
+impl IssueView {
+    /// The issue as one line in `lang` (`engine::error::sentence`).
+    pub fn text(&self, lang: crate::engine::vocab::Lang) -> String {
+        crate::engine::error::sentence(self.place.get(lang), &self.found, &self.expected, lang)
+    }
 }
 
 /// A report as the page shows it, in both languages.
@@ -138,27 +156,50 @@ pub struct ReportView {
 }
 
 impl ReportView {
-    /// Total number of errors, listed or not.
+    /// Total number of errors, listed or not: a mistake repeated in 31 rows counts 31.
     pub fn error_count(&self) -> usize {
-        self.errors.len() + self.more_errors as usize
+        // An issue without rows (of the whole file) counts one.
+        let rows = |i: &IssueView| i.rows.iter().map(|&(a, b)| (b.saturating_sub(a) as usize) + 1).sum::<usize>().max(1);
+        self.errors.iter().map(rows).sum::<usize>() + self.more_errors as usize
+    }
+
+    /// The report as an Excel workbook (`engine::xlsx_out`), for the report's download: the same
+    /// table as the CSV (`hàng`, `cột`, `vấn đề`, `cần`, `mức`), a single row as a number cell,
+    /// the rows of a repeated mistake as text (`2–31; 40`), then how many were not listed and the
+    /// file's name. Built by the page from what it shows; the worker writes the bytes.
+    pub fn book(&self, file_name: &str, lang: crate::engine::vocab::Lang) -> Book {
+        use crate::engine::vocab::Lang;
+        let vi = lang == Lang::Vi;
+        let header = if vi { ["Hàng", "Cột", "Vấn đề", "Cần", "Mức"] } else { ["Row", "Field", "Found", "Expected", "Severity"] };
+        let mut rows: Vec<Vec<Cell>> = vec![header.iter().map(|h| Cell::Text(h.to_string())).collect()];
+        let lists = [(&self.errors, if vi { "lỗi" } else { "error" }), (&self.warnings, if vi { "cảnh báo" } else { "warning" })];
+        for (list, severity) in lists {
+            for i in list {
+                let row = match i.rows.as_slice() {
+                    [] => Cell::Empty,
+                    [(a, b)] if a == b => Cell::Number(f64::from(*a), NumFormat::Whole),
+                    runs => {
+                        let runs: Vec<(usize, usize)> = runs.iter().map(|&(a, b)| (a as usize, b as usize)).collect();
+                        Cell::Text(crate::engine::error::all_rows_text(&runs, lang))
+                    }
+                };
+                let text = |p: &Phrase| Cell::Text(p.get(lang).to_string());
+                rows.push(vec![row, text(&i.column), text(&i.found), text(&i.expected), Cell::Text(severity.into())]);
+            }
+        }
+        rows.push(Vec::new());
+        for (n, vi_word, en_word) in [(self.more_errors, "lỗi", "errors"), (self.more_warnings, "cảnh báo", "warnings")] {
+            if n > 0 {
+                rows.push(vec![Cell::Text(if vi { format!("còn {n} {vi_word} không liệt kê") } else { format!("{n} more {en_word} not listed") })]);
+            }
+        }
+        rows.push(vec![Cell::Text(format!("{}: {file_name}", if vi { "Tệp" } else { "File" }))]);
+        Book { sheets: vec![Sheet { name: (if vi { "Báo cáo" } else { "Report" }).into(), rows, header_rows: 1 }] }
     }
 
     /// The report as lines of text in `lang` (a `data=` or `ld=` failure is shown as one message).
     pub fn text(&self, lang: crate::engine::vocab::Lang) -> String {
-        let (found, expected) = match lang {
-            crate::engine::vocab::Lang::Vi => ("thấy", "cần"),
-            crate::engine::vocab::Lang::En => ("found", "expected"),
-        };
-        let mut out = String::new();
-        for i in &self.errors {
-            let place = i.place.get(lang);
-            let sep = if place.is_empty() { "" } else { ": " };
-            if !out.is_empty() {
-                out.push_str("; ");
-            }
-            out.push_str(&format!("{place}{sep}{found} {}, {expected} {}", i.found.get(lang), i.expected.get(lang)));
-        }
-        out
+        self.errors.iter().map(|i| i.text(lang)).collect::<Vec<_>>().join("; ")
     }
 }
 
@@ -186,6 +227,8 @@ pub enum FromWorker {
     },
     /// The file was refused.
     Refused(ReportView),
+    /// The workbook asked for by [`ToWorker::Export`]; its bytes go with the message.
+    Exported,
     /// A workbook's sheets and the one read; posted before its [`FromWorker::Mapping`].
     Sheets(SheetsView),
 }
@@ -217,6 +260,41 @@ impl Writer {
             self.phrase(&i.place);
             self.phrase(&i.found);
             self.phrase(&i.expected);
+            self.len(i.rows.len());
+            for &(a, b) in &i.rows {
+                self.u32(a);
+                self.u32(b);
+            }
+            self.phrase(&i.column);
+        }
+    }
+    fn book(&mut self, b: &Book) {
+        self.len(b.sheets.len());
+        for s in &b.sheets {
+            self.str(&s.name);
+            self.u32(s.header_rows);
+            self.len(s.rows.len());
+            for row in &s.rows {
+                self.len(row.len());
+                for cell in row {
+                    match cell {
+                        Cell::Empty => self.u8(0),
+                        Cell::Text(t) => {
+                            self.u8(1);
+                            self.str(t);
+                        }
+                        Cell::Number(v, f) => {
+                            self.u8(2);
+                            self.f64(*v);
+                            self.u8(match f {
+                                NumFormat::Whole => 0,
+                                NumFormat::Decimal => 1,
+                                NumFormat::Percent => 2,
+                            });
+                        }
+                    }
+                }
+            }
         }
     }
     fn report(&mut self, r: &ReportView) {
@@ -291,12 +369,52 @@ impl<'a> Reader<'a> {
         Ok(Phrase { en, vi })
     }
     fn issues(&mut self) -> R<Vec<IssueView>> {
-        let n = self.count(24)?;
+        let n = self.count(36)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            out.push(IssueView { place: self.phrase()?, found: self.phrase()?, expected: self.phrase()? });
+            let (place, found, expected) = (self.phrase()?, self.phrase()?, self.phrase()?);
+            let k = self.count(8)?;
+            let mut rows = Vec::with_capacity(k);
+            for _ in 0..k {
+                rows.push((self.u32()?, self.u32()?));
+            }
+            out.push(IssueView { place, found, expected, rows, column: self.phrase()? });
         }
         Ok(out)
+    }
+    fn book(&mut self) -> R<Book> {
+        let n = self.count(12)?;
+        let mut sheets = Vec::with_capacity(n);
+        for _ in 0..n {
+            let name = self.str()?;
+            let header_rows = self.u32()?;
+            let rows_n = self.count(4)?;
+            let mut rows = Vec::with_capacity(rows_n);
+            for _ in 0..rows_n {
+                let k = self.count(1)?;
+                let mut row = Vec::with_capacity(k);
+                for _ in 0..k {
+                    row.push(match self.u8()? {
+                        0 => Cell::Empty,
+                        1 => Cell::Text(self.str()?),
+                        2 => {
+                            let v = self.f64()?;
+                            let f = match self.u8()? {
+                                0 => NumFormat::Whole,
+                                1 => NumFormat::Decimal,
+                                2 => NumFormat::Percent,
+                                f => return Err(ProtocolError(format!("number format {f}"))),
+                            };
+                            Cell::Number(v, f)
+                        }
+                        t => return Err(ProtocolError(format!("cell tag {t}"))),
+                    });
+                }
+                rows.push(row);
+            }
+            sheets.push(Sheet { name, rows, header_rows });
+        }
+        Ok(Book { sheets })
     }
     fn report(&mut self) -> R<ReportView> {
         Ok(ReportView {
@@ -351,6 +469,11 @@ impl ToWorker {
                 }
                 w.u8(*boundary);
             }
+            // Tags from 20 up: the export's own, apart from the loading messages'.
+            ToWorker::Export(book) => {
+                w.u8(20);
+                w.book(book);
+            }
             // Workbook messages take tags from 32 up.
             ToWorker::Sheet(n) => {
                 w.u8(32);
@@ -381,6 +504,7 @@ impl ToWorker {
                 }
                 ToWorker::Mapping { columns, boundary: r.u8()? }
             }
+            20 => ToWorker::Export(r.book()?),
             32 => ToWorker::Sheet(r.u32()?),
             t => return Err(ProtocolError(format!("unknown message {t}"))),
         };
@@ -428,6 +552,7 @@ impl FromWorker {
                 w.u8(5);
                 w.report(r);
             }
+            FromWorker::Exported => w.u8(20),
             FromWorker::Sheets(v) => {
                 w.u8(32);
                 w.len(v.names.len());
@@ -485,6 +610,7 @@ impl FromWorker {
             }
             4 => FromWorker::Done { warnings: r.report()? },
             5 => FromWorker::Refused(r.report()?),
+            20 => FromWorker::Exported,
             32 => {
                 let n = r.count(4)?;
                 let mut names = Vec::with_capacity(n);
@@ -513,11 +639,19 @@ mod tests {
     fn report() -> ReportView {
         ReportView {
             errors: vec![IssueView {
-                place: Phrase::new("row 2, field \"province\"", "hàng 2, trường \"province\" (Tỉnh)"),
+                place: Phrase::new("row 2, field \"province\"", "hàng 2, cột Tỉnh"),
                 found: Phrase::same("\"99\""),
                 expected: Phrase::new("a province code", "mã tỉnh"),
+                rows: vec![(2, 2)],
+                column: Phrase::new("province", "Tỉnh"),
+            }, IssueView {
+                place: Phrase::new("field \"year\", 31 rows (2–31, 40)", "cột Năm, 31 hàng (2–31; 40)"),
+                found: Phrase::new("a blank cell", "ô trống"),
+                expected: Phrase::new("a year", "năm"),
+                rows: vec![(2, 31), (40, 40)],
+                column: Phrase::new("year", "Năm"),
             }],
-            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý") }],
+            warnings: vec![IssueView { place: Phrase::same(""), found: Phrase::same("x"), expected: Phrase::new("y", "ý"), rows: vec![], column: Phrase::default() }],
             more_errors: 70,
             more_warnings: 0,
             csv: Phrase::new("row,field\n", "hàng,trường\n"),
@@ -532,6 +666,22 @@ mod tests {
             ToWorker::Open { name: "ld-id".into(), origin: Origin::Stored },
             ToWorker::Mapping { columns: vec![Some("id".into()), None, Some("workers".into())], boundary: 34 },
             ToWorker::Mapping { columns: vec![], boundary: 63 },
+            ToWorker::Export(Book::default()),
+            ToWorker::Export(Book {
+                sheets: vec![
+                    Sheet {
+                        name: "Bảng".into(),
+                        rows: vec![
+                            vec![Cell::Text("Mã".into()), Cell::Text("Số HTX".into())],
+                            vec![Cell::Text("19".into()), Cell::Number(3034208.42, NumFormat::Decimal), Cell::Empty, Cell::Number(0.383, NumFormat::Percent)],
+                            vec![],
+                            vec![Cell::Number(-1.0, NumFormat::Whole)],
+                        ],
+                        header_rows: 1,
+                    },
+                    Sheet { name: String::new(), rows: vec![], header_rows: 0 },
+                ],
+            }),
             ToWorker::Sheet(2),
         ];
         let from = vec![
@@ -551,6 +701,7 @@ mod tests {
             FromWorker::Done { warnings: ReportView::default() },
             FromWorker::Done { warnings: report() },
             FromWorker::Refused(report()),
+            FromWorker::Exported,
             FromWorker::Sheets(SheetsView { names: vec!["Hướng dẫn".into(), "Danh sách HTX".into()], chosen: 1, note: None }),
             FromWorker::Sheets(SheetsView { names: vec!["A".into(), "B".into()], chosen: 0, note: Some(Phrase::new("sheet B: …", "trang B: …")) }),
             FromWorker::Sheets(SheetsView::default()),
@@ -609,8 +760,11 @@ mod tests {
     #[test]
     fn a_report_reads_as_one_line_per_language() {
         let r = report();
-        assert_eq!(r.error_count(), 71);
-        assert_eq!(r.text(Lang::Vi), "hàng 2, trường \"province\" (Tỉnh): thấy \"99\", cần mã tỉnh");
-        assert_eq!(r.text(Lang::En), "row 2, field \"province\": found \"99\", expected a province code");
+        assert_eq!(r.error_count(), 1 + 31 + 70);
+        assert_eq!(r.text(Lang::Vi), "hàng 2, cột Tỉnh: ghi \"99\", cần mã tỉnh; cột Năm, 31 hàng (2–31; 40): ô trống, cần năm");
+        assert_eq!(
+            r.text(Lang::En),
+            "row 2, field \"province\": found \"99\", expected a province code; field \"year\", 31 rows (2–31, 40): found a blank cell, expected a year"
+        );
     }
 }

@@ -31,6 +31,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::error::{quote, Issue, Phrase, Report};
+use super::xlsx_out::column_name;
 use super::format::{parse_number_with, DecimalHint};
 use super::dataset::Text;
 use super::parse::{parse_dataset, Limits, Parsed, FORMAT};
@@ -368,7 +369,7 @@ fn read_text(text: &str, delimiter: char) -> Result<CsvFile, Report> {
             Phrase::new(format!("a header row with one column ({first})"), format!("hàng tiêu đề chỉ có một cột ({first})")),
             Phrase::new(
                 "a header row with one column per field, separated by commas or semicolons (id, province, year, kind, …)",
-                "hàng tiêu đề mỗi trường một cột, ngăn cách bằng dấu phẩy hoặc chấm phẩy (id, province, year, kind, …)",
+                "hàng tiêu đề mỗi thông tin một cột, ngăn cách bằng dấu phẩy hoặc chấm phẩy (Mã, Tỉnh, Năm, Loại hình, …)",
             ),
         );
     }
@@ -794,11 +795,11 @@ impl Converter {
                     Issue::error(
                         Phrase::new(
                             format!("no column for {} ({})", quote(f.code()), f.label(Lang::En)),
-                            format!("không có cột cho {} ({})", quote(f.code()), f.label(Lang::Vi)),
+                            "tệp không có cột này".to_string(),
                         ),
                         Phrase::new(
                             format!("a column holding {}; pick it in the column list", lower(f.label(Lang::En))),
-                            format!("một cột chứa {}; hãy chọn trong danh sách cột", lower(f.label(Lang::Vi))),
+                            format!("một cột ghi {}; hãy chọn cột đó trong danh sách cột", lower(f.label(Lang::Vi))),
                         ),
                     )
                     .in_field(f.code()),
@@ -808,13 +809,14 @@ impl Converter {
         for (i, f) in mapping.iter().enumerate() {
             if let Some(f) = f {
                 if let Some(j) = mapping[..i].iter().position(|g| g == &Some(*f)) {
+                    let (a, b) = (column_name(j), column_name(i));
                     report.push(
                         Issue::error(
                             Phrase::new(
-                                format!("columns {} and {} both mapped to {}", j + 1, i + 1, quote(f.code())),
-                                format!("cột {} và cột {} cùng gán cho {}", j + 1, i + 1, quote(f.code())),
+                                format!("columns {a} and {b} both mapped to {}", quote(f.code())),
+                                format!("cả cột {a} và cột {b} đều được chọn là {}", f.label(Lang::Vi)),
                             ),
-                            Phrase::new("one column per field", "mỗi trường một cột"),
+                            Phrase::new("one column per field", "mỗi thông tin chỉ một cột"),
                         )
                         .in_field(f.code()),
                     );
@@ -1051,7 +1053,7 @@ impl Converter {
         if self.number_rows {
             notes.push(
                 Issue::warning(
-                    Phrase::new("no column for the unit id", "không có cột mã đơn vị"),
+                    Phrase::new("no column for the unit id", "tệp không có cột này"),
                     Phrase::new(
                         "nothing: each unit is numbered by its row in the file (the unit of row 12 is \"12\"); add a column such as \"Mã số HTX\" to keep the same ids from one year to the next",
                         "không cần làm gì: mỗi đơn vị được đánh số theo hàng của nó trong tệp (đơn vị ở hàng 12 có mã \"12\"); thêm cột như \"Mã số HTX\" để giữ mã đơn vị qua các năm",
@@ -1221,14 +1223,24 @@ fn translate(buf: &mut String, ty: Type, cell: &str, hint: DecimalHint, names: &
 fn remap_rows(report: &mut Report, rows: &[u32]) {
     let map = |r: usize| rows.get(r.wrapping_sub(1)).map_or(r, |&x| x as usize);
     for issue in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
-        if let Some(r) = issue.row {
-            issue.row = Some(map(r));
-        }
+        issue.map_rows(&map);
         // A blank cell became `null` in the converted JSON: say what the reader saw.
         if issue.found.get(Lang::En) == "null" {
             issue.found = Phrase::new("a blank cell", "ô trống");
         }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
+        // A CSV accepts province names as well as codes (and its boundary version is chosen in
+        // the mapping step): say so rather than the JSON format's list of codes.
+        if issue.field.as_deref() == Some(Field::Province.code()) && issue.severity == super::error::Severity::Error {
+            let blank = issue.found.get(Lang::En) == "a blank cell";
+            issue.expected = Phrase::new(
+                "the province's name (such as \"Thái Nguyên\") or its two-digit GSO code (such as \"19\")",
+                "tên tỉnh (ví dụ \"Thái Nguyên\") hoặc mã tỉnh hai chữ số của Tổng cục Thống kê (ví dụ \"19\")",
+            );
+            if blank {
+                issue.expected = issue.expected.clone().then(&Phrase::new(" (this field is required)", " (trường này bắt buộc)"));
+            }
+        }
     }
 }
 
@@ -1252,10 +1264,10 @@ pub fn import_file(file: &CsvFile, meta_id: &str, title: &str, sheet: Option<&st
         match g.field {
             None => report.push(
                 Issue::error(
-                    Phrase::new(format!("a column {} that matches no field", quote(h)), format!("cột {} không khớp trường nào", quote(h))),
+                    Phrase::new(format!("a column {} that matches no field", quote(h)), "tiêu đề này không phải tên thông tin nào Atlas biết".to_string()),
                     Phrase::new(
                         format!("one of the recognised headers: {}; rename the column or remove it", accepted_headers(Lang::En)),
-                        format!("một trong các tiêu đề được nhận biết: {}; hãy đổi tên cột hoặc bỏ cột này", accepted_headers(Lang::Vi)),
+                        format!("một trong các tiêu đề Atlas nhận biết: {}; hãy đổi tên cột hoặc bỏ cột này", accepted_headers(Lang::Vi)),
                     ),
                 )
                 .in_field(h.clone()),
@@ -1264,7 +1276,7 @@ pub fn import_file(file: &CsvFile, meta_id: &str, title: &str, sheet: Option<&st
                 Issue::warning(
                     Phrase::new(
                         format!("the column {} read as {} ({})", quote(h), quote(f.code()), f.label(Lang::En)),
-                        format!("cột {} được hiểu là {} ({})", quote(h), quote(f.code()), f.label(Lang::Vi)),
+                        format!("cột này được hiểu là {}", f.label(Lang::Vi)),
                     ),
                     Phrase::new(
                         format!("a header that names its field; rename it \"{}\" if the guess is right", f.label(Lang::En)),
@@ -1325,10 +1337,15 @@ pub fn import_workbook(bytes: &[u8], meta_id: &str, title: &str) -> Result<Parse
     }
 }
 
-/// The headers a column is recognised by, one per field: its label and its code
-/// (`Số lao động / workers`), for the message about a column nobody can map.
+/// The headers a column is recognised by, one per field, for the message about a column nobody
+/// can map: in English its label and its code (`"Workers" / "workers"`); in Vietnamese its label
+/// only (`"Số lao động"`), the header a Vietnamese register writes.
 fn accepted_headers(lang: Lang) -> String {
-    Field::ALL.iter().map(|f| format!("\"{}\" / \"{}\"", f.label(lang), f.code())).collect::<Vec<_>>().join(", ")
+    let one = |f: &Field| match lang {
+        Lang::Vi => format!("\"{}\"", f.label(lang)),
+        Lang::En => format!("\"{}\" / \"{}\"", f.label(lang), f.code()),
+    };
+    Field::ALL.iter().map(one).collect::<Vec<_>>().join(", ")
 }
 
 /// Guesses the boundary from the province column of the first 2,000 rows.
@@ -1440,7 +1457,8 @@ mod tests {
         let r = Converter::new(&file, &[Some(Field::Id), Some(Field::Year), Some(Field::Kind)], meta()).err().unwrap();
         assert!(r.to_string().contains("no column for \"province\""), "{r}");
         let r = Converter::new(&file, &[Some(Field::Id), Some(Field::Id), Some(Field::Kind)], meta()).err().unwrap();
-        assert!(r.to_string().contains("columns 1 and 2 both mapped to \"id\""), "{r}");
+        assert!(r.to_string().contains("columns A and B both mapped to \"id\""), "{r}");
+        assert!(r.text(Lang::Vi).contains("cả cột A và cột B đều được chọn là Mã đơn vị"), "{}", r.text(Lang::Vi));
     }
 
     #[test]
@@ -1509,7 +1527,7 @@ mod tests {
         let revenue: f64 = (0..5).filter_map(|i| crate::engine::dataset::NumField::Revenue.get(e, i)).sum();
         assert!((revenue - 7812.0).abs() < 1e-9, "decimal commas: {revenue}");
         let w = p.warnings.text(Lang::Vi);
-        assert!(w.contains("không có cột mã đơn vị"), "{w}");
+        assert!(w.contains("cột Mã đơn vị: tệp không có cột này; không cần làm gì"), "{w}");
         assert!(w.contains("2 hàng tổng cộng hoặc cộng nhóm (hàng 11, 12)"), "{w}");
         assert!(w.contains("tên tỉnh cũ \"Hà Tây\" ở 1 hàng (8)"), "{w}");
         assert!(w.contains("đã hiểu là Hà Nội"), "{w}");

@@ -16,6 +16,10 @@ use super::vocab::Lang;
 /// Fifty is enough to see a pattern and small enough to read on a phone.
 pub const MAX_LISTED: usize = 50;
 
+/// How many issues matching no listed one a [`Report`] still builds once its list is full, to fold
+/// those that repeat a listed mistake (see [`Report::error_with`]); beyond, it only counts.
+pub const MAX_UNLISTED_BUILT: usize = 10_000;
+
 /// Whether an issue refuses the file or only deserves a look.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Severity {
@@ -125,6 +129,10 @@ pub struct Issue {
     pub found: Phrase,
     /// What would be right, as a phrase (`a whole number ≥ 0`).
     pub expected: Phrase,
+    /// Further rows with the same mistake (same field, found and expected), as inclusive ranges
+    /// in the order met: a [`Report`] keeps a mistake repeated in 1,204 rows as one issue, so the
+    /// reader gets one line and can still list every row (see [`Report::push`]).
+    pub more_rows: Vec<(usize, usize)>,
 }
 
 impl Issue {
@@ -138,6 +146,7 @@ impl Issue {
             cell: None,
             found,
             expected,
+            more_rows: Vec::new(),
         }
     }
 
@@ -167,40 +176,224 @@ impl Issue {
         self
     }
 
-    /// Where the issue is, in `lang`: `row 12, field "workers"`, or in Vietnamese
-    /// `hàng 12, trường "workers" (Số lao động)`: the key as written in the file, and for a Vietnamese
-    /// reader the field's name as the CSV mapping step shows it. Empty for the whole file.
+    /// Where the issue is, in `lang`: `row 12, field "workers"` in English (the key, as the
+    /// command line's readers write JSON), `hàng 12, cột Số lao động` in Vietnamese: the field by
+    /// the name the CSV mapping step shows, never its key. A path of the JSON format that is not an
+    /// entity field (`meta.source.publisher`) is named as the key to look for, in a code span; a
+    /// CSV header the user wrote is quoted as written. Empty for the whole file.
     pub fn place(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
+        let field = self.field.as_ref().map(|f| if vi { field_place_vi(f) } else { format!("field \"{f}\"") });
+        let n = self.row_count();
+        if n >= 2 {
+            // The same mistake in many rows: the column first, then how many rows and which.
+            let rows = format!("{} {} ({})", super::format::integer(n as f64, lang), if vi { "hàng" } else { "rows" }, rows_text(&self.row_ranges(), lang));
+            return match field {
+                Some(f) => format!("{f}, {rows}"),
+                None => rows,
+            };
+        }
         let mut parts = Vec::new();
         if let Some((line, col)) = self.line_col {
-            parts.push(if vi { format!("dòng {line}, cột {col}") } else { format!("line {line}, column {col}") });
+            parts.push(if vi { format!("dòng {line}, ký tự {col}") } else { format!("line {line}, column {col}") });
         }
         if let Some(cell) = &self.cell {
             parts.push(format!("{} {cell}", if vi { "ô" } else { "cell" }));
         } else if let Some(row) = self.row {
             parts.push(format!("{} {row}", if vi { "hàng" } else { "row" }));
         }
-        if let Some(field) = &self.field {
-            parts.push(match Field::from_code(field).filter(|_| vi) {
-                Some(f) => format!("trường \"{field}\" ({})", f.label(lang)),
-                None => format!("{} \"{field}\"", if vi { "trường" } else { "field" }),
-            });
-        }
+        parts.extend(field);
         parts.join(", ")
     }
 
-    /// The whole message in `lang`: `row 12, field "workers": found "-3", expected a whole number
-    /// ≥ 0`, or `hàng 12, trường "workers" (Số lao động): thấy "-3", cần số nguyên ≥ 0`.
-    pub fn text(&self, lang: Lang) -> String {
-        let place = self.place(lang);
-        let (found, expected) = match lang {
-            Lang::Vi => ("thấy", "cần"),
-            Lang::En => ("found", "expected"),
-        };
-        let sep = if place.is_empty() { "" } else { ": " };
-        format!("{place}{sep}{found} {}, {expected} {}", self.found.get(lang), self.expected.get(lang))
+    /// The column of a report table (the CSV and Excel downloads) in `lang`: in Vietnamese the
+    /// field's name (`Số lao động`), a key of the format as code, or a header as the user wrote it;
+    /// in English the key; the line and column in the text for broken JSON; empty for the file.
+    pub fn column(&self, lang: Lang) -> String {
+        let vi = lang == Lang::Vi;
+        match (&self.field, self.line_col) {
+            (Some(f), _) if vi => {
+                let place = field_place_vi(f);
+                place.strip_prefix("cột ").or_else(|| place.strip_prefix("mục ")).unwrap_or(&place).to_string()
+            }
+            (Some(f), _) => f.clone(),
+            (None, Some((l, c))) if vi => format!("dòng {l} ký tự {c}"),
+            (None, Some((l, c))) => format!("line {l} column {c}"),
+            (None, None) => String::new(),
+        }
     }
+
+    /// How many rows have this mistake: its own and [`Issue::more_rows`].
+    pub fn row_count(&self) -> usize {
+        if self.more_rows.is_empty() {
+            return usize::from(self.row.is_some());
+        }
+        self.row_ranges().iter().map(|(a, b)| b - a + 1).sum()
+    }
+
+    /// Every row with this mistake as inclusive ranges, in increasing order, touching ranges joined.
+    pub fn row_ranges(&self) -> Vec<(usize, usize)> {
+        let mut out = self.more_rows.clone();
+        if let Some(r) = self.row {
+            add_row(&mut out, r);
+        }
+        out
+    }
+
+    /// Renumbers every row of the issue (its own and the repeated ones) with `map`, which must keep
+    /// the order of rows (a batch offset, entity → spreadsheet row).
+    pub fn map_rows(&mut self, map: &dyn Fn(usize) -> usize) {
+        self.row = self.row.map(map);
+        let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(self.more_rows.len());
+        // In order, so each row extends or follows the last run.
+        for &(a, b) in &self.more_rows {
+            for r in a..=b {
+                add_row(&mut ranges, map(r));
+            }
+        }
+        self.more_rows = ranges;
+    }
+
+    /// Whether `other` is the same mistake in another row: what a [`Report`] folds into one.
+    fn same_mistake(&self, other: &Issue) -> bool {
+        self.row.is_some()
+            && other.row.is_some()
+            && self.line_col.is_none()
+            && other.line_col.is_none()
+            && self.severity == other.severity
+            && self.field == other.field
+            && self.found == other.found
+            && self.expected == other.expected
+    }
+
+    /// Adds the rows of `other` (the same mistake) to this issue's repeated rows.
+    fn absorb(&mut self, other: Issue) {
+        // The issue's own row stays the first in the file, so sorting by place still works.
+        let mut row = other.row;
+        if let (Some(mine), Some(theirs)) = (self.row, row) {
+            if theirs < mine {
+                self.row = Some(theirs);
+                row = Some(mine);
+            }
+        }
+        if let Some(r) = row.filter(|r| Some(*r) != self.row) {
+            add_row(&mut self.more_rows, r);
+        }
+        for (a, b) in other.more_rows {
+            match self.more_rows.last_mut() {
+                Some(last) if a == last.1 + 1 => last.1 = b,
+                Some(last) if a > last.1 => self.more_rows.push((a, b)),
+                _ => (a..=b).for_each(|r| add_row(&mut self.more_rows, r)),
+            }
+        }
+    }
+
+    /// The whole message in `lang`: `row 12, field "workers": found "-3", expected a whole number
+    /// ≥ 0`, or `hàng 12, cột Số lao động: ghi "-3", cần số nguyên ≥ 0` (see [`sentence`]).
+    pub fn text(&self, lang: Lang) -> String {
+        sentence(&self.place(lang), &self.found, &self.expected, lang)
+    }
+}
+
+/// Rows for a message: `12–1.215` for one run, else up to five runs (`2; 5–9; 14, …` in
+/// Vietnamese, `2, 5–9, 14, …` in English), numbers written as the reader writes them.
+pub fn rows_text(ranges: &[(usize, usize)], lang: Lang) -> String {
+    let int = |r: usize| super::format::integer(r as f64, lang);
+    let mut out = ranges
+        .iter()
+        .take(5)
+        .map(|&(a, b)| if a == b { int(a) } else { format!("{}–{}", int(a), int(b)) })
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::Vi { "; " } else { ", " });
+    if ranges.len() > 5 {
+        out.push_str(", …");
+    }
+    out
+}
+
+/// Adds `row` to sorted, disjoint, non-touching runs, keeping them so. Rows come in file order
+/// (the checks go down a column), so the usual case extends or follows the last run; a row met
+/// out of order is put in its place by a binary search (no sort: `engine::order` says why).
+fn add_row(ranges: &mut Vec<(usize, usize)>, row: usize) {
+    match ranges.last_mut() {
+        None => return ranges.push((row, row)),
+        Some(last) if row == last.1.saturating_add(1) => return last.1 = row,
+        Some(last) if row > last.1 => return ranges.push((row, row)),
+        _ => {}
+    }
+    // The first run that ends at or after `row - 1`: `row` joins it, the one before, or neither.
+    let i = ranges.partition_point(|&(_, b)| b.saturating_add(1) < row);
+    let (a, b) = ranges[i];
+    if row >= a && row <= b {
+        return;
+    }
+    if row == b + 1 {
+        ranges[i].1 = row;
+    } else if row + 1 == a {
+        ranges[i].0 = row;
+    } else {
+        ranges.insert(i, (row, row));
+        return;
+    }
+    // The run grew by one: it may now touch the next one.
+    if i + 1 < ranges.len() && ranges[i].1 + 1 == ranges[i + 1].0 {
+        ranges[i].1 = ranges[i + 1].1;
+        ranges.remove(i + 1);
+    }
+}
+
+/// An entity field or a path of the format, named for a Vietnamese reader: `cột Số lao động` for a
+/// field (a column of the table, in a CSV or a JSON file alike), the key in a code span for any
+/// other path of the JSON format (`` mục `meta.id` ``), and a CSV header the user wrote quoted
+/// (`cột "Ghi chú"`).
+fn field_place_vi(field: &str) -> String {
+    let key = field.strip_prefix("entities.").unwrap_or(field);
+    match Field::from_code(key) {
+        Some(f) => format!("cột {}", f.label(Lang::Vi)),
+        None if field.contains('.') || field.contains('[') || is_format_key(field) => format!("mục `{field}`"),
+        None => format!("cột {}", quote(field)),
+    }
+}
+
+/// The top-level keys of the JSON format (a message about `entities` names the key, not a column).
+fn is_format_key(key: &str) -> bool {
+    matches!(key, "format" | "meta" | "entities" | "indicators" | "observations" | "targets")
+}
+
+/// Whether a phrase quotes the file (a value, a number, a snippet: the same text in every language)
+/// rather than describing what is there.
+fn is_quote_of_file(p: &Phrase) -> bool {
+    p.en == p.vi && !p.en.is_empty()
+}
+
+/// The words before what was found, in `lang`: `found ` in English; in Vietnamese `ghi ` before a
+/// value quoted from the file (`cột Năm: ghi "20x4"`, "the cell says …") and nothing before a
+/// description (`cột Năm: ô trống`), since "thấy … cần …" read as a translation of found/expected.
+pub fn found_lead(found: &Phrase, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "found ",
+        Lang::Vi if is_quote_of_file(found) => "ghi ",
+        Lang::Vi => "",
+    }
+}
+
+/// The words between what was found and what would be right: `, expected ` / `, cần `; before a
+/// Vietnamese note that asks nothing of the reader ("không cần làm gì: …", a warning about what
+/// the import did) a `; `, since "cần không cần" would read as a stutter.
+pub fn expected_lead(expected: &Phrase, lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", expected ",
+        Lang::Vi if expected.vi.starts_with("không cần") => "; ",
+        Lang::Vi => ", cần ",
+    }
+}
+
+/// One message: `place: found …, expected …` in English; in Vietnamese `place: what is there, cần
+/// what would be right` (`hàng 2, cột Năm: ô trống, cần số nguyên từ 1990 đến 2100`). Without a
+/// place the message starts with what was found, never with a bare `: `.
+pub fn sentence(place: &str, found: &Phrase, expected: &Phrase, lang: Lang) -> String {
+    let sep = if place.is_empty() { "" } else { ": " };
+    format!("{place}{sep}{}{}{}{}", found_lead(found, lang), found.get(lang), expected_lead(expected, lang), expected.get(lang))
 }
 
 impl fmt::Display for Issue {
@@ -240,33 +433,32 @@ impl Report {
         r
     }
 
-    /// Adds an issue to the list of its severity, or only counts it when the list is full.
+    /// Adds an issue: to the listed issue with the same mistake in another row if there is one
+    /// (one line for a mistake repeated in many rows, its rows kept), else to the list of its
+    /// severity, or only counts it when the list is full.
     pub fn push(&mut self, issue: Issue) {
-        match issue.severity {
-            Severity::Error => {
-                if self.errors.len() < MAX_LISTED {
-                    self.errors.push(issue)
-                } else {
-                    self.more_errors += 1
-                }
-            }
-            Severity::Warning => {
-                if self.warnings.len() < MAX_LISTED {
-                    self.warnings.push(issue)
-                } else {
-                    self.more_warnings += 1
-                }
-            }
+        let (list, more) = match issue.severity {
+            Severity::Error => (&mut self.errors, &mut self.more_errors),
+            Severity::Warning => (&mut self.warnings, &mut self.more_warnings),
+        };
+        if let Some(same) = list.iter_mut().find(|l| l.same_mistake(&issue)) {
+            same.absorb(issue);
+        } else if list.len() < MAX_LISTED {
+            list.push(issue);
+        } else {
+            *more += issue.row_count().max(1);
         }
     }
 
-    /// Adds an error built lazily: once the list is full the closure is not called, so a file with a
-    /// million bad cells costs a counter increment per cell, not a formatted message.
+    /// Adds an error built lazily. Once the list is full a new issue may still be the same
+    /// mistake as a listed one (a blank column: one line, every row counted), so it is built and
+    /// folded, until [`MAX_UNLISTED_BUILT`] issues matched none: from then on a file with a million
+    /// different bad cells costs a counter increment per cell, not a formatted message.
     pub fn error_with(&mut self, make: impl FnOnce() -> Issue) {
-        if self.errors.len() < MAX_LISTED {
+        if self.errors.len() < MAX_LISTED || self.more_errors < MAX_UNLISTED_BUILT {
             let mut issue = make();
             issue.severity = Severity::Error;
-            self.errors.push(issue);
+            self.push(issue);
         } else {
             self.more_errors += 1;
         }
@@ -274,10 +466,10 @@ impl Report {
 
     /// Adds a warning built lazily (see [`Report::error_with`]).
     pub fn warning_with(&mut self, make: impl FnOnce() -> Issue) {
-        if self.warnings.len() < MAX_LISTED {
+        if self.warnings.len() < MAX_LISTED || self.more_warnings < MAX_UNLISTED_BUILT {
             let mut issue = make();
             issue.severity = Severity::Warning;
-            self.warnings.push(issue);
+            self.push(issue);
         } else {
             self.more_warnings += 1;
         }
@@ -303,14 +495,14 @@ impl Report {
         self.more_warnings += other.more_warnings;
     }
 
-    /// Total number of errors, listed or not.
+    /// Total number of errors, listed or not: a mistake repeated in 30 rows counts 30.
     pub fn error_count(&self) -> usize {
-        self.errors.len() + self.more_errors
+        self.errors.iter().map(|i| i.row_count().max(1)).sum::<usize>() + self.more_errors
     }
 
-    /// Total number of warnings, listed or not.
+    /// Total number of warnings, listed or not (see [`Report::error_count`]).
     pub fn warning_count(&self) -> usize {
-        self.warnings.len() + self.more_warnings
+        self.warnings.iter().map(|i| i.row_count().max(1)).sum::<usize>() + self.more_warnings
     }
 
     /// Whether the file must be refused.
@@ -335,22 +527,19 @@ impl Report {
 
     /// The listed issues as CSV, for the UI's download button so a publisher can sort and filter
     /// the problems in a spreadsheet, in the reader's language and as that reader's Excel splits
-    /// columns: `row,field,found,expected,severity` in English, `hàng;trường;thấy;cần;mức` in
+    /// columns: `row,field,found,expected,severity` in English, `hàng;cột;vấn đề;cần;mức` in
     /// Vietnamese (Excel in a Vietnamese locale separates with `;`, a `,` there being the decimal
-    /// comma). A final line states how many issues were not listed, if any.
+    /// comma), the column by its name as [`Issue::place`] gives it. A mistake repeated in many rows
+    /// is one line whose row cell lists them (`2–31; 40`). A final line states how many issues were
+    /// not listed, if any.
     pub fn to_csv(&self, lang: Lang) -> String {
         let vi = lang == Lang::Vi;
         let sep = if vi { ';' } else { ',' };
         let csv_quote = |s: &str| csv_quote(s, sep);
-        let mut out = String::from(if vi { "hàng;trường;thấy;cần;mức\n" } else { "row,field,found,expected,severity\n" });
+        let mut out = String::from(if vi { "hàng;cột;vấn đề;cần;mức\n" } else { "row,field,found,expected,severity\n" });
         for issue in self.errors.iter().chain(&self.warnings) {
-            let row = issue.row.map(|r| r.to_string()).unwrap_or_default();
-            let field = match (&issue.field, issue.line_col) {
-                (Some(f), _) => f.clone(),
-                (None, Some((l, c))) if vi => format!("dòng {l} cột {c}"),
-                (None, Some((l, c))) => format!("line {l} column {c}"),
-                (None, None) => String::new(),
-            };
+            let row = all_rows_text(&issue.row_ranges(), lang);
+            let field = issue.column(lang);
             out.push_str(&format!(
                 "{}{sep}{}{sep}{}{sep}{}{sep}{}\n",
                 csv_quote(&row),
@@ -362,22 +551,33 @@ impl Report {
         }
         for (n, severity) in [(self.more_errors, Severity::Error), (self.more_warnings, Severity::Warning)] {
             if n > 0 {
-                let line = match (lang, severity) {
-                    (Lang::Vi, Severity::Error) => format!("còn {n} lỗi không liệt kê"),
-                    (Lang::Vi, Severity::Warning) => format!("còn {n} cảnh báo không liệt kê"),
-                    (Lang::En, Severity::Error) => format!("{n} more errors not listed"),
-                    (Lang::En, Severity::Warning) => format!("{n} more warnings not listed"),
-                };
-                out.push_str(&format!("{sep}{sep}{line}{sep}{sep}{}\n", severity.word(lang)));
+                out.push_str(&format!("{sep}{sep}{}{sep}{sep}{}\n", not_listed(n, severity, lang), severity.word(lang)));
             }
         }
         out
     }
 }
 
+/// "N more errors not listed" in `lang`.
+fn not_listed(n: usize, severity: Severity, lang: Lang) -> String {
+    match (lang, severity) {
+        (Lang::Vi, Severity::Error) => format!("còn {n} lỗi không liệt kê"),
+        (Lang::Vi, Severity::Warning) => format!("còn {n} cảnh báo không liệt kê"),
+        (Lang::En, Severity::Error) => format!("{n} more errors not listed"),
+        (Lang::En, Severity::Warning) => format!("{n} more warnings not listed"),
+    }
+}
+
+/// Every run of rows, for a table cell or the rows listed on demand: `2–31; 40` (no "…").
+pub fn all_rows_text(ranges: &[(usize, usize)], lang: Lang) -> String {
+    let sep = if lang == Lang::Vi { "; " } else { ", " };
+    ranges.iter().map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect::<Vec<_>>().join(sep)
+}
+
 impl Report {
-    /// The report as text in `lang`, for the command line: one issue per line (`error: row 12, …`
-    /// or `lỗi: hàng 12, …`), errors first, then a line per count of unlisted issues.
+    /// The report as text in `lang`, for the command line: one line per mistake (`error: row 12,
+    /// …` or `lỗi: hàng 12, …`; a mistake repeated in many rows is one line, `lỗi: cột Năm, 30 hàng
+    /// (2–31): ô trống, cần …`), errors first, then a line per count of unlisted issues.
     pub fn text(&self, lang: Lang) -> String {
         let mut out = String::new();
         for (list, more, severity) in [
@@ -387,91 +587,6 @@ impl Report {
             for issue in list {
                 out.push_str(&format!("{}: {}\n", severity.word(lang), issue.text(lang)));
             }
-            if more > 0 {
-                out.push_str(&match (lang, severity) {
-                    (Lang::Vi, s) => format!("… và {more} {} nữa\n", s.word(lang)),
-                    (Lang::En, Severity::Error) => format!("… and {more} more errors\n"),
-                    (Lang::En, Severity::Warning) => format!("… and {more} more warnings\n"),
-                });
-            }
-        }
-        out
-    }
-}
-
-/// Listed issues that differ only by their row, as one: the same mistake in many rows is one line
-/// with the rows kept for whoever wants them listed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct IssueGroup {
-    /// The first issue of the group (its row is the first row).
-    pub first: Issue,
-    /// Every row of the group, in the order met.
-    pub rows: Vec<usize>,
-}
-
-impl IssueGroup {
-    /// One line in `lang`: the issue itself when it is in one row; otherwise the column by its
-    /// name, how many rows and which (`Cột Năm, 1.204 hàng (12–1.215): thấy ô trống, cần …`).
-    pub fn text(&self, lang: Lang) -> String {
-        if self.rows.len() < 2 {
-            return self.first.text(lang);
-        }
-        let vi = lang == Lang::Vi;
-        let column = match self.first.field.as_deref() {
-            Some(f) => {
-                let name = Field::from_code(f).map_or(f, |x| x.label(lang));
-                if vi { format!("Cột {name}") } else { format!("Column {name}") }
-            }
-            None => (if vi { "Tệp" } else { "File" }).to_string(),
-        };
-        let n = super::format::integer(self.rows.len() as f64, lang);
-        let (lo, hi) = (self.rows.iter().min().copied().unwrap_or(0), self.rows.iter().max().copied().unwrap_or(0));
-        let contiguous = hi - lo + 1 == self.rows.len();
-        let int = |r: usize| super::format::integer(r as f64, lang);
-        let which = if contiguous {
-            format!("{}–{}", int(lo), int(hi))
-        } else {
-            let mut w = self.rows.iter().take(5).map(|&r| int(r)).collect::<Vec<_>>().join(if vi { "; " } else { ", " });
-            if self.rows.len() > 5 {
-                w.push_str(", …");
-            }
-            w
-        };
-        let (rows, found, expected) = if vi { ("hàng", "thấy", "cần") } else { ("rows", "found", "expected") };
-        format!("{column}, {n} {rows} ({which}): {found} {}, {expected} {}", self.first.found.get(lang), self.first.expected.get(lang))
-    }
-}
-
-impl Report {
-    /// The listed issues (errors, then warnings) grouped by what they say, whatever their row, in
-    /// the order first met.
-    pub fn grouped(&self) -> Vec<IssueGroup> {
-        let mut out: Vec<IssueGroup> = Vec::new();
-        for issue in self.errors.iter().chain(&self.warnings) {
-            let same = |g: &IssueGroup| {
-                g.first.severity == issue.severity
-                    && g.first.field == issue.field
-                    && g.first.found == issue.found
-                    && g.first.expected == issue.expected
-                    && g.first.line_col.is_none()
-                    && issue.line_col.is_none()
-                    && issue.row.is_some()
-            };
-            match out.iter_mut().find(|g| same(g)) {
-                Some(g) => g.rows.extend(issue.row),
-                None => out.push(IssueGroup { first: issue.clone(), rows: issue.row.into_iter().collect() }),
-            }
-        }
-        out
-    }
-
-    /// [`Report::text`] with the same mistake in many rows on one line ([`Report::grouped`]).
-    pub fn grouped_text(&self, lang: Lang) -> String {
-        let mut out = String::new();
-        for g in self.grouped() {
-            out.push_str(&format!("{}: {}\n", g.first.severity.word(lang), g.text(lang)));
-        }
-        for (more, severity) in [(self.more_errors, Severity::Error), (self.more_warnings, Severity::Warning)] {
             if more > 0 {
                 out.push_str(&match (lang, severity) {
                     (Lang::Vi, s) => format!("… và {more} {} nữa\n", s.word(lang)),
@@ -564,15 +679,22 @@ mod tests {
     #[test]
     fn text_in_vietnamese_names_the_place_and_the_field() {
         let i = Issue::error(Phrase::quoted("-3"), Field::Workers.expected()).at_row(12).in_field("workers");
-        assert_eq!(i.text(Lang::Vi), "hàng 12, trường \"workers\" (Số lao động): thấy \"-3\", cần số nguyên ≥ 0");
+        assert_eq!(i.text(Lang::Vi), "hàng 12, cột Số lao động: ghi \"-3\", cần số nguyên ≥ 0");
         assert_eq!(i.text(Lang::En), "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0");
         let syntax = Issue::error(Phrase::new("the end of the file", "cuối tệp"), Phrase::new("more", "thêm")).at_line_col(3, 7);
-        assert_eq!(syntax.place(Lang::Vi), "dòng 3, cột 7");
+        assert_eq!(syntax.place(Lang::Vi), "dòng 3, ký tự 7");
         let whole = Issue::error(Phrase::new("an empty file", "một tệp rỗng"), Phrase::new("a JSON object", "một đối tượng JSON"));
-        assert_eq!(whole.text(Lang::Vi), "thấy một tệp rỗng, cần một đối tượng JSON");
-        // A path that is not an entity field has no Vietnamese label to add.
+        assert_eq!(whole.text(Lang::Vi), "một tệp rỗng, cần một đối tượng JSON");
+        // A path of the format that is not an entity field is named as the key to look for; a
+        // column of the entities' columnar form by its field's name; a header the user wrote as
+        // written.
         let meta = same("x", "y").in_field("meta.id");
-        assert_eq!(meta.place(Lang::Vi), "trường \"meta.id\"");
+        assert_eq!(meta.place(Lang::Vi), "mục `meta.id`");
+        assert_eq!(same("x", "y").in_field("entities.province").place(Lang::Vi), "cột Tỉnh (mã hoặc tên)");
+        assert_eq!(same("x", "y").in_field("Ghi chú").place(Lang::Vi), "cột \"Ghi chú\"");
+        // A note that asks nothing is not joined by "cần" (need).
+        let note = Issue::warning(Phrase::new("2 totals rows", "2 hàng tổng cộng"), Phrase::new("nothing: skipped", "không cần làm gì: đã bỏ qua"));
+        assert_eq!(note.text(Lang::Vi), "2 hàng tổng cộng; không cần làm gì: đã bỏ qua");
     }
 
     #[test]
@@ -606,7 +728,7 @@ mod tests {
         r.push(same("99", "a province").at_row(3).in_field("province"));
         r.push(same("no rows", "rows"));
         r.push(Issue::warning(Phrase::same("x"), Phrase::same("y")).at_row(9));
-        r.push(Issue::warning(Phrase::same("x"), Phrase::same("y")).at_row(2));
+        r.push(Issue::warning(Phrase::same("z"), Phrase::same("y")).at_row(2));
         r.sort_by_place();
         let places: Vec<(Option<usize>, Option<String>)> = r.errors.iter().map(|i| (i.row, i.field.clone())).collect();
         assert_eq!(places, vec![
@@ -620,19 +742,21 @@ mod tests {
 
     #[test]
     fn report_caps_and_counts() {
+        // Different mistakes: fifty listed, the rest counted, and past a bound not even built.
         let mut r = Report::new();
         let mut built = 0;
-        for i in 0..(MAX_LISTED + 25) {
+        let extra = MAX_UNLISTED_BUILT + 25;
+        for i in 0..(MAX_LISTED + extra) {
             r.error_with(|| {
                 built += 1;
-                same("x", "y").at_row(i + 1)
+                same(&i.to_string(), "y").at_row(i + 1)
             });
         }
         r.push(Issue::warning(Phrase::same("w"), Phrase::same("v")));
         assert_eq!(r.errors.len(), MAX_LISTED);
-        assert_eq!(r.more_errors, 25);
-        assert_eq!(built, MAX_LISTED, "messages beyond the cap are not built");
-        assert_eq!(r.error_count(), MAX_LISTED + 25);
+        assert_eq!(r.more_errors, extra);
+        assert_eq!(built, MAX_LISTED + MAX_UNLISTED_BUILT, "messages beyond the bound are not built");
+        assert_eq!(r.error_count(), MAX_LISTED + extra);
         assert_eq!(r.warning_count(), 1);
         assert!(r.has_errors());
         let w = r.warnings_only();
@@ -660,18 +784,61 @@ mod tests {
         let vi = r.to_csv(Lang::Vi);
         let mut lines = vi.lines();
         // Vietnamese: `;` separators (issue 14 item 4); a `,` in a value is still quoted.
-        assert_eq!(lines.next(), Some("hàng;trường;thấy;cần;mức"));
-        assert_eq!(lines.next(), Some("2;kind;\"\"\"a,b\"\"\";a code;lỗi"));
+        assert_eq!(lines.next(), Some("hàng;cột;vấn đề;cần;mức"));
+        assert_eq!(lines.next(), Some("2;Loại hình;\"\"\"a,b\"\"\";a code;lỗi"));
         assert!(vi.ends_with(";;còn 1 cảnh báo không liệt kê;;cảnh báo\n"));
+    }
+
+    #[test]
+    fn the_same_mistake_in_many_rows_is_one_issue_with_every_row() {
+        let mut r = Report::new();
+        for row in (2..=40).chain([45, 3]) {
+            r.error_with(|| same("blank", "a year").at_row(row).in_field("year"));
+        }
+        r.push(same("blank", "a year").at_row(50).in_field("kind"));
+        // Found after the list is full, a repeat still joins its line.
+        for i in 0..MAX_LISTED {
+            r.push(same(&i.to_string(), "y").at_row(100 + i));
+        }
+        r.error_with(|| same("blank", "a year").at_row(1).in_field("year"));
+        assert_eq!(r.errors.len(), MAX_LISTED);
+        assert_eq!(r.more_errors, 2, "two distinct mistakes beyond the list");
+        let year = &r.errors[0];
+        assert_eq!(year.row, Some(1), "the first row in the file leads");
+        assert_eq!(year.row_ranges(), vec![(1, 40), (45, 45)]);
+        assert_eq!(year.row_count(), 41, "row 3 met twice counts once as a row");
+        assert_eq!(year.text(Lang::Vi), "cột Năm, 41 hàng (1–40; 45): ghi blank, cần a year");
+        assert_eq!(year.text(Lang::En), "field \"year\", 41 rows (1–40, 45): found blank, expected a year");
+        assert_eq!(r.error_count(), 42 + 2 + (MAX_LISTED - 2));
+        // Rows keep their runs when renumbered (a batch offset, spreadsheet rows).
+        let mut moved = year.clone();
+        moved.map_rows(&|n| n + 1);
+        assert_eq!(moved.row_ranges(), vec![(2, 41), (46, 46)]);
+        assert_eq!(rows_text(&[(1, 2), (4, 4), (6, 6), (8, 9), (11, 11), (1204, 1215)], Lang::Vi), "1–2; 4; 6; 8–9; 11, …");
+        assert_eq!(rows_text(&[(12, 1215)], Lang::Vi), "12–1.215");
+    }
+
+    #[test]
+    fn rows_met_out_of_order_keep_sorted_disjoint_runs() {
+        let mut runs = Vec::new();
+        for r in [5, 6, 7, 10, 3, 8, 1, 9, 2, 7, 20, 4] {
+            add_row(&mut runs, r);
+        }
+        assert_eq!(runs, vec![(1, 10), (20, 20)]);
+        let mut runs = vec![(10, 12), (20, 22)];
+        add_row(&mut runs, 15);
+        add_row(&mut runs, 9);
+        add_row(&mut runs, 23);
+        assert_eq!(runs, vec![(9, 12), (15, 15), (20, 23)]);
     }
 
     #[test]
     fn merge_keeps_caps() {
         let mut a = Report::new();
         let mut b = Report::new();
-        for _ in 0..40 {
-            a.push(same("a", "b"));
-            b.push(same("a", "b"));
+        for i in 0..40 {
+            a.push(same(&format!("a{i}"), "b"));
+            b.push(same(&format!("b{i}"), "b"));
         }
         a.merge(b);
         assert_eq!(a.errors.len(), MAX_LISTED);

@@ -132,7 +132,8 @@ impl Field {
             Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => pick("số nguyên ≥ 0", "a whole number ≥ 0"),
             Field::Income | Field::Revenue => pick("số ≥ 0", "a number ≥ 0"),
             Field::OcopStar => pick("số nguyên từ 0 đến 5", "a whole number from 0 to 5"),
-            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => pick("true, false, 1 hoặc 0", "true, false, 1 or 0"),
+            // As a Vietnamese register writes it first; the format's words are accepted too.
+            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => pick("có hoặc không (hay 1, 0, true, false)", "true, false, 1 or 0"),
         }
     }
 

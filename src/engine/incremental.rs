@@ -601,8 +601,8 @@ impl IncrementalParser {
 
     fn add_issues(&mut self, report: Report, offset: usize, b: usize, warnings_only: bool) {
         let shift = |i: &mut Issue| {
-            if let Some(r) = i.row {
-                i.row = Some(r + offset);
+            if i.row.is_some() {
+                i.map_rows(&|r| r + offset);
                 i.expected = super::error::remap_row_mentions(&i.expected, &|n| n + offset);
             }
         };

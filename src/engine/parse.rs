@@ -147,7 +147,7 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
                 b'"' => Phrase::new("a string", "một chuỗi"),
                 b'0'..=b'9' | b'-' => Phrase::new("a number", "một số"),
                 b't' | b'f' => Phrase::new("a boolean", "một giá trị true/false"),
-                b'n' => Phrase::same("null"),
+                b'n' => Phrase::new("null", "giá trị trống `null`"),
                 b'<' => Phrase::new(
                     "HTML or XML (is it a web page saved by mistake?)",
                     "HTML hoặc XML (có phải một trang web lưu nhầm?)",
@@ -273,7 +273,8 @@ enum Val<'s> {
 impl Val<'_> {
     fn describe(&self) -> Phrase {
         match self {
-            Val::Null => Phrase::same("null"),
+            // A Vietnamese reader is told it is empty; the key word stays as a code span.
+            Val::Null => Phrase::new("null", "giá trị trống `null`"),
             Val::Bool(b) => Phrase::same(b.to_string()),
             Val::U(u) => Phrase::same(u.to_string()),
             Val::I(i) => Phrase::same(i.to_string()),
@@ -597,7 +598,7 @@ impl Ctx {
                 Phrase::new(format!("an unknown field {}", quote(key)), format!("trường lạ {}", quote(key))),
                 Phrase::new(
                     format!("one of {known} (the field is ignored)"),
-                    format!("một trong {known} (trường này bị bỏ qua)"),
+                    format!("một trong {} (trường này bị bỏ qua)", code_spans(&known)),
                 ),
             )
             .in_field(full.clone())
@@ -636,7 +637,7 @@ impl Ctx {
                         Phrase::new("no \"meta\" object", "không có đối tượng \"meta\""),
                         Phrase::new(
                             "a \"meta\" object with id, title, source and boundary",
-                            "một đối tượng \"meta\" có id, title, source và boundary",
+                            "một đối tượng `meta` có `id`, `title`, `source` và `boundary`",
                         ),
                     )
                     .in_field("meta"),
@@ -668,8 +669,8 @@ impl Ctx {
                 if self.columns_seen & f.bit() == 0 {
                     report.push(
                         Issue::error(
-                            Phrase::new(format!("no \"{}\" column", f.code()), format!("không có cột \"{}\"", f.code())),
-                            Phrase::new(format!("a \"{}\" column: ", f.code()), format!("một cột \"{}\": ", f.code()))
+                            Phrase::new(format!("no \"{}\" column", f.code()), format!("không có cột này (khóa `{}`)", f.code())),
+                            Phrase::new(format!("a \"{}\" column: ", f.code()), "cột này, mỗi ô là ")
                                 .then(&f.expected()),
                         )
                         .in_field(format!("entities.{}", f.code())),
@@ -682,16 +683,17 @@ impl Ctx {
                 .collect();
             let n = lens.iter().map(|l| l.1).max().unwrap_or(0);
             if lens.iter().any(|l| l.1 != n) {
-                let listing = lens
-                    .iter()
-                    .map(|(f, l)| format!("{}: {l}", f.code()))
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let listing = |lang: Lang| {
+                    lens.iter()
+                        .map(|(f, l)| format!("{}: {l}", if lang == Lang::Vi { f.label(lang) } else { f.code() }))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 report.push(
                     Issue::error(
                         Phrase::new(
-                            format!("columns of unequal length ({listing})"),
-                            format!("các cột dài ngắn khác nhau ({listing})"),
+                            format!("columns of unequal length ({})", listing(Lang::En)),
+                            format!("các cột dài ngắn khác nhau ({})", listing(Lang::Vi)),
                         ),
                         Phrase::new(format!("every column with {n} values"), format!("mọi cột đều có {n} giá trị")),
                     )
@@ -862,7 +864,7 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
                 Some(f) if self.ctx.columns_seen & f.bit() != 0 => {
                     self.ctx.report.push(
                         Issue::error(
-                            Phrase::new(format!("a second \"{}\" column", f.code()), format!("cột \"{}\" lần thứ hai", f.code())),
+                            Phrase::new(format!("a second \"{}\" column", f.code()), format!("khóa `{}` lần thứ hai", f.code())),
                             Phrase::new("each column once", "mỗi cột một lần"),
                         )
                         .in_field(format!("entities.{}", f.code())),
@@ -1017,7 +1019,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 Some(f) if set & f.bit() != 0 => {
                     self.ctx.report.error_with(|| {
                         Issue::error(
-                            Phrase::new(format!("a second \"{}\" key", f.code()), format!("khóa \"{}\" lần thứ hai", f.code())),
+                            Phrase::new(format!("a second \"{}\" key", f.code()), format!("khóa `{}` lần thứ hai", f.code())),
                             Phrase::new("each field once per row", "mỗi trường một lần trong một hàng"),
                         )
                         .at_row(pos + 1)
@@ -1134,7 +1136,7 @@ impl CellSeed<'_> {
 
 fn describe_value(v: &Value) -> Phrase {
     match v {
-        Value::Null => Phrase::same("null"),
+        Value::Null => Phrase::new("null", "giá trị trống `null`"),
         Value::Bool(b) => Phrase::same(b.to_string()),
         Value::Number(n) => Phrase::same(n.to_string()),
         Value::String(s) => Phrase::quoted(s),
@@ -1169,7 +1171,13 @@ fn a_year() -> Phrase {
 
 /// One of a vocabulary's codes, listed.
 fn one_of(list: &str) -> Phrase {
-    Phrase::new(format!("one of {list}"), format!("một trong {list}"))
+    Phrase::new(format!("one of {list}"), format!("một trong {}", code_spans(list)))
+}
+
+/// A list of keys or codes of the JSON format (`id, province`) as code spans for a Vietnamese
+/// reader (`` `id`, `province` ``): words to type as they are, not English to translate.
+fn code_spans(list: &str) -> String {
+    list.split(", ").map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// Reads fields of one object, reporting wrong types at `path.key`.
@@ -1283,7 +1291,7 @@ impl<'a> Obj<'a> {
                         Phrase::new(format!("an unknown key {}", quote(k)), format!("khóa lạ {}", quote(k))),
                         Phrase::new(
                             format!("one of {known} (the key is ignored)"),
-                            format!("một trong {known} (khóa này bị bỏ qua)"),
+                            format!("một trong {} (khóa này bị bỏ qua)", code_spans(&known)),
                         ),
                     )
                     .in_field(self.at(k)),
@@ -1592,7 +1600,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
                         let list = NumField::codes_list();
                         o.missing(
                             key,
-                            Phrase::new(format!("a numeric field: one of {list}"), format!("một trường số: một trong {list}")),
+                            Phrase::new(format!("a numeric field: one of {list}"), format!("một trường số: một trong {}", code_spans(&list))),
                             report,
                         );
                     }
@@ -2345,7 +2353,8 @@ mod tests {
     #[test]
     fn errors_are_capped_and_counted() {
         let n = 10_000;
-        let cells: Vec<String> = (0..n).map(|_| "\"x\"".to_string()).collect();
+        // Each cell a different mistake (the same one in every row would be one line).
+        let cells: Vec<String> = (0..n).map(|i| format!("\"x{i}\"")).collect();
         let ids: Vec<String> = (0..n).map(|i| format!("\"{i}\"")).collect();
         let s = doc(&format!(
             r#"{{"id": [{}], "province": [{}], "year": [{}], "kind": [{}]}}"#,

@@ -109,7 +109,9 @@ impl WorkbookError {
                 Phrase::new("an .xlsx workbook, a CSV or a dataset in the JSON format", "sổ tính .xlsx, tệp CSV hoặc bộ dữ liệu dạng JSON"),
             ),
             WorkbookError::Damaged(what) => (
-                Phrase::new(format!("a damaged workbook ({what})"), format!("sổ tính bị hỏng ({what})")),
+                // The detail (which part, which offset) is for whoever debugs the reader, in English;
+                // a Vietnamese reader is told what it means for the file.
+                Phrase::new(format!("a damaged workbook ({what})"), "sổ tính bị hỏng (tệp bị cắt ngắn hoặc có phần không đọc được)"),
                 Phrase::new(
                     "a complete workbook: copy or download the file again; if Excel opens it, save it again as .xlsx",
                     "sổ tính nguyên vẹn: hãy chép hoặc tải lại tệp; nếu Excel mở được thì lưu lại dạng .xlsx",

@@ -173,7 +173,7 @@ fn post(worker: &web_sys::Worker, msg: &ToWorker, payload: Option<&JsValue>) {
 
 /// The worker's loader: its content-hashed name written by the build
 /// (`<meta name="coop-atlas-worker">`, scripts/postbuild.mjs), or Trunk's name.
-fn worker_src() -> String {
+pub(crate) fn worker_src() -> String {
     super::offline::build_meta("coop-atlas-worker").unwrap_or_else(|| WORKER_SRC.to_string())
 }
 
@@ -463,6 +463,8 @@ impl OwnData {
                     own.finish_load();
                     own.refuse(purpose.clone(), &name, report);
                 }
+                // An export's answer (`ui::export`), never sent to a load.
+                FromWorker::Exported => {}
             }
         });
         // The worker's files could not be loaded (offline before they were ever cached, a
@@ -510,6 +512,8 @@ impl OwnData {
                     "a connection the first time a file is opened (it is then kept for offline use); reload the page and try again",
                     "kết nối mạng ở lần đầu mở tệp (sau đó dùng được khi không có mạng); hãy tải lại trang và thử lại",
                 ),
+                rows: Vec::new(),
+                column: Phrase::default(),
             }],
             csv: Phrase::same(""),
             stem: "coop-atlas".into(),
@@ -910,15 +914,40 @@ fn expected_view(text: &str, lang: Lang) -> impl IntoView {
     }
 }
 
+/// Runs of rows the page lists under a repeated mistake before it stops (the place already says
+/// how many rows in all).
+const ROWS_SHOWN: usize = 2_000;
+
+/// The rows of a mistake repeated in many rows, folded: the line says the column, the count and
+/// the first rows; opened, every row (`2–31; 40; 52–60`), so a reader can go through them in Excel.
+fn rows_view(rows: &[(u32, u32)], lang: Lang) -> impl IntoView {
+    let many = rows.len() > 1 || rows.first().is_some_and(|&(a, b)| b > a);
+    many.then(|| {
+        let runs: Vec<(usize, usize)> = rows.iter().take(ROWS_SHOWN).map(|&(a, b)| (a as usize, b as usize)).collect();
+        let mut list = crate::engine::error::all_rows_text(&runs, lang);
+        if rows.len() > ROWS_SHOWN {
+            list.push_str(", …");
+        }
+        view! {
+            <details class="issue-rows" data-testid="issue-rows">
+                <summary>{tr(lang, "xem các hàng", "show the rows")}</summary>
+                {tr(lang, "Hàng ", "Rows ")}{list}
+            </details>
+        }
+    })
+}
+
 /// One list of issues (errors or warnings), with the count of those not listed.
 fn issue_list(issues: Vec<IssueView>, more: u32, lang: Lang, testid: &'static str) -> impl IntoView {
+    use crate::engine::error::{expected_lead, found_lead};
     view! {
         <ol class="issues" data-testid=testid>
             {issues.into_iter().map(|i| view! {
                 <li data-testid="issue">
-                    <span class="place">{i.place.get(lang).to_string()}</span>": "
-                    {tr(lang, "thấy ", "found ")}<span class="found">{i.found.get(lang).to_string()}</span>
-                    {tr(lang, ", cần ", ", expected ")}{expected_view(i.expected.get(lang), lang)}
+                    {(!i.place.get(lang).is_empty()).then(|| view! { <span class="place">{i.place.get(lang).to_string()}</span>": " })}
+                    {found_lead(&i.found, lang)}<span class="found">{i.found.get(lang).to_string()}</span>
+                    {expected_lead(&i.expected, lang)}{expected_view(i.expected.get(lang), lang)}
+                    {rows_view(&i.rows, lang)}
                 </li>
             }).collect_view()}
         </ol>
@@ -1102,6 +1131,11 @@ fn FileReport() -> impl IntoView {
                     let _ = web::download_bytes(&file, "text/csv;charset=utf-8", format!("\u{feff}{csv}").as_bytes());
                 };
                 let n = report.error_count();
+                // The same table as an Excel workbook, written by the worker (`ui::export`).
+                let xlsx = {
+                    let (report, name) = (report.clone(), name.clone());
+                    Callback::new(move |_| Some((report.book(&name, lang), format!("{}-errors.xlsx", report.stem))))
+                };
                 view! {
                     <div class="error-box file-report" role="alert" data-testid="file-report">
                         <p><strong>{match lang {
@@ -1116,6 +1150,7 @@ fn FileReport() -> impl IntoView {
                         <button type="button" class="btn small" data-testid="report-download" on:click=download>
                             {tr(lang, "Tải báo cáo lỗi (CSV)", "Download the error report (CSV)")}
                         </button>" "
+                        <super::export::XlsxButton book=xlsx testid="report-download-xlsx"/>" "
                         <button type="button" class="link" on:click=move |_| own.refused.set(None)>{tr(lang, "Đóng", "Close")}</button>
                     </div>
                 }

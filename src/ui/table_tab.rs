@@ -1,7 +1,8 @@
 //! The Table tab: provinces (or regions) × indicators of the current selection, sortable by any
 //! column, with a totals row computed by the engine (ratios recomputed, never averaged). It is the
 //! text alternative of every chart. "Download CSV" writes UTF-8 with a byte-order mark so Excel
-//! opens Vietnamese letters intact.
+//! opens Vietnamese letters intact; "Download Excel" writes the same table as an `.xlsx` with
+//! numbers as numbers (`dashboard::table_book`, written by the own-data worker).
 
 use leptos::prelude::*;
 
@@ -37,6 +38,11 @@ pub fn TableTab() -> impl IntoView {
         let csv = dashboard::table_csv(&tb, lang());
         let _ = web::download_bytes(&format!("{}.csv", tb.file_stem), "text/csv;charset=utf-8", csv.as_bytes());
     };
+    // The same table as an Excel workbook, written by the own-data worker (`ui::export`).
+    let xlsx = Callback::new(move |_| {
+        let tb = table.get_untracked()?;
+        Some((dashboard::table_book(&tb, lang()), format!("{}.xlsx", tb.file_stem)))
+    });
     let click_sort = move |col: usize| {
         sort.update(|s| {
             if s.0 == col {
@@ -62,6 +68,7 @@ pub fn TableTab() -> impl IntoView {
                 <button type="button" class="btn small" data-testid="download-csv" on:click=download>
                     {move || t(lang(), Msg::DownloadCsv)}
                 </button>
+                <super::export::XlsxButton book=xlsx testid="download-xlsx"/>
             </div>
             {move || rows().map(|tb| {
                 let l = lang();

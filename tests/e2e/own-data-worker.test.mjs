@@ -206,7 +206,7 @@ test('a bad file\'s report comes back in both languages: switching language need
   const page = await openPage(ctx, srv.url);
   await openFile(page, join(BAD, 'bad-values.csv'));
   await page.waitForSelector('[data-testid="file-report"]', { timeout: 30000 });
-  assert.match(await page.textContent('[data-testid="file-report"]'), /hàng 3, trường "province".*Sông Bé.*cần/s);
+  assert.match(await page.textContent('[data-testid="file-report"]'), /hàng 3, cột Tỉnh \(mã hoặc tên\): ghi "Sông Bé", cần/s);
   await page.click('[data-testid="lang-toggle"]');
   await page.waitForFunction(() => /row 3, field "province"/.test(document.querySelector('[data-testid="file-report"]')?.textContent ?? ''));
   const en = await page.textContent('[data-testid="file-report"]');

@@ -114,7 +114,7 @@ test('a mistake in a workbook is reported at its cell, as Excel names it, in bot
   await page.waitForSelector('[data-testid="mapping-step"]', { timeout: 30000 });
   await page.click('[data-testid="map-confirm"]');
   await page.waitForSelector('[data-testid="file-report"]', { timeout: 30000 });
-  assert.match(await page.textContent('[data-testid="file-report"]'), /ô 'Danh sách HTX'!I9, trường "workers" \(Số lao động\): thấy -3/);
+  assert.match(await page.textContent('[data-testid="file-report"]'), /ô 'Danh sách HTX'!I9, cột Số lao động: ghi -3/);
   await page.click('[data-testid="lang-toggle"]');
   await page.waitForFunction(() => /cell 'Danh sách HTX'!I9/.test(document.querySelector('[data-testid="file-report"]')?.textContent ?? ''));
   assert.deepEqual(page.errors, []);
