@@ -85,6 +85,17 @@ else
   fi
 fi
 
-# 6. The self-hosted ECharts bundle (also rebuilt by Trunk's pre_build hook when stale).
+# 6. openpyxl from PyPI, for the browser tests only: a reader that is not ours opens the .xlsx the
+#    app exports (tests/e2e/xlsx-export.test.mjs, tests/xlsx_openpyxl.py).
+if [ "$WANT_BROWSER" = 1 ]; then
+  if python3 -c "import openpyxl" 2>/dev/null; then
+    say "openpyxl: present, skipping"
+  else
+    say "openpyxl: installing from PyPI"
+    python3 -m pip install --quiet "openpyxl==3.1.5" || python3 -m pip install --quiet --user --break-system-packages "openpyxl==3.1.5"
+  fi
+fi
+
+# 7. The self-hosted ECharts bundle (also rebuilt by Trunk's pre_build hook when stale).
 node scripts/build-echarts.mjs
 say "done"
