@@ -146,8 +146,9 @@ export function firstViewScript(dist, html) {
   if (!view) return null;
   const { dataset: id, year: latest, file, lang } = view;
   // Same URL, mode and credentials as the app's fetch (gloo-net: cors, same-origin), so the
-  // browser hands the preloaded response to it. `y` is checked only when the file is per year.
-  const yearCheck = view.perYear ? `||(y&&y!=='${latest}')` : '';
+  // browser hands the preloaded response to it. `y` is checked only when the file is per year;
+  // a range (`y=2019-2024`, a trend) shows its last year, which is the file the app asks for first.
+  const yearCheck = view.perYear ? `||(y&&y.split(/[-\\u2013]/).pop()!=='${latest}')` : '';
   const snapshot = html.includes(SNAPSHOT_START)
     ? `var w={d:'${id}',y:'${latest}',l:'${lang}'},s={},p=1,o=0;q.forEach(function(v,k){` +
       `if(/^utm_|^(fbclid|gclid|zarsrc|_gl|ref)$/.test(k))return;if(/^(t|ch|i|c)$/.test(k))o=1;` +
