@@ -507,8 +507,18 @@ pub struct Decoder<'a> {
     r: Reader<'a>,
     /// Steps done so far (see [`Decoder::step`]).
     done: usize,
-    head: Option<(Meta, Vec<Observation>, Vec<IndicatorDef>, Vec<Target>, usize)>,
+    head: Option<Head>,
     entities: Entities,
+}
+
+/// What the first step reads: everything before the entity columns, and the number of provinces
+/// of the boundary version (the province column is checked against it).
+struct Head {
+    meta: Meta,
+    observations: Vec<Observation>,
+    indicators: Vec<IndicatorDef>,
+    targets: Vec<Target>,
+    provinces: usize,
 }
 
 /// The entity columns after the ids, in the order they are written.
@@ -545,7 +555,7 @@ impl<'a> Decoder<'a> {
         out
     }
 
-    fn head(&mut self) -> R<(Meta, Vec<Observation>, Vec<IndicatorDef>, Vec<Target>, usize)> {
+    fn head(&mut self) -> R<Head> {
         let r = &mut self.r;
         if r.take(4, "header")? != MAGIC {
             return err("not a packed Coop Atlas dataset (wrong header)");
@@ -629,7 +639,7 @@ impl<'a> Decoder<'a> {
                 confidence: r.opt_str(what)?,
             });
         }
-        Ok((meta, observations, indicators, targets, provinces))
+        Ok(Head { meta, observations, indicators, targets, provinces })
     }
 
     /// Where each id ends in the ids' text (read by the step before).
@@ -654,7 +664,7 @@ impl<'a> Decoder<'a> {
 
     /// Column `i` of [`COLUMNS`].
     fn column(&mut self, i: usize) -> R<()> {
-        let provinces = self.head.as_ref().map_or(0, |h| h.4);
+        let provinces = self.head.as_ref().map_or(0, |h| h.provinces);
         let (r, e) = (&mut self.r, &mut self.entities);
         match i {
             0 => e.province = r.code_column("province", provinces, false)?,
@@ -677,7 +687,7 @@ impl<'a> Decoder<'a> {
     }
 
     fn finish(&mut self) -> R<Dataset> {
-        let Some((meta, observations, indicators, targets, _)) = self.head.take() else {
+        let Some(Head { meta, observations, indicators, targets, .. }) = self.head.take() else {
             return err("stepped again after the end or an error");
         };
         let entities = std::mem::take(&mut self.entities);
