@@ -57,8 +57,8 @@ export async function launch() {
  * `site.url` (the served root, ending in `/`) and `site.browser` inside tests, never at import
  * time (they are set once the hook has run). `options` are [`serve`]'s.
  *
- * Why one helper: a dozen files wrote these ten lines each, and a file that forgot the `after`
- * left a server and a Chromium running after its tests.
+ * Why one helper: fourteen files wrote these lines each; how the tests start (the build served,
+ * the browser's flags) is now said once.
  */
 export function useSite(options) {
   const site = { url: null, browser: null };
