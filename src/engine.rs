@@ -27,6 +27,7 @@ pub mod progress;
 pub mod source_choice;
 pub mod wire;
 pub mod xlsx_out;
+pub mod markup;
 pub use dataset::Dataset;
 pub use error::{Issue, Report};
 pub use filter::Filter;

@@ -12,6 +12,7 @@
 use std::fmt;
 
 use crate::dashboard::{MapView, ISLAND_COLOR};
+use crate::engine::markup::escape;
 
 /// Outline of the selected provinces (as the map drew it before: a red border).
 pub const SELECTED_STROKE: &str = "#d62828";
@@ -234,12 +235,12 @@ impl Shapes {
         s.push_str(&format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{doc_w}\" height=\"{doc_h}\" viewBox=\"0 0 {doc_w} {doc_h}\" font-family=\"system-ui, sans-serif\">"
         ));
-        s.push_str(&format!("<title>{}</title>", esc(&map.title)));
+        s.push_str(&format!("<title>{}</title>", escape(&map.title)));
         s.push_str(&format!("<rect width=\"{doc_w}\" height=\"{doc_h}\" fill=\"#ffffff\"/>"));
         s.push_str(&format!(
             "<text x=\"{}\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"600\" fill=\"#1d2a26\">{}</text>",
             doc_w / 2,
-            esc(&map.title)
+            escape(&map.title)
         ));
         s.push_str(&format!("<svg x=\"{PAD}\" y=\"{TITLE_H}\" width=\"{map_w}\" height=\"{map_h}\" viewBox=\"{view}\">"));
         for a in &map.areas {
@@ -249,7 +250,7 @@ impl Shapes {
                     shape.d,
                     a.fill,
                     num(0.6 * k),
-                    esc(&a.label())
+                    escape(&a.label())
                 ));
             }
         }
@@ -268,14 +269,14 @@ impl Shapes {
                     "<path d=\"{}\" fill=\"{ISLAND_COLOR}\" stroke=\"{ISLAND_COLOR}\" stroke-width=\"{}\"><title>{}</title></path>",
                     shape.d,
                     num(4.0 * k),
-                    esc(&l.tooltip)
+                    escape(&l.tooltip)
                 ));
                 s.push_str(&format!(
                     "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"#1d2a26\">{}</text>",
                     shape.anchor[0],
                     shape.anchor[1],
                     num(22.0 * k),
-                    esc(&l.text)
+                    escape(&l.text)
                 ));
             }
         }
@@ -290,14 +291,14 @@ impl Shapes {
                 "<text x=\"{}\" y=\"{}\" font-size=\"12\" fill=\"#1d2a26\">{}</text>",
                 x + 22,
                 y + 13,
-                esc(&e.text)
+                escape(&e.text)
             ));
         }
         for (i, line) in map.foot.iter().enumerate() {
             s.push_str(&format!(
                 "<text x=\"{PAD}\" y=\"{}\" font-size=\"11\" fill=\"#4d5f59\">{}</text>",
                 foot_top + 12 + FOOT_H * i as i32,
-                esc(line)
+                escape(line)
             ));
         }
         s.push_str("</svg>");
@@ -312,20 +313,6 @@ fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Text for SVG markup: a dataset's `<script>` stays text.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -444,22 +431,21 @@ mod tests {
             for a in &m.areas {
                 let d = &s.shape(&a.code).unwrap().d;
                 assert!(doc.contains(&format!("<path d=\"{d}\" fill=\"{}\"", a.fill)), "{name} {}", a.code);
-                assert!(doc.contains(&format!("<title>{}</title>", esc(&a.label()))), "{name} {}", a.code);
+                assert!(doc.contains(&format!("<title>{}</title>", escape(&a.label()))), "{name} {}", a.code);
             }
             assert_eq!(doc.matches(&format!("stroke=\"{SELECTED_STROKE}\"")).count(), 1, "{name}");
             for l in &m.labels {
-                assert!(doc.contains(&format!(">{}</text>", esc(&l.text))), "{name} {}", l.text);
+                assert!(doc.contains(&format!(">{}</text>", escape(&l.text))), "{name} {}", l.text);
             }
-            assert!(doc.contains(&format!(">{}</text>", esc(&m.title))));
+            assert!(doc.contains(&format!(">{}</text>", escape(&m.title))));
             for e in &m.legend {
-                assert!(doc.contains(&format!("fill=\"{}\" stroke=\"#7d8b87\"", e.color)) && doc.contains(&esc(&e.text)), "{name}");
+                assert!(doc.contains(&format!("fill=\"{}\" stroke=\"#7d8b87\"", e.color)) && doc.contains(&escape(&e.text)), "{name}");
             }
             for line in &m.foot {
-                assert!(doc.contains(&format!(">{}</text>", esc(line))), "{name}: {line}");
+                assert!(doc.contains(&format!(">{}</text>", escape(line))), "{name}: {line}");
             }
             assert!(doc.contains(&format!("viewBox=\"{}\"", s.zoom(&m.focus))));
         }
         // Dataset text stays text.
-        assert_eq!(esc("<script>&\""), "&lt;script&gt;&amp;&quot;");
     }
 }

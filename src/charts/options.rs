@@ -9,7 +9,7 @@
 //! English separators and a JSON option cannot carry a formatter function. (The map is not an
 //! ECharts chart: `dashboard::map_view` and `ui::svg_map`.)
 //!
-//! Every function is pure and tested natively; text from datasets goes through [`escape_html`]
+//! Every function is pure and tested natively; text from datasets goes through [`escape`](crate::engine::markup::escape)
 //! before it reaches a tooltip (ECharts renders tooltips as HTML).
 
 use charming::component::{Axis, Grid, Legend};
@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::engine::format::{axis_unit, AXIS_UNITS};
+use crate::engine::markup::escape;
 use crate::engine::vocab::{Kind, Lang};
 
 /// Series colours for bars and lines (Okabe–Ito, colour-blind safe).
@@ -41,24 +42,6 @@ pub fn kind_color(kind: Kind) -> &'static str {
 /// their colour (colour-blind readers, a print in black and white).
 const SERIES_SYMBOLS: [&str; 6] = ["circle", "rect", "triangle", "diamond", "roundRect", "pin"];
 
-/// Escapes text for an ECharts tooltip, which is HTML: a dataset's `<script>` stays text.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // ECharts templates read `{a}` … `{c}` in formatter strings.
-            '{' => out.push_str("&#123;"),
-            '}' => out.push_str("&#125;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// Escapes text for a label formatter string (plain text, but `{…}` is a template there).
 fn escape_template(s: &str) -> String {
@@ -113,7 +96,7 @@ impl Parts {
 }
 
 fn item_json(it: &Item, tooltip_extra: &str, label: bool, position: &str) -> Value {
-    let tip = format!("{}<br/><b>{}</b>{}", escape_html(&it.name), escape_html(&it.text), tooltip_extra);
+    let tip = format!("{}<br/><b>{}</b>{}", escape(&it.name), escape(&it.text), tooltip_extra);
     let mut v = json!({
         "name": it.name,
         "value": it.value,
@@ -240,7 +223,7 @@ pub fn add_targets(option: &mut Value, targets: &[TargetMark], name: &str) {
             Some(t) => json!({
                 "value": t.value,
                 "label": { "show": true, "position": "top", "formatter": escape_template(&t.label), "color": "#8a1c1c" },
-                "tooltip": { "formatter": escape_html(&t.label) },
+                "tooltip": { "formatter": escape(&t.label) },
             }),
             None => Value::Null,
         })

@@ -16,6 +16,8 @@
 //! The page builds a [`Book`] (pure data, also encoded by the worker protocol) and the worker
 //! turns it into bytes with [`write`]: the page's wasm never links the XML and zip code.
 
+use super::markup::escape;
+
 /// How a number cell is shown (Excel applies the reader's own separators).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumFormat {
@@ -290,24 +292,6 @@ fn sheet_xml(sheet: &Sheet) -> String {
     s
 }
 
-/// Text for XML: the five special characters escaped, and the characters XML 1.0 cannot hold
-/// (controls other than tab and line breaks) dropped.
-fn escape(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
-    for ch in t.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(ch),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 // ---- the zip -----------------------------------------------------------------------------------
 
@@ -411,7 +395,6 @@ mod tests {
 
     #[test]
     fn escaping_and_sheet_names() {
-        assert_eq!(escape("a<b & \"c\" 'd'>\u{1}\te"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\te");
         let s = |n: &str| Sheet { name: n.into(), rows: vec![], header_rows: 0 };
         let names = sheet_names(&[s("Bảng: 2024/2025"), s(""), s("bảng 20242025"), s(&"x".repeat(40))]);
         assert_eq!(names[0], "Bảng 20242025");
