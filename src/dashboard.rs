@@ -419,11 +419,8 @@ pub(crate) fn align_decimals_by<T>(row: &mut [T], lang: Lang, fig: impl Fn(&T) -
 }
 
 pub(crate) fn has_entity_year(ds: &Dataset, y: u16) -> bool {
-    // The index's buckets say it without reading a million years (the cards ask on every view).
-    match ds.entities.index() {
-        Some(index) => index.years_present().any(|p| p == y),
-        None => ds.entities.years_raw().contains(&y),
-    }
+    // Off the row index: not a million years read (the cards ask on every view).
+    ds.entities.years_present().contains(&y)
 }
 
 // ---- targets ----------------------------------------------------------------------------------

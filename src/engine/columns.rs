@@ -513,6 +513,23 @@ impl Entities {
         self.index.0.get_or_init(|| RowIndex::build(self)).as_ref()
     }
 
+    /// The years that have rows, ascending: read off the row index when there is one (a few
+    /// hundred buckets, not a million years), else from every row.
+    pub fn years_present(&self) -> Vec<u16> {
+        match self.index() {
+            Some(index) => index.years_present().collect(),
+            None => {
+                let mut seen = [false; 2101];
+                for &y in &self.year {
+                    if let Some(s) = seen.get_mut(y as usize) {
+                        *s = true;
+                    }
+                }
+                (0..=2100u16).filter(|&y| seen[y as usize]).collect()
+            }
+        }
+    }
+
     /// The [partial sums](super::sums) of a clustered table, built on the first call (one pass
     /// over the rows) unless [`Entities::set_sums`] installed them; `None` without a row index.
     pub fn sums(&self) -> Option<&PartialSums> {

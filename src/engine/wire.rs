@@ -509,7 +509,16 @@ pub struct Decoder<'a> {
     done: usize,
     head: Option<Head>,
     entities: Entities,
+    /// The ids' text while it is read, `ids_per_step` bytes a step, and its length.
+    ids: Option<(Vec<u8>, usize)>,
+    /// [`IDS_PER_STEP`] (smaller in tests, to cut a small file's ids in many steps).
+    ids_per_step: usize,
 }
+
+/// Bytes of the ids' text copied per step. Why: a million ids are ≈ 8 MB of text, and copying
+/// them out of JavaScript in one step was the one task over 50 ms left in a million-row load
+/// (≈ 55 ms in Chromium, docs/performance.md, "Your own data"); 2 MB is ≈ 10 ms.
+pub const IDS_PER_STEP: usize = 2 << 20;
 
 /// What the first step reads: everything before the entity columns, and the number of provinces
 /// of the boundary version (the province column is checked against it).
@@ -529,10 +538,12 @@ const COLUMNS: [&str; 15] = [
 
 impl<'a> Decoder<'a> {
     pub fn new(src: &'a dyn ByteSource) -> Decoder<'a> {
-        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default() }
+        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP }
     }
 
-    /// How many steps a whole decode takes (for a progress bar).
+    /// How many steps a whole decode takes when the ids' text fits in one step (the usual case
+    /// but for hundreds of thousands of rows); it takes one more step for every further
+    /// [`IDS_PER_STEP`] bytes.
     pub const STEPS: usize = COLUMNS.len() + 4;
 
     /// Decodes the next part; `Some` with the dataset after the last. After an error the decoder
@@ -542,7 +553,13 @@ impl<'a> Decoder<'a> {
         self.done = self.done.saturating_add(1);
         let out = match step {
             0 => self.head().map(|h| self.head = Some(h)).map(|_| None),
-            1 => self.r.str("ids").map(|t| self.entities.id_text = t).map(|_| None),
+            1 => self.ids_part().map(|all| {
+                if !all {
+                    // The next step reads on in the ids' text.
+                    self.done = 1;
+                }
+                None
+            }),
             2 => self.id_ends().map(|_| None),
             s if s - 3 < COLUMNS.len() => self.column(s - 3).map(|_| None),
             _ => self.finish().map(Some),
@@ -640,6 +657,32 @@ impl<'a> Decoder<'a> {
             });
         }
         Ok(Head { meta, observations, indicators, targets, provinces })
+    }
+
+    /// Reads the next `ids_per_step` bytes of the ids' text; `true` once it is whole (and
+    /// checked to be UTF-8). The text is copied once, into an allocation of its final size.
+    fn ids_part(&mut self) -> R<bool> {
+        let (mut bytes, n) = match self.ids.take() {
+            Some(part) => part,
+            None => {
+                let n = self.r.len("ids")?;
+                (Vec::with_capacity(n), n)
+            }
+        };
+        let take = (n - bytes.len()).min(self.ids_per_step);
+        let (from, to) = (self.r.pos, self.r.pos + take); // `len` checked that `n` bytes remain
+        let before = bytes.len();
+        self.r.src.append_range(from, to, &mut bytes);
+        if bytes.len() != before + take {
+            return err("ids: the data ends early");
+        }
+        self.r.pos = to;
+        if bytes.len() < n {
+            self.ids = Some((bytes, n));
+            return Ok(false);
+        }
+        self.entities.id_text = String::from_utf8(bytes).map_err(|_| WireError("ids: not UTF-8 text".to_string()))?;
+        Ok(true)
     }
 
     /// Where each id ends in the ids' text (read by the step before).
@@ -794,6 +837,40 @@ mod tests {
             // Past the end: an error, not a second dataset or a panic.
             assert!(d.step().is_err());
         }
+    }
+
+    #[test]
+    fn ids_longer_than_a_step_are_read_in_several_steps() {
+        for per_step in [1, 7, 100] {
+            // (The official file has no entity rows, so no ids.)
+            for ds in [illustrative()] {
+                let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1;
+                assert!(extra >= 1, "the test's ids span more than one step");
+                let bytes = encode(&ds);
+                let mut d = Decoder::new(&bytes);
+                d.ids_per_step = per_step;
+                let mut steps = 0;
+                let stepped = loop {
+                    steps += 1;
+                    if let Some(out) = d.step().unwrap() {
+                        break out;
+                    }
+                    assert!(steps < 100_000, "the decoder never ends");
+                };
+                assert_eq!(steps, Decoder::STEPS + extra);
+                same(&stepped, &ds);
+                assert!(d.step().is_err());
+            }
+        }
+        // Not UTF-8 inside the ids, found when the text is whole, an error naming the ids.
+        let ds = illustrative();
+        let mut bytes = encode(&ds);
+        let at = bytes.windows(ds.entities.id_text.len()).position(|w| w == ds.entities.id_text.as_bytes()).expect("ids in the bytes");
+        bytes[at + 3] = 0xff;
+        let mut d = Decoder::new(&bytes);
+        d.ids_per_step = 1000;
+        let e = (0..10_000).find_map(|_| d.step().err()).expect("bad ids fail");
+        assert!(e.to_string().contains("ids"), "{e}");
     }
 
     #[test]
