@@ -513,7 +513,17 @@ pub struct Decoder<'a> {
     ids: Option<(Vec<u8>, usize)>,
     /// [`IDS_PER_STEP`] (smaller in tests, to cut a small file's ids in many steps).
     ids_per_step: usize,
+    /// The ids' lengths while they are turned into ends, [`ENDS_PER_STEP`] a step: the lengths,
+    /// how many are done, and the end reached so far.
+    id_lengths: Option<(Vec<u64>, usize, usize)>,
+    /// [`ENDS_PER_STEP`] (smaller in tests).
+    ends_per_step: usize,
 }
+
+/// Ids whose ends are computed per step, after the step that reads their lengths. Why: a
+/// million of them (each checked to end on a character boundary) took ≈ 35 ms on top of
+/// reading the lengths, one task over 50 ms (docs/performance.md, "Your own data").
+pub const ENDS_PER_STEP: usize = 250_000;
 
 /// Bytes of the ids' text copied per step. Why: a million ids are ≈ 8 MB of text, and copying
 /// them out of JavaScript in one step was the one task over 50 ms left in a million-row load
@@ -538,12 +548,12 @@ const COLUMNS: [&str; 15] = [
 
 impl<'a> Decoder<'a> {
     pub fn new(src: &'a dyn ByteSource) -> Decoder<'a> {
-        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP }
+        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP, id_lengths: None, ends_per_step: ENDS_PER_STEP }
     }
 
-    /// How many steps a whole decode takes when the ids' text fits in one step (the usual case
-    /// but for hundreds of thousands of rows); it takes one more step for every further
-    /// [`IDS_PER_STEP`] bytes.
+    /// How many steps a whole decode takes when the ids fit in one step (the usual case but for
+    /// hundreds of thousands of rows); it takes one more step for every further [`IDS_PER_STEP`]
+    /// bytes of their text and every further [`ENDS_PER_STEP`] ids.
     pub const STEPS: usize = COLUMNS.len() + 4;
 
     /// Decodes the next part; `Some` with the dataset after the last. After an error the decoder
@@ -560,7 +570,12 @@ impl<'a> Decoder<'a> {
                 }
                 None
             }),
-            2 => self.id_ends().map(|_| None),
+            2 => self.id_ends_part().map(|all| {
+                if !all {
+                    self.done = 2;
+                }
+                None
+            }),
             s if s - 3 < COLUMNS.len() => self.column(s - 3).map(|_| None),
             _ => self.finish().map(Some),
         };
@@ -685,24 +700,34 @@ impl<'a> Decoder<'a> {
         Ok(true)
     }
 
-    /// Where each id ends in the ids' text (read by the step before).
-    fn id_ends(&mut self) -> R<()> {
-        let id_text = &self.entities.id_text;
-        let lengths = self.r.varints("ids", u64::from(u32::MAX))?;
-        let mut id_ends = Vec::with_capacity(lengths.len());
-        let mut end = 0usize;
-        for len in lengths {
+    /// Where each id ends in the ids' text (read by the steps before): the first call reads the
+    /// lengths, every call turns up to `ends_per_step` of them into ends; `true` once all are.
+    fn id_ends_part(&mut self) -> R<bool> {
+        let (lengths, at, mut end) = match self.id_lengths.take() {
+            Some(part) => part,
+            None => {
+                let lengths = self.r.varints("ids", u64::from(u32::MAX))?;
+                self.entities.id_ends = Vec::with_capacity(lengths.len());
+                (lengths, 0, 0)
+            }
+        };
+        let stop = at.saturating_add(self.ends_per_step).min(lengths.len());
+        let e = &mut self.entities;
+        for &len in lengths.get(at..stop).unwrap_or(&[]) {
             end = end.saturating_add(len as usize);
-            if end > id_text.len() || !id_text.is_char_boundary(end) {
+            if end > e.id_text.len() || !e.id_text.is_char_boundary(end) {
                 return err("ids: lengths run past the id text or inside a character");
             }
-            id_ends.push(end as u32);
+            e.id_ends.push(end as u32);
         }
-        if end != id_text.len() {
+        if stop < lengths.len() {
+            self.id_lengths = Some((lengths, stop, end));
+            return Ok(false);
+        }
+        if end != e.id_text.len() {
             return err("ids: lengths do not cover the id text");
         }
-        self.entities.id_ends = id_ends;
-        Ok(())
+        Ok(true)
     }
 
     /// Column `i` of [`COLUMNS`].
@@ -841,14 +866,16 @@ mod tests {
 
     #[test]
     fn ids_longer_than_a_step_are_read_in_several_steps() {
-        for per_step in [1, 7, 100] {
+        for (per_step, ends_per_step) in [(1, 1), (7, 100), (100, 7), (100_000, 50)] {
             // (The official file has no entity rows, so no ids.)
             for ds in [illustrative()] {
-                let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1;
+                let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1
+                    + ds.entities.len().div_ceil(ends_per_step).max(1) - 1;
                 assert!(extra >= 1, "the test's ids span more than one step");
                 let bytes = encode(&ds);
                 let mut d = Decoder::new(&bytes);
                 d.ids_per_step = per_step;
+                d.ends_per_step = ends_per_step;
                 let mut steps = 0;
                 let stepped = loop {
                     steps += 1;
