@@ -108,55 +108,32 @@ fn set_document_lang(lang: crate::engine::vocab::Lang) {
 }
 
 /// The document title: the view's (`dashboard::page_title`) once its dataset is loaded, the app's
-/// name in the view's language before. Tabs, bookmarks and history show it. Written in a task of
-/// its own (see [`after_render`]); titles set in a row are written in that order.
+/// name in the view's language before. Tabs, bookmarks and history show it.
 pub fn set_document_title(title: &str) {
-    let title = title.to_string();
-    after_render(move || {
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-        if doc.title() != title {
-            doc.set_title(&title);
-        }
-    });
-}
-
-/// Runs `f` in a task of its own, after the current one. Why: the browser's history and title
-/// writes cost 5–20 ms in Chromium (measured at a million rows, docs/performance.md, "Your own
-/// data"); run inside the reactive update that renders a new view they made it a task over
-/// 50 ms. Timeouts of 0 run in the order they were set.
-fn after_render(f: impl FnOnce() + 'static) {
-    gloo_timers::callback::Timeout::new(0, f).forget();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if doc.title() != title {
+        doc.set_title(title);
+    }
 }
 
 /// Keeps the address bar equal to the view, and the view equal to the address bar on Back/Forward.
 pub fn install_url_sync(state: AppState) {
     let last = StoredValue::new(state.view.get_untracked());
-    // The latest write asked for, and whether any view since the last write should push a
-    // history entry: the write itself is done after the render ([`after_render`]), and a write
-    // overtaken by a newer view is dropped, its push carried over to the newer one.
-    let pending = StoredValue::new((0u64, false));
     Effect::new(move |_| {
         let view = state.view.get();
         // The page's language and title follow the view's, also on the first run (a link
         // opened with `l=en` already matches the address bar, so the check below returns).
         set_document_lang(view.lang);
         let query = url_state::to_query(&view);
+        if query == web::location_query() {
+            last.set_value(view);
+            return;
+        }
         let push = last.with_value(|prev| {
             prev.tab != view.tab || prev.dataset != view.dataset || prev.local != view.local
         });
+        web::set_location_query(&query, push);
         last.set_value(view);
-        let generation = pending.with_value(|p| p.0) + 1;
-        pending.update_value(|p| *p = (generation, p.1 || push));
-        after_render(move || {
-            let Some((latest, push)) = pending.try_with_value(|p| *p) else { return };
-            if latest != generation {
-                return;
-            }
-            pending.update_value(|p| p.1 = false);
-            if query != web::location_query() {
-                web::set_location_query(&query, push);
-            }
-        });
     });
 
     let on_pop = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
