@@ -309,105 +309,65 @@ impl Writer {
 
 // ---- reading ---------------------------------------------------------------------------------
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
+// The byte primitives are the packed dataset's too (`engine::wire::Reader`): every read checked
+// against what is left, every error naming the field and the byte it starts at. The messages add
+// their own fields to it, as to the `Writer`.
+use crate::engine::wire::{Reader, WireError};
+
+type Read<T> = Result<T, WireError>;
+
+impl From<WireError> for ProtocolError {
+    fn from(e: WireError) -> ProtocolError {
+        ProtocolError(e.0)
+    }
 }
 
-type R<T> = Result<T, ProtocolError>;
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> R<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
-        let part = end.and_then(|e| self.bytes.get(self.pos..e)).ok_or_else(|| ProtocolError("ends early".into()))?;
-        self.pos += n;
-        Ok(part)
-    }
-    fn u8(&mut self) -> R<u8> {
-        Ok(self.take(1)?.first().copied().unwrap_or(0))
-    }
-    fn u32(&mut self) -> R<u32> {
-        let mut a = [0u8; 4];
-        a.copy_from_slice(self.take(4)?);
-        Ok(u32::from_le_bytes(a))
-    }
-    /// A count of items that take at least `min` bytes each: never more than the bytes left, so a
-    /// garbled count cannot reserve gigabytes.
-    fn count(&mut self, min: usize) -> R<usize> {
-        let n = self.u32()? as usize;
-        if n.saturating_mul(min) > self.bytes.len() - self.pos {
-            return Err(ProtocolError(format!("a count of {n} is longer than the message")));
-        }
-        Ok(n)
-    }
-    fn f64(&mut self) -> R<f64> {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(self.take(8)?);
-        Ok(f64::from_le_bytes(a))
-    }
-    fn str(&mut self) -> R<String> {
-        let n = self.count(1)?;
-        String::from_utf8(self.take(n)?.to_vec()).map_err(|_| ProtocolError("text that is not UTF-8".into()))
-    }
-    fn opt_str(&mut self) -> R<Option<String>> {
-        match self.u8()? {
-            0 => Ok(None),
-            1 => Ok(Some(self.str()?)),
-            t => Err(ProtocolError(format!("option tag {t}"))),
-        }
-    }
-    fn flag(&mut self) -> R<bool> {
-        match self.u8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            t => Err(ProtocolError(format!("flag {t}"))),
-        }
-    }
-    fn phrase(&mut self) -> R<Phrase> {
-        let vi = self.str()?;
-        let en = self.str()?;
+impl Reader<'_> {
+    fn phrase(&mut self, what: &str) -> Read<Phrase> {
+        let vi = self.str(what)?;
+        let en = self.str(what)?;
         Ok(Phrase { en, vi })
     }
-    fn issues(&mut self) -> R<Vec<IssueView>> {
-        let n = self.count(36)?;
+    fn issues(&mut self, what: &str) -> Read<Vec<IssueView>> {
+        let n = self.count(what, 36)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
-            let (place, found, expected) = (self.phrase()?, self.phrase()?, self.phrase()?);
-            let k = self.count(8)?;
+            let (place, found, expected) = (self.phrase("issue.place")?, self.phrase("issue.found")?, self.phrase("issue.expected")?);
+            let k = self.count("issue.rows", 8)?;
             let mut rows = Vec::with_capacity(k);
             for _ in 0..k {
-                rows.push((self.u32()?, self.u32()?));
+                rows.push((self.u32("issue.rows")?, self.u32("issue.rows")?));
             }
-            out.push(IssueView { place, found, expected, rows, column: self.phrase()? });
+            out.push(IssueView { place, found, expected, rows, column: self.phrase("issue.column")? });
         }
         Ok(out)
     }
-    fn book(&mut self) -> R<Book> {
-        let n = self.count(12)?;
+    fn book(&mut self) -> Read<Book> {
+        let n = self.count("book.sheets", 12)?;
         let mut sheets = Vec::with_capacity(n);
         for _ in 0..n {
-            let name = self.str()?;
-            let header_rows = self.u32()?;
-            let rows_n = self.count(4)?;
+            let name = self.str("sheet.name")?;
+            let header_rows = self.u32("sheet.header_rows")?;
+            let rows_n = self.count("sheet.rows", 4)?;
             let mut rows = Vec::with_capacity(rows_n);
             for _ in 0..rows_n {
-                let k = self.count(1)?;
+                let k = self.count("row", 1)?;
                 let mut row = Vec::with_capacity(k);
                 for _ in 0..k {
-                    row.push(match self.u8()? {
+                    row.push(match self.u8("cell")? {
                         0 => Cell::Empty,
-                        1 => Cell::Text(self.str()?),
+                        1 => Cell::Text(self.str("cell")?),
                         2 => {
-                            let v = self.f64()?;
-                            let f = match self.u8()? {
+                            let v = self.f64("cell")?;
+                            let f = match self.u8("cell.format")? {
                                 0 => NumFormat::Whole,
                                 1 => NumFormat::Decimal,
                                 2 => NumFormat::Percent,
-                                f => return Err(ProtocolError(format!("number format {f}"))),
+                                f => return Err(self.error("cell.format", format!("unknown number format {f}"))),
                             };
                             Cell::Number(v, f)
                         }
-                        t => return Err(ProtocolError(format!("cell tag {t}"))),
+                        t => return Err(self.error("cell", format!("unknown cell tag {t}"))),
                     });
                 }
                 rows.push(row);
@@ -416,22 +376,15 @@ impl<'a> Reader<'a> {
         }
         Ok(Book { sheets })
     }
-    fn report(&mut self) -> R<ReportView> {
+    fn report(&mut self) -> Read<ReportView> {
         Ok(ReportView {
-            errors: self.issues()?,
-            warnings: self.issues()?,
-            more_errors: self.u32()?,
-            more_warnings: self.u32()?,
-            csv: self.phrase()?,
-            stem: self.str()?,
+            errors: self.issues("report.errors")?,
+            warnings: self.issues("report.warnings")?,
+            more_errors: self.u32("report.more_errors")?,
+            more_warnings: self.u32("report.more_warnings")?,
+            csv: self.phrase("report.csv")?,
+            stem: self.str("report.stem")?,
         })
-    }
-    fn end<T>(self, value: T) -> R<T> {
-        if self.pos == self.bytes.len() {
-            Ok(value)
-        } else {
-            Err(ProtocolError(format!("{} bytes after the message", self.bytes.len() - self.pos)))
-        }
     }
 }
 
@@ -485,30 +438,31 @@ impl ToWorker {
 
     /// Reads a message written by [`ToWorker::encode`].
     pub fn decode(bytes: &[u8]) -> Result<ToWorker, ProtocolError> {
-        let mut r = Reader { bytes, pos: 0 };
-        let msg = match r.u8()? {
+        let mut r = Reader::new(&bytes);
+        let msg = match r.u8("message")? {
             1 => ToWorker::Open {
-                name: r.str()?,
-                origin: match r.u8()? {
+                name: r.str("open.name")?,
+                origin: match r.u8("open.origin")? {
                     0 => Origin::File,
                     1 => Origin::Stored,
                     2 => Origin::Remote,
-                    o => return Err(ProtocolError(format!("origin {o}"))),
+                    o => return Err(r.error("open.origin", format!("unknown origin {o}")).into()),
                 },
             },
             2 => {
-                let n = r.count(1)?;
+                let n = r.count("mapping.columns", 1)?;
                 let mut columns = Vec::with_capacity(n);
                 for _ in 0..n {
-                    columns.push(r.opt_str()?);
+                    columns.push(r.opt_str("mapping.column")?);
                 }
-                ToWorker::Mapping { columns, boundary: r.u8()? }
+                ToWorker::Mapping { columns, boundary: r.u8("mapping.boundary")? }
             }
             20 => ToWorker::Export(r.book()?),
-            32 => ToWorker::Sheet(r.u32()?),
-            t => return Err(ProtocolError(format!("unknown message {t}"))),
+            32 => ToWorker::Sheet(r.u32("sheet")?),
+            t => return Err(r.error("message", format!("unknown message {t}")).into()),
         };
-        r.end(msg)
+        r.end("message")?;
+        Ok(msg)
     }
 }
 
@@ -574,60 +528,57 @@ impl FromWorker {
 
     /// Reads a message written by [`FromWorker::encode`].
     pub fn decode(bytes: &[u8]) -> Result<FromWorker, ProtocolError> {
-        let mut r = Reader { bytes, pos: 0 };
-        let msg = match r.u8()? {
+        let mut r = Reader::new(&bytes);
+        let msg = match r.u8("message")? {
             1 => FromWorker::Ready,
             2 => FromWorker::Progress {
-                stage: match r.u8()? {
+                stage: match r.u8("progress.stage")? {
                     0 => Stage::Reading,
                     1 => Stage::Converting,
                     2 => Stage::Checking,
-                    s => return Err(ProtocolError(format!("stage {s}"))),
+                    s => return Err(r.error("progress.stage", format!("unknown stage {s}")).into()),
                 },
-                done: r.f64()?,
-                total: r.f64()?,
+                done: r.f64("progress.done")?,
+                total: r.f64("progress.total")?,
             },
             3 => {
-                let n = r.count(10)?;
+                let n = r.count("mapping.columns", 10)?;
                 let mut columns = Vec::with_capacity(n);
                 for _ in 0..n {
-                    let header = r.str()?;
-                    let guess = r.opt_str()?;
-                    let sure = r.flag()?;
-                    let k = r.count(4)?;
+                    let header = r.str("column.header")?;
+                    let guess = r.opt_str("column.guess")?;
+                    let sure = r.flag("column.sure")?;
+                    let k = r.count("column.samples", 4)?;
                     let mut samples = Vec::with_capacity(k);
                     for _ in 0..k {
-                        samples.push(r.str()?);
+                        samples.push(r.str("column.samples")?);
                     }
                     columns.push(ColumnView { header, guess, sure, samples });
                 }
-                let n = r.count(12)?;
+                let n = r.count("mapping.fields", 12)?;
                 let mut fields = Vec::with_capacity(n);
                 for _ in 0..n {
-                    fields.push(FieldOption { code: r.str()?, label: r.phrase()? });
+                    fields.push(FieldOption { code: r.str("field.code")?, label: r.phrase("field.label")? });
                 }
-                FromWorker::Mapping(MappingView { columns, fields, boundary: r.u8()?, size: r.f64()? })
+                FromWorker::Mapping(MappingView { columns, fields, boundary: r.u8("mapping.boundary")?, size: r.f64("mapping.size")? })
             }
             4 => FromWorker::Done { warnings: r.report()? },
             5 => FromWorker::Refused(r.report()?),
             20 => FromWorker::Exported,
             32 => {
-                let n = r.count(4)?;
+                let n = r.count("sheets.names", 4)?;
                 let mut names = Vec::with_capacity(n);
                 for _ in 0..n {
-                    names.push(r.str()?);
+                    names.push(r.str("sheets.names")?);
                 }
-                let chosen = r.u32()?;
-                let note = match r.u8()? {
-                    0 => None,
-                    1 => Some(r.phrase()?),
-                    t => return Err(ProtocolError(format!("option tag {t}"))),
-                };
+                let chosen = r.u32("sheets.chosen")?;
+                let note = if r.flag("sheets.note")? { Some(r.phrase("sheets.note")?) } else { None };
                 FromWorker::Sheets(SheetsView { names, chosen, note })
             }
-            t => return Err(ProtocolError(format!("unknown message {t}"))),
+            t => return Err(r.error("message", format!("unknown message {t}")).into()),
         };
-        r.end(msg)
+        r.end("message")?;
+        Ok(msg)
     }
 }
 
@@ -737,13 +688,30 @@ mod tests {
 
     #[test]
     fn garbled_messages_are_errors_naming_what_is_wrong() {
-        assert_eq!(ToWorker::decode(&[9]), Err(ProtocolError("unknown message 9".into())));
-        assert_eq!(FromWorker::decode(&[]), Err(ProtocolError("ends early".into())));
-        assert_eq!(FromWorker::decode(&[2, 7, 0]), Err(ProtocolError("stage 7".into())));
+        // Each error names the field being read and the byte where it starts.
+        fn error<T>(s: &str) -> Result<T, ProtocolError> {
+            Err(ProtocolError(s.into()))
+        }
+        assert_eq!(ToWorker::decode(&[9]), error("message at byte 0: unknown message 9"));
+        assert_eq!(FromWorker::decode(&[]), error("message at byte 0: the data ends early"));
+        assert_eq!(FromWorker::decode(&[2, 7, 0]), error("progress.stage at byte 1: unknown stage 7"));
+        assert_eq!(FromWorker::decode(&[2, 0, 0, 0]), error("progress.done at byte 2: the data ends early"));
         // A count of four billion columns in a message of a few bytes reserves nothing.
-        assert!(FromWorker::decode(&[3, 0xff, 0xff, 0xff, 0xff]).unwrap_err().0.contains("longer than the message"));
+        assert_eq!(
+            FromWorker::decode(&[3, 0xff, 0xff, 0xff, 0xff]),
+            error("mapping.columns at byte 1: a length of 4294967295 is longer than the data")
+        );
         // Bytes that are not UTF-8 in a name.
-        assert_eq!(ToWorker::decode(&[1, 1, 0, 0, 0, 0xff, 0]), Err(ProtocolError("text that is not UTF-8".into())));
+        assert_eq!(ToWorker::decode(&[1, 1, 0, 0, 0, 0xff, 0]), error("open.name at byte 1: not UTF-8 text"));
+        // A byte after a whole message.
+        assert_eq!(ToWorker::decode(&[32, 2, 0, 0, 0, 0]), error("message at byte 5: bytes left after its end: 1"));
+        // A cell of an export, deep in the message, is placed exactly: tag, sheet count, name, header rows, row count, cell count, cell.
+        let mut cell = vec![20, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 7];
+        assert_eq!(ToWorker::decode(&cell), error("cell at byte 21: unknown cell tag 7"));
+        cell.truncate(21);
+        cell.extend([2, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+        assert_eq!(ToWorker::decode(&cell), error("cell.format at byte 30: unknown number format 9"));
+        assert_eq!(ProtocolError("x at byte 0: y".into()).to_string(), "own-data worker message: x at byte 0: y");
         // Every single-byte change of a message either reads or fails: never a panic.
         for m in every_message().1 {
             let bytes = m.encode();

@@ -38,14 +38,26 @@ impl ByteSource for Vec<u8> {
     }
 
     fn append_range(&self, start: usize, end: usize, out: &mut Vec<u8>) {
-        let end = end.min(self.as_slice().len());
-        if let Some(part) = self.get(start..end) {
-            out.extend_from_slice(part);
-        }
+        self.as_slice().append_range(start, end, out);
     }
 
     fn into_vec(self: Box<Self>) -> Vec<u8> {
         *self
+    }
+}
+
+/// A borrowed slice: the own-data worker's messages (`checker::protocol`) are read through the
+/// same reader as a packed dataset (`wire::Reader`), without copying them into a `Vec` first.
+impl ByteSource for &[u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+
+    fn append_range(&self, start: usize, end: usize, out: &mut Vec<u8>) {
+        let end = end.min(<[u8]>::len(self));
+        if let Some(part) = self.get(start..end) {
+            out.extend_from_slice(part);
+        }
     }
 }
 
@@ -67,6 +79,13 @@ mod tests {
         assert_eq!(src.len(), 6);
         assert!(!src.is_empty());
         assert_eq!(src.into_vec(), b"abcdef");
+        // A borrowed slice clamps the same way.
+        let slice: &[u8] = b"abcdef";
+        let mut out = Vec::new();
+        slice.append_range(4, 100, &mut out);
+        slice.append_range(5, 2, &mut out);
+        slice.append_range(100, 200, &mut out);
+        assert_eq!((out.as_slice(), ByteSource::len(&slice)), (&b"ef"[..], 6));
     }
 
     /// A source without its own `into_vec` gets the default copy.

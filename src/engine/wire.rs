@@ -162,7 +162,7 @@ impl Writer {
     /// An `f32` column (NaN = missing): as [`Writer::counts`] when every value is a whole number
     /// (incomes rounded to 100,000 VND are), tag 1; else the raw bits, tag 0.
     fn floats(&mut self, values: &[f32]) {
-        let whole = |v: f32| v.is_nan() || (v >= 0.0 && v < 4.0e9 && v.fract() == 0.0);
+        let whole = |v: f32| v.is_nan() || ((0.0..4.0e9).contains(&v) && v.fract() == 0.0);
         if values.iter().all(|&v| whole(v)) {
             self.u8(1);
             self.varints(values.iter().map(|&v| if v.is_nan() { 0 } else { v as u64 + 1 }));
@@ -268,9 +268,16 @@ pub fn encode(ds: &Dataset) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-struct Reader<'a> {
+/// Little-endian bytes, read field by field, the inverse of [`Writer`]: this format's and the
+/// own-data worker's messages (`checker::protocol`, which adds its own fields to it). Every read is
+/// checked against what is left, and every error names the field being read and the byte where
+/// it starts (`observation at byte 1234: the data ends early`), so one reader serves both with
+/// the same care.
+pub(crate) struct Reader<'a> {
     src: &'a dyn ByteSource,
     pos: usize,
+    /// Where the field read last (or being read) starts: the place its errors name.
+    start: usize,
     buf: Vec<u8>,
 }
 
@@ -280,17 +287,43 @@ fn err<T>(what: &str) -> R<T> {
     Err(WireError(what.to_string()))
 }
 
-impl Reader<'_> {
+/// The error of field `what` starting at byte `at`.
+fn error_at(what: &str, at: usize, problem: impl std::fmt::Display) -> WireError {
+    WireError(format!("{what} at byte {at}: {problem}"))
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(src: &'a dyn ByteSource) -> Reader<'a> {
+        Reader { src, pos: 0, start: 0, buf: Vec::new() }
+    }
+    /// The error of field `what`, placed where the field read last starts (a tag or code that
+    /// turned out unknown once read).
+    pub(crate) fn error(&self, what: &str, problem: impl std::fmt::Display) -> WireError {
+        error_at(what, self.start, problem)
+    }
+    /// Bytes not read yet.
+    fn left(&self) -> usize {
+        self.src.len().saturating_sub(self.pos)
+    }
+    /// Succeeds when every byte has been read (a message, unlike a dataset's last column, is
+    /// whole only then).
+    pub(crate) fn end(&self, what: &str) -> R<()> {
+        match self.left() {
+            0 => Ok(()),
+            n => Err(error_at(what, self.pos, format!("bytes left after its end: {n}"))),
+        }
+    }
     /// Copies the next `n` bytes into `self.buf` (reused), or fails naming `what`.
     fn take(&mut self, n: usize, what: &str) -> R<&[u8]> {
+        self.start = self.pos;
         let end = self.pos.checked_add(n).filter(|&e| e <= self.src.len());
         let Some(end) = end else {
-            return Err(WireError(format!("{what}: the data ends early")));
+            return Err(self.error(what, "the data ends early"));
         };
         self.buf.clear();
         self.src.append_range(self.pos, end, &mut self.buf);
         if self.buf.len() != n {
-            return Err(WireError(format!("{what}: the data ends early")));
+            return Err(self.error(what, "the data ends early"));
         }
         self.pos = end;
         Ok(&self.buf)
@@ -301,7 +334,7 @@ impl Reader<'_> {
         a.copy_from_slice(b);
         Ok(a)
     }
-    fn u8(&mut self, what: &str) -> R<u8> {
+    pub(crate) fn u8(&mut self, what: &str) -> R<u8> {
         Ok(self.array::<1>(what)?[0])
     }
     fn area(&mut self, what: &str, provinces: usize) -> R<Area> {
@@ -310,49 +343,54 @@ impl Reader<'_> {
             1 => Area::Region(self.code(what, Region::from_code)?),
             2 => match self.u8(what)? {
                 p if (p as usize) < provinces => Area::Province(p),
-                p => return Err(WireError(format!("{what}: province {p} out of range"))),
+                p => return Err(self.error(what, format!("province {p} out of range"))),
             },
-            _ => return Err(WireError(format!("{what}: unknown area"))),
+            _ => return Err(self.error(what, "unknown area")),
         })
     }
     fn u16(&mut self, what: &str) -> R<u16> {
         Ok(u16::from_le_bytes(self.array(what)?))
     }
-    fn u32(&mut self, what: &str) -> R<u32> {
+    pub(crate) fn u32(&mut self, what: &str) -> R<u32> {
         Ok(u32::from_le_bytes(self.array(what)?))
     }
-    fn f64(&mut self, what: &str) -> R<f64> {
+    pub(crate) fn f64(&mut self, what: &str) -> R<f64> {
         Ok(f64::from_le_bytes(self.array(what)?))
     }
     /// A length, which can never exceed the bytes left (each element takes at least one byte).
     fn len(&mut self, what: &str) -> R<usize> {
+        self.count(what, 1)
+    }
+    /// A count of items that take at least `min` bytes each: never more than the bytes left can
+    /// hold, so a garbled count cannot reserve gigabytes.
+    pub(crate) fn count(&mut self, what: &str, min: usize) -> R<usize> {
         let n = self.u32(what)? as usize;
-        if n > self.src.len().saturating_sub(self.pos) {
-            return Err(WireError(format!("{what}: a length of {n} is longer than the data")));
+        if n.saturating_mul(min) > self.left() {
+            return Err(self.error(what, format!("a length of {n} is longer than the data")));
         }
         Ok(n)
     }
     /// A length-prefixed text, copied once, straight into its own allocation (the ids of a
     /// million rows are one text of several megabytes: a copy through `buf` doubled its cost).
-    fn str(&mut self, what: &str) -> R<String> {
+    pub(crate) fn str(&mut self, what: &str) -> R<String> {
         let n = self.len(what)?;
         let end = self.pos + n; // `len` checked that `n` bytes remain
         let mut bytes = Vec::new();
         self.src.append_range(self.pos, end, &mut bytes);
         if bytes.len() != n {
-            return Err(WireError(format!("{what}: the data ends early")));
+            return Err(self.error(what, "the data ends early"));
         }
         self.pos = end;
-        String::from_utf8(bytes).map_err(|_| WireError(format!("{what}: not UTF-8 text")))
+        String::from_utf8(bytes).map_err(|_| self.error(what, "not UTF-8 text"))
     }
-    fn flag(&mut self, what: &str) -> R<bool> {
+    pub(crate) fn flag(&mut self, what: &str) -> R<bool> {
         match self.u8(what)? {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err(WireError(format!("{what}: not 0 or 1"))),
+            b => Err(self.error(what, format!("{b} is not 0 or 1"))),
         }
     }
-    fn opt_str(&mut self, what: &str) -> R<Option<String>> {
+    pub(crate) fn opt_str(&mut self, what: &str) -> R<Option<String>> {
         if self.flag(what)? {
             self.str(what).map(Some)
         } else {
@@ -374,13 +412,13 @@ impl Reader<'_> {
             0 => Ok(None),
             1 => Ok(Some(false)),
             2 => Ok(Some(true)),
-            _ => Err(WireError(format!("{what}: not a yes/no/unknown code"))),
+            b => Err(self.error(what, format!("{b} is not a yes/no/unknown code"))),
         }
     }
     /// A code of a closed vocabulary, checked.
     fn code<T>(&mut self, what: &str, parse: impl Fn(&str) -> Option<T>) -> R<T> {
         let s = self.str(what)?;
-        parse(&s).ok_or_else(|| WireError(format!("{what}: unknown code \"{s}\"")))
+        parse(&s).ok_or_else(|| self.error(what, format!("unknown code \"{s}\"")))
     }
     fn codes<T>(&mut self, what: &str, parse: impl Fn(&str) -> Option<T>) -> R<Vec<T>> {
         let n = self.len(what)?;
@@ -416,7 +454,7 @@ impl Reader<'_> {
     /// A column of `N`-byte elements, copied out of the source in one range.
     fn column<T, const N: usize>(&mut self, what: &str, from: impl Fn([u8; N]) -> T) -> R<Vec<T>> {
         let n = self.u32(what)? as usize;
-        let bytes = n.checked_mul(N).ok_or_else(|| WireError(format!("{what}: too long")))?;
+        let bytes = n.checked_mul(N).ok_or_else(|| self.error(what, "too long"))?;
         let b = self.take(bytes, what)?;
         let mut out = Vec::with_capacity(n);
         for chunk in b.chunks_exact(N) {
@@ -431,29 +469,32 @@ impl Reader<'_> {
         let n = self.u32(what)? as usize;
         let bytes = self.len(what)?;
         if n > bytes {
-            return Err(WireError(format!("{what}: {n} values cannot fit in {bytes} bytes")));
+            return Err(self.error(what, format!("{n} values cannot fit in {bytes} bytes")));
         }
+        let at = self.pos;
         let b = self.take(bytes, what)?;
         let mut out = Vec::with_capacity(n);
-        let (mut v, mut shift) = (0u64, 0u32);
-        for &byte in b {
+        // `first`: where the number being read starts, for its errors.
+        let (mut v, mut shift, mut first) = (0u64, 0u32, at);
+        for (i, &byte) in b.iter().enumerate() {
             if shift > 63 {
-                return Err(WireError(format!("{what}: a number is too long")));
+                return Err(error_at(what, first, "a number is too long"));
             }
             v |= u64::from(byte & 0x7f) << shift;
             if byte & 0x80 == 0 {
                 if v > max {
-                    return Err(WireError(format!("{what}: {v} is out of range")));
+                    return Err(error_at(what, first, format!("{v} is out of range")));
                 }
                 out.push(v);
                 v = 0;
                 shift = 0;
+                first = at + i + 1;
             } else {
                 shift += 7;
             }
         }
         if out.len() != n || shift != 0 {
-            return Err(WireError(format!("{what}: {} values instead of {n}", out.len())));
+            return Err(error_at(what, at, format!("{} values instead of {n}", out.len())));
         }
         Ok(out)
     }
@@ -471,14 +512,15 @@ impl Reader<'_> {
                 .map(|v| if v == 0 { f32::NAN } else { (v - 1) as f32 })
                 .collect()),
             0 => self.column(what, f32::from_le_bytes),
-            t => Err(WireError(format!("{what}: unknown column form {t}"))),
+            t => Err(self.error(what, format!("unknown column form {t}"))),
         }
     }
     /// A column of codes below `max` (or [`NONE`] when `missing` is allowed).
     fn code_column(&mut self, what: &str, max: usize, missing: bool) -> R<Vec<u8>> {
         let col = self.column(what, |[b]| b)?;
-        if let Some(bad) = col.iter().find(|&&c| !((c as usize) < max || (missing && c == NONE))) {
-            return Err(WireError(format!("{what}: code {bad} out of range")));
+        // `column` read the elements last, one byte each: the bad one's place is exact.
+        if let Some((i, bad)) = col.iter().enumerate().find(|&(_, &c)| !((c as usize) < max || (missing && c == NONE))) {
+            return Err(error_at(what, self.start + i, format!("code {bad} out of range")));
         }
         Ok(col)
     }
@@ -548,7 +590,7 @@ const COLUMNS: [&str; 15] = [
 
 impl<'a> Decoder<'a> {
     pub fn new(src: &'a dyn ByteSource) -> Decoder<'a> {
-        Decoder { r: Reader { src, pos: 0, buf: Vec::new() }, done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP, id_lengths: None, ends_per_step: ENDS_PER_STEP }
+        Decoder { r: Reader::new(src), done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP, id_lengths: None, ends_per_step: ENDS_PER_STEP }
     }
 
     /// How many steps a whole decode of a dataset without entity rows takes; with rows, one more
@@ -606,7 +648,7 @@ impl<'a> Decoder<'a> {
             reference_date: r.opt_str("meta.reference_date")?,
             boundary: {
                 let b = r.u8("meta.boundary")?;
-                Boundary::from_number(b.into()).ok_or_else(|| WireError(format!("meta.boundary: {b}")))?
+                Boundary::from_number(b.into()).ok_or_else(|| r.error("meta.boundary", format!("unknown boundary version {b}")))?
             },
             years: r.column("meta.years", u16::from_le_bytes)?,
         };
@@ -689,14 +731,14 @@ impl<'a> Decoder<'a> {
         let before = bytes.len();
         self.r.src.append_range(from, to, &mut bytes);
         if bytes.len() != before + take {
-            return err("ids: the data ends early");
+            return Err(self.r.error("ids", "the data ends early"));
         }
         self.r.pos = to;
         if bytes.len() < n {
             self.ids = Some((bytes, n));
             return Ok(false);
         }
-        self.entities.id_text = String::from_utf8(bytes).map_err(|_| WireError("ids: not UTF-8 text".to_string()))?;
+        self.entities.id_text = String::from_utf8(bytes).map_err(|_| self.r.error("ids", "not UTF-8 text"))?;
         Ok(true)
     }
 
@@ -951,10 +993,16 @@ mod tests {
     #[test]
     fn bad_headers_codes_and_lengths_are_named() {
         assert_eq!(decode(&b"{\"meta\":{}}".to_vec()).unwrap_err().0, "not a packed Coop Atlas dataset (wrong header)");
+        // A cut names the field and the byte it starts at: the id's length follows the magic.
+        let id = official().meta.id;
+        let bytes = encode(&official());
+        let e = decode(&bytes[..10].to_vec()).unwrap_err();
+        assert_eq!(e.0, format!("meta.id at byte 4: a length of {} is longer than the data", id.len()));
+        assert_eq!(e.to_string(), format!("packed dataset: {}", e.0));
         let mut ds = illustrative();
         ds.entities.kind[3] = 40;
         let e = decode(&encode(&ds)).unwrap_err();
-        assert!(e.0.starts_with("kind: code 40"), "{e}");
+        assert!(e.0.starts_with("kind at byte ") && e.0.ends_with(": code 40 out of range"), "{e}");
         let mut ds = illustrative();
         ds.entities.workers.pop();
         assert_eq!(decode(&encode(&ds)).unwrap_err().0, "columns: not all of the same length");

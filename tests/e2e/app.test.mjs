@@ -1,24 +1,14 @@
 // End-to-end tests of the dashboard against the release build (dist/), in Debian's Chromium.
 // Foundation (issue 2): mounts with no console errors, shows its title, draws a chart canvas.
 // Dashboard (issue 5): tabs, filters, shareable links, language, bad links, 63/34, phone width, a11y.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+import { useSite, openPage, kpi, ROOT } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** Waits until the SVG map is drawn: every province a path, filled by the view's classes (a colour
  *  other than "no data" on at least one). */
@@ -64,8 +54,8 @@ async function waitForCanvas(page, testid) {
 }
 
 test('the app mounts with no console errors, shows its title and draws the map', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   assert.equal(await page.textContent('[data-testid="app-title"]'), 'Atlas Kinh tế tập thể');
   assert.match(await page.title(), /Atlas Kinh tế tập thể/);
   await waitForMap(page);
@@ -77,8 +67,8 @@ test('the app mounts with no console errors, shows its title and draws the map',
 });
 
 test('each tab renders its panel, with ARIA tab semantics', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   for (const tab of ['chart', 'table', 'sources', 'map']) {
     await page.click(`[data-testid="tab-${tab}"]`);
     await page.waitForSelector(`[role="tabpanel"][data-testid="panel-${tab}"]`);
@@ -107,8 +97,8 @@ test('each tab renders its panel, with ARIA tab semantics', async () => {
 });
 
 test('a filter changes the headline values, and the chip removes it', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const all = await kpi(page, 'htx_count');
   await page.selectOption('[data-testid="region-select"]', 'tn');
   await page.waitForFunction((v) => document.querySelector('[data-testid="kpi-htx_count"]').dataset.value !== String(v), all);
@@ -122,8 +112,8 @@ test('a filter changes the headline values, and the chip removes it', async () =
 });
 
 test('province search works without diacritics and selects the province', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   await page.fill('[data-testid="province-search"]', 'thai nguyen');
   await page.waitForSelector('[data-testid="province-suggestions"] button');
   assert.match(await page.textContent('[data-testid="province-suggestions"]'), /Thái Nguyên/);
@@ -135,8 +125,8 @@ test('province search works without diacritics and selects the province', async 
 });
 
 test('province search puts provinces with figures first; one without says "no data", and so do its cards', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   await page.fill('[data-testid="province-search"]', 'thai');
   await page.waitForSelector('[data-testid="province-suggestions"] button');
   const items = await page.$$eval('[data-testid="province-suggestions"] button', (bs) => bs.map((b) => b.textContent));
@@ -153,8 +143,8 @@ test('province search puts provinces with figures first; one without says "no da
 });
 
 test('a link copied from one browser restores the same view and values in another', async () => {
-  const a = await browser.newContext();
-  const page = await openPage(a, srv.url);
+  const a = await site.browser.newContext();
+  const page = await openPage(a, site.url);
   await page.selectOption('[data-testid="region-select"]', 'tdmnpb');
   await page.check('[data-testid="kind-htx"]');
   await page.selectOption('[data-testid="flag-ht"]', '1');
@@ -165,7 +155,7 @@ test('a link copied from one browser restores the same view and values in anothe
   for (const id of ['htx_count', 'workers', 'income_avg', 'htx_high_tech']) values[id] = await kpi(page, id);
   await a.close();
 
-  const b = await browser.newContext();
+  const b = await site.browser.newContext();
   const other = await openPage(b, link);
   for (const [id, v] of Object.entries(values)) assert.equal(await kpi(other, id), v, id);
   assert.equal(await other.getAttribute('[data-testid="tab-table"]', 'aria-selected'), 'true');
@@ -177,8 +167,8 @@ test('a link copied from one browser restores the same view and values in anothe
 });
 
 test('filters replace the history entry; Back leaves a tab change', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   await page.click('[data-testid="tab-chart"]');
   await page.waitForFunction(() => /t=chart/.test(location.search));
   await page.selectOption('[data-testid="region-select"]', 'tn');
@@ -193,8 +183,8 @@ test('filters replace the history entry; Back leaves a tab change', async () => 
 });
 
 test('the language toggle switches labels and number formats', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const vi = await page.textContent('[data-testid="kpi-htx_count"] .value');
   assert.equal(vi, '3.000');
   await page.click('[data-testid="lang-toggle"]');
@@ -208,11 +198,11 @@ test('the language toggle switches labels and number formats', async () => {
 });
 
 test("the trend chart's value axis is written in the reader's number format", async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const page = await openPage(ctx, null);
   /** The y-axis tick labels as ECharts drew them. */
   const ticks = async (q) => {
-    await page.goto(srv.url + q);
+    await page.goto(site.url + q);
     await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
     await waitForCanvas(page, 'chart');
     return page.evaluate(() => {
@@ -234,11 +224,11 @@ test("the trend chart's value axis is written in the reader's number format", as
 });
 
 test("on a 360 px phone every chart's text is whole, inside the chart and clear of the others", async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 800 } });
   const page = await openPage(ctx, null);
   for (const q of ['?t=chart', '?t=chart&ch=trend', '?t=chart&ch=trend&i=income_avg&p=19~06', '?t=chart&ch=mix',
     '?t=chart&ch=compare&p=19~06~02', '?t=chart&ch=compare&p=19~06~02&l=en']) {
-    await page.goto(srv.url + q);
+    await page.goto(site.url + q);
     await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
     await waitForCanvas(page, 'chart');
     const r = await page.evaluate(() => {
@@ -291,8 +281,8 @@ test("on a 360 px phone every chart's text is whole, inside the chart and clear 
 });
 
 test('an invalid query string falls back to defaults with a notice and never breaks the page', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?y=abc&r=atlantis&zz=1&b=99&p=99&c=nb77&t=%FF');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?y=abc&r=atlantis&zz=1&b=99&p=99&c=nb77&t=%FF');
   const notices = await page.textContent('[data-testid="url-notices"]');
   for (const key of ['y', 'r', 'zz', 'b', 'c', 'p']) assert.match(notices, new RegExp(`\\b${key}\\b`), `notice for ${key}`);
   assert.equal(await kpi(page, 'htx_count'), 3000);
@@ -301,17 +291,17 @@ test('an invalid query string falls back to defaults with a notice and never bre
 });
 
 test('a province code of the wrong boundary version is dropped with a notice', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   // 02 (Hà Giang) exists only before 1 July 2025: in a 34-province view it is refused.
-  const page = await openPage(ctx, srv.url + '?b=34&p=02');
+  const page = await openPage(ctx, site.url + '?b=34&p=02');
   assert.match(await page.textContent('[data-testid="url-notices"]'), /02/);
   assert.equal(await kpi(page, 'htx_count'), 3000);
   await ctx.close();
 });
 
 test('a year or an indicator the dataset does not have: the default, with a notice, and not passed on', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?y=2015&i=bogus');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?y=2015&i=bogus');
   await page.waitForFunction(() => /bogus/.test(document.querySelector('[data-testid="url-notices"]')?.textContent ?? ''));
   const text = await page.textContent('[data-testid="url-notices"]');
   assert.match(text, /2015.*bộ dữ liệu không có năm này/s);
@@ -320,7 +310,7 @@ test('a year or an indicator the dataset does not have: the default, with a noti
   assert.equal(await kpi(page, 'htx_count'), 3000);
   await page.waitForFunction(() => !/[?&](y|i)=/.test(location.search));
   // A valid year and indicator are kept, with no notice.
-  const ok = await openPage(ctx, srv.url + '?y=2023&i=workers');
+  const ok = await openPage(ctx, site.url + '?y=2023&i=workers');
   assert.equal(await ok.locator('[data-testid="url-notices"]').count(), 0);
   assert.match(ok.url(), /y=2023/);
   assert.match(ok.url(), /i=workers/);
@@ -328,8 +318,8 @@ test('a year or an indicator the dataset does not have: the default, with a noti
 });
 
 test('switching between 63 and 34 provinces keeps the totals', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?t=table');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?t=table');
   const before = {};
   for (const id of ['htx_count', 'workers', 'income_avg', 'ocop_subjects']) before[id] = await kpi(page, id);
   const total63 = await page.textContent('[data-testid="table-total"]');
@@ -345,8 +335,8 @@ test('switching between 63 and 34 provinces keeps the totals', async () => {
 });
 
 test('switching to 34 provinces says which chosen province became which', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?p=06~19');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?p=06~19');
   await page.check('[data-testid="boundary-34"]');
   await page.waitForFunction(() => /b=34/.test(location.search));
   // Bắc Kạn (06) merged into Thái Nguyên (19) on 1 July 2025.
@@ -356,8 +346,8 @@ test('switching to 34 provinces says which chosen province became which', async 
 });
 
 test('works at 360 px wide without horizontal scrolling', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, site.url);
   for (const tab of ['map', 'chart', 'table', 'sources']) {
     await page.tap(`[data-testid="tab-${tab}"]`);
     await page.waitForSelector(`[data-testid="panel-${tab}"]`);
@@ -376,8 +366,8 @@ test('works at 360 px wide without horizontal scrolling', async () => {
 });
 
 test('on a desktop the definitions table fits its page and its prose reads from the left', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await openPage(ctx, srv.url + '?t=sources');
+  const ctx = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(ctx, site.url + '?t=sources');
   const box = await page.$eval('[data-testid="indicator-definitions"]', (t) => ({ table: t.getBoundingClientRect().width, wrap: t.parentElement.clientWidth }));
   assert.ok(box.table <= box.wrap, `table ${box.table} px in ${box.wrap} px`);
   const align = await page.$$eval('[data-testid="indicator-definitions"] td.wrap', (tds) => [...new Set(tds.map((td) => getComputedStyle(td).textAlign))]);
@@ -386,8 +376,8 @@ test('on a desktop the definitions table fits its page and its prose reads from 
 });
 
 test('on a phone the filters are folded under their heading, so the headline cards are on the first screen', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, site.url);
   const top = await page.$eval('[data-testid="kpi-htx_count"]', (el) => el.getBoundingClientRect().top);
   assert.ok(top < 740, `the first card starts at ${top} px, below the first screen`);
   assert.equal(await page.isVisible('[data-testid="region-select"]'), false);
@@ -402,16 +392,16 @@ test('on a phone the filters are folded under their heading, so the headline car
   await ctx.close();
 
   // On a desktop the filters are a column beside the content, always open, with no toggle.
-  const wide = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const desk = await openPage(wide, srv.url);
+  const wide = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const desk = await openPage(wide, site.url);
   assert.equal(await desk.isVisible('[data-testid="region-select"]'), true);
   assert.equal(await desk.isVisible('[data-testid="filters-toggle"]'), false);
   await wide.close();
 });
 
 test('on a touch phone every control is at least 40 px tall, and a wide table keeps its province column in view', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  const page = await openPage(ctx, srv.url + '?t=table&r=tdmnpb&k=htx');
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, site.url + '?t=table&r=tdmnpb&k=htx');
   await page.waitForSelector('[data-testid="panel-table"] thead th button');
   const small = await page.evaluate(() => [...document.querySelectorAll('main button, main summary, main select, header button, header select')]
     .filter((el) => el.offsetParent !== null)
@@ -430,12 +420,12 @@ test('on a touch phone every control is at least 40 px tall, and a wide table ke
 });
 
 test('the page speaks the link\'s language, the year slider is named "Năm", the file button shows keyboard focus', async () => {
-  const ctx = await browser.newContext();
-  const en = await openPage(ctx, srv.url + '?l=en');
+  const ctx = await site.browser.newContext();
+  const en = await openPage(ctx, site.url + '?l=en');
   assert.equal(await en.getAttribute('html', 'lang'), 'en');
   // The title follows the view (issue 15 item 8) and ends with the app's name in the page's language.
   assert.match(await en.title(), / · Coop Atlas$/);
-  const vi = await openPage(ctx, srv.url);
+  const vi = await openPage(ctx, site.url);
   assert.equal(await vi.getAttribute('html', 'lang'), 'vi');
   assert.match(await vi.title(), / · Atlas Kinh tế tập thể$/);
   assert.equal(await vi.getByRole('slider', { name: 'Năm', exact: true }).count(), 1, 'the slider is named "Năm" alone');
@@ -449,8 +439,8 @@ test('the page speaks the link\'s language, the year slider is named "Năm", the
 });
 
 test('axe-core finds no serious or critical accessibility violation', async () => {
-  const ctx = await browser.newContext({ bypassCSP: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ bypassCSP: true });
+  const page = await openPage(ctx, site.url);
   await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   for (const tab of ['map', 'chart', 'table', 'sources']) {
     await page.click(`[data-testid="tab-${tab}"]`);
@@ -463,8 +453,8 @@ test('axe-core finds no serious or critical accessibility violation', async () =
 });
 
 test('embed mode shows the view alone, headed by its data, source, year and filters, with a link to the full app', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?embed=1&t=chart');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?embed=1&t=chart');
   assert.equal(await page.locator('[data-testid="app-title"]').count(), 0);
   assert.equal(await page.locator('[data-testid="region-select"]').count(), 0);
   assert.match(await page.textContent('[data-testid="dataset-line"]'), /Nguồn/);
@@ -472,7 +462,7 @@ test('embed mode shows the view alone, headed by its data, source, year and filt
   assert.match(await page.textContent('[data-testid="embed-filters"]'), /^Năm 2024 · Chưa lọc: toàn bộ dữ liệu$/);
   await waitForCanvas(page, 'chart');
   // A filtered embed names its filters above the figures (they are read on another site).
-  await page.goto(srv.url + '?embed=1&r=tn&k=htx&t=chart&ch=trend');
+  await page.goto(site.url + '?embed=1&r=tn&k=htx&t=chart&ch=trend');
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
   const head = await page.$eval('[data-testid="embed-head"]', (el) => ({ text: el.textContent, top: el.getBoundingClientRect().top }));
   assert.match(head.text, /Vùng: Tây Nguyên/);
@@ -489,8 +479,8 @@ test('embed mode shows the view alone, headed by its data, source, year and filt
 });
 
 test('the official dataset shows GSO figures with their source and concept', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?d=gso-chinh-thuc&y=2022&i=htx_active&t=table');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?d=gso-chinh-thuc&y=2022&i=htx_active&t=table');
   assert.equal(await kpi(page, 'htx_active'), 15832);
   assert.equal(await kpi(page, 'htx_active_workers'), 163101);
   assert.equal(await page.locator('[data-testid="illustrative-label"]').count(), 0);
@@ -506,8 +496,8 @@ test('the official dataset shows GSO figures with their source and concept', asy
 });
 
 test('charts re-render without leftover series, dispose on unmount and follow their container', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await openPage(ctx, srv.url + '?t=chart&ch=trend&p=19~06');
+  const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, site.url + '?t=chart&ch=trend&p=19~06');
   await waitForCanvas(page, 'chart');
   const seriesCount = () => page.evaluate(() => {
     const el = document.querySelector('[data-testid="chart"]');
@@ -538,9 +528,9 @@ test('charts re-render without leftover series, dispose on unmount and follow th
 });
 
 test('Share copies the link; the chart downloads as PNG and the table as CSV', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(srv.url).origin });
-  const page = await openPage(ctx, srv.url + '?r=tn&t=chart');
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(site.url).origin });
+  const page = await openPage(ctx, site.url + '?r=tn&t=chart');
   await page.click('[data-testid="share"]');
   await page.waitForSelector('[data-testid="flash"]');
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), page.url());
@@ -561,8 +551,8 @@ test('Share copies the link; the chart downloads as PNG and the table as CSV', a
 });
 
 test('clicking a province on the map selects it (and clicking again unselects it)', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, site.url);
   await waitForMap(page);
   // The mouse clicks for real where Thái Nguyên (19) is drawn, so the browser's own hit-testing
   // picks the province. Found again before the second click: a selection adds a chip above the
@@ -585,8 +575,8 @@ test('clicking a province on the map selects it (and clicking again unselects it
 });
 
 test('on a touch phone, tapping a province selects it, and its tooltip (name, value, source) stays inside the 360 px page', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, site.url);
   await waitForMap(page);
   const value = await page.getAttribute('#main path[data-code="19"]', 'aria-label');
   assert.match(value, /^Thái Nguyên: \d/, 'the province is named with its value');
@@ -616,8 +606,8 @@ test('on a touch phone, tapping a province selects it, and its tooltip (name, va
 });
 
 test('the map from the keyboard: Tab and arrows move between named provinces, Enter and Space select', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await openPage(ctx, site.url);
   await waitForMap(page);
   const active = () => page.evaluate(() => {
     const el = document.activeElement;
@@ -667,16 +657,16 @@ async function zoomOf(page, codes) {
 }
 
 test('choosing a region or a province zooms the map to it', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const ctx = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
   const whole = { x: 0, y: 0, w: 768, h: 1000 };
   // The whole country by default.
-  let page = await openPage(ctx, srv.url);
+  let page = await openPage(ctx, site.url);
   await waitForMap(page);
   assert.deepEqual((await zoomOf(page, [])).vb, whole);
   // The region's provinces (Trung du và miền núi phía Bắc), and one province (Thái Nguyên), in
   // both boundary versions.
   for (const q of ['?r=tdmnpb', '?p=19', '?b=34&r=tdmnpb', '?b=34&p=19']) {
-    page = await openPage(ctx, srv.url + q);
+    page = await openPage(ctx, site.url + q);
     await waitForMap(page);
     // The region's provinces: those with figures (a region filters the figures; the others read "no data").
     const codes = q.includes('p=19') ? ['19']
@@ -694,11 +684,11 @@ test('choosing a region or a province zooms the map to it', async () => {
 });
 
 test('Hoàng Sa and Trường Sa are drawn and labelled in both languages and both boundary versions', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const expected = { vi: ['QĐ. Hoàng Sa', 'QĐ. Trường Sa'], en: ['Hoàng Sa Is.', 'Trường Sa Is.'] };
   for (const l of ['vi', 'en']) {
     for (const b of ['63', '34']) {
-      const page = await openPage(ctx, `${srv.url}?l=${l}&b=${b}`);
+      const page = await openPage(ctx, `${site.url}?l=${l}&b=${b}`);
       await waitForMap(page);
       const labels = await page.$$eval('#main svg[data-testid="map-chart"] [data-testid^="island-"]', (els) => els.map((e) => e.textContent));
       assert.deepEqual(labels, expected[l], `l=${l} b=${b}`);
@@ -715,9 +705,9 @@ test('Hoàng Sa and Trường Sa are drawn and labelled in both languages and bo
 });
 
 test('the map downloads as SVG (every province, title, legend, source) and as PNG, in both languages', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
   for (const l of ['vi', 'en']) {
-    const page = await openPage(ctx, `${srv.url}?l=${l}&p=19`);
+    const page = await openPage(ctx, `${site.url}?l=${l}&p=19`);
     await waitForMap(page);
     const names = await page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('aria-label')));
     const title = await page.textContent('[data-testid="map-title"]');
@@ -756,8 +746,8 @@ test('the map downloads as SVG (every province, title, legend, source) and as PN
 });
 
 test('map classes: quantiles and custom breaks are in the link and the legend; the table sorts', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   await page.selectOption('[data-testid="class-select"]', 'q5');
   await page.waitForFunction(() => /[?&]c=q5\b/.test(location.search));
   assert.equal(await page.locator('[data-testid="map-legend"] li').count(), 6, '5 classes + no data');

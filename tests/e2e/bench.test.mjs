@@ -3,33 +3,23 @@
 // built-in indicator for one year and for all years, the filtered group-by and its regroup into
 // the 34 provinces — and the app's sliced parser must load the same rows. Timings are printed by
 // scripts/bench-browser.mjs, not asserted here.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, ROOT } from './harness.mjs';
+import { useSite, DIST } from './harness.mjs';
 
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
-let server;
-let browser;
-
-before(async () => {
+before(() => {
   assert.ok(existsSync(join(DIST, 'bench/index.html')), `${DIST}/bench/index.html: run scripts/build.sh first`);
-  server = await serve({ dir: DIST });
-  browser = await launch();
 });
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const site = useSite();
 
 async function benchRun(opts) {
-  const context = await browser.newContext();
+  const context = await site.browser.newContext();
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url + 'bench/index.html');
+  await page.goto(site.url + 'bench/index.html');
   await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
   const r = await page.evaluate((o) => window.benchRun(o), opts);
   await context.close();

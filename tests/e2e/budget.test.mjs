@@ -14,11 +14,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ROOT, serve, launch, openPage, kpi } from './harness.mjs';
+import { openPage, kpi, withSite, DIST } from './harness.mjs';
 import { measureOnce, TARGETS, KB } from '../../scripts/perf-network.mjs';
-
-// COOP_DIST: test another build directory (default dist/).
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 
 const FIRST_VIEW_ALLOWED = [
   /^\/(index\.html)?$/,
@@ -86,18 +83,13 @@ test('the live (interactive) map on emulated 3G ≤ 10 s', { timeout: 300000, to
 });
 
 test('the headline cards show even when ECharts and the shapes cannot load', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await context.route(/\/(vendor|geo)\//, (route) => route.abort());
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     assert.ok((await kpi(page, 'htx_count')) > 0, 'cards with numbers');
     // The map says what failed instead of staying blank.
     await page.waitForSelector('.chart-error', { timeout: 30000 });
     assert.equal(page.errors.filter((e) => !/Failed to load resource|ERR_FAILED/.test(e)).length, 0, page.errors.join(' | '));
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });

@@ -4,23 +4,13 @@
 //    keeps its colour, the source shows once per view (not in every tooltip) and not cut off;
 //  - a multi-province trend's lines differ by marker; a downloaded PNG carries its foot, which the
 //    chart on screen does not keep.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { serve, launch, openPage } from './harness.mjs';
+import { useSite, openPage } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** The option ECharts holds for the chart, once it has series with data. */
 async function chartOption(page) {
@@ -38,7 +28,7 @@ async function chartOption(page) {
 }
 
 test('ECharts is not fetched on a first view of the map, and a chart shows a loading line until it arrives', { timeout: 120000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await site.browser.newContext({ viewport: { width: 360, height: 740 } });
   const requested = [];
   let release;
   const held = new Promise((r) => { release = r; });
@@ -50,7 +40,7 @@ test('ECharts is not fetched on a first view of the map, and a chart shows a loa
     await route.continue();
   });
   try {
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, site.url);
     await page.waitForSelector('#main svg[data-testid="map-chart"] path.area');
     await page.waitForTimeout(1500);
     assert.deepEqual(requested, [], 'the map view asked for ECharts');
@@ -70,9 +60,9 @@ test('ECharts is not fetched on a first view of the map, and a chart shows a loa
 
 for (const [lang, width, note, other] of [['vi', 360, /Bộ lọc loại hình không áp dụng/, /[A-Za-z]{3,} filter/], ['en', 1280, /The kind filter does not apply/, /[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/]]) {
   test(`composition (${lang}, ${width} px): the chosen indicator by kind, a kind filter gives no 100% ring, one colour per kind, the source once`, { timeout: 120000 }, async () => {
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const context = await site.browser.newContext({ viewport: { width, height: 800 } });
     try {
-      const page = await openPage(context, `${srv.url}?l=${lang}&t=chart&ch=mix&i=workers&k=tht`);
+      const page = await openPage(context, `${site.url}?l=${lang}&t=chart&ch=mix&i=workers&k=tht`);
       const o = await chartOption(page);
       const slices = o.series[0].data;
       assert.ok(slices.length >= 3, `a ring of ${slices.length} slice(s): ${JSON.stringify(slices)}`);
@@ -82,7 +72,7 @@ for (const [lang, width, note, other] of [['vi', 360, /Bộ lọc loại hình k
       assert.match(notes, note);
       assert.doesNotMatch(notes, other, 'the note mixes languages');
       // The same kind has the same colour without the filter.
-      await page.goto(`${srv.url}?l=${lang}&t=chart&ch=mix&i=workers`);
+      await page.goto(`${site.url}?l=${lang}&t=chart&ch=mix&i=workers`);
       const all = (await chartOption(page)).series[0].data;
       assert.equal(all.find((s) => s.name === tht.name)?.color, '#E69F00');
       // The source: once under the chart, whole (not cut off), in no tooltip and not in the chart.
@@ -100,9 +90,9 @@ for (const [lang, width, note, other] of [['vi', 360, /Bộ lọc loại hình k
 }
 
 test('trend of several provinces: lines told apart by markers; the downloaded PNG has its foot, the screen keeps none', { timeout: 120000 }, async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   try {
-    const page = await openPage(context, `${srv.url}?t=chart&ch=trend&p=19~06~02`);
+    const page = await openPage(context, `${site.url}?t=chart&ch=trend&p=19~06~02`);
     const o = await chartOption(page);
     const symbols = o.series.map((s) => s.symbol);
     assert.equal(new Set(symbols).size, symbols.length, `markers ${symbols}`);

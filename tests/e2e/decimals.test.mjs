@@ -6,24 +6,14 @@
 // none from 100 — "421 triệu" beside "5,3 triệu" is that rule, "95.273,7 tỷ" beside "88.586 tỷ"
 // is not), and the percentages one number of decimals. Both languages, every bundled dataset,
 // the whole dataset, a region and a province.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { useSite, openPage, ROOT } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'public/data/catalog.json'), 'utf8'));
 
@@ -72,7 +62,7 @@ test('the grouping reads figures as a reader does', () => {
 for (const d of catalog.datasets) {
   for (const lang of ['vi', 'en']) {
     test(`${d.id} (${lang}): each row of cards and the profile's figures use one decimals rule`, { timeout: 120000 }, async () => {
-      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const ctx = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await openPage(ctx, null);
       const places = d.illustrative ? ['', '&p=19', '&r=tn'] : [''];
       const broken = [];
@@ -80,7 +70,7 @@ for (const d of catalog.datasets) {
       for (const place of places) {
         for (const tab of ['map', 'profile']) {
           const q = `?d=${d.id}&l=${lang}&t=${tab}${place}`;
-          await page.goto(srv.url + q);
+          await page.goto(site.url + q);
           await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
           await page.waitForSelector('[data-testid^="kpi-"] .value', { timeout: 30000 });
           // Cards reach their final text when the previous year has arrived (the change line).

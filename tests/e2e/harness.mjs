@@ -5,9 +5,13 @@ import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The build the tests serve: dist/, or the folder `COOP_DIST` names (to test another build). */
+export const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -24,8 +28,8 @@ async function freePort() {
   return port;
 }
 
-/** Starts scripts/serve.py on dist (or `dir`) under `prefix`; returns { url, stop }. */
-export async function serve({ dir = join(ROOT, 'dist'), prefix = '/' } = {}) {
+/** Starts scripts/serve.py on the build ([`DIST`], or `dir`) under `prefix`; returns { url, port, stop }. */
+export async function serve({ dir = DIST, prefix = '/' } = {}) {
   const port = await freePort();
   const proc = spawn('python3', [join(ROOT, 'scripts/serve.py'), '--dir', dir, '--port', String(port), '--prefix', prefix], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -45,6 +49,51 @@ export async function serve({ dir = join(ROOT, 'dist'), prefix = '/' } = {}) {
 /** Launches headless Chromium (a fresh profile each time). */
 export async function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * The build served and a browser, for a whole test file: started `before` its first test, both
+ * closed `after` its last, even when a test fails. Returns the object they are put in: read
+ * `site.url` (the served root, ending in `/`) and `site.browser` inside tests, never at import
+ * time (they are set once the hook has run). `options` are [`serve`]'s.
+ *
+ * Why one helper: fourteen files wrote these lines each; how the tests start (the build served,
+ * the browser's flags) is now said once.
+ */
+export function useSite(options) {
+  const site = { url: null, browser: null };
+  let srv;
+  before(async () => {
+    srv = await serve(options);
+    site.url = srv.url;
+    site.browser = await launch();
+  });
+  after(async () => {
+    await site.browser?.close();
+    srv?.stop();
+  });
+  return site;
+}
+
+/**
+ * The build served and a browser of its own for one test: `withSite([options,] fn)` runs
+ * `fn({ url, browser })` (what [`useSite`] gives a whole file) and closes both after it, whatever
+ * happens. For tests that need a browser no other test has touched (service workers, caches) or a
+ * build of their own (`options` are [`serve`]'s: `dir`, `prefix`).
+ */
+export async function withSite(...args) {
+  const fn = args.pop();
+  const srv = await serve(args[0]);
+  try {
+    const browser = await launch();
+    try {
+      return await fn({ url: srv.url, browser });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    srv.stop();
+  }
 }
 
 /**

@@ -4,25 +4,15 @@
 // other, anything outside the screen sideways, and the same on every ECharts canvas of the view
 // (tests/e2e/layout.mjs says how each is found). One browser, one page per width, each view
 // reached by its link; a failure lists every problem of every view, not only the first.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { useSite, openPage, ROOT } from './harness.mjs';
 import { settle, layoutProblems, chartProblems } from './layout.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 const catalog = JSON.parse(readFileSync(join(ROOT, 'public/data/catalog.json'), 'utf8'));
 // The tabs and chart kinds, as src/engine/url_state.rs codes them (Tab, ChartKind).
@@ -54,7 +44,7 @@ test('the walk covers every tab and chart kind of the URL codec', () => {
 
 for (const [width, height] of [[360, 740], [1280, 800]]) {
   test(`at ${width} × ${height}, every view of every bundled dataset in both languages: nothing cut, overlapping or off-screen`, { timeout: 600000 }, async () => {
-    const ctx = await browser.newContext({ viewport: { width, height }, ...(width < 600 ? { isMobile: true, hasTouch: true } : {}) });
+    const ctx = await site.browser.newContext({ viewport: { width, height }, ...(width < 600 ? { isMobile: true, hasTouch: true } : {}) });
     const page = await openPage(ctx, null);
     const failures = [];
     let walked = 0;
@@ -62,7 +52,7 @@ for (const [width, height] of [[360, 740], [1280, 800]]) {
       for (const lang of ['vi', 'en']) {
         for (const v of views(d)) {
           const q = `?d=${d.id}&l=${lang}&${v}`;
-          await page.goto(srv.url + q);
+          await page.goto(site.url + q);
           await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
           try {
             await settle(page);

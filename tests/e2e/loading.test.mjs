@@ -8,16 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, serve, launch, openPage } from './harness.mjs';
+import { openPage, withSite, DIST } from './harness.mjs';
 
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 const WASM = /_bg\.wasm$/;
 const ALERT = '[role="alert"]#load-error';
 
 test('on 3G the loading line counts the wasm in, then the app starts', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     // Every value the loading line's progress takes, in order.
     await context.addInitScript(() => {
@@ -35,7 +32,7 @@ test('on 3G the loading line counts the wasm in, then the app starts', { timeout
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 400_000 / 8, uploadThroughput: 400_000 / 8 });
     // A shared link the copy does not cover: the loading line is what the reader sees.
-    await page.goto(srv.url + '?k=htx', { waitUntil: 'commit' });
+    await page.goto(url + '?k=htx', { waitUntil: 'commit' });
     await page.waitForFunction(() => /^\d+%$/.test(document.getElementById('boot')?.getAttribute('data-progress') ?? ''), null, { timeout: 30000 });
     // Shown after the text by CSS; the text itself stays.
     assert.match(await page.textContent('#boot'), /đang tải… · Coop Atlas — loading…$/);
@@ -48,10 +45,7 @@ test('on 3G the loading line counts the wasm in, then the app starts', { timeout
     assert.equal(await page.locator('#boot').count(), 0, 'the loading line outlived the app start');
     assert.equal(await page.locator(ALERT).count(), 0);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 /** Checks the alert: visible, both languages, the loading line and the copy's status hidden. */
@@ -68,15 +62,13 @@ async function assertAlert(page, where) {
 }
 
 test('a wasm that cannot be loaded: an alert with a reload button, which starts the app once the network is back', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
   const wasmFile = readdirSync(DIST).find((f) => WASM.test(f));
   const wasmBytes = readFileSync(join(DIST, wasmFile));
-  try {
+  await withSite(async ({ url, browser }) => {
     // 1. Refused outright (no connection), on a shared link.
     const context = await browser.newContext();
     await context.route(WASM, (route) => route.abort('internetdisconnected'));
-    const page = await openPage(context, srv.url + '?k=htx', { waitFor: null });
+    const page = await openPage(context, url + '?k=htx', { waitFor: null });
     await assertAlert(page, 'refused');
     // The network is back: the button reloads, and the app starts on the same link.
     await context.unroute(WASM);
@@ -90,7 +82,7 @@ test('a wasm that cannot be loaded: an alert with a reload button, which starts 
     //    pre-rendered copy of the default link: the copy's numbers stay, the alert is on top.
     const ctx2 = await browser.newContext();
     await ctx2.route(WASM, (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: wasmBytes.subarray(0, wasmBytes.length >> 1) }));
-    const p2 = await openPage(ctx2, srv.url, { waitFor: null });
+    const p2 = await openPage(ctx2, url, { waitFor: null });
     await assertAlert(p2, 'cut short');
     assert.ok(await p2.isVisible('#prerender [data-testid="pre-kpis"]'), 'the copy\'s cards stay on screen');
     // Not under the copy's `inert`: the button takes a click.
@@ -102,11 +94,8 @@ test('a wasm that cannot be loaded: an alert with a reload button, which starts 
     // 3. An HTTP error from the server.
     const ctx3 = await browser.newContext();
     await ctx3.route(WASM, (route) => route.fulfill({ status: 503, body: 'busy' }));
-    const p3 = await openPage(ctx3, srv.url + '?t=table&l=en', { waitFor: null });
+    const p3 = await openPage(ctx3, url + '?t=table&l=en', { waitFor: null });
     await assertAlert(p3, 'HTTP 503');
     await ctx3.close();
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });

@@ -10,12 +10,9 @@ import { cpSync, mkdtempSync, readFileSync, appendFileSync, symlinkSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, serve, launch, openPage, kpi } from './harness.mjs';
+import { ROOT, openPage, kpi, withSite, DIST } from './harness.mjs';
 import { MAP_READY, CHART_READY } from '../../scripts/perf-network.mjs';
 import { listFiles } from '../../scripts/postbuild.mjs';
-
-// COOP_DIST: test another build directory (default dist/).
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 
 /** Records CSP violations (the event fires even when the console message is missed). */
 async function watchCsp(context) {
@@ -41,22 +38,20 @@ async function allKpis(page) {
 }
 
 test('after one online visit, everything works with the network cut', { timeout: 240000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await watchCsp(context);
     // Online: the default view, then a trend over every year (fetches all years of the dataset)
     // and the 34-province map, so each is something "that was fetched".
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     await page.waitForFunction(MAP_READY, null, { timeout: 60000 });
     const online = await allKpis(page);
     assert.ok(online.length >= 5, `expected headline cards, got ${online.length}`);
     await waitForWorker(page);
-    await page.goto(srv.url + '?t=chart&ch=trend');
+    await page.goto(url + '?t=chart&ch=trend');
     await ready(page);
     await page.waitForFunction(CHART_READY, 'chart', { timeout: 60000 });
-    await page.goto(srv.url + '?t=table&y=2020&l=en');
+    await page.goto(url + '?t=table&y=2020&l=en');
     await ready(page);
     const online2020 = await allKpis(page);
     // Give the worker a moment to store what the page fetched.
@@ -64,7 +59,7 @@ test('after one online visit, everything works with the network cut', { timeout:
 
     await context.setOffline(true);
     // Reload the default view: the dashboard comes back with the same figures.
-    await page.goto(srv.url);
+    await page.goto(url);
     await ready(page, 15000);
     assert.equal(await page.isVisible('[data-testid="offline-badge"]'), true, 'offline badge shown');
     assert.deepEqual(await allKpis(page), online, 'same headline figures offline');
@@ -88,31 +83,26 @@ test('after one online visit, everything works with the network cut', { timeout:
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
 
     // A shared link opened offline (another year, another tab, English), and the 34-province map.
-    await page.goto(srv.url + '?t=table&y=2020&l=en');
+    await page.goto(url + '?t=table&y=2020&l=en');
     await ready(page, 15000);
     assert.deepEqual(await allKpis(page), online2020, 'the 2020 view offline equals the 2020 view online');
     assert.ok(await page.$$eval('[data-testid="panel-table"] tbody tr', (r) => r.length) > 0);
-    await page.goto(srv.url + '?b=34');
+    await page.goto(url + '?b=34');
     await ready(page, 15000);
     await page.waitForFunction(MAP_READY, null, { timeout: 15000 });
     assert.ok((await kpi(page, 'htx_count')) > 0);
 
     // The trend over every year, offline.
-    await page.goto(srv.url + '?t=chart&ch=trend');
+    await page.goto(url + '?t=chart&ch=trend');
     await ready(page, 15000);
     await page.waitForFunction(CHART_READY, 'chart', { timeout: 15000 });
 
     assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('the connection drops as the worker takes over: the data the page fetched still works offline', { timeout: 180000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
   // The data files of the default view, which the page fetched before the worker controlled it.
   const DATA = ['data/dtts-mn/2024.pack', 'data/dtts-mn/2023.pack'];
   /** Removes `paths` from every cache of the worker (as if it had not stored them yet). */
@@ -132,9 +122,9 @@ test('the connection drops as the worker takes over: the data the page fetched s
     for (const p of paths) if (!(await caches.match(new URL(p, location.href).href))) return false;
     return true;
   }, paths, { timeout });
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     const online = await allKpis(page);
     await waitForWorker(page);
     // The worker has not stored the page's data yet, and the network is gone. (Once it has stored
@@ -158,10 +148,7 @@ test('the connection drops as the worker takes over: the data the page fetched s
     assert.deepEqual(await allKpis(page), online, 'the same cards offline');
     assert.deepEqual(await stored(page, DATA), [true, true], 'kept by the worker');
     assert.deepEqual(page.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('the page runs under its Content-Security-Policy with no violation', { timeout: 120000 }, async () => {
@@ -170,12 +157,10 @@ test('the page runs under its Content-Security-Policy with no violation', { time
   assert.ok(csp, 'CSP meta in dist/index.html');
   assert.match(csp[1], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
   assert.doesNotMatch(csp[1], /'unsafe-inline'|'unsafe-eval'|'unsafe-hashes'/);
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await watchCsp(context);
-    const page = await openPage(context, srv.url + '?t=map');
+    const page = await openPage(context, url + '?t=map');
     await page.waitForFunction(MAP_READY, null, { timeout: 60000 });
     // Hover the map and open the other tabs so tooltips and charts render too.
     const box = await page.locator('[data-testid="map-chart"]').boundingBox();
@@ -187,10 +172,7 @@ test('the page runs under its Content-Security-Policy with no violation', { time
     await page.waitForTimeout(500);
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     assert.deepEqual(page.errors.filter((e) => /Content Security Policy|Refused/.test(e)), []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('a new release: the open page offers it, and after reload serves only the new files', { timeout: 240000 }, async () => {
@@ -212,11 +194,9 @@ test('a new release: the open page offers it, and after reload serves only the n
   assert.ok(!existsSync(join(v2, ech1)), 'the old bundle is gone from v2');
   symlinkSync(v1, site);
 
-  const srv = await serve({ dir: site });
-  const browser = await launch();
-  try {
+  await withSite({ dir: site }, async ({ url, browser }) => {
     const context = await browser.newContext();
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     await page.waitForFunction(MAP_READY, null, { timeout: 60000 });
     await waitForWorker(page);
     const figures = await allKpis(page);
@@ -264,33 +244,24 @@ test('a new release: the open page offers it, and after reload serves only the n
     }, ver2);
     assert.equal(cachedVersion, ver2);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  }).finally(() => rmSync(dir, { recursive: true, force: true }));
 });
 
 test('the app works from a sub-path, worker included', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST, prefix: '/atlas/ktt/' });
-  const browser = await launch();
-  try {
+  await withSite({ prefix: '/atlas/ktt/' }, async ({ url, browser }) => {
     const context = await browser.newContext();
-    const page = await openPage(context, srv.url + '?t=map');
+    const page = await openPage(context, url + '?t=map');
     await page.waitForFunction(MAP_READY, null, { timeout: 60000 });
     await waitForWorker(page);
     const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope);
-    assert.equal(scope, srv.url);
+    assert.equal(scope, url);
     await context.setOffline(true);
     await page.reload();
     await ready(page, 15000);
     await page.waitForFunction(MAP_READY, null, { timeout: 15000 });
     const manifest = await page.getAttribute('link[rel="manifest"]', 'href');
     assert.equal(manifest, 'manifest.webmanifest');
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('the web app manifest: Vietnamese name, icons that exist, relative start and scope', () => {

@@ -6,29 +6,19 @@
 // a hostile dataset shows its markup as text; nothing the user loads is sent anywhere; a kept
 // dataset reopens in slices, and Cancel while it does goes back to the bundled data.
 // COOP_DIST=/path serves another build (default dist/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, openSync, ftruncateSync, closeSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+import { useSite, openPage, kpi, ROOT, DIST } from './harness.mjs';
 
-let srv;
-let browser;
 const BAD = join(ROOT, 'tests/bad-files');
 const FIX = join(ROOT, 'tests/fixtures');
 const TMP = mkdtempSync(join(tmpdir(), 'coop-own-data-'));
 
-before(async () => {
-  srv = await serve(process.env.COOP_DIST ? { dir: process.env.COOP_DIST } : {});
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** What identifies the dataset on screen: its header line and a headline figure. */
 async function onScreen(page) {
@@ -64,8 +54,8 @@ const CASES = [
 ];
 
 for (const lang of ['vi', 'en']) test(`each bad file gets its message in the reader's language (${lang}, role=alert) and the dataset on screen stays exactly as it was`, async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + (lang === 'en' ? '?l=en' : ''));
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + (lang === 'en' ? '?l=en' : ''));
   const before = await onScreen(page);
   assert.equal(before.htx, 3000);
   for (const [name, vi, en] of CASES) {
@@ -91,8 +81,8 @@ test('a 300 MB file and JSON nested a million levels deep get a message, not a h
   closeSync(fd);
   const deep = join(TMP, 'deep.json');
   writeFileSync(deep, '{"format": "coop-atlas/1", "meta": ' + '['.repeat(1_000_000) + ']'.repeat(1_000_000) + '}');
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const before = await onScreen(page);
   for (const [path, message] of [[huge, /tối đa 100000000 byte/], [deep, /lồng sâu hơn 128 cấp/]]) {
     const t0 = Date.now();
@@ -107,8 +97,8 @@ test('a 300 MB file and JSON nested a million levels deep get a message, not a h
 });
 
 test('the same mistake in 120 rows is one line whose rows open on demand, and the report downloads as CSV', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openPage(ctx, site.url);
   await openFile(page, join(BAD, 'many-errors.json'));
   await page.waitForSelector('[data-testid="file-report"]');
   // Deliberate change (issue 14 item 3): 120 identical mistakes were 50 lines and "70 more".
@@ -137,8 +127,8 @@ test('the same mistake in 120 rows is one line whose rows open on demand, and th
 });
 
 test('a refused file lists its errors from the top of the file down, in Vietnamese', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   // The checks go a column at a time: the year of row 4 is found before the members of row 3.
   const path = join(TMP, 'out-of-order.csv');
   writeFileSync(path, 'Mã;Tỉnh;Năm;Loại hình;Thành viên\nA1;19;2024;htx;12\nA2;99;2024;htx;abc\nA3;19;20x4;htx;5\n');
@@ -171,8 +161,8 @@ test('a refused file lists its errors from the top of the file down, in Vietname
 });
 
 test('on a phone the kept datasets and the mapping step fit the screen, each figure named', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const page = await openPage(ctx, site.url);
   await openFile(page, join(FIX, 'own-good-vi.csv'));
   await page.waitForSelector('[data-testid="stored-list"] [data-testid="stored-remove"]', { timeout: 20000 });
   const right = await page.$eval('[data-testid="stored-list"] [data-testid="stored-remove"]', (b) => b.getBoundingClientRect().right);
@@ -187,8 +177,8 @@ test('on a phone the kept datasets and the mapping step fit the screen, each fig
 });
 
 test('a good CSV with Vietnamese headers loads, is listed, and survives a reload and going offline', { timeout: 180000 }, async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const requests = recordRequests(page);
   await openFile(page, join(FIX, 'own-good-vi.csv'));
   await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 20000 });
@@ -205,7 +195,7 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
   for (const r of requests) {
     assert.equal(r.body ?? null, null, `request with a body: ${r.url}`);
     assert.ok(!r.url.includes('own-good-vi'), `request naming the file: ${r.url}`);
-    assert.ok(r.url.startsWith(srv.url), `request to another origin: ${r.url}`);
+    assert.ok(r.url.startsWith(site.url), `request to another origin: ${r.url}`);
   }
 
   // Reload: the link names it, IndexedDB has it.
@@ -216,7 +206,7 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
 
   // Offline, in a new page of the same browser profile: still there. With a service worker in the
   // build, wait until it controls the page and has stored what the page fetched.
-  const hasWorker = existsSync(join(process.env.COOP_DIST || join(ROOT, 'dist'), 'sw.js'));
+  const hasWorker = existsSync(join(DIST, 'sw.js'));
   if (hasWorker) {
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });
     await page.reload();
@@ -225,7 +215,7 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
   }
   await ctx.setOffline(true);
   const page2 = await openPage(ctx, null);
-  await page2.goto(srv.url + '?ld=own-good-vi').catch(() => {});
+  await page2.goto(site.url + '?ld=own-good-vi').catch(() => {});
   const served = await page2.locator('[data-testid="app-title"]').count();
   // With a service worker in the build, the app itself must open offline.
   if (hasWorker) assert.equal(served, 1, 'the app did not open offline');
@@ -252,15 +242,15 @@ test('a good CSV with Vietnamese headers loads, is listed, and survives a reload
   await page.click('[data-testid="stored-remove"]');
   assert.match(asked, /Không thể hoàn tác/);
   await page.waitForSelector('[data-testid="stored-list"]', { state: 'detached' });
-  await page.goto(srv.url + '?ld=own-good-vi');
+  await page.goto(site.url + '?ld=own-good-vi');
   await page.waitForSelector('[data-testid="missing-dataset"]', { timeout: 30000 });
   assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
   await ctx.close();
 });
 
 test('a CSV with a column it cannot map goes through the mapping step, showing the guesses', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const before = await onScreen(page);
   await openFile(page, join(FIX, 'own-needs-mapping.csv'));
   await page.waitForSelector('[data-testid="mapping-step"]');
@@ -287,8 +277,8 @@ test('a CSV with a column it cannot map goes through the mapping step, showing t
 });
 
 test('a link to a local dataset names it; a device without it says which dataset is missing', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?ld=ho-so-cua-toi&t=table', { waitFor: '[data-testid="missing-dataset"]' });
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?ld=ho-so-cua-toi&t=table', { waitFor: '[data-testid="missing-dataset"]' });
   assert.match(await page.textContent('[data-testid="missing-dataset"]'), /ho-so-cua-toi/);
   assert.equal(await page.getAttribute('[data-testid="missing-dataset"]', 'role'), 'alert');
   // No other data is shown under its name.
@@ -300,7 +290,7 @@ test('a link to a local dataset names it; a device without it says which dataset
 });
 
 test('a JSON dataset from a data= link shows a banner naming the site; failures say why', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const body = readFileSync(join(FIX, 'own-good.json'));
   await ctx.route('https://so-lieu.example.vn/**', (route) => route.fulfill({
     status: 200, body, headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
@@ -314,32 +304,32 @@ test('a JSON dataset from a data= link shows a banner naming the site; failures 
   await ctx.route('https://huge.example.org/**', (route) => route.fulfill({
     status: 200, body: 'x', headers: { 'content-length': '200000000', 'access-control-allow-origin': '*' },
   }));
-  const page = await openPage(ctx, srv.url + '?data=https://so-lieu.example.vn/htx-2024.json', { waitFor: '[data-testid="remote-banner"]' });
+  const page = await openPage(ctx, site.url + '?data=https://so-lieu.example.vn/htx-2024.json', { waitFor: '[data-testid="remote-banner"]' });
   assert.equal(await page.textContent('[data-testid="remote-host"]'), 'so-lieu.example.vn');
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
   assert.equal(await kpi(page, 'htx_count'), 30);
   assert.match(await page.textContent('[data-testid="dataset-line"]'), /Bộ dữ liệu riêng thử nghiệm/);
 
-  const p2 = await openPage(ctx, srv.url + '?data=https://no-cors.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  const p2 = await openPage(ctx, site.url + '?data=https://no-cors.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
   assert.match(await p2.textContent('[data-testid="remote-error"]'), /no-cors\.example\.org.*CORS/s);
   assert.equal(await p2.locator('[data-testid="app-ready"]').count(), 0);
-  const p5 = await openPage(ctx, srv.url + '?data=https://gone.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  const p5 = await openPage(ctx, site.url + '?data=https://gone.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
   assert.match(await p5.textContent('[data-testid="remote-error"]'), /gone\.example\.org: HTTP 404/);
-  const p3 = await openPage(ctx, srv.url + '?data=https://huge.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
+  const p3 = await openPage(ctx, site.url + '?data=https://huge.example.org/x.json', { waitFor: '[data-testid="remote-error"]' });
   assert.match(await p3.textContent('[data-testid="remote-error"]'), /huge\.example\.org.*(quá lớn|too large)/s);
   // Plain http is refused by the link reader with a notice.
-  const p4 = await openPage(ctx, srv.url + '?data=http://so-lieu.example.vn/x.json');
+  const p4 = await openPage(ctx, site.url + '?data=http://so-lieu.example.vn/x.json');
   assert.match(await p4.textContent('[data-testid="url-notices"]'), /data/);
   assert.equal(await p4.locator('[data-testid="remote-banner"]').count(), 0);
   await ctx.close();
 });
 
 test('a data= site that never answers times out with a message naming it, and nothing else loads', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   // The page's clock is Playwright's: a minute passes without waiting a minute.
   await ctx.clock.install();
   await ctx.route('https://slow.example.org/**', () => { /* never answers */ });
-  const page = await openPage(ctx, srv.url + '?data=https://slow.example.org/x.json', { waitFor: null });
+  const page = await openPage(ctx, site.url + '?data=https://slow.example.org/x.json', { waitFor: null });
   await page.waitForTimeout(500);
   await page.clock.fastForward(61_000);
   await page.waitForSelector('[data-testid="remote-error"]', { timeout: 30000 });
@@ -377,13 +367,13 @@ httpd.serve_forever()
       server.stdout.once('data', (d) => resolve(Number(String(d).trim())));
       server.once('exit', (c) => reject(new Error(`https server exited ${c}`)));
     });
-    const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-    const page = await openPage(ctx, srv.url + `?data=https://127.0.0.1:${port}/x.json`, { waitFor: '[data-testid="remote-error"]' });
+    const ctx = await site.browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await openPage(ctx, site.url + `?data=https://127.0.0.1:${port}/x.json`, { waitFor: '[data-testid="remote-error"]' });
     assert.match(await page.textContent('[data-testid="remote-error"]'), /127\.0\.0\.1.*CORS/s);
     assert.equal(await page.locator('[data-testid="app-ready"]').count(), 0, 'no other data shown under its name');
     // Control: the same server, the same file, with the CORS header: it loads. So the refusal
     // above was the browser's CORS check, not the certificate or the network.
-    const ok = await openPage(ctx, srv.url + `?data=https://127.0.0.1:${port}/open/x.json`, { waitFor: '[data-testid="remote-banner"]' });
+    const ok = await openPage(ctx, site.url + `?data=https://127.0.0.1:${port}/open/x.json`, { waitFor: '[data-testid="remote-banner"]' });
     await ok.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
     assert.equal(await ok.textContent('[data-testid="remote-host"]'), `127.0.0.1:${port}`);
     await ctx.close();
@@ -393,8 +383,8 @@ httpd.serve_forever()
 });
 
 test('a hostile dataset shows its markup as text, runs nothing, and links no javascript:', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?t=sources');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?t=sources');
   await openFile(page, join(FIX, 'own-hostile.json'));
   await page.waitForSelector('[data-testid="file-accepted"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="dataset-line"]')?.textContent.includes('<script>'));
@@ -418,8 +408,8 @@ test('a large CSV is converted in slices with a progress bar, and Cancel leaves 
   for (let i = 0; i < 400_000; i++) rows.push(`L${i};${i % 2 ? 'Thái Nguyên' : '06'};2024;HTX;${i % 50}`);
   const big = join(TMP, 'lon.csv');
   writeFileSync(big, rows.join('\n'));
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const before = await onScreen(page);
   await openFile(page, big);
   await page.waitForSelector('[data-testid="load-progress"] progress');
@@ -445,8 +435,8 @@ test('a large JSON file is parsed in slices and opens; its figures are right', a
   }
   const path = join(TMP, 'lon.json');
   writeFileSync(path, JSON.stringify({ format: 'coop-atlas/1', meta: { id: 'lon', title: 'Lớn', source: { publisher: 't' }, boundary: 63 }, entities: cols }));
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   await page.evaluate(() => {
     window.__gap = 0;
     let last = performance.now();
@@ -503,8 +493,8 @@ test('Cancel while a kept dataset reopens goes back to the bundled data, with no
   }
   const path = join(TMP, 'huy.json');
   writeFileSync(path, JSON.stringify({ format: 'coop-atlas/1', meta: { id: 'huy', title: 'Hủy', source: { publisher: 't' }, boundary: 63 }, entities: cols }));
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url);
   const bundled = await onScreen(page);
   await openFile(page, path);
   await page.waitForSelector('[data-testid="file-accepted"]', { timeout: 120000 });

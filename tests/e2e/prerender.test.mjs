@@ -18,11 +18,9 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, serve, launch, openPage, kpi } from './harness.mjs';
+import { ROOT, openPage, kpi, withSite, DIST } from './harness.mjs';
 import { defaultView } from '../../scripts/prerender.mjs';
 
-// COOP_DIST: test another build directory (default dist/).
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 const VIEW = defaultView(DIST);
 const WASM = /_bg\.wasm$/;
 
@@ -97,15 +95,13 @@ function cardsOf(page, copy) {
 }
 
 test('default link: the copy shows the cards before the wasm, the live app takes over with the same numbers', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(context);
     const release = await holdWasm(context);
     const page = await openPage(context, null);
     // 'commit': the held wasm would hold the load event too.
-    await page.goto(srv.url, { waitUntil: 'commit' });
+    await page.goto(url, { waitUntil: 'commit' });
     await page.waitForFunction(() => {
       const c = document.getElementById('prerender');
       return c && getComputedStyle(c).display !== 'none';
@@ -167,10 +163,7 @@ test('default link: the copy shows the cards before the wasm, the live app takes
     assert.equal(await page.locator('[data-testid="kpis"]').count(), 1);
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 /** Holds every request for ECharts (vendor/) until `release()` is called. */
@@ -194,15 +187,13 @@ function assertSameBox(actual, expected, message) {
 }
 
 test('default link: the map before the wasm is the app\'s own SVG, and the live map takes its place without a jump', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(context);
     const releaseWasm = await holdWasm(context);
     await holdEcharts(context); // never released: the map needs no ECharts
     const page = await openPage(context, null);
-    await page.goto(srv.url, { waitUntil: 'commit' });
+    await page.goto(url, { waitUntil: 'commit' });
     const copySvg = '#prerender svg[data-testid="pre-map-chart"]';
     await page.waitForFunction((sel) => {
       const svg = document.querySelector(sel);
@@ -263,10 +254,7 @@ test('default link: the map before the wasm is the app\'s own SVG, and the live 
     await page.waitForFunction(() => /[?&]p=19\b/.test(location.search), null, { timeout: 5000 });
     assert.deepEqual(await page.evaluate(() => window.__csp), []);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 /** A map's view box, accessible name, archipelago labels and paths (code, d, fill), from the copy
@@ -281,14 +269,12 @@ function mapOf(page, sel) {
 }
 
 test('the map needs no ECharts: with ECharts never arriving, the live map is drawn and follows a view change', { timeout: 120000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await holdEcharts(context); // never released
     // The app inserts the ECharts script as soon as it starts, which can be before the page's
     // `load` event: a held script then holds that event for ever.
-    const page = await openPage(context, srv.url, { waitUntil: 'domcontentloaded' });
+    const page = await openPage(context, url, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('#main svg[data-testid="map-chart"] path.area', { timeout: 30000 });
     // Every province's name and value, as a screen reader reads them.
     const labels = () => page.$$eval('#main svg[data-testid="map-chart"] path.area', (ps) => ps.map((p) => p.getAttribute('aria-label')).join('|'));
@@ -299,10 +285,7 @@ test('the map needs no ECharts: with ECharts never arriving, the live map is dra
     assert.match(await page.textContent('[data-testid="map-title"]'), /Lao động/);
     assert.match(await page.getAttribute('#main path[data-code="19"]', 'aria-label'), /^Thái Nguyên: /);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 /** `rgb(r, g, b)` (a computed colour) as `#rrggbb`, as the map's fills are written. */
@@ -313,12 +296,10 @@ function rgbToHex(rgb) {
 
 test('only the default view shows the copy: any other link never shows its numbers', { timeout: 180000 }, async () => {
   assert.ok(VIEW, 'the build has a default dataset');
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
   const other = [`?y=${VIEW.year - 1}`, '?l=en', '?k=htx', '?r=tdmnpb', '?embed=1', '?t=chart&k=htx', '?ld=abc',
     '?data=https%3A%2F%2Fexample.org%2Fd.json', `?d=${VIEW.dataset}&l=${VIEW.lang}&l=${VIEW.lang}`, '?t=chart&t=table'];
   const same = [`?d=${VIEW.dataset}&y=${VIEW.year}&l=${VIEW.lang}`, `?y=${VIEW.year}`, '?utm_source=zalo&fbclid=x'];
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await watch(context);
     // No wasm at all: what shows is decided by the HTML, the CSS and the inline script alone. The
@@ -328,7 +309,7 @@ test('only the default view shows the copy: any other link never shows its numbe
     const page = await context.newPage();
     for (const q of other) {
       // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
-      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
+      await page.goto(url + q, { waitUntil: 'domcontentloaded' });
       await page.waitForTimeout(300);
       const f = await page.evaluate(() => window.__frames);
       assert.ok(f.frames > 0, `${q}: no frame painted`);
@@ -340,7 +321,7 @@ test('only the default view shows the copy: any other link never shows its numbe
       assert.match(await page.textContent('#boot'), /đang tải/);
     }
     for (const q of same) {
-      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
+      await page.goto(url + q, { waitUntil: 'domcontentloaded' });
       assert.equal(await copyDisplayed(page), true, `${q} asks for the default view: the copy should show`);
       assert.equal(await page.isVisible('#boot'), false, `${q}: the copy has its own status; no second loading line`);
       await page.waitForFunction(() => window.__frames.copyMapShown > 0, null, { timeout: 10000 });
@@ -351,27 +332,22 @@ test('only the default view shows the copy: any other link never shows its numbe
     // With the wasm: the app removes the hidden copy at once (no second set of ids), and shows its
     // own view.
     const ctx2 = await browser.newContext();
-    const p2 = await openPage(ctx2, srv.url + '?l=en&r=tdmnpb');
+    const p2 = await openPage(ctx2, url + '?l=en&r=tdmnpb');
     assert.equal(await p2.locator('#prerender').count(), 0, 'hidden copy left in the page');
     assert.equal(await p2.locator('#boot').count(), 0, 'the loading line outlived the app start');
     assert.equal(await p2.locator('[data-testid="kpis"]').count(), 1);
     assert.match(await p2.textContent('[data-testid="kpis"] h2'), /[A-Za-z]/);
     assert.deepEqual(p2.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test("a link to another tab, chart, indicator or classes: the copy's header, filters and cards, not its map", { timeout: 180000 }, async () => {
   assert.ok(VIEW, 'the build has a default dataset');
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
   // Keys of the tab area only (with or without the default d, y, l and tracking keys): the cards
   // are the default view's, the tab area is not.
   const panelOff = ['?t=chart', '?t=table&i=workers', '?i=income_avg&c=q5', `?d=${VIEW.dataset}&t=chart&ch=trend&utm_source=zalo`,
     '?t=sources&c=x:10~50'];
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     await watch(context);
     await holdWasm(context); // the loading state, as on a slow link (see the test above)
@@ -379,7 +355,7 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     let first = null;
     for (const q of panelOff) {
       // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
-      await page.goto(srv.url + q, { waitUntil: 'domcontentloaded' });
+      await page.goto(url + q, { waitUntil: 'domcontentloaded' });
       await page.waitForTimeout(300);
       assert.equal(await copyDisplayed(page), true, `${q}: the copy should show`);
       const cards = await cardsOf(page, true);
@@ -405,7 +381,7 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     await watch(ctx2);
     const release = await holdWasm(ctx2);
     const p2 = await openPage(ctx2, null);
-    await p2.goto(srv.url + '?t=chart', { waitUntil: 'commit' });
+    await p2.goto(url + '?t=chart', { waitUntil: 'commit' });
     await p2.waitForFunction(() => {
       const c = document.getElementById('prerender');
       return c && getComputedStyle(c).display !== 'none';
@@ -424,19 +400,14 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     assert.equal(frames.copyMapShown, 0, 'the copy\'s map was on screen');
     assert.deepEqual(await p2.evaluate(() => window.__csp), []);
     assert.deepEqual(p2.errors, []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('repeat visit with the network cut: the copy from the worker cache, then the live cards', { timeout: 180000 }, async () => {
-  const srv = await serve({ dir: DIST });
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await watch(context);
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     const online = await cardsOf(page, false);
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 90000 });
     await context.setOffline(true);
@@ -445,7 +416,7 @@ test('repeat visit with the network cut: the copy from the worker cache, then th
     // first, from the cached index.html, and the watcher keeps what it showed.
     // (When the app does not start offline, say what the page had: its errors, the worker, the
     // text on screen. Seen once in four full runs, not reproduced since.)
-    const p2 = await openPage(context, srv.url, { waitFor: null });
+    const p2 = await openPage(context, url, { waitFor: null });
     try {
       await p2.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
     } catch (e) {
@@ -466,10 +437,7 @@ test('repeat visit with the network cut: the copy from the worker cache, then th
     assert.deepEqual(frames.copyCards, online, 'offline copy shows the figures seen online');
     assert.equal(frames.emptyAfterCards, 0, JSON.stringify(frames));
     assert.deepEqual(await p2.evaluate(() => window.__csp), []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });
 
 test('the copy is deterministic: taking it again from the finished build changes no byte', { timeout: 180000 }, async () => {

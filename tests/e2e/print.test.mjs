@@ -3,28 +3,18 @@
 // the place, the year, the dataset, its source and the date it was produced — with no control
 // (buttons, selects, the filters) printed, and no text of the page under the heading. The PDF's
 // text is read with pdftotext (poppler-utils): per page, and with each word's box (`-bbox`).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, openPage } from './harness.mjs';
+import { useSite, openPage } from './harness.mjs';
 import { settle } from './layout.mjs';
 
-let srv;
-let browser;
 const dir = mkdtempSync(join(tmpdir(), 'coop-print-'));
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 // Control labels (src/i18n.rs) that appear nowhere else in a page's text ("Share" and "Apply" do:
 // "Share of cooperatives…", "does not apply").
@@ -52,8 +42,8 @@ for (const [lang, q, place] of [
   ['en', 'd=gso-chinh-thuc&t=chart&ch=trend', 'Whole dataset'],
 ]) {
   test(`printing ?${q} (${lang}): the heading on every A4 page, above the content, and no control`, { timeout: 120000 }, async () => {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await openPage(ctx, `${srv.url}?l=${lang}&${q}`);
+    const ctx = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await openPage(ctx, `${site.url}?l=${lang}&${q}`);
     await settle(page);
     const head = await page.evaluate(() => {
       const h = document.querySelector('[data-testid="print-head"]');
@@ -103,8 +93,8 @@ for (const [lang, q, place] of [
 // cannot hold at a readable size: it prints in blocks of a few indicators, the name column and
 // the totals row repeated in each (src/ui/table_tab.rs print_blocks).
 test('printing the Table tab: every column, in blocks within the A4 page', { timeout: 120000 }, async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await openPage(ctx, `${srv.url}?t=table`);
+  const ctx = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openPage(ctx, `${site.url}?t=table`);
   await settle(page);
   const screenHeads = await page.$$eval('[data-testid="data-table"] thead th', (ths) => ths.slice(1).map((t) => t.textContent.trim()));
   const rows = await page.$$eval('[data-testid="data-table"] tbody tr', (trs) => trs.length);

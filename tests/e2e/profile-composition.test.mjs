@@ -2,22 +2,12 @@
 // their sector, two rings of the same indicator — by kind and by sector — that add up to the same
 // whole, each sector named in the reader's language; for a dataset of published totals, a plain
 // sentence saying it cannot be split, and no ring pretending otherwise.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { useSite, openPage } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** The slices ECharts holds for the ring `testid`, once drawn. */
 async function slices(page, testid) {
@@ -38,8 +28,8 @@ const SECTORS = {
 
 for (const [lang, q] of [['vi', '?t=profile&p=19'], ['en', '?t=profile&r=tn&l=en'], ['vi', '?t=profile&i=workers']]) {
   test(`${q}: the composition by kind and by sector, of one indicator and one whole`, { timeout: 120000 }, async () => {
-    const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
-    const page = await openPage(ctx, srv.url + q);
+    const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await openPage(ctx, site.url + q);
     await page.waitForSelector('[data-testid="profile-composition"]', { timeout: 30000 });
     assert.match(await page.textContent('[data-testid="profile-composition"] h3'), lang === 'vi' ? /^Cơ cấu theo loại hình và lĩnh vực$/ : /^Composition by kind and by sector$/);
     const kinds = await slices(page, 'profile-composition-chart');
@@ -62,10 +52,10 @@ for (const [lang, q] of [['vi', '?t=profile&p=19'], ['en', '?t=profile&r=tn&l=en
 }
 
 test('the official dataset (published totals only): no ring, and a sentence saying why', { timeout: 120000 }, async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   for (const [lang, re] of [['vi', /^Bộ dữ liệu này chỉ có số liệu tổng đã công bố, không có từng đơn vị: không chia được theo loại hình hay lĩnh vực\.$/],
     ['en', /^This dataset has only published totals, not the units themselves: it cannot be split by kind or by sector\.$/]]) {
-    const page = await openPage(ctx, `${srv.url}?d=gso-chinh-thuc&t=profile&l=${lang}`);
+    const page = await openPage(ctx, `${site.url}?d=gso-chinh-thuc&t=profile&l=${lang}`);
     await page.waitForSelector('[data-testid="profile-no-sectors"]', { timeout: 30000 });
     assert.match(await page.textContent('[data-testid="profile-no-sectors"]'), re);
     assert.equal(await page.locator('[data-testid="profile-composition"] .chart').count(), 0);

@@ -10,7 +10,7 @@
 //    online, exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage } from './harness.mjs';
+import { openPage, withSite } from './harness.mjs';
 
 const ROW = '[data-testid="profile-figures"] [data-testid="profile-row-htx_count"]';
 const SECTIONS = ['profile-figures', 'profile-trends', 'profile-composition', 'profile-map', 'profile-coverage', 'profile-sources'];
@@ -46,9 +46,7 @@ async function sections(page, query, complete = true) {
 }
 
 test('a province, a region and the whole dataset: every section of the profile offline, as online', { timeout: 240000 }, async () => {
-  const srv = await serve();
-  const browser = await launch();
-  try {
+  await withSite(async ({ url, browser }) => {
     const links = ['?t=profile&p=19', '?t=profile&r=tdmnpb&l=en', '?t=profile'];
     // What each link shows online, in a context of its own (nothing of it in the other's cache).
     const online = {};
@@ -56,21 +54,21 @@ test('a province, a region and the whole dataset: every section of the profile o
       const ctx = await browser.newContext();
       const page = await openPage(ctx, null);
       for (const q of links) {
-        await page.goto(srv.url + q);
+        await page.goto(url + q);
         online[q] = await sections(page, q);
       }
       await ctx.close();
     }
 
     const context = await browser.newContext();
-    const page = await openPage(context, srv.url);
+    const page = await openPage(context, url);
     await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });
     // The worker installed (its precache is done before it controls the page); give it a moment
     // to store what the page fetched after that.
     await page.waitForTimeout(1500);
     await context.setOffline(true);
     for (const q of links) {
-      await page.goto(srv.url + q);
+      await page.goto(url + q);
       const off = await sections(page, q, false);
       assert.equal(await page.isVisible('[data-testid="offline-badge"]'), true, `${q}: offline badge`);
       assert.equal(off.place, online[q].place, q);
@@ -83,12 +81,12 @@ test('a province, a region and the whole dataset: every section of the profile o
     // Online again, one profile opened (every year fetched and kept), then offline: every link
     // restores its profile exactly.
     await context.setOffline(false);
-    await page.goto(srv.url + '?t=profile');
+    await page.goto(url + '?t=profile');
     await sections(page, 'online');
     await page.waitForTimeout(1500);
     await context.setOffline(true);
     for (const q of links) {
-      await page.goto(srv.url + q);
+      await page.goto(url + q);
       assert.deepEqual(await sections(page, q), online[q], `${q}: the profile offline is the profile online`);
     }
     assert.match(online[links[0]].place, /Thái Nguyên/);
@@ -97,8 +95,5 @@ test('a province, a region and the whole dataset: every section of the profile o
     assert.match(online[links[2]].place, /Toàn bộ dữ liệu/);
     for (const q of links) assert.ok(online[q].illustrative && online[q].figures.length >= 5 && online[q].unloaded === null, q);
     assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
-  } finally {
-    await browser.close();
-    srv.stop();
-  }
+  });
 });

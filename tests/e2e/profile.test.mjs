@@ -4,32 +4,22 @@
 // Chromium (A4) whose every page names the place, a figure and the source, with no element wider
 // than the page in print media. The PDF's text is read with pdftotext (poppler-utils,
 // scripts/setup.sh).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, openPage, kpi } from './harness.mjs';
+import { useSite, openPage, kpi } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 const PROFILE = '[data-testid="profile-figures"] [data-testid="profile-row-htx_count"]';
 const texts = (page, sel) => page.$$eval(sel, (els) => els.map((e) => e.textContent.trim()));
 
 async function openProfile(ctx, query) {
-  const page = await openPage(ctx, srv.url + query);
+  const page = await openPage(ctx, site.url + query);
   await page.waitForSelector(PROFILE, { timeout: 30000 });
   // Every year is fetched for the changes since the first year: wait for that line.
   await page.waitForSelector(`${PROFILE} [data-testid="profile-since-first"]`, { timeout: 30000 });
@@ -37,7 +27,7 @@ async function openProfile(ctx, query) {
 }
 
 test('a province profile from the link: figures, changes, rank, trends, composition, map, coverage, sources', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const page = await openProfile(ctx, '?t=profile&p=19');
   assert.match(await page.textContent('[data-testid="profile-place"]'), /Thái Nguyên/);
   // The profile's figure is the province's headline card's, and its change since 2023 the card's.
@@ -66,13 +56,13 @@ test('a province profile from the link: figures, changes, rank, trends, composit
 });
 
 test('the rank, median and highest agree with the Table tab\'s figures of every province', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const page = await openProfile(ctx, '?t=profile&p=19&l=en');
   const rank = await page.textContent(`${PROFILE} [data-testid="profile-rank"]`);
   const m = rank.match(/^Rank (\d+) of 28 provinces · median of 28 provinces: ([\d,.]+) · highest: (.+) \(([\d,]+)\)$/);
   assert.ok(m, rank);
   const own = Number(await page.getAttribute(PROFILE, 'data-value'));
-  const table = await openPage(ctx, srv.url + '?t=table&l=en');
+  const table = await openPage(ctx, site.url + '?t=table&l=en');
   await table.waitForSelector('[data-testid="data-table"] tbody tr');
   const rows = await table.evaluate(() => {
     const col = [...document.querySelectorAll('[data-testid="data-table"] thead th')].findIndex((th) => th.dataset.col === 'htx_count');
@@ -93,7 +83,7 @@ test('the rank, median and highest agree with the Table tab\'s figures of every 
 });
 
 test('a region and the whole dataset: rank among regions, median and highest, no rank for the whole', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const region = await openProfile(ctx, '?t=profile&r=tdmnpb&l=en');
   assert.match(await region.textContent('[data-testid="profile-place"]'), /Northern Midlands and Mountains/);
   assert.match(await region.textContent(`${PROFILE} [data-testid="profile-rank"]`), /^Rank \d of [2-6] regions · median of 28 provinces: [\d,.]+ · highest: .+$/);
@@ -107,8 +97,8 @@ test('a region and the whole dataset: rank among regions, median and highest, no
 });
 
 test('reached from the map, the table and the province search', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?t=map');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?t=map');
   await page.waitForSelector('#main path[data-code="19"]');
   await page.click('#main path[data-code="19"]');
   await page.click('[data-testid="view-profile"]');
@@ -117,13 +107,13 @@ test('reached from the map, the table and the province search', async () => {
   assert.match(page.url(), /t=profile/);
   assert.match(page.url(), /p=19/);
 
-  const table = await openPage(ctx, srv.url + '?t=table');
+  const table = await openPage(ctx, site.url + '?t=table');
   await table.waitForSelector('[data-testid="data-table"] tr[data-key="19"] [data-testid="table-profile-link"]');
   await table.click('[data-testid="data-table"] tr[data-key="19"] [data-testid="table-profile-link"]');
   await table.waitForSelector(PROFILE);
   assert.match(await table.textContent('[data-testid="profile-place"]'), /Thái Nguyên/);
 
-  const search = await openPage(ctx, srv.url + '?t=map');
+  const search = await openPage(ctx, site.url + '?t=map');
   await search.fill('[data-testid="province-search"]', 'thai nguyen');
   await search.click('[data-testid="province-suggestions"] [data-testid="search-profile"]');
   await search.waitForSelector(PROFILE);
@@ -133,7 +123,7 @@ test('reached from the map, the table and the province search', async () => {
 });
 
 test('at 360 px nothing is wider than the screen', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const ctx = await site.browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await openProfile(ctx, '?t=profile&p=19&y=2020-2024');
   await page.waitForSelector('[data-testid="profile-map"] path[data-code="19"]');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -142,7 +132,7 @@ test('at 360 px nothing is wider than the screen', async () => {
 });
 
 test('two years: each figure shows both years and the change, shares in points', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const page = await openProfile(ctx, '?t=profile&p=19&y=2020-2024&l=en');
   const two = await page.textContent(`${PROFILE} [data-testid="profile-two-years"]`);
   const m = two.match(/^2020: ([\d,]+) → ([\d,]+) \(2024\)$/);
@@ -165,7 +155,7 @@ test('two years: each figure shows both years and the change, shares in points',
 });
 
 test('print: an A4 PDF whose every page names the place, a figure and the source; nothing wider than the page', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   const page = await openProfile(ctx, '?t=profile&p=19');
   await page.waitForSelector('[data-testid^="profile-trend-"] canvas', { timeout: 30000 });
   await page.waitForSelector('[data-testid="profile-map"] path[data-code="19"]');

@@ -6,25 +6,15 @@
 // sees one message naming the file to ask for, with a way to open it, and nothing half-loaded,
 // in both languages and at phone and desktop widths; opening the file shows the view.
 // COOP_DIST=/path serves another build (default dist/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+import { useSite, openPage, kpi, ROOT } from './harness.mjs';
 
-let srv;
-let browser;
 const FIX = join(ROOT, 'tests/fixtures');
 
-before(async () => {
-  srv = await serve(process.env.COOP_DIST ? { dir: process.env.COOP_DIST } : {});
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** A Web Share API level 2 that records what it was given; `files` says whether canShare accepts files. */
 function mockShare(files) {
@@ -49,9 +39,9 @@ async function openOwnCsv(page) {
 }
 
 test('Share on a file-only dataset says so and shares the link with the file attached', async () => {
-  const ctx = await browser.newContext();
+  const ctx = await site.browser.newContext();
   await ctx.addInitScript(mockShare(true));
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await openOwnCsv(page);
   await page.click('[data-testid="share"]');
   await page.waitForSelector('[data-testid="share-local"]');
@@ -81,9 +71,9 @@ test('Share on a file-only dataset says so and shares the link with the file att
 });
 
 test('where files cannot be shared, Share offers the file to download with the link (vi and en)', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
   await ctx.addInitScript(mockShare(false));
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await openOwnCsv(page);
   await page.click('[data-testid="share"]');
   await page.waitForSelector('[data-testid="share-download"]');
@@ -113,8 +103,8 @@ const NAME = 'Hợp tác xã Thái Nguyên 2024.json';
 for (const lang of ['vi', 'en']) {
   for (const width of [360, 1280]) {
     test(`the receiver without the data sees one message naming the file (${lang}, ${width} px)`, async () => {
-      const ctx = await browser.newContext({ viewport: { width, height: width < 600 ? 740 : 800 } });
-      const url = `${srv.url}?ld=own-good-vi&ln=${encodeURIComponent(NAME)}${lang === 'en' ? '&l=en' : ''}`;
+      const ctx = await site.browser.newContext({ viewport: { width, height: width < 600 ? 740 : 800 } });
+      const url = `${site.url}?ld=own-good-vi&ln=${encodeURIComponent(NAME)}${lang === 'en' ? '&l=en' : ''}`;
       const page = await openPage(ctx, url, { waitFor: '[data-testid="missing-dataset"]' });
       const text = await page.textContent('[data-testid="missing-dataset"]');
       assert.match(text, lang === 'vi' ? /chỉ có trên thiết bị của người gửi/ : /only on the sender's device/);
@@ -143,8 +133,8 @@ for (const lang of ['vi', 'en']) {
 }
 
 test('the receiver opens the file from the message and sees the view the link describes', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, `${srv.url}?ld=own-good-vi&ln=own-good-vi.json&t=table`, { waitFor: '[data-testid="missing-dataset"]' });
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, `${site.url}?ld=own-good-vi&ln=own-good-vi.json&t=table`, { waitFor: '[data-testid="missing-dataset"]' });
   await page.setInputFiles('[data-testid="missing-file-input"]', join(FIX, 'own-good-vi.csv'));
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
   assert.equal(await kpi(page, 'htx_count'), 20);

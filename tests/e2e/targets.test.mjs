@@ -2,29 +2,19 @@
 // the official dataset's cards show progress toward the 2025 and 2030 targets in both languages,
 // with the documents in the card's source, and the Sources tab lists the targets and the figures
 // two sources give differently.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, kpi } from './harness.mjs';
+import { useSite, openPage, kpi } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 const targetLines = (page, id) =>
   page.$$eval(`[data-testid="kpi-${id}"] [data-testid="kpi-target"]`, (ps) => ps.map((p) => p.textContent));
 
 test('the official cards show progress toward the 2025 and 2030 targets, in Vietnamese and English', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?d=gso-chinh-thuc');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?d=gso-chinh-thuc');
   assert.equal(await kpi(page, 'htx_total'), 35041, 'end-2025, Ministry of Finance');
   assert.deepEqual(await targetLines(page, 'htx_total'), [
     'Mục tiêu 2025: khoảng 35.000 — đạt 100,1%, đã đạt',
@@ -36,7 +26,7 @@ test('the official cards show progress toward the 2025 and 2030 targets, in Viet
 
   // The year before: not reached yet, the pace needed against 2021–2024's, and the ministry's
   // 33,335 rather than the Alliance's 33,557.
-  const y2024 = await openPage(ctx, srv.url + '?d=gso-chinh-thuc&y=2024&l=en');
+  const y2024 = await openPage(ctx, site.url + '?d=gso-chinh-thuc&y=2024&l=en');
   assert.equal(await kpi(y2024, 'htx_total'), 33335);
   assert.deepEqual(await targetLines(y2024, 'htx_total'), [
     'Target 2025: about 35,000 — 95.2% reached; needs +1,665/year, 2021–2024: +1,998/year',
@@ -48,8 +38,8 @@ test('the official cards show progress toward the 2025 and 2030 targets, in Viet
 });
 
 test('the Sources tab lists the targets with their wording and both figures where sources differ', async () => {
-  const ctx = await browser.newContext();
-  const page = await openPage(ctx, srv.url + '?d=gso-chinh-thuc&t=sources');
+  const ctx = await site.browser.newContext();
+  const page = await openPage(ctx, site.url + '?d=gso-chinh-thuc&t=sources');
   const rivals = await page.textContent('[data-testid="rival-figures"]');
   // Each figure with its publisher in plain words (issue 15), not an authority code.
   assert.match(rivals, /biểu đồ dùng 33\.335 \(Báo cáo của Bộ/);

@@ -1,30 +1,20 @@
 // Issue 15: every figure means what it says. Zero is zero, counts have whole classes, the official
 // view speaks plainly in the reader's language, empty views explain themselves, the page title and
 // preview follow the view, and a phone's first screen shows figures.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { useSite, openPage, ROOT } from './harness.mjs';
 
-let srv;
-let browser;
 
-before(async () => {
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 const DATASETS = ['dtts-mn-minh-hoa', 'gso-chinh-thuc'];
 const SIZES = [{ width: 360, height: 740 }, { width: 1280, height: 800 }];
 
 async function go(page, q) {
-  await page.goto(srv.url + q);
+  await page.goto(site.url + q);
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
 }
 
@@ -32,7 +22,7 @@ async function go(page, q) {
 
 test('a count of zero is 0 in the table and the ranking, and its legend has one whole class per value', async () => {
   for (const lang of ['vi', 'en']) {
-    const ctx = await browser.newContext({ viewport: SIZES[1] });
+    const ctx = await site.browser.newContext({ viewport: SIZES[1] });
     const page = await openPage(ctx, null);
     await go(page, `?i=qtdnd_count&l=${lang}`);
     await page.waitForSelector('[data-testid="map-legend"] li');
@@ -151,7 +141,7 @@ async function visibleText(page) {
 }
 
 test('every tab of every bundled dataset speaks only the reader\'s language (no English, path or field id in Vietnamese, no Vietnamese in English)', async () => {
-  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const ctx = await site.browser.newContext({ viewport: SIZES[1] });
   const page = await openPage(ctx, null);
   const problems = [];
   const views = ['t=map', 't=chart&ch=rank', 't=chart&ch=trend', 't=chart&ch=mix', 't=chart&ch=compare', 't=table', 't=sources'];
@@ -174,7 +164,7 @@ test('every tab of every bundled dataset speaks only the reader\'s language (no 
 
 test('an empty region says why and offers the way out; uncovered regions are offered disabled', async () => {
   for (const [lang, size] of [['vi', SIZES[0]], ['en', SIZES[1]]]) {
-    const ctx = await browser.newContext({ viewport: size });
+    const ctx = await site.browser.newContext({ viewport: size });
     const page = await openPage(ctx, null);
     await go(page, `?r=dnb&t=chart&l=${lang}`);
     const msg = await page.textContent('[data-testid="explanation"]');
@@ -194,7 +184,7 @@ test('an empty region says why and offers the way out; uncovered regions are off
 
 test('on published figures the kind and sector filters are disabled with the reason; a linked one says "not applied"', async () => {
   for (const lang of ['vi', 'en']) {
-    const ctx = await browser.newContext({ viewport: SIZES[1] });
+    const ctx = await site.browser.newContext({ viewport: SIZES[1] });
     const page = await openPage(ctx, null);
     await go(page, `?d=gso-chinh-thuc&l=${lang}`);
     await page.waitForSelector('[data-testid="rows-not-filterable"]');
@@ -220,7 +210,7 @@ test('on published figures the kind and sector filters are disabled with the rea
 // ---- item 8: smaller things ----------------------------------------------------------------------
 
 test('63 → 34 → 63 keeps the chosen provinces in their order', async () => {
-  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const ctx = await site.browser.newContext({ viewport: SIZES[1] });
   const page = await openPage(ctx, null);
   await go(page, '?p=19~06');
   await page.click('[data-testid="boundary-34"]');
@@ -233,12 +223,12 @@ test('63 → 34 → 63 keeps the chosen provinces in their order', async () => {
 });
 
 test('with one year of data the year slider and "play" are hidden', async () => {
-  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const ctx = await site.browser.newContext({ viewport: SIZES[1] });
   const body = readFileSync(join(ROOT, 'tests/fixtures/own-good.json'));
   await ctx.route('https://so-lieu.example.vn/**', (route) => route.fulfill({
     status: 200, body, headers: { 'content-type': 'application/json', 'access-control-allow-origin': '*' },
   }));
-  const page = await openPage(ctx, srv.url + '?data=https://so-lieu.example.vn/one-year.json', { waitFor: '[data-testid="remote-banner"]' });
+  const page = await openPage(ctx, site.url + '?data=https://so-lieu.example.vn/one-year.json', { waitFor: '[data-testid="remote-banner"]' });
   await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached' });
   await page.waitForFunction(() => document.querySelector('[data-testid="year-field"]')?.hidden === true);
   assert.equal(await page.isVisible('[data-testid="year-play"]'), false);
@@ -250,7 +240,7 @@ test('with one year of data the year slider and "play" are hidden', async () => 
 });
 
 test('the page title follows the view, and the page has static og: tags for link previews', async () => {
-  const ctx = await browser.newContext({ viewport: SIZES[1] });
+  const ctx = await site.browser.newContext({ viewport: SIZES[1] });
   const page = await openPage(ctx, null);
   await go(page, '?i=qtdnd_count&p=19&y=2023');
   await page.waitForFunction(() => document.title.startsWith('Số quỹ tín dụng nhân dân · Thái Nguyên · 2023 — '));
@@ -269,7 +259,7 @@ test('the page title follows the view, and the page has static og: tags for link
 
 test('at 360 × 740 the first screen shows the dataset, the illustrative label with a way to official figures, and headline figures', async () => {
   for (const lang of ['vi', 'en']) {
-    const ctx = await browser.newContext({ viewport: SIZES[0], isMobile: true, hasTouch: true });
+    const ctx = await site.browser.newContext({ viewport: SIZES[0], isMobile: true, hasTouch: true });
     const page = await openPage(ctx, null);
     await go(page, `?l=${lang}`);
     const box = async (sel) => page.locator(sel).first().boundingBox();

@@ -7,32 +7,21 @@
 // a 20,000-row workbook opens within 2 s (the fastest of up to three opens: the cores are shared)
 // with no main-thread task over 50 ms while it is read.
 // The workbooks are made by scripts/fixtures/make_workbooks.py. COOP_DIST=/path serves another build.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync, mkdtempSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, launch, openPage, kpi, ROOT } from './harness.mjs';
+import { useSite, openPage, kpi, ROOT, DIST } from './harness.mjs';
 
-let srv;
-let browser;
-const DIST = process.env.COOP_DIST || join(ROOT, 'dist');
 const FIX = join(ROOT, 'tests/fixtures');
 const TMP = mkdtempSync(join(tmpdir(), 'coop-workbook-'));
 
-before(async () => {
-  srv = await serve(process.env.COOP_DIST ? { dir: process.env.COOP_DIST } : {});
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** A context recording the Workers the page creates and the page's requests for either worker. */
 async function watchedContext(options = {}) {
-  const ctx = await browser.newContext(options);
+  const ctx = await site.browser.newContext(options);
   await ctx.addInitScript(() => {
     window.__workers = [];
     const Native = window.Worker;
@@ -61,7 +50,7 @@ test('a first view and a CSV create no workbook worker and fetch none of its fil
   assert.doesNotMatch(sw, /coop-atlas-workbook/, 'the workbook worker is not in the precache');
   assert.match(sw, /coop-atlas-worker-loader-/, 'the CSV/JSON worker still is');
   const ctx = await watchedContext();
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await page.waitForTimeout(1000);
   assert.deepEqual(await workers(page), []);
   await openFile(page, join(FIX, 'own-good-vi.csv'));
@@ -77,7 +66,7 @@ test('a first view and a CSV create no workbook worker and fetch none of its fil
 for (const file of ['register-openpyxl.xlsx', 'register-libreoffice.xlsx']) {
   test(`${file}: the register sheet preselected, another picked and refused with its reason, then checked and opened`, { timeout: 60000 }, async () => {
     const ctx = await watchedContext();
-    const page = await openPage(ctx, srv.url);
+    const page = await openPage(ctx, site.url);
     await openFile(page, join(FIX, file));
     await page.waitForSelector('[data-testid="mapping-step"]', { timeout: 30000 });
     const made = await workers(page);
@@ -109,7 +98,7 @@ for (const file of ['register-openpyxl.xlsx', 'register-libreoffice.xlsx']) {
 
 test('a mistake in a workbook is reported at its cell, as Excel names it, in both languages', { timeout: 60000 }, async () => {
   const ctx = await watchedContext();
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await openFile(page, join(FIX, 'register-mistake.xlsx'));
   await page.waitForSelector('[data-testid="mapping-step"]', { timeout: 30000 });
   await page.click('[data-testid="map-confirm"]');
@@ -123,7 +112,7 @@ test('a mistake in a workbook is reported at its cell, as Excel names it, in bot
 
 test('each bad workbook gets its own message saying what to do, and the data on screen stays', { timeout: 120000 }, async () => {
   const ctx = await watchedContext();
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await openFile(page, join(FIX, 'own-good-vi.csv'));
   await htxCount(page, 20);
   const before = { url: page.url(), line: await page.textContent('[data-testid="dataset-line"]') };
@@ -158,7 +147,7 @@ test('each bad workbook gets its own message saying what to do, and the data on 
 test('the workbook worker is kept for offline use the first time it is fetched', { timeout: 180000 }, async () => {
   if (!existsSync(join(DIST, 'sw.js'))) return;
   const ctx = await watchedContext();
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller, null, { timeout: 60000 });
   const loader = meta('coop-atlas-workbook');
   const cached = (loader) => page.evaluate(async (loader) => {
@@ -175,7 +164,7 @@ test('the workbook worker is kept for offline use the first time it is fetched',
   assert.equal(await cached(loader), true, 'stored once fetched');
   await page.click('[data-testid="map-cancel"]');
   await ctx.setOffline(true);
-  const p2 = await openPage(ctx, srv.url);
+  const p2 = await openPage(ctx, site.url);
   await openFile(p2, join(FIX, 'register-libreoffice.xlsx'));
   await p2.waitForSelector('[data-testid="mapping-step"]', { timeout: 30000 });
   await p2.click('[data-testid="map-confirm"]');
@@ -197,7 +186,7 @@ async function openBig() {
       get onmessage() { return super.onmessage; }
     };
   });
-  const page = await openPage(ctx, srv.url);
+  const page = await openPage(ctx, site.url);
   // Picked → on screen, the workbook worker's start included (its files from the local server).
   await page.waitForTimeout(1000);
   await page.evaluate(() => {

@@ -5,27 +5,17 @@
 // writer runs in the own-data worker, which the first view never loads; a refused file's report
 // downloads as a workbook too.
 // COOP_DIST=/path serves another build (default dist/).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serve, launch, openPage, ROOT } from './harness.mjs';
+import { useSite, openPage, ROOT } from './harness.mjs';
 
-let srv;
-let browser;
 const TMP = mkdtempSync(join(tmpdir(), 'coop-xlsx-'));
 
-before(async () => {
-  srv = await serve(process.env.COOP_DIST ? { dir: process.env.COOP_DIST } : {});
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  srv?.stop();
-});
+const site = useSite();
 
 /** The names of a zip's entries (`unzip -Z1`), and one entry's text. */
 const entries = (path) => execFileSync('unzip', ['-Z1', path], { encoding: 'utf8' }).trim().split('\n');
@@ -46,8 +36,8 @@ function cells(xml) {
 const viNumber = (s) => Number(s.replace(/\./g, '').replace(',', '.').replace(/[^\d.-]/g, ''));
 
 test('the Table tab downloads an .xlsx: a zip whose sheet holds the figures as numbers, the source and the label; openpyxl reads the same', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(ctx, srv.url + '?t=table');
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openPage(ctx, site.url + '?t=table');
   await page.waitForSelector('[data-testid="data-table"] tbody tr');
   const workers = [];
   page.on('worker', (w) => workers.push(w.url()));
@@ -100,8 +90,8 @@ print(type(cell.value).__name__, cell.value, ws.title)
 });
 
 test('in English the workbook has English headers', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(ctx, srv.url + '?t=table&l=en');
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openPage(ctx, site.url + '?t=table&l=en');
   await page.waitForSelector('[data-testid="data-table"] tbody tr');
   const button = page.locator('[data-testid="download-xlsx"]');
   assert.equal(await button.textContent(), 'Download Excel (.xlsx)');
@@ -117,8 +107,8 @@ test('in English the workbook has English headers', async () => {
 });
 
 test('a refused file\'s report downloads as an .xlsx in the reader\'s words', async () => {
-  const ctx = await browser.newContext({ acceptDownloads: true });
-  const page = await openPage(ctx, srv.url);
+  const ctx = await site.browser.newContext({ acceptDownloads: true });
+  const page = await openPage(ctx, site.url);
   await page.setInputFiles('[data-testid="file-input"]', join(ROOT, 'tests/bad-files/bad-values.csv'));
   await page.waitForSelector('[data-testid="file-report"]', { timeout: 30000 });
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click('[data-testid="report-download-xlsx"]')]);
