@@ -30,34 +30,43 @@ use super::vocab::{Kind, Ntm, Stage};
 pub struct Part {
     /// Rows.
     pub rows: u32,
-    /// Σ workers over rows that give it, and how many give it.
+    /// Σ workers over rows that give it…
     pub workers_sum: u64,
+    /// …and how many give it.
     pub workers_n: u32,
-    /// Σ income × workers, Σ workers, over rows that give both, and how many do.
+    /// Σ income × workers over rows that give both…
     pub inc_num: f64,
+    /// …Σ workers over them…
     pub inc_den: f64,
+    /// …and how many they are.
     pub inc_n: u32,
-    /// Σ members over rows that give it, and how many give it.
+    /// Σ members over rows that give it…
     pub mem_sum: u64,
+    /// …and how many give it.
     pub mem_n: u32,
-    /// High technology: yes, known.
+    /// High technology: rows where it is yes…
     pub ht_yes: u32,
+    /// …and where it is known.
     pub ht_known: u32,
-    /// Value chain: yes, known.
+    /// Value chain: rows where it is yes…
     pub vc_yes: u32,
+    /// …and where it is known.
     pub vc_known: u32,
-    /// Trademark: yes, known.
+    /// Trademark: rows where it is yes…
     pub tm_yes: u32,
+    /// …and where it is known.
     pub tm_known: u32,
     /// Commune meets the new-rural standard at some level (NTM known and not "none").
     pub ntm_met: u32,
-    /// Service stage known, and of those, serving outputs (output or both).
+    /// Service stage known…
     pub stage_known: u32,
+    /// …and of those, serving outputs (output or both).
     pub stage_out: u32,
     /// A product rated 3 stars or more (star known and ≥ 3).
     pub ocop3: u32,
-    /// Σ 5-star products over rows that give it, and how many give it.
+    /// Σ 5-star products over rows that give it…
     pub ocop5_sum: u64,
+    /// …and how many give it.
     pub ocop5_n: u32,
 }
 
@@ -119,9 +128,11 @@ pub struct Bucket {
     pub kind_slot: u8,
     /// Province index in the dataset's boundary ([`NONE`] for rows without one).
     pub province: u8,
-    /// Stored rows `start..end`.
+    /// First stored row…
     pub start: u32,
+    /// …and one past the last.
     pub end: u32,
+    /// The sums of those rows.
     pub part: Part,
 }
 
@@ -203,8 +214,7 @@ impl Builder {
         Some(Builder { rows: e.len(), buckets: Vec::with_capacity(todo.len()), todo, next: 0, at, done: 0 })
     }
 
-    /// Adds up to about `budget` rows (always at least one bucket's worth of progress); `true`
-    /// once every bucket is done.
+    /// Adds up to `budget` rows (at least one); `true` once every bucket is done.
     pub fn step(&mut self, e: &Entities, budget: usize) -> bool {
         let mut left = budget.max(1);
         while let Some(&(year, kind_slot, province, start, end)) = self.todo.get(self.next) {
