@@ -419,7 +419,8 @@ pub(crate) fn align_decimals_by<T>(row: &mut [T], lang: Lang, fig: impl Fn(&T) -
 }
 
 pub(crate) fn has_entity_year(ds: &Dataset, y: u16) -> bool {
-    ds.entities.years_raw().contains(&y)
+    // Off the row index: not a million years read (the cards ask on every view).
+    ds.entities.years_present().contains(&y)
 }
 
 // ---- targets ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ pub mod byte_source;
 pub mod incremental;
 pub mod filter;
 pub mod index;
+pub mod sums;
 pub mod order;
 pub mod indicators;
 pub mod progress;

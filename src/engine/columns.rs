@@ -15,6 +15,7 @@
 //! accumulated in `f64`.
 
 use super::index::RowIndex;
+use super::sums::PartialSums;
 use super::vocab::{Kind, Ntm, Sector, Stage};
 
 /// Sentinel for a missing code (kind, sector, NTM level, stage, OCOP star, province).
@@ -134,11 +135,11 @@ pub struct Entities {
     pub(crate) index: IndexCache,
 }
 
-/// A lazily built [`RowIndex`]. Equality and `Debug` ignore it (an index is derived data: two
-/// tables with the same rows are equal, and print the same, whether or not one has been indexed
-/// yet).
+/// A lazily built [`RowIndex`], and the [`PartialSums`] over its buckets. Equality and `Debug`
+/// ignore them (they are derived data: two tables with the same rows are equal, and print the
+/// same, whether or not one has been indexed yet). Every mutation of the rows drops both.
 #[derive(Clone, Default)]
-pub struct IndexCache(std::sync::OnceLock<Option<RowIndex>>);
+pub struct IndexCache(std::sync::OnceLock<Option<RowIndex>>, std::sync::OnceLock<Option<PartialSums>>);
 
 impl std::fmt::Debug for IndexCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -510,6 +511,37 @@ impl Entities {
     /// (see [`super::index`]).
     pub fn index(&self) -> Option<&RowIndex> {
         self.index.0.get_or_init(|| RowIndex::build(self)).as_ref()
+    }
+
+    /// The years that have rows, ascending: read off the row index when there is one (a few
+    /// hundred buckets, not a million years), else from every row.
+    pub fn years_present(&self) -> Vec<u16> {
+        match self.index() {
+            Some(index) => index.years_present().collect(),
+            None => {
+                let mut seen = [false; 2101];
+                for &y in &self.year {
+                    if let Some(s) = seen.get_mut(y as usize) {
+                        *s = true;
+                    }
+                }
+                (0..=2100u16).filter(|&y| seen[y as usize]).collect()
+            }
+        }
+    }
+
+    /// The [partial sums](super::sums) of a clustered table, built on the first call (one pass
+    /// over the rows) unless [`Entities::set_sums`] installed them; `None` without a row index.
+    pub fn sums(&self) -> Option<&PartialSums> {
+        self.index.1.get_or_init(|| PartialSums::build(self)).as_ref()
+    }
+
+    /// Installs partial sums built elsewhere (a slice at a time, see [`super::sums::Builder`]).
+    /// Ignored when they are not of this table's size or when sums are already there.
+    pub fn set_sums(&self, sums: PartialSums) {
+        if sums.rows() == self.len() {
+            let _ = self.index.1.set(Some(sums));
+        }
     }
 
     /// Frees spare capacity left by over-estimated pre-sizing.

@@ -198,8 +198,8 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// The coverage of `ds` seen in `view` (falls back like [`Filter::effective_view`]). One pass
-    /// over the province column: about a millisecond for a million rows.
+    /// The coverage of `ds` seen in `view` (falls back like [`Filter::effective_view`]). Read off
+    /// the row index's buckets, or one pass over the province column of a table without one.
     pub fn of(ds: &Dataset, view: Boundary) -> Coverage {
         let filter = Filter { view, ..Filter::default() };
         let geo = Geo::new(ds.meta.boundary, filter.effective_view(ds.meta.boundary));
@@ -207,8 +207,11 @@ impl Coverage {
         let mut provinces = vec![false; reg.provinces(geo.view).len()];
         let mut regions = vec![false; Region::ALL.len()];
         let mut seen = [false; 256];
-        for &p in &ds.entities.province {
-            seen[p as usize] = true;
+        // A clustered table's index names the provinces with rows (a few hundred buckets
+        // instead of a million rows: the cards and the table ask on every view).
+        match ds.entities.index() {
+            Some(index) => index.buckets().for_each(|(_, _, p, _, _)| seen[p as usize] = true),
+            None => ds.entities.province.iter().for_each(|&p| seen[p as usize] = true),
         }
         for o in &ds.observations {
             match o.area {
@@ -459,6 +462,29 @@ impl Compiled {
     /// Whether a year passes.
     pub fn year_passes(&self, y: u16) -> bool {
         y >= self.years.0 && y <= self.years.1
+    }
+
+    /// Whether the filter tests rows only by year, kind, province and region, so that every row
+    /// of a (year, kind, province) bucket passes or fails together: then a computation may add up
+    /// [partial sums](super::sums) instead of reading rows.
+    pub fn bucket_exact(&self) -> bool {
+        let p = &self.predicate;
+        self.all
+            || p.all
+            || (p.sector == u32::MAX && p.ntm == u32::MAX && p.stage == u32::MAX && p.flag_known == 0 && p.ocop_min == 0)
+    }
+
+    /// Whether the rows of a bucket pass (meaningful when [`Compiled::bucket_exact`]): its year,
+    /// its province (dataset index) and its kind slot ([`super::index::KIND_SLOTS`]; the last is
+    /// "no kind", which never passes a kind test).
+    pub fn bucket_passes(&self, year: u16, kind_slot: u8, province: u8) -> bool {
+        use super::index::is_missing_kind_slot;
+        if self.all {
+            return true;
+        }
+        let kind_ok = self.predicate.kind == u32::MAX
+            || (!is_missing_kind_slot(kind_slot as usize) && self.predicate.kind & bit(kind_slot) != 0);
+        kind_ok && self.year_passes(year) && self.province_passes(province)
     }
 
     /// Calls `f` on every row that passes, once each, in stored order. On a clustered table the

@@ -133,6 +133,18 @@ impl RowIndex {
         })
     }
 
+    /// Every bucket that holds rows, in stored order: (year, kind slot, province index, first
+    /// row, one past the last row). What [`super::sums`] adds up, a bucket at a time.
+    pub fn buckets(&self) -> impl Iterator<Item = (u16, usize, u8, usize, usize)> + '_ {
+        let np = self.provinces.max(1);
+        self.starts.windows(2).enumerate().filter(|(_, w)| w[1] > w[0]).map(move |(b, w)| {
+            let p = b % np;
+            let k = (b / np) % KIND_SLOTS;
+            let y = self.first_year + (b / np / KIND_SLOTS) as u16;
+            (y, k, p as u8, w[0] as usize, w[1] as usize)
+        })
+    }
+
     /// Heap bytes held (for memory budgets).
     pub fn heap_bytes(&self) -> usize {
         self.starts.capacity() * 4

@@ -15,6 +15,7 @@ use super::columns::{flag, get_flag, Entities, MISSING, NONE};
 use super::dataset::{Area, Dataset, IndicatorDef, Measure, NumField, Subset, Text, Unit};
 use super::filter::{Compiled, Filter, Predicate, Tri};
 use super::provinces::registry;
+use super::sums::{Builtin, PartialSums};
 use super::vocab::{Boundary, Kind, Lang, Ntm, Region, Stage};
 
 /// One computed figure with the parts it was computed from.
@@ -477,6 +478,8 @@ struct Pass<'d> {
     keep_values: bool,
     field: NumField,
     weight: NumField,
+    /// Added up from the partial sums instead of read from rows (see [`sums_for`]).
+    summed: Option<Builtin>,
 }
 
 /// Computes several indicators in one pass over the rows (results in the order of `defs`, each
@@ -489,9 +492,22 @@ pub fn compute_many(
     filter: &Filter,
     group: GroupBy,
 ) -> Vec<IndicatorResult> {
+    compute_many_with(ds, defs, filter, group, true)
+}
+
+/// [`compute_many`], adding up the partial sums where it can when `use_sums` (the tests compare
+/// both ways).
+fn compute_many_with(
+    ds: &Dataset,
+    defs: &[&IndicatorDef],
+    filter: &Filter,
+    group: GroupBy,
+    use_sums: bool,
+) -> Vec<IndicatorResult> {
     let c = filter.compile(ds);
     let view = c.geo.view;
     let e = &ds.entities;
+    let sums = sums_for(e, &c).filter(|_| use_sums);
     let n_groups = match group {
         GroupBy::None => 0,
         GroupBy::Province => registry().provinces(view).len(),
@@ -512,9 +528,13 @@ pub fn compute_many(
             keep_values: def.measure == Measure::Median,
             field: def.field.unwrap_or(NumField::Workers),
             weight: def.weight.unwrap_or(NumField::Workers),
+            summed: sums.and(Builtin::from_id(&def.id)).filter(|_| builtin(&def.id) == Some(def)),
         })
         .collect();
-    if !passes.is_empty() {
+    if let Some(sums) = sums {
+        add_sums(sums, &c, group, &mut passes);
+    }
+    if passes.iter().any(|p| p.summed.is_none()) {
         c.for_each_match(e, |i| {
             let g = match group {
                 GroupBy::None => None,
@@ -531,7 +551,7 @@ pub fn compute_many(
                 ),
                 GroupBy::Kind => Some(e.kind.get(i).copied().unwrap_or(NONE) as usize),
             };
-            for p in passes.iter_mut() {
+            for p in passes.iter_mut().filter(|p| p.summed.is_none()) {
                 if !p.of.test(e, i) {
                     continue;
                 }
@@ -648,9 +668,9 @@ fn measured_groups(e: &Entities, c: &Compiled, group: GroupBy, n_groups: usize) 
     if !matches!(group, GroupBy::Province | GroupBy::Region | GroupBy::Year) {
         return Vec::new();
     }
-    for (&y, &p) in e.years_raw().iter().zip(e.provinces_raw()) {
+    let mut mark = |y: u16, p: u8| {
         if !c.year_passes(y) || !c.province_passes(p) {
-            continue;
+            return;
         }
         let g = match group {
             GroupBy::Province => c.geo.view_of(p) as usize,
@@ -660,8 +680,59 @@ fn measured_groups(e: &Entities, c: &Compiled, group: GroupBy, n_groups: usize) 
         if let Some(slot) = out.get_mut(g) {
             *slot = true;
         }
+    };
+    // The buckets of the partial sums name every (year, province) that has rows: a few hundred
+    // instead of every row.
+    match e.sums() {
+        Some(sums) => sums.buckets().iter().for_each(|b| mark(b.year, b.province)),
+        None => e.years_raw().iter().zip(e.provinces_raw()).for_each(|(&y, &p)| mark(y, p)),
     }
     out
+}
+
+/// The partial sums to add up for a filter, when it tests rows only by what the buckets separate.
+fn sums_for<'e>(e: &'e Entities, c: &Compiled) -> Option<&'e PartialSums> {
+    if c.bucket_exact() {
+        e.sums()
+    } else {
+        None
+    }
+}
+
+/// Adds up, for every pass served by the partial sums, the buckets the filter selects, into its
+/// total and groups, as the row loop of [`compute_many`] would have (the tests compare both).
+fn add_sums(sums: &PartialSums, c: &Compiled, group: GroupBy, passes: &mut [Pass]) {
+    for b in sums.buckets() {
+        if !c.bucket_passes(b.year, b.kind_slot, b.province) {
+            continue;
+        }
+        let g = match group {
+            GroupBy::None => None,
+            GroupBy::Province => Some(c.geo.view_of(b.province) as usize),
+            GroupBy::Region => Some(c.geo.region_of(b.province) as usize),
+            GroupBy::Year => Some((b.year as usize).wrapping_sub(1990)),
+            GroupBy::Kind => Some(b.kind().map_or(NONE, Kind::index) as usize),
+        };
+        let kind = b.kind();
+        for p in passes.iter_mut() {
+            let Some(builtin) = p.summed else { continue };
+            let part = builtin.of(kind, &b.part);
+            if part.n + part.missing == 0 {
+                continue;
+            }
+            p.missing += part.missing;
+            let add = |a: &mut Acc| {
+                a.touched = true;
+                a.n += part.n;
+                a.num += part.num;
+                a.den += part.den;
+            };
+            add(&mut p.total);
+            if let Some(a) = g.and_then(|g| p.accs.get_mut(g)) {
+                add(a);
+            }
+        }
+    }
 }
 
 /// Computes an indicator by id (built-in, file-defined, or observation-only).
@@ -694,6 +765,8 @@ struct Fused {
     coll: u32,
     htx_ntm: u32,
     ocop_kind: [u32; 6],
+    /// OCOP subjects without a kind: subjects all the same, unknown in the shares by kind.
+    ocop_no_kind: u32,
     ocop5_sum: u64,
     ocop5_n: u32,
     ocop5_missing: u32,
@@ -704,6 +777,45 @@ struct Fused {
 }
 
 impl Fused {
+    /// Adds a bucket of [partial sums](super::sums) whose rows are of kind slot `k`: the same as
+    /// adding each of its rows with [`Fused::add`], except the members' values (the median reads
+    /// them from the rows).
+    fn add_part(&mut self, k: u8, p: &super::sums::Part) {
+        if let Some(c) = self.kind.get_mut(k as usize) {
+            *c += p.rows;
+        }
+        if (k as usize) < COLLECTIVE.len() {
+            self.coll += p.rows;
+            self.workers_sum += p.workers_sum;
+            self.workers_n += p.workers_n;
+            self.workers_missing += p.rows - p.workers_n;
+            self.inc_num += p.inc_num;
+            self.inc_den += p.inc_den;
+            self.inc_n += p.inc_n;
+            self.inc_missing += p.rows - p.inc_n;
+            self.vc_yes += p.vc_yes;
+            self.vc_known += p.vc_known;
+        }
+        if k == Kind::Htx.index() {
+            self.mem_sum += p.mem_sum;
+            self.mem_missing += p.rows - p.mem_n;
+            self.ht_yes += p.ht_yes;
+            self.ht_known += p.ht_known;
+            self.tm_yes += p.tm_yes;
+            self.tm_known += p.tm_known;
+            self.htx_ntm += p.ntm_met;
+            self.stage_known += p.stage_known;
+            self.stage_out += p.stage_out;
+        }
+        match self.ocop_kind.get_mut(k as usize) {
+            Some(c) => *c += p.ocop3,
+            None => self.ocop_no_kind += p.ocop3,
+        }
+        self.ocop5_sum += p.ocop5_sum;
+        self.ocop5_n += p.ocop5_n;
+        self.ocop5_missing += p.rows - p.ocop5_n;
+    }
+
     #[inline]
     fn add(&mut self, e: &Entities, i: usize) {
         let k = e.kind.get(i).copied().unwrap_or(NONE);
@@ -778,8 +890,9 @@ impl Fused {
         }
         let star = e.ocop_star.get(i).copied().unwrap_or(NONE);
         if star != NONE && star >= 3 {
-            if let Some(c) = self.ocop_kind.get_mut(k as usize) {
-                *c += 1;
+            match self.ocop_kind.get_mut(k as usize) {
+                Some(c) => *c += 1,
+                None => self.ocop_no_kind += 1,
             }
         }
         let o5 = e.ocop_5star.get(i).copied().unwrap_or(MISSING);
@@ -795,10 +908,28 @@ impl Fused {
 /// The total of every built-in indicator (no groups) for the rows the filter selects, in the
 /// order of [`builtins`], computed in one pass. Results equal [`compute`]'s totals.
 pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
+    compute_all_with(ds, filter, true)
+}
+
+/// [`compute_all`], adding up the partial sums when it can and `use_sums` (the tests compare
+/// both ways).
+fn compute_all_with(ds: &Dataset, filter: &Filter, use_sums: bool) -> Vec<IndicatorResult> {
     let c = filter.compile(ds);
     let e = &ds.entities;
     let mut f = Fused::default();
-    c.for_each_match(e, |i| f.add(e, i));
+    let mut mem_vals: Vec<f64> = match sums_for(e, &c).filter(|_| use_sums) {
+        // The buckets the filter selects, added up; the median still reads its rows' members.
+        Some(sums) => {
+            for b in sums.buckets().iter().filter(|b| c.bucket_passes(b.year, b.kind_slot, b.province)) {
+                f.add_part(b.kind_slot, &b.part);
+            }
+            sums.members_of(e, |b| c.bucket_passes(b.year, b.kind_slot, b.province))
+        }
+        None => {
+            c.for_each_match(e, |i| f.add(e, i));
+            f.mem_values.iter().map(|&m| m as f64).collect()
+        }
+    };
     let count = |n: u32| Cell {
         value: Some(n as f64),
         n,
@@ -820,8 +951,7 @@ pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
     };
     let ocop_total: u32 = f.ocop_kind.iter().sum();
     let htx = f.kind[0];
-    let mem_n = f.mem_values.len() as u32;
-    let mut mem_vals: Vec<f64> = f.mem_values.iter().map(|&m| m as f64).collect();
+    let mem_n = mem_vals.len() as u32;
     let view = c.geo.view;
     let left = |what: &str, count: u32| {
         if count > 0 {
@@ -869,26 +999,26 @@ pub fn compute_all(ds: &Dataset, filter: &Filter) -> Vec<IndicatorResult> {
             left("value_chain", f.coll - f.vc_known),
         ),
         (count(f.htx_ntm), vec![]),
-        (count(ocop_total), vec![]),
+        (count(ocop_total + f.ocop_no_kind), vec![]),
         (
             sum(f.ocop5_sum, f.ocop5_n),
             left("ocop_5star", f.ocop5_missing),
         ),
         (
             share(f.ocop_kind[Kind::Htx.index() as usize], ocop_total),
-            vec![],
+            left("kind", f.ocop_no_kind),
         ),
         (
             share(f.ocop_kind[Kind::Dn.index() as usize], ocop_total),
-            vec![],
+            left("kind", f.ocop_no_kind),
         ),
         (
             share(f.ocop_kind[Kind::Hkd.index() as usize], ocop_total),
-            vec![],
+            left("kind", f.ocop_no_kind),
         ),
         (
             share(f.ocop_kind[Kind::Tht.index() as usize], ocop_total),
-            vec![],
+            left("kind", f.ocop_no_kind),
         ),
         (
             share(f.stage_out, f.stage_known),
@@ -1676,6 +1806,155 @@ mod tests {
             vec![Warning::UnknownIndicator("nothing_here".into())]
         );
         assert_eq!(years(&d), vec![2022]);
+    }
+
+    /// 6,000 generated rows (every field, ~5 % missing values) plus rows without a kind and rows
+    /// without a province, clustered: what the partial sums are compared on.
+    fn summed_table() -> Dataset {
+        let text = crate::synth::scale::generate(6_000, 7);
+        let mut ds = parse_dataset_str(&text, &Limits::default()).expect("generated data parses").dataset;
+        let mut extra = Vec::new();
+        for i in 0..40u32 {
+            let mut r = Row::new(&format!("x{i}"), idx(Boundary::P63, ["19", "06", "01"][i as usize % 3]), 2023 + (i % 2) as u16, Kind::Htx);
+            r.kind = None;
+            r.ocop_star = Some(3 + (i % 3) as u8);
+            r.workers = Some(i);
+            r.members = Some(i * 2);
+            if i % 4 == 0 {
+                r.province = NONE;
+            }
+            extra.push(r);
+        }
+        for r in &extra {
+            ds.entities.push(r);
+        }
+        ds.entities.cluster();
+        assert!(ds.entities.sums().is_some(), "a clustered table has partial sums");
+        ds
+    }
+
+    /// Results equal up to the rounding of a sum taken in another order (only a weighted mean's
+    /// Σ income × workers is not a sum of integers).
+    fn assert_same(a: &IndicatorResult, b: &IndicatorResult, what: &str) {
+        let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs());
+        let same_cell = |x: &Cell, y: &Cell| {
+            x.n == y.n
+                && close(x.num, y.num)
+                && close(x.den, y.den)
+                && match (x.value, y.value) {
+                    (Some(p), Some(q)) => close(p, q),
+                    (p, q) => p == q,
+                }
+        };
+        assert!(same_cell(&a.total, &b.total), "{what}: total {:?} vs {:?}", a.total, b.total);
+        assert_eq!(a.groups.len(), b.groups.len(), "{what}: groups {:?} vs {:?}", a.groups, b.groups);
+        for ((ka, ca), (kb, cb)) in a.groups.iter().zip(&b.groups) {
+            assert_eq!(ka, kb, "{what}");
+            assert!(same_cell(ca, cb), "{what}: group {ka:?} {ca:?} vs {cb:?}");
+        }
+        assert_eq!(a.warnings, b.warnings, "{what}");
+        assert_eq!((a.id.as_str(), a.unit, a.view), (b.id.as_str(), b.unit, b.view), "{what}");
+    }
+
+    /// Filters that fall on the buckets' keys (years, kinds, provinces, region, the 34 view) and
+    /// two that do not (sector, a flag), which must read rows.
+    fn summed_filters() -> Vec<(&'static str, Filter)> {
+        let p = |c: &str| idx(Boundary::P63, c);
+        vec![
+            ("everything", Filter::default()),
+            ("2024", Filter { years: Some((2024, 2024)), ..Filter::default() }),
+            ("2020–2023", Filter { years: Some((2020, 2023)), ..Filter::default() }),
+            ("htx 2024", Filter { years: Some((2024, 2024)), rows: Subset::kinds(&[Kind::Htx]), ..Filter::default() }),
+            ("tht+dn", Filter { rows: Subset::kinds(&[Kind::Tht, Kind::Dn]), ..Filter::default() }),
+            ("3 provinces 2023", Filter { years: Some((2023, 2023)), provinces: vec![p("19"), p("06"), p("01")], ..Filter::default() }),
+            ("region", Filter { region: Some(Region::ALL[2]), ..Filter::default() }),
+            ("34 view, 2 provinces", Filter {
+                view: Boundary::P34,
+                provinces: vec![idx(Boundary::P34, "19"), idx(Boundary::P34, "01")],
+                ..Filter::default()
+            }),
+            ("34 view, region, htx", Filter { view: Boundary::P34, region: Some(Region::ALL[1]), rows: Subset::kinds(&[Kind::Htx]), ..Filter::default() }),
+            ("sector (rows)", Filter { rows: Subset { sectors: vec![Sector::Nn], ..Subset::default() }, ..Filter::default() }),
+            ("high tech (rows)", Filter { years: Some((2024, 2024)), rows: Subset { high_tech: Some(true), ..Subset::default() }, ..Filter::default() }),
+        ]
+    }
+
+    #[test]
+    fn partial_sums_give_every_builtin_the_row_by_row_result() {
+        let ds = summed_table();
+        let defs: Vec<&IndicatorDef> = builtins().iter().collect();
+        let mut summed = 0;
+        for (name, f) in summed_filters() {
+            for group in [GroupBy::None, GroupBy::Province, GroupBy::Region, GroupBy::Year, GroupBy::Kind] {
+                let rows = compute_many_with(&ds, &defs, &f, group, false);
+                let sums = compute_many_with(&ds, &defs, &f, group, true);
+                assert_eq!(rows.len(), defs.len());
+                for (a, b) in rows.iter().zip(&sums) {
+                    assert_same(a, b, &format!("{} / {name} / {group:?}", a.id));
+                }
+                // One at a time, as the map and the table ask.
+                for d in &defs {
+                    let one = compute_many_with(&ds, &[d], &f, group, true);
+                    let a = rows.iter().find(|r| r.id == d.id).expect("computed");
+                    assert_same(a, &one[0], &format!("{} alone / {name} / {group:?}", d.id));
+                }
+                summed += 1;
+            }
+            // The fused totals, both ways, and against the generic ones.
+            let all_rows = compute_all_with(&ds, &f, false);
+            let all_sums = compute_all_with(&ds, &f, true);
+            for ((a, b), c) in all_rows.iter().zip(&all_sums).zip(compute_many_with(&ds, &defs, &f, GroupBy::None, false)) {
+                assert_same(a, b, &format!("compute_all {} / {name}", a.id));
+                assert_same(a, &c, &format!("compute_all vs compute {} / {name}", a.id));
+            }
+        }
+        assert!(summed > 0);
+        // The test data reaches every accumulator: no built-in is zero over everything.
+        for r in compute_all(&ds, &Filter::default()) {
+            assert!(r.total.n > 0, "{} has rows in the test table", r.id);
+        }
+    }
+
+    #[test]
+    fn bucket_exact_filters_use_the_sums_and_others_read_rows() {
+        let ds = summed_table();
+        let compiled = |f: &Filter| f.compile(&ds);
+        for (name, f) in summed_filters() {
+            let exact = compiled(&f).bucket_exact();
+            assert_eq!(exact, !name.ends_with("(rows)"), "{name}");
+        }
+        // A mutation drops the sums with the index: they are rebuilt for the new rows.
+        let mut ds = ds;
+        let before = compute_id(&ds, "htx_count", &Filter::default(), GroupBy::None).total.n;
+        let r = Row::new("late", idx(Boundary::P63, "19"), 2024, Kind::Htx);
+        ds.entities.push(&r);
+        ds.entities.cluster();
+        assert_eq!(compute_id(&ds, "htx_count", &Filter::default(), GroupBy::None).total.n, before + 1);
+        assert_eq!(ds.entities.sums().map(|s| s.rows()), Some(ds.entities.len()));
+    }
+
+    #[test]
+    fn sums_built_in_slices_equal_sums_built_at_once() {
+        let ds = summed_table();
+        let whole = crate::engine::sums::PartialSums::build(&ds.entities).expect("sums");
+        for budget in [1, 7, 100, 2_500] {
+            let mut b = crate::engine::sums::Builder::new(&ds.entities).expect("indexed");
+            let mut steps = 0;
+            while !b.step(&ds.entities, budget) {
+                steps += 1;
+                assert!(b.rows_done() <= steps * budget, "a step adds at most its budget");
+            }
+            assert_eq!(b.rows_done(), ds.entities.len());
+            let sliced = b.finish(&ds.entities).expect("finished");
+            assert_eq!(sliced, whole, "budget {budget}");
+        }
+        // Installed sums are the ones used; sums of another table are refused.
+        let fresh = summed_table();
+        let mut small = summed_table();
+        small.entities.push(&Row::new("y", idx(Boundary::P63, "19"), 2024, Kind::Htx));
+        small.entities.cluster();
+        fresh.entities.set_sums(crate::engine::sums::PartialSums::build(&small.entities).expect("sums"));
+        assert_eq!(fresh.entities.sums(), Some(&whole));
     }
 
     #[test]

@@ -551,7 +551,26 @@ pub struct Decoder<'a> {
     done: usize,
     head: Option<Head>,
     entities: Entities,
+    /// The ids' text while it is read, `ids_per_step` bytes a step, and its length.
+    ids: Option<(Vec<u8>, usize)>,
+    /// [`IDS_PER_STEP`] (smaller in tests, to cut a small file's ids in many steps).
+    ids_per_step: usize,
+    /// The ids' lengths while they are turned into ends, [`ENDS_PER_STEP`] a step: the lengths,
+    /// how many are done, and the end reached so far.
+    id_lengths: Option<(Vec<u64>, usize, usize)>,
+    /// [`ENDS_PER_STEP`] (smaller in tests).
+    ends_per_step: usize,
 }
+
+/// Ids whose ends are computed per step, after the step that reads their lengths. Why: a
+/// million of them (each checked to end on a character boundary) took ≈ 35 ms on top of
+/// reading the lengths, one task over 50 ms (docs/performance.md, "Your own data").
+pub const ENDS_PER_STEP: usize = 250_000;
+
+/// Bytes of the ids' text copied per step. Why: a million ids are ≈ 8 MB of text, and copying
+/// them out of JavaScript in one step was the one task over 50 ms left in a million-row load
+/// (≈ 55 ms in Chromium, docs/performance.md, "Your own data"); 2 MB is ≈ 10 ms.
+pub const IDS_PER_STEP: usize = 2 << 20;
 
 /// What the first step reads: everything before the entity columns, and the number of provinces
 /// of the boundary version (the province column is checked against it).
@@ -571,10 +590,12 @@ const COLUMNS: [&str; 15] = [
 
 impl<'a> Decoder<'a> {
     pub fn new(src: &'a dyn ByteSource) -> Decoder<'a> {
-        Decoder { r: Reader::new(src), done: 0, head: None, entities: Entities::default() }
+        Decoder { r: Reader::new(src), done: 0, head: None, entities: Entities::default(), ids: None, ids_per_step: IDS_PER_STEP, id_lengths: None, ends_per_step: ENDS_PER_STEP }
     }
 
-    /// How many steps a whole decode takes (for a progress bar).
+    /// How many steps a whole decode of a dataset without entity rows takes; with rows, one more
+    /// for their ids' ends, and one more for every further [`IDS_PER_STEP`] bytes of their text
+    /// and every further [`ENDS_PER_STEP`] ids.
     pub const STEPS: usize = COLUMNS.len() + 4;
 
     /// Decodes the next part; `Some` with the dataset after the last. After an error the decoder
@@ -584,8 +605,19 @@ impl<'a> Decoder<'a> {
         self.done = self.done.saturating_add(1);
         let out = match step {
             0 => self.head().map(|h| self.head = Some(h)).map(|_| None),
-            1 => self.r.str("ids").map(|t| self.entities.id_text = t).map(|_| None),
-            2 => self.id_ends().map(|_| None),
+            1 => self.ids_part().map(|all| {
+                if !all {
+                    // The next step reads on in the ids' text.
+                    self.done = 1;
+                }
+                None
+            }),
+            2 => self.id_ends_part().map(|all| {
+                if !all {
+                    self.done = 2;
+                }
+                None
+            }),
             s if s - 3 < COLUMNS.len() => self.column(s - 3).map(|_| None),
             _ => self.finish().map(Some),
         };
@@ -684,24 +716,67 @@ impl<'a> Decoder<'a> {
         Ok(Head { meta, observations, indicators, targets, provinces })
     }
 
-    /// Where each id ends in the ids' text (read by the step before).
-    fn id_ends(&mut self) -> R<()> {
-        let id_text = &self.entities.id_text;
-        let lengths = self.r.varints("ids", u64::from(u32::MAX))?;
-        let mut id_ends = Vec::with_capacity(lengths.len());
-        let mut end = 0usize;
-        for len in lengths {
+    /// Reads the next `ids_per_step` bytes of the ids' text; `true` once it is whole (and
+    /// checked to be UTF-8). The text is copied once, into an allocation of its final size.
+    fn ids_part(&mut self) -> R<bool> {
+        let (mut bytes, n) = match self.ids.take() {
+            Some(part) => part,
+            None => {
+                let n = self.r.len("ids")?;
+                (Vec::with_capacity(n), n)
+            }
+        };
+        let take = (n - bytes.len()).min(self.ids_per_step);
+        let (from, to) = (self.r.pos, self.r.pos + take); // `len` checked that `n` bytes remain
+        let before = bytes.len();
+        self.r.src.append_range(from, to, &mut bytes);
+        if bytes.len() != before + take {
+            return Err(self.r.error("ids", "the data ends early"));
+        }
+        self.r.pos = to;
+        if bytes.len() < n {
+            self.ids = Some((bytes, n));
+            return Ok(false);
+        }
+        self.entities.id_text = String::from_utf8(bytes).map_err(|_| self.r.error("ids", "not UTF-8 text"))?;
+        Ok(true)
+    }
+
+    /// Where each id ends in the ids' text (read by the steps before): the first call reads the
+    /// lengths, every later one turns up to `ends_per_step` of them into ends; `true` once all
+    /// are.
+    fn id_ends_part(&mut self) -> R<bool> {
+        let (lengths, at, mut end) = match self.id_lengths.take() {
+            Some(part) => part,
+            None => {
+                // Reading the lengths is a step's work of its own (≈ 20 ms for a million).
+                let lengths = self.r.varints("ids", u64::from(u32::MAX))?;
+                self.entities.id_ends = Vec::with_capacity(lengths.len());
+                let all = lengths.is_empty();
+                self.id_lengths = Some((lengths, 0, 0));
+                if !all {
+                    return Ok(false);
+                }
+                self.id_lengths.take().unwrap_or_default()
+            }
+        };
+        let stop = at.saturating_add(self.ends_per_step).min(lengths.len());
+        let e = &mut self.entities;
+        for &len in lengths.get(at..stop).unwrap_or(&[]) {
             end = end.saturating_add(len as usize);
-            if end > id_text.len() || !id_text.is_char_boundary(end) {
+            if end > e.id_text.len() || !e.id_text.is_char_boundary(end) {
                 return err("ids: lengths run past the id text or inside a character");
             }
-            id_ends.push(end as u32);
+            e.id_ends.push(end as u32);
         }
-        if end != id_text.len() {
+        if stop < lengths.len() {
+            self.id_lengths = Some((lengths, stop, end));
+            return Ok(false);
+        }
+        if end != e.id_text.len() {
             return err("ids: lengths do not cover the id text");
         }
-        self.entities.id_ends = id_ends;
-        Ok(())
+        Ok(true)
     }
 
     /// Column `i` of [`COLUMNS`].
@@ -830,12 +905,49 @@ mod tests {
                 }
                 assert!(steps < 100, "the decoder never ends");
             };
-            assert_eq!(steps, Decoder::STEPS);
+            // One step more with rows: their ids' ends come in a step after their lengths.
+            assert_eq!(steps, Decoder::STEPS + usize::from(!ds.entities.is_empty()));
             same(&stepped, &ds);
             same(&stepped, &decode(&bytes).unwrap());
             // Past the end: an error, not a second dataset or a panic.
             assert!(d.step().is_err());
         }
+    }
+
+    #[test]
+    fn ids_longer_than_a_step_are_read_in_several_steps() {
+        for (per_step, ends_per_step) in [(1, 1), (7, 100), (100, 7), (100_000, 50)] {
+            // (The official file has no entity rows, so no ids.)
+            for ds in [illustrative()] {
+                let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1
+                    + ds.entities.len().div_ceil(ends_per_step).max(1);
+                assert!(extra >= 1, "the test's ids span more than one step");
+                let bytes = encode(&ds);
+                let mut d = Decoder::new(&bytes);
+                d.ids_per_step = per_step;
+                d.ends_per_step = ends_per_step;
+                let mut steps = 0;
+                let stepped = loop {
+                    steps += 1;
+                    if let Some(out) = d.step().unwrap() {
+                        break out;
+                    }
+                    assert!(steps < 100_000, "the decoder never ends");
+                };
+                assert_eq!(steps, Decoder::STEPS + extra);
+                same(&stepped, &ds);
+                assert!(d.step().is_err());
+            }
+        }
+        // Not UTF-8 inside the ids, found when the text is whole, an error naming the ids.
+        let ds = illustrative();
+        let mut bytes = encode(&ds);
+        let at = bytes.windows(ds.entities.id_text.len()).position(|w| w == ds.entities.id_text.as_bytes()).expect("ids in the bytes");
+        bytes[at + 3] = 0xff;
+        let mut d = Decoder::new(&bytes);
+        d.ids_per_step = 1000;
+        let e = (0..10_000).find_map(|_| d.step().err()).expect("bad ids fail");
+        assert!(e.to_string().contains("ids"), "{e}");
     }
 
     #[test]

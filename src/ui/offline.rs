@@ -272,7 +272,8 @@ pub fn OfflineStatus() -> impl IntoView {
         let _ = online.get();
         let Some(loaded) = state.current() else { return };
         let id = state.view.with(|v| v.dataset.clone());
-        let years: Vec<u16> = loaded.dataset.entities.years_raw().to_vec();
+        // The years with rows (off the row index: a million-row dataset's years are not copied).
+        let years: Vec<u16> = loaded.dataset.entities.years_present();
         let paths: Vec<String> = loader.catalog.with_untracked(|c| {
             c.as_ref()
                 .and_then(|c| c.get(&id))
