@@ -67,6 +67,29 @@ fn main() {
             "| {n} | {mb:.1} | (entities heap: {:.1} MB) | | |",
             ds.entities.heap_bytes() as f64 / 1e6
         );
+        // The packed form the page decodes (engine::wire), in the steps the page yields between:
+        // the whole decode, and its longest step (the page's longest task while a file loads).
+        let packed = coop_atlas::engine::wire::encode(&ds);
+        let t = median_of(runs, || coop_atlas::engine::wire::decode(&packed).map(|d| d.entities.len()));
+        row("decode the packed form (wire)", t, runs);
+        // The median over runs of each run's longest step (not the time of the whole run).
+        let mut longest: Vec<Duration> = (0..runs)
+            .map(|_| {
+                let mut decoder = coop_atlas::engine::wire::Decoder::new(&packed);
+                let mut longest = Duration::ZERO;
+                loop {
+                    let start = Instant::now();
+                    let done = black_box(decoder.step()).map(|d| d.is_some());
+                    longest = longest.max(start.elapsed());
+                    if !matches!(done, Ok(false)) {
+                        break longest;
+                    }
+                }
+            })
+            .collect();
+        longest.sort();
+        let t = longest[longest.len() / 2];
+        row("(of which the longest decode step)", t, runs);
         // The part of parsing that stores rows by (year, kind, province): the generated rows are
         // in random order, so every row moves.
         let unclustered = match parse_dataset_in_file_order(bytes, &limits) {
