@@ -11,33 +11,24 @@ use std::cell::RefCell;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::checker::protocol::{FromWorker, ToWorker};
 use crate::engine::xlsx_out::{Book, MIME};
 use crate::i18n::{t, Msg};
 
+use super::own_data::WorkerJob;
 use super::state::AppState;
 use super::web;
 
-/// The worker writing a workbook and its handlers (dropped, and the worker ended, when done).
-struct Exporting {
-    worker: web_sys::Worker,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
-}
-
 thread_local! {
-    static EXPORTING: RefCell<Option<Exporting>> = const { RefCell::new(None) };
+    /// The worker writing a workbook (ended by [`stop`] when done).
+    static EXPORTING: RefCell<Option<WorkerJob>> = const { RefCell::new(None) };
 }
 
-/// Ends the export's worker. Its handlers are unset first: a message it posted just before may
-/// still be queued on this page, and their closures are dropped here (as `own_data` does).
+/// Ends the export's worker.
 fn stop() {
-    if let Some(e) = EXPORTING.with(|e| e.borrow_mut().take()) {
-        e.worker.set_onmessage(None);
-        e.worker.set_onerror(None);
-        e.worker.terminate();
+    if let Some(job) = EXPORTING.with(|e| e.borrow_mut().take()) {
+        job.end();
     }
 }
 
@@ -87,9 +78,7 @@ pub fn download_xlsx(state: AppState, book: Book, file_name: String, busy: RwSig
         ev.prevent_default();
         failed();
     });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    EXPORTING.with(|e| *e.borrow_mut() = Some(Exporting { worker, _on_message: on_message, _on_error: on_error }));
+    EXPORTING.with(|e| *e.borrow_mut() = Some(WorkerJob::start(worker, on_message, on_error)));
 }
 
 /// The "Tải Excel (.xlsx)" button: `book` gives the workbook when clicked, `None` when there is

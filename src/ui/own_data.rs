@@ -114,16 +114,39 @@ enum Purpose {
     Remote(String),
 }
 
-/// The worker doing the current job and its handlers (dropped, and the worker terminated, by
-/// [`stop_worker`]).
-struct Running {
+/// A worker doing one job, with its two handlers: the loads here and the Excel exports
+/// (`ui::export`). One type so that how a worker ends is written once: its handlers are unset
+/// before the closures are dropped, since a message it posted just before may still be queued on
+/// this page.
+pub(super) struct WorkerJob {
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
+impl WorkerJob {
+    /// Sets the handlers on `worker` and keeps them as long as the job.
+    pub(super) fn start(
+        worker: web_sys::Worker,
+        on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+        on_error: Closure<dyn FnMut(web_sys::Event)>,
+    ) -> WorkerJob {
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        WorkerJob { worker, _on_message: on_message, _on_error: on_error }
+    }
+
+    /// Unsets the handlers, then terminates the worker (which gives its memory back).
+    pub(super) fn end(self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
 thread_local! {
-    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+    /// The worker doing the current load (ended by [`stop_worker`]).
+    static RUNNING: RefCell<Option<WorkerJob>> = const { RefCell::new(None) };
     /// The file Share offers to send with the link (a `File` over the kept JSON form), made
     /// when the dialog opens: `navigator.share` must be called while the tap that asked for it
     /// still counts as the user's gesture, with no IndexedDB read in between.
@@ -148,10 +171,8 @@ pub enum Sharing {
 /// are unset first: a message it posted just before may still be queued on this page, and the
 /// handlers' closures are dropped here (a queued message calling a dropped closure is an error).
 fn stop_worker() {
-    if let Some(r) = RUNNING.with(|r| r.borrow_mut().take()) {
-        r.worker.set_onmessage(None);
-        r.worker.set_onerror(None);
-        r.worker.terminate();
+    if let Some(job) = RUNNING.with(|r| r.borrow_mut().take()) {
+        job.end();
     }
 }
 
@@ -476,9 +497,7 @@ impl OwnData {
                 own.failed(purpose2.clone());
             }
         });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        RUNNING.with(|r| *r.borrow_mut() = Some(Running { worker, _on_message: on_message, _on_error: on_error }));
+        RUNNING.with(|r| *r.borrow_mut() = Some(WorkerJob::start(worker, on_message, on_error)));
     }
 
     /// The user picked another sheet of the workbook: the worker reads it and asks again.
