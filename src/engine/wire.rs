@@ -890,19 +890,22 @@ mod tests {
         same(&decode(&encode(&ds)).unwrap(), &ds);
     }
 
+    /// Steps `d` to its dataset; how many steps it took (at most `limit`, or the test fails).
+    fn step_to_end(d: &mut Decoder, limit: usize) -> (Dataset, usize) {
+        for steps in 1..=limit {
+            if let Some(out) = d.step().unwrap() {
+                return (out, steps);
+            }
+        }
+        panic!("the decoder never ends (over {limit} steps)");
+    }
+
     #[test]
     fn stepping_gives_what_one_call_gives_in_the_announced_number_of_steps() {
         for ds in [official(), illustrative()] {
             let bytes = encode(&ds);
             let mut d = Decoder::new(&bytes);
-            let mut steps = 0;
-            let stepped = loop {
-                steps += 1;
-                if let Some(out) = d.step().unwrap() {
-                    break out;
-                }
-                assert!(steps < 100, "the decoder never ends");
-            };
+            let (stepped, steps) = step_to_end(&mut d, 100);
             // One step more with rows: their ids' ends come in a step after their lengths.
             assert_eq!(steps, Decoder::STEPS + usize::from(!ds.entities.is_empty()));
             same(&stepped, &ds);
@@ -914,28 +917,20 @@ mod tests {
 
     #[test]
     fn ids_longer_than_a_step_are_read_in_several_steps() {
+        // The illustrative file: the official one has no entity rows, so no ids.
+        let ds = illustrative();
+        let bytes = encode(&ds);
         for (per_step, ends_per_step) in [(1, 1), (7, 100), (100, 7), (100_000, 50)] {
-            // (The official file has no entity rows, so no ids.)
-            for ds in [illustrative()] {
-                let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1
-                    + ds.entities.len().div_ceil(ends_per_step).max(1);
-                assert!(extra >= 1, "the test's ids span more than one step");
-                let bytes = encode(&ds);
-                let mut d = Decoder::new(&bytes);
-                d.ids_per_step = per_step;
-                d.ends_per_step = ends_per_step;
-                let mut steps = 0;
-                let stepped = loop {
-                    steps += 1;
-                    if let Some(out) = d.step().unwrap() {
-                        break out;
-                    }
-                    assert!(steps < 100_000, "the decoder never ends");
-                };
-                assert_eq!(steps, Decoder::STEPS + extra);
-                same(&stepped, &ds);
-                assert!(d.step().is_err());
-            }
+            let extra = ds.entities.id_text.len().div_ceil(per_step).max(1) - 1
+                + ds.entities.len().div_ceil(ends_per_step).max(1);
+            assert!(extra >= 1, "the test's ids span more than one step");
+            let mut d = Decoder::new(&bytes);
+            d.ids_per_step = per_step;
+            d.ends_per_step = ends_per_step;
+            let (stepped, steps) = step_to_end(&mut d, 100_000);
+            assert_eq!(steps, Decoder::STEPS + extra);
+            same(&stepped, &ds);
+            assert!(d.step().is_err());
         }
         // Not UTF-8 inside the ids, found when the text is whole, an error naming the ids.
         let ds = illustrative();
