@@ -10,9 +10,11 @@
 
 pub mod catalog;
 pub mod charts;
+pub mod chips;
 pub mod checker;
 pub mod dashboard;
 pub mod engine;
+pub mod first_view;
 pub mod i18n;
 pub mod profile;
 pub mod shapes;
