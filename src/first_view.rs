@@ -368,6 +368,23 @@ fn print_blocks(tb: &Table, l: Lang) -> String {
     s
 }
 
+/// Where a tooltip goes, in percent of the map's box, for a point in view box units: to the right
+/// of points in the left third (`start`), to the left in the right third (`end`), centred between;
+/// above the point, or below it in the top fifth. With the tooltip at most 60 % of the box wide
+/// (style/main.css) it stays inside the box at every width.
+pub fn tip_place(vb: ViewBox, anchor: [i32; 2]) -> (f64, f64, &'static str, bool) {
+    let x = (f64::from(anchor[0] - vb.x) / f64::from(vb.w) * 100.0).clamp(3.0, 97.0);
+    let y = (f64::from(anchor[1] - vb.y) / f64::from(vb.h) * 100.0).clamp(2.0, 98.0);
+    let side = if x < 100.0 / 3.0 {
+        "start"
+    } else if x > 200.0 / 3.0 {
+        "end"
+    } else {
+        "mid"
+    };
+    (x, y, side, y < 20.0)
+}
+
 /// A status line in a tab's place while the app that draws the tab is on its way.
 pub fn loading_panel(lang: Lang) -> String {
     format!("<p class=\"status-line\" role=\"status\">{}</p>", t(lang, Msg::Loading))

@@ -23,6 +23,8 @@ pub mod synth;
 #[cfg(target_arch = "wasm32")]
 pub mod js_bytes;
 #[cfg(target_arch = "wasm32")]
+pub mod lean;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 
 use crate::engine::filter::Coverage;
 use crate::engine::provinces::registry;
-use crate::engine::url_state::ViewState;
-use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
+use crate::engine::vocab::{Boundary, Kind, Region, Sector};
 use crate::i18n::{t, Msg};
 
 use super::state::AppState;
