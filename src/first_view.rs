@@ -36,8 +36,11 @@ pub const ISLAND_FONT: f64 = 22.0;
 /// See [`ISLAND_FONT`].
 pub const ISLAND_STROKE: f64 = 4.0;
 
-fn card(c: &Card, lang: Lang) -> String {
-    let value = c.value.map(|v| v.to_string()).unwrap_or_default();
+/// A card's unformatted value (`data-value`) as the app writes it: Rust's shortest round-trip
+/// printing. `number` may print it another way (the first-view wasm asks the browser, whose
+/// `String(x)` is the same digits for every value a card holds, and saves Rust's float printing).
+fn card(c: &Card, lang: Lang, number: &dyn Fn(f64) -> String) -> String {
+    let value = c.value.map(number).unwrap_or_default();
     let mut s = format!(
         "<li class=\"card\" data-testid=\"{PRE}kpi-{}\" data-value=\"{}\" data-n=\"{}\"><p class=\"label\">{}</p><p class=\"value\">{}</p>",
         escape(&c.id),
@@ -80,8 +83,13 @@ fn card(c: &Card, lang: Lang) -> String {
 /// The inside of the headline cards' section (`ui::kpis::Kpis`): its heading, the first
 /// [`PRIMARY_CARDS`] cards and the others folded under "more indicators".
 pub fn cards(list: &[Card], lang: Lang) -> String {
+    cards_with(list, lang, &|v| v.to_string())
+}
+
+/// [`cards`], with `data-value` printed by `number`.
+pub fn cards_with(list: &[Card], lang: Lang, number: &dyn Fn(f64) -> String) -> String {
     let (first, rest) = list.split_at(list.len().min(PRIMARY_CARDS));
-    let ul = |cs: &[Card]| format!("<ul class=\"cards\">{}</ul>", cs.iter().map(|c| card(c, lang)).collect::<String>());
+    let ul = |cs: &[Card]| format!("<ul class=\"cards\">{}</ul>", cs.iter().map(|c| card(c, lang, number)).collect::<String>());
     let mut s = format!("<h2 id=\"{PRE}kpi-h\">{}</h2>{}", t(lang, Msg::Headline), ul(first));
     if !rest.is_empty() {
         s.push_str(&format!(

@@ -173,6 +173,54 @@ async fn load_shapes(b: Boundary) -> Result<Shapes, String> {
     Shapes::parse(&text).map_err(|e| format!("{path}: {e}"))
 }
 
+/// The catalogue, read by the browser's own JSON parser: serde_json would add about 8 KB
+/// brotli to this wasm (the app's page reads it with `Catalog::parse`).
+async fn catalog_of(req: Option<js_sys::Promise>) -> Result<Catalog, String> {
+    const PATH: &str = "data/catalog.json";
+    let bad = |what: &str| format!("{PATH}: {what}");
+    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(req.ok_or_else(|| bad("no window"))?)
+        .await
+        .map_err(|_| bad("no connection"))?
+        .dyn_into()
+        .map_err(|_| bad("not a response"))?;
+    if !resp.ok() {
+        return Err(bad(&format!("HTTP {}", resp.status())));
+    }
+    let json = wasm_bindgen_futures::JsFuture::from(resp.json().map_err(|_| bad("unreadable"))?).await.map_err(|_| bad("not JSON"))?;
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let text = |o: &JsValue| crate::catalog::CatalogText {
+        vi: get(o, "vi").as_string().unwrap_or_default(),
+        en: get(o, "en").as_string().unwrap_or_default(),
+    };
+    let list = get(&json, "datasets");
+    let list = list.dyn_ref::<js_sys::Array>().ok_or_else(|| bad("no datasets"))?;
+    let mut datasets = Vec::new();
+    for d in list.iter() {
+        let id = get(&d, "id").as_string().ok_or_else(|| bad("a dataset without an id"))?;
+        let years = get(&d, "years");
+        let years = years.dyn_ref::<js_sys::Array>().map(|a| a.iter().filter_map(|y| y.as_f64()).filter(|y| (0.0..65536.0).contains(y)).map(|y| y as u16).collect()).unwrap_or_default();
+        let files_obj = get(&d, "files");
+        let mut files = std::collections::BTreeMap::new();
+        for k in js_sys::Object::keys(files_obj.unchecked_ref::<js_sys::Object>()).iter() {
+            if let (Some(key), Some(path)) = (k.as_string(), get(&files_obj, &k.as_string().unwrap_or_default()).as_string()) {
+                files.insert(key, path);
+            }
+        }
+        datasets.push(crate::catalog::CatalogEntry {
+            id,
+            title: text(&get(&d, "title")),
+            illustrative: get(&d, "illustrative").as_bool().unwrap_or(false),
+            boundary: get(&d, "boundary").as_f64().map_or(0, |b| b as u8),
+            years,
+            files,
+        });
+    }
+    if datasets.is_empty() {
+        return Err(bad("no dataset listed"));
+    }
+    Ok(Catalog { datasets })
+}
+
 /// The file holding `year` of a catalogue entry, with the key it is stored under.
 fn file_of(catalog: &Catalog, id: &str, year: Option<u16>) -> Option<((String, u16), String)> {
     let entry = catalog.get(id)?;
@@ -212,7 +260,7 @@ async fn first_view() -> Result<(), String> {
     // shapes, so these requests are answered from what is already arriving.
     let catalog_req = fetch("data/catalog.json");
     let shapes_req = (view.tab == Tab::Map).then(|| (view.boundary, fetch(&shapes_path(view.boundary))));
-    let catalog = Catalog::parse(&bytes_of(catalog_req, "data/catalog.json").await?)?;
+    let catalog = catalog_of(catalog_req).await?;
     let Some(entry) = catalog.get(&view.dataset) else { return Err(format!("no bundled dataset {}", view.dataset)) };
     if !url_state::validate_years(&mut view, &entry.years).is_empty() {
         return Err("the link's year is not in the dataset".into());
@@ -367,7 +415,8 @@ impl Lean {
             None => {}
         }
         if let Some(k) = tid("kpis") {
-            k.set_inner_html(&fv::cards(&dashboard::cards(&ds, &self.view, lang), lang));
+            let number = |v: f64| String::from(js_sys::Number::from(v).to_string_with_radix(10).unwrap_or_else(|_| js_sys::JsString::from("")));
+            k.set_inner_html(&fv::cards_with(&dashboard::cards(&ds, &self.view, lang), lang, &number));
         }
         self.render_tabs(&ds, lang);
     }
