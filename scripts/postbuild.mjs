@@ -15,6 +15,12 @@
 //     it is fetched (hashed names are cache-first in public/sw.js).
 //  1b. Minifies the app's JS glue and CSS, and gives the wasm's imports short names (wasm-bindgen's
 //     carry a hash each): ≈ 4 KB brotli less in the first view.
+//  1c. The lean first view (`coop-atlas-first`, issue 13 design 4: a small wasm without Leptos that
+//     fills the pre-rendered copy with a link's own figures, then starts the Leptos app): Trunk
+//     builds it as a no-modules worker (`coop-atlas-first.js`, whose glue defines a global
+//     `wasm_bindgen`, and `coop-atlas-first_bg.wasm`, unhashed: trunk #405) and leaves it out of the
+//     page. Its glue is minified like the app's, then both get content-hashed names like the
+//     own-data worker's (`hashLean`); the service worker precaches them (the first view offline).
 //  2. Computes the build VERSION from every file's content, writes it into index.html
 //     (`<meta name="coop-atlas-version">`), and writes dist/sw.js from the template public/sw.js with
 //     that version and the precache list — nothing is listed by hand.
@@ -27,9 +33,15 @@
 //     whether the link asks for exactly the default view, the only one the copy may be shown for.
 //  3b. Adds the wasm loader (`LOADER_SCRIPT`): progress while the wasm downloads, and an alert with
 //     a reload button when it cannot be loaded or the app stops while starting.
+//  3c. Starts the page (`startScript`): Trunk's module script, which started Leptos at once, and its
+//     preloads are replaced by `window.coopApp()`, which starts the Leptos app (once, whoever calls
+//     it). A link the lean first view can show (any but `ld=`, `data=`, `embed`) gets the lean,
+//     which calls `coopApp()` once it has written the link's view, or at once when it fails to
+//     load or start; any other link calls `coopApp()` at once.
 //  4. Adds a Content-Security-Policy meta allowing the app's own files, 'wasm-unsafe-eval', https
 //     fetches (the `?data=` link of the own-data feature) and no inline script but those of
-//     index.html (Trunk's init, the first-view script, the loader), by sha256.
+//     index.html (the loader, the first-view script, the start script), by sha256. `script-src
+//     'self'` covers the lean's inserted script and the Leptos glue's dynamic import.
 //  5. Writes the brotli (.br) and gzip (.gz) file next to every compressible file, so a host (or
 //     scripts/serve.py) sends phones the smallest bytes without compressing on the fly.
 // Usage: node scripts/postbuild.mjs [dist]
@@ -77,12 +89,41 @@ export function hashEcharts(dist) {
   return to;
 }
 
-/** A worker's files (`bin`: its Cargo binary) as Trunk or an earlier run of this script named them. */
-const workerFiles = (bin) => ({
+/** A worker's files (`bin`: its Cargo binary) as Trunk or an earlier run of this script named them;
+ *  without `loader` for a build with no loader shim (the lean first view). */
+const workerFiles = (bin, loader = true) => ({
   wasm: new RegExp(`^${bin}(-[0-9a-f]{1,16})?_bg\\.wasm$`),
   glue: new RegExp(`^${bin}(-[0-9a-f]{1,16})?\\.js$`),
-  loader: new RegExp(`^${bin}(_loader|-loader-[0-9a-f]{16})\\.js$`),
+  ...(loader ? { loader: new RegExp(`^${bin}(_loader|-loader-[0-9a-f]{16})\\.js$`) } : {}),
 });
+
+/** Finds a worker's files in dist/ (`kinds`: wasm, glue and maybe loader); null when it has none,
+ *  throws when one is missing or found twice. */
+function findWorker(dist, bin, patterns) {
+  const files = listFiles(dist);
+  const found = {};
+  for (const [kind, re] of Object.entries(patterns)) {
+    const c = files.filter((f) => re.test(f));
+    if (c.length > 1) throw new Error(`postbuild: several ${bin} ${kind} files in ${dist} (${c.join(', ')}); expected one`);
+    found[kind] = c[0];
+  }
+  if (Object.values(found).every((f) => !f)) return null;
+  for (const kind of Object.keys(patterns)) {
+    if (!found[kind]) throw new Error(`postbuild: ${bin} has no ${kind} file in ${dist}`);
+  }
+  return found;
+}
+
+/** The content-hashed names of a worker's wasm and glue. The glue's name covers its wasm too: a
+ *  glue is made for one wasm (its imports), so a new wasm never runs under a glue name an earlier
+ *  release used. */
+function hashedNames(dist, bin, found) {
+  const wasmBytes = readFileSync(join(dist, found.wasm));
+  return {
+    wasm: `${bin}-${hex16(wasmBytes)}_bg.wasm`,
+    glue: `${bin}-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
+  };
+}
 
 /**
  * Renames the own-data worker's wasm, glue and loader to content-hashed names
@@ -92,25 +133,9 @@ const workerFiles = (bin) => ({
  * has no worker. Idempotent: a second run finds the hashed names and renames nothing.
  */
 export function hashWorker(dist, bin = 'coop-atlas-worker') {
-  const WORKER_FILES = workerFiles(bin);
-  const files = listFiles(dist);
-  const found = {};
-  for (const [kind, re] of Object.entries(WORKER_FILES)) {
-    const c = files.filter((f) => re.test(f));
-    if (c.length > 1) throw new Error(`postbuild: several own-data worker ${kind} files in ${dist} (${c.join(', ')}); expected one`);
-    found[kind] = c[0];
-  }
-  if (!found.wasm && !found.glue && !found.loader) return null;
-  for (const kind of Object.keys(WORKER_FILES)) {
-    if (!found[kind]) throw new Error(`postbuild: the own-data worker has no ${kind} file in ${dist}`);
-  }
-  // The glue's name covers its wasm too: a glue is made for one wasm (its imports), so a new
-  // wasm never runs under a glue name an earlier release used.
-  const wasmBytes = readFileSync(join(dist, found.wasm));
-  const to = {
-    wasm: `${bin}-${hex16(wasmBytes)}_bg.wasm`,
-    glue: `${bin}-${hex16(Buffer.concat([readFileSync(join(dist, found.glue)), wasmBytes]))}.js`,
-  };
+  const found = findWorker(dist, bin, workerFiles(bin));
+  if (!found) return null;
+  const to = hashedNames(dist, bin, found);
   let loader = readFileSync(join(dist, found.loader), 'utf8');
   for (const kind of ['wasm', 'glue']) {
     const from = JSON.stringify(`./${found[kind]}`);
@@ -122,6 +147,27 @@ export function hashWorker(dist, bin = 'coop-atlas-worker') {
   if (found.loader !== to.loader) unlinkSync(join(dist, found.loader));
   writeFileSync(join(dist, to.loader), loader);
   return to.loader;
+}
+
+/** The lean first view's Cargo binary (index.html: `data-bin="coop-atlas-first"`). */
+export const LEAN_BIN = 'coop-atlas-first';
+
+/**
+ * Renames the lean first view's glue and wasm (Trunk: `coop-atlas-first.js`,
+ * `coop-atlas-first_bg.wasm`, no hash, trunk #405) to content-hashed names, as `hashWorker` does,
+ * so the service worker (hashed names are cache-first) never pairs one release's glue with
+ * another's wasm. Its glue names no file (the page passes the wasm to `wasm_bindgen`), so nothing
+ * is rewritten. Returns `{ glue, wasm, size }` (the wasm's size in bytes, for the loader's
+ * progress), or null when the build has no lean. Idempotent: a second run renames nothing.
+ */
+export function hashLean(dist, bin = LEAN_BIN) {
+  const found = findWorker(dist, bin, workerFiles(bin, false));
+  if (!found) return null;
+  const to = hashedNames(dist, bin, found);
+  for (const kind of ['wasm', 'glue']) {
+    if (found[kind] !== to[kind]) renameSync(join(dist, found[kind]), join(dist, to[kind]));
+  }
+  return { ...to, size: statSync(join(dist, to.wasm)).size };
 }
 
 /**
@@ -165,13 +211,15 @@ export function firstViewScript(dist, html) {
 }
 
 /**
- * The wasm loader (an inline script in <head>, run before Trunk's module script, which postbuild
- * points at it: `loaderCall`). On 3G the app's wasm takes seconds to arrive, and a first visit
- * whose connection drops half-way would otherwise leave "đang tải…" on screen for ever:
- *  - progress: the wasm is fetched by `coopLoad(url, size)` and read through a stream that counts
+ * The wasm loader (an inline script in <head>, run before the start script, `startScript`, whose
+ * `coopApp` and lean first view fetch their wasm through it). On 3G a wasm takes seconds to
+ * arrive, and a first visit whose connection drops half-way would otherwise leave "đang tải…" on
+ * screen for ever:
+ *  - progress: a wasm is fetched by `coopLoad(url, size)` and read through a stream that counts
  *    its (decoded) bytes against `size`, the file's size in dist/; the percentage goes into
  *    `data-progress` on the loading lines (index.html's `#boot`, the copy's status), which CSS
- *    shows after their text (the text itself, read by tests and screen readers, stays as it is);
+ *    shows after their text (the text itself, read by tests and screen readers, stays as it is).
+ *    On a link the lean first view shows, the lean's wasm is counted first, then the app's from 0;
  *  - failure: a refused or broken download (no connection, an HTTP error, a connection cut
  *    mid-file, a file that does not compile), or an app that stops while starting, makes
  *    `coopLoad.failed` add the class `load-failed` to <html> (style/main.css hides the loading
@@ -196,17 +244,89 @@ var b=document.createElement('button');b.type='button';b.className='btn primary'
 b.addEventListener('click',function(){location.reload()});box.appendChild(p);box.appendChild(b);document.body.appendChild(box);b.focus()};
 window.coopLoad=coopLoad})();`;
 
-/** Trunk's `init({ module_or_path: './x_bg.wasm' })`, in any earlier form this script wrote. */
-const TRUNK_INIT = /init\(\{ module_or_path: (?:coopLoad\()?'(\.\/[^']+_bg\.wasm)'(?:, \d+\))? \}\)(?:\.catch\(coopLoad\.failed\))?/;
+/**
+ * Trunk's module script that starts the Leptos app at once (Trunk 0.21.14's default initializer,
+ * with `import_bindings`), possibly as an earlier version of this script rewrote its `init` call:
+ *   import init, * as bindings from './coop-atlas-web-<hash>.js';
+ *   const wasm = await init({ module_or_path: './coop-atlas-web-<hash>_bg.wasm' });
+ *   window.wasmBindings = bindings;
+ *   dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
+ * and the `modulepreload` / `preload` links Trunk writes for the glue and the wasm.
+ */
+const TRUNK_SCRIPT = /<script type="module">([\s\S]*?)<\/script>/;
+const TRUNK_SCRIPT_BODY = new RegExp([
+  /^\s*import init, \* as bindings from '\.\/(coop-atlas-web-[0-9a-f]+\.js)';\s*/,
+  /const wasm = await init\(\{ module_or_path: (?:coopLoad\()?'\.\/(coop-atlas-web-[0-9a-f]+_bg\.wasm)'(?:, \d+\))? \}\)(?:\.catch\(coopLoad\.failed\))?;\s*/,
+  /window\.wasmBindings = bindings;\s*/,
+  /dispatchEvent\(new CustomEvent\("TrunkApplicationStarted", \{detail: \{wasm\}\}\)\);\s*$/,
+].map((r) => r.source).join(''));
+const TRUNK_PRELOADS = /<link rel="(?:modulepreload|preload)" href="\.\/coop-atlas-web-[0-9a-f]+(?:\.js|_bg\.wasm)"[^>]*>/g;
 
-/** Points Trunk's module script at the loader: the wasm comes through `coopLoad` with its size,
- *  and a failed start is reported by `coopLoad.failed`. Throws when Trunk's script changed shape
- *  (the build must not ship without the loader silently). */
-export function loaderCall(html, dist) {
-  const m = TRUNK_INIT.exec(html);
-  if (!m) throw new Error('postbuild: Trunk\'s init({ module_or_path: … }) call not found in index.html');
-  const size = statSync(join(dist, m[1].slice(2))).size;
-  return html.replace(TRUNK_INIT, `init({ module_or_path: coopLoad('${m[1]}', ${size}) }).catch(coopLoad.failed)`);
+/**
+ * index.html without Trunk's start of the Leptos app (`TRUNK_SCRIPT`) and its preloads: the page
+ * starts it through `window.coopApp()` (`startScript`), which does what Trunk's script did. Returns
+ * `{ html, app: { glue, wasm } }`. A rerun (index.html already started by `coopApp`) finds the glue
+ * and wasm in dist/. Throws when Trunk's script has another shape than the one this script
+ * replaces (the build must not ship a page that starts the app twice, or never).
+ */
+export function takeTrunkStart(html, dist) {
+  const m = TRUNK_SCRIPT.exec(html);
+  let app;
+  if (m) {
+    const body = TRUNK_SCRIPT_BODY.exec(m[1]);
+    if (!body) throw new Error(`postbuild: Trunk's module script is not the one postbuild replaces by coopApp(): ${m[0]}`);
+    app = { glue: body[1], wasm: body[2] };
+    html = html.replace(TRUNK_SCRIPT, '');
+  } else if (html.includes('window.coopApp=')) {
+    const files = listFiles(dist).filter((f) => !f.includes('/') && !isCompressed(f));
+    const one = (re, what) => {
+      const c = files.filter((f) => re.test(f));
+      if (c.length !== 1) throw new Error(`postbuild: expected one ${what} in ${dist}, found ${c.length} (${c.join(', ')})`);
+      return c[0];
+    };
+    app = { glue: one(/^coop-atlas-web-[0-9a-f]+\.js$/, 'app glue'), wasm: one(/^coop-atlas-web-[0-9a-f]+_bg\.wasm$/, 'app wasm') };
+  } else {
+    throw new Error('postbuild: index.html has neither Trunk\'s module script nor an earlier run\'s coopApp(): nothing starts the app');
+  }
+  for (const f of [app.glue, app.wasm]) {
+    if (!existsSync(join(dist, f))) throw new Error(`postbuild: index.html starts ${f}, which is not in ${dist}`);
+  }
+  // Without the blank lines Trunk leaves around its script.
+  html = collapseBetweenTags(html.replace(TRUNK_PRELOADS, ''));
+  return { html, app: { ...app, size: statSync(join(dist, app.wasm)).size } };
+}
+
+/**
+ * The inline script that starts the page (after `LOADER_SCRIPT`, which defines `coopLoad`):
+ *  - `window.coopApp()` starts the Leptos app as Trunk's module script did: the wasm is fetched
+ *    through `coopLoad` (progress; `coopLoad.failed` shows the alert when the glue or the wasm
+ *    cannot be loaded or the app stops while starting) while the glue is imported, so the two
+ *    download side by side as Trunk's preloads made them; then `window.wasmBindings` and the
+ *    `TrunkApplicationStarted` event. A second call does nothing (the lean calls it, and so does
+ *    this script when the lean fails: both may happen).
+ *  - with the lean first view in the build (`lean`: its hashed glue, wasm and size): a link the lean
+ *    can show — any but `ld=` (a kept own dataset), `data=` (a dataset from another site) and
+ *    `embed` (any value), which only the Leptos app handles — sets `window.coopLean = true`, starts
+ *    the lean's wasm download (through `coopLoad`, for the progress) and inserts its glue as an async
+ *    `<script>` (never blocks parsing or the copy's first paint); once the glue is in, its
+ *    `wasm_bindgen` is given the wasm. The lean calls `coopApp()` once it has written the link's
+ *    view; when the glue cannot be loaded, or the wasm cannot be loaded or started, this script
+ *    calls it, and the Leptos app shows the link as it did before the lean existed. Every other
+ *    link (and a build without the lean) calls `coopApp()` at once.
+ * The wasm's download starts with the glue's, not after it: one round trip (400 ms on 3G) less.
+ */
+export function startScript(app, lean) {
+  const start = "window.coopApp=function(){if(window.coopApp.started)return;window.coopApp.started=1;" +
+    `var w=coopLoad('./${app.wasm}',${app.size});w.catch(function(){});` +
+    `import('./${app.glue}').then(function(b){return b.default({module_or_path:w}).then(function(wasm){` +
+    "window.wasmBindings=b;dispatchEvent(new CustomEvent('TrunkApplicationStarted',{detail:{wasm:wasm}}))})}).catch(coopLoad.failed)};";
+  if (!lean) return `(function(){${start}coopApp()})();`;
+  return `(function(){${start}try{var q=new URLSearchParams(location.search);` +
+    "if(q.has('ld')||q.has('data')||q.has('embed'))return coopApp();window.coopLean=true;" +
+    `var w=coopLoad('./${lean.wasm}',${lean.size}),s=document.createElement('script');w.catch(function(){});` +
+    "var app=function(e){try{console.warn('Coop Atlas: the first view did not start; the app takes over.',e)}catch(_){}coopApp()};" +
+    "s.addEventListener('load',function(){try{wasm_bindgen({module_or_path:w}).catch(app)}catch(e){app(e)}});" +
+    `s.addEventListener('error',app);s.fetchPriority='high';s.src='./${lean.glue}';document.head.appendChild(s)}catch(e){coopApp()}})();`;
 }
 
 /** The files the service worker stores at install: everything but datasets (fetched when a view
@@ -279,23 +399,31 @@ export function minifyAssets(dist) {
   let html = readFileSync(htmlPath, 'utf8');
   for (const f of listFiles(dist)) {
     if (f.includes('/') || isCompressed(f)) continue;
-    const loader = /^coop-atlas-web-[0-9a-f]+\.js$/.test(f) ? 'js' : /^main-[0-9a-f]+\.css$/.test(f) ? 'css' : null;
+    // The lean first view's glue is a classic script (wasm-bindgen's no-modules target) whose
+    // top-level `wasm_bindgen` the page calls: minified without a module format, so that top-level
+    // name is kept.
+    const lean = /^coop-atlas-first(-[0-9a-f]{16})?\.js$/.test(f);
+    const loader = lean || /^coop-atlas-web-[0-9a-f]+\.js$/.test(f) ? 'js' : /^main-[0-9a-f]+\.css$/.test(f) ? 'css' : null;
     if (!loader) continue;
     const path = join(dist, f);
     const source = readFileSync(path, 'utf8');
     // Idempotent: a file already minified by an earlier run (postbuild runs again on a published
     // dist to make a release) keeps its exact bytes, so one name never means two contents.
+    const format = loader === 'js' && !lean ? 'esm' : undefined;
     const code = source.endsWith(MINIFIED[loader]) ? source
-      : transformSync(source, { loader, minify: true, format: loader === 'js' ? 'esm' : undefined, target: 'es2020', legalComments: 'none' }).code + MINIFIED[loader];
+      : transformSync(source, { loader, minify: true, format, target: 'es2020', legalComments: 'none' }).code + MINIFIED[loader];
     writeFileSync(path, code);
     const sri = 'sha384-' + createHash('sha384').update(code).digest('base64');
     const esc = f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     html = html.replace(new RegExp(`(<link[^>]*href="\\./${esc}"[^>]*integrity=")sha384-[^"]+(")`, 'g'), `$1${sri}$2`);
   }
-  // Whitespace between tags (Trunk leaves a blank line per removed link), never inside a script:
-  // the CSP hashes of inline scripts are taken from their exact text.
-  html = html.split(/(<script[\s\S]*?<\/script>)/).map((part, i) => (i % 2 ? part : part.replace(/>\s+</g, '><'))).join('');
-  writeFileSync(htmlPath, html);
+  writeFileSync(htmlPath, collapseBetweenTags(html));
+}
+
+/** index.html without whitespace between tags (Trunk leaves a blank line per removed link), never
+ *  inside a script: the CSP hashes of inline scripts are taken from their exact text. */
+function collapseBetweenTags(html) {
+  return html.split(/(<script[\s\S]*?<\/script>)/).map((part, i) => (i % 2 ? part : part.replace(/>\s+</g, '><'))).join('');
 }
 
 // ---- short import names ------------------------------------------------------------------------
@@ -410,14 +538,17 @@ export function shortenImports(wasm, js) {
   return [wasm, js];
 }
 
-/** Applies `shortenImports` to the app's wasm and glue in dist/ and updates their SRI hashes. */
+/** Applies `shortenImports` to the app's wasm and glue in dist/, and to the lean first view's
+ *  (whose glue and wasm `hashLean` names apart: the one glue of its name), and updates their SRI
+ *  hashes. */
 export function shortenAppImports(dist) {
   const htmlPath = join(dist, 'index.html');
   let html = readFileSync(htmlPath, 'utf8');
-  for (const f of listFiles(dist)) {
-    const m = /^(coop-atlas-web-[0-9a-f]+)_bg\.wasm$/.exec(f);
+  const files = listFiles(dist);
+  for (const f of files) {
+    const m = /^(coop-atlas-web-[0-9a-f]+|(coop-atlas-first)(?:-[0-9a-f]{16})?)_bg\.wasm$/.exec(f);
     if (!m) continue;
-    const jsFile = `${m[1]}.js`;
+    const jsFile = m[2] ? findWorker(dist, m[2], workerFiles(m[2], false)).glue : `${m[1]}.js`;
     const [wasm, js] = shortenImports(readFileSync(join(dist, f)), readFileSync(join(dist, jsFile), 'utf8'));
     writeFileSync(join(dist, f), wasm);
     writeFileSync(join(dist, jsFile), js);
@@ -442,14 +573,19 @@ function finish(dist) {
   const echarts = hashEcharts(dist);
   const worker = hashWorker(dist);
   const workbook = hashWorker(dist, 'coop-atlas-workbook');
+  const lean = hashLean(dist);
   const swTemplate = readFileSync(join(ROOT, 'public/sw.js'), 'utf8');
   const htmlPath = join(dist, 'index.html');
-  const html = loaderCall(stripMarked(readFileSync(htmlPath, 'utf8')), dist);
+  const taken = takeTrunkStart(readFileSync(htmlPath, 'utf8'), dist);
+  const html = stripMarked(taken.html);
+  const app = taken.app;
   if (!/<meta charset="utf-8">/i.test(html)) throw new Error('postbuild: index.html has no <meta charset="utf-8">');
 
   const files = listFiles(dist);
   const preload = firstViewScript(dist, html);
-  const headScripts = (preload ? `<script ${MARK}>${preload}</script>` : '') + `<script ${MARK}>${LOADER_SCRIPT}</script>`;
+  // In this order: the loader defines `coopLoad`, which the start script's `coopApp` and lean use.
+  const headScripts = `<script ${MARK}>${LOADER_SCRIPT}</script>` + (preload ? `<script ${MARK}>${preload}</script>` : '') +
+    `<script ${MARK}>${startScript(app, lean)}</script>`;
   const csp = contentSecurityPolicy(inlineScriptHashes(html + headScripts));
   const precache = precacheList(files);
   if (!precache.includes('index.html')) precache.unshift('index.html');

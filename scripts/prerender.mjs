@@ -30,6 +30,18 @@
 // explicitly: both must give the same markup, or the build stops (it then names the first
 // difference).
 //
+// The same first view in English (`?l=en`, taken the same way and checked the same way against
+// `?d=…&y=…&l=en`) is written right after the copy as `<template id="prerender-en"
+// data-status="<the app's English loading text>">`: inert markup the browser never shows, which
+// the lean first view (issue 13, design 4: src/bin/coop-atlas-first.rs) swaps in for the copy's
+// content on an `l=en` link. Its ids are those of the copy (`pre-…`): a template's content is not
+// part of the document, so no id is there twice.
+//
+// The copy is always taken from the Leptos app: this script runs on Trunk's output, whose page
+// starts Leptos at once (postbuild, which replaces that start by the lean first view, runs after
+// it); on a finished build (a rerun) the lean's files are refused, so the page starts Leptos
+// directly, as it does whenever the lean cannot be loaded.
+//
 // Idempotent: an earlier copy in index.html is removed before the app is opened, then replaced.
 // Usage: node scripts/prerender.mjs [dist]
 import { readFileSync, writeFileSync, existsSync, statSync, rmSync, readdirSync } from 'node:fs';
@@ -203,6 +215,8 @@ async function renderFirstView(browser, url, view) {
         await chartsReleased;
         return route.continue();
       }
+      // The lean first view (a finished build): the copy is the Leptos app's, never the lean's.
+      if (path.startsWith('coop-atlas-first')) return route.abort();
       return route.continue();
     });
     await page.goto(url);
@@ -233,11 +247,27 @@ async function renderFirstView(browser, url, view) {
 
 const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
-/** The block written into index.html right after <body>. */
-export function snapshotBlock(markup, status) {
+/** The block written into index.html right after <body>: the copy, then (with `en`) the English
+ *  first view as a template for the lean first view, with the app's English loading text. */
+export function snapshotBlock(markup, status, en = null) {
   return `${SNAPSHOT_START}<div id="prerender" hidden>` +
     `<p class="status-line prerender-status" role="status">${escapeHtml(status)}</p>` +
-    `<div class="prerender-copy" inert>${markup}</div></div>${SNAPSHOT_END}`;
+    `<div class="prerender-copy" inert>${markup}</div></div>` +
+    (en ? `<template id="prerender-en" data-status="${escapeHtml(en.status)}">${en.markup}</template>` : '') +
+    SNAPSHOT_END;
+}
+
+/** The first view of `query` (the default view's keys, e.g. `?l=en`), taken twice: from `query`
+ *  and from the same keys with the default dataset, year and `lang` written out; both must match. */
+async function renderChecked(browser, url, view, query, lang) {
+  const first = await renderFirstView(browser, url + query, view);
+  const explicit = `${url}?d=${encodeURIComponent(view.dataset)}&y=${view.year}&l=${lang}`;
+  const second = await renderFirstView(browser, explicit, view);
+  if (first.markup !== second.markup) {
+    throw new Error(`prerender: ${url + query} and ${explicit} render different first views ` +
+      `(so the copy would be wrong for one of them) ${firstDifference(first.markup, second.markup)}`);
+  }
+  return first;
 }
 
 export async function prerender(dist) {
@@ -255,19 +285,16 @@ export async function prerender(dist) {
   const srv = await serve({ dir: dist });
   const browser = await launch();
   try {
-    const first = await renderFirstView(browser, srv.url, view);
     // Every key postbuild's inline script accepts as "the default view", with its value.
-    const explicit = `${srv.url}?d=${encodeURIComponent(view.dataset)}&y=${view.year}&l=${view.lang}`;
-    const second = await renderFirstView(browser, explicit, view);
-    if (first.markup !== second.markup) {
-      throw new Error(`prerender: the default link and ${explicit} render different first views ` +
-        `(so the copy would be wrong for one of them) ${firstDifference(first.markup, second.markup)}`);
-    }
-    const markup = first.markup;
-    const block = snapshotBlock(markup, first.status);
+    const first = await renderChecked(browser, srv.url, view, '', view.lang);
+    // The other language, for the lean first view's `l=en` links.
+    if (view.lang === 'en') throw new Error(`prerender: ${htmlPath} is in English; the English template assumes a Vietnamese page`);
+    const en = await renderChecked(browser, srv.url, view, '?l=en', 'en');
+    if (en.markup === first.markup) throw new Error('prerender: the ?l=en first view is the Vietnamese one');
+    const block = snapshotBlock(first.markup, first.status, en);
     if (!/<body[^>]*>/i.test(html)) throw new Error(`prerender: ${htmlPath} has no <body>`);
     writeFileSync(htmlPath, html.replace(/<body[^>]*>/i, (m) => m + block));
-    return { view, bytes: Buffer.byteLength(block) };
+    return { view, bytes: Buffer.byteLength(block), enBytes: Buffer.byteLength(en.markup) };
   } finally {
     await browser.close();
     srv.stop();
@@ -277,6 +304,7 @@ export async function prerender(dist) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = process.argv[2] || 'dist';
   if (!existsSync(dist) || !statSync(dist).isDirectory()) throw new Error(`${dist} is not a directory`);
-  const { view, bytes } = await prerender(dist);
-  console.log(`prerender: ${dist}/index.html carries the first view of ${view.dataset} ${view.year} (${view.lang}), ${bytes} bytes`);
+  const { view, bytes, enBytes } = await prerender(dist);
+  console.log(`prerender: ${dist}/index.html carries the first view of ${view.dataset} ${view.year} (${view.lang}), ${bytes} bytes, ` +
+    `of which ${enBytes} the English template`);
 }

@@ -2,13 +2,16 @@
 // Chromium under CDP network emulation (400 kbit/s, 400 ms round trip, empty cache).
 //   first view: what the page had received when the headline cards showed numbers — the copy
 //     pre-rendered into index.html (scripts/prerender.mjs) — ≤ 200 KB; it holds only the HTML, CSS,
-//     app JS + wasm (arriving), catalogue, the default dataset's latest year and the map's SVG
-//     shapes (preloaded with them: the live map is part of the first view): ECharts never holds
-//     the cards back;
+//     the lean first view's JS + wasm (arriving; issue 13 design 4: the Leptos app is started by
+//     the lean, after the first view), catalogue, the default dataset's latest year and the map's
+//     SVG shapes (preloaded with them: the map is part of the first view): neither ECharts nor the
+//     Leptos app holds the cards back;
+//   a shared link to another view (`?k=htx`): the copy may show there (the lean writes the link's
+//     own figures into it), but never with other figures than the live app's after the takeover;
 //   everything the first visit fetches (until the worker is installed and the network is quiet,
 //     counted by a proxy that sees every response, the service worker's included) ≤ 450 KB;
-//   until the app is interactive (its live cards, so the whole wasm) ≤ 200 KB, the first view as
-//     issue 2 counted it before the copy existed.
+//   until the app responds (the lean live, or the Leptos app's live cards, the earlier) ≤ 200 KB,
+//     the first view as issue 2 counted it before the copy existed.
 // And the map within 10 s: the pre-rendered copy's map (the app's inline SVG in index.html, never a
 // frame without a map until the live one replaces it), and the live (interactive) SVG map.
 import { test } from 'node:test';
@@ -19,8 +22,8 @@ import { measureOnce, TARGETS, KB } from '../../scripts/perf-network.mjs';
 
 const FIRST_VIEW_ALLOWED = [
   /^\/(index\.html)?$/,
-  /^\/coop-atlas-web-[0-9a-f]{1,16}\.js$/,
-  /^\/coop-atlas-web-[0-9a-f]{1,16}_bg\.wasm$/,
+  /^\/coop-atlas-first-[0-9a-f]{16}\.js$/,
+  /^\/coop-atlas-first-[0-9a-f]{16}_bg\.wasm$/,
   /^\/main-[0-9a-f]{1,16}\.css$/,
   /^\/data\/catalog\.json$/,
   /^\/data\/dtts-mn\/2024\.pack$/,
@@ -33,8 +36,11 @@ let measured = null;
 const measure = () => (measured ??= measureOnce({ dist: DIST }).then((r) => {
   r.report = `first view ${(r.firstViewBytes / KB).toFixed(1)} KB [${r.firstView.join(', ')}]; ` +
     `until interactive ${(r.interactiveBytes / KB).toFixed(1)} KB; first visit ${(r.firstVisitBytes / KB).toFixed(1)} KB; ` +
-    `cards ${r.cardsMs.toFixed(0)} ms (${r.prerendered ? 'pre-rendered' : 'live'}), live ${r.liveMs.toFixed(0)} ms, ` +
-    `copy's map ${r.mapPictureMs === null ? 'NOT SHOWN' : r.mapPictureMs.toFixed(0) + ' ms'}, live map ${r.mapMs.toFixed(0)} ms, offline cards ${r.offlineCardsMs.toFixed(0)} ms, ${r.otherView} ${r.otherViewMs.toFixed(0)} ms`;
+    `cards ${r.cardsMs.toFixed(0)} ms (${r.prerendered ? 'pre-rendered' : 'live'}), responds ${r.liveMs.toFixed(0)} ms ` +
+    `(${r.leanMs !== null && r.leanMs <= r.appMs ? 'lean' : 'Leptos'}), Leptos ${r.appMs.toFixed(0)} ms, ` +
+    `copy's map ${r.mapPictureMs === null ? 'NOT SHOWN' : r.mapPictureMs.toFixed(0) + ' ms'}, interactive map ${r.mapMs.toFixed(0)} ms, ` +
+    `offline cards ${r.offlineCardsMs.toFixed(0)} ms, ${r.otherView} ${r.otherViewMs.toFixed(0)} ms ` +
+    `(copy ${r.otherViewCopyMatches === null ? 'not shown' : r.otherViewCopyMatches ? 'shown with its own figures' : 'SHOWN WITH OTHER FIGURES'})`;
   console.log('# ' + r.report);
   return r;
 }));
@@ -43,7 +49,10 @@ test('byte budget over the wire on emulated 3G: the first view (pre-rendered car
   const r = await measure();
   assert.ok(r.prerendered, `the default link showed no pre-rendered cards (${r.report})`);
   assert.equal(r.copyLeft, false, 'the pre-rendered copy was still in the page with the live cards');
-  assert.equal(r.otherViewPrerendered, false, `${r.otherView} showed the pre-rendered cards of the default view`);
+  // Another view's copy shows its own figures: if the copy was on screen on that link, its cards
+  // the first frame it was are the live app's after the takeover (never the default view's).
+  assert.notEqual(r.otherViewCopyMatches, false, `${r.otherView} showed the copy with other figures than its own: ` +
+    `${JSON.stringify(r.otherViewCopyCards)} vs live ${JSON.stringify(r.otherViewLiveCards)}`);
   for (const line of r.firstView) {
     const path = line.split(' ')[0];
     assert.ok(FIRST_VIEW_ALLOWED.some((re) => re.test(path)), `${path} is not part of the first view (${r.report})`);
@@ -52,8 +61,10 @@ test('byte budget over the wire on emulated 3G: the first view (pre-rendered car
   assert.ok(r.firstViewBytes <= TARGETS.firstViewBytes, `first view over budget: ${r.report}`);
 });
 
-// Not met yet: the app's wasm (≈ 350 KB brotli) is larger than the 200 KB budget by itself, and
-// the first visit adds ECharts (175 KB). docs/performance.md "3G and offline" gives the figures and
+// Not met yet: the first visit fetches the Leptos app (≈ 360 KB brotli) after the lean first view,
+// and ECharts in the background; the bytes until the app responds and the interactive map meet
+// their targets only once the lean goes live (the stand-in of src/bin/coop-atlas-first.rs never
+// does, so the Leptos app answers). docs/performance.md "3G and offline" gives the figures and
 // what would close the gap. The measurement runs on every test run and reports the failure as a
 // TODO with the figures, so the gap stays visible.
 const BUDGET_TODO = 'issue 6 target not met yet: see docs/performance.md "3G and offline"';
@@ -63,9 +74,9 @@ test('byte budget over the wire on emulated 3G: the whole first visit ≤ 450 KB
   assert.ok(r.firstVisitBytes <= TARGETS.firstVisitBytes, `first visit over budget: ${r.report}`);
 });
 
-test('byte budget over the wire on emulated 3G: until the app is interactive ≤ 200 KB', { timeout: 300000, todo: BUDGET_TODO }, async () => {
+test('byte budget over the wire on emulated 3G: until the app responds ≤ 200 KB', { timeout: 300000, todo: BUDGET_TODO }, async () => {
   const r = await measure();
-  assert.ok(r.interactiveBytes <= TARGETS.firstViewBytes, `bytes until interactive over the first-view budget: ${r.report}`);
+  assert.ok(r.interactiveBytes <= TARGETS.firstViewBytes, `bytes until the app responds over the first-view budget: ${r.report}`);
 });
 
 test("the map on emulated 3G ≤ 10 s: the pre-rendered copy's SVG map, until the live map replaces it", { timeout: 300000 }, async () => {
@@ -77,9 +88,9 @@ test("the map on emulated 3G ≤ 10 s: the pre-rendered copy's SVG map, until th
   assert.equal(r.mapPictureLeft, false, "the copy's map was still in the page with the live map");
 });
 
-test('the live (interactive) map on emulated 3G ≤ 10 s', { timeout: 300000, todo: BUDGET_TODO }, async () => {
+test('the interactive map (the lean\'s copy map, or the live map) on emulated 3G ≤ 10 s', { timeout: 300000, todo: BUDGET_TODO }, async () => {
   const r = await measure();
-  assert.ok(r.mapMs <= TARGETS.mapMs, `live map drawn too late: ${r.report}`);
+  assert.ok(r.mapMs <= TARGETS.mapMs, `interactive map drawn too late: ${r.report}`);
 });
 
 test('the headline cards show even when ECharts and the shapes cannot load', { timeout: 120000 }, async () => {
