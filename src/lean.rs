@@ -334,7 +334,16 @@ fn go_live() {
     // does not react any more until the app replaces it.
     let stop = Closure::<dyn FnMut()>::new(|| {
         with_lean(|l| l.stopped = true);
-        if let Some(copy) = find(COPY) {
+        // `inert` takes the focus away: where it was is written down for the app
+        // (`ui::web::retire_prerender` puts it on the same control of the live view).
+        if let (Some(copy), Some(p)) = (find(COPY), find("#prerender")) {
+            if let Some(a) = document().and_then(|d| d.active_element()).filter(|a| copy.contains(Some(a))) {
+                let at = match a.get_attribute("data-code") {
+                    Some(code) => format!("path.area[data-code=\"{code}\"]"),
+                    None => a.get_attribute("data-testid").map(|id| format!("[data-testid=\"{}\"]", id.trim_start_matches(fv::PRE))).unwrap_or_default(),
+                };
+                set_attr(&p, "data-focus", &at);
+            }
             flag_attr(&copy, "inert", true);
         }
     });
@@ -612,6 +621,15 @@ impl Lean {
         }
         if let Some(h) = tid("map-title") {
             set_text(&h, &m.title);
+        }
+        // One province, or a region alone: the way to its profile (the app shows the profile).
+        let v = &self.view;
+        let place = (v.provinces.len() == 1 || (v.provinces.is_empty() && v.region.is_some())).then(|| crate::profile::place_name(v, lang));
+        if let Some(old) = tid("view-profile") {
+            old.remove();
+        }
+        if let (Some(name), Some(bar)) = (place, find(&format!("{COPY} .map-tab .toolbar"))) {
+            let _ = bar.insert_adjacent_html("beforeend", &fv::profile_button(&name, lang));
         }
         let Some(shapes) = self.shapes(self.view.boundary) else {
             self.ensure_shapes(self.view.boundary);
@@ -910,6 +928,7 @@ fn on_click(ev: Event) {
         }
         match id.as_str() {
             "chips" => l.update(chips::clear),
+            "view-profile" => l.update(|v| v.tab = Tab::Profile),
             "filters-toggle" => {
                 l.open = !l.open;
                 l.render(false);
