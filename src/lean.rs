@@ -642,6 +642,7 @@ impl Lean {
             let _ = bar.insert_adjacent_html("beforeend", &fv::profile_button(&name, lang));
         }
         let Some(svg) = tid("map-chart") else { return };
+        set_attr(&svg, "aria-label", &m.title);
         let Some(shapes) = self.shapes(self.view.boundary) else {
             // The copy's own paths are this map's when it shows the whole country in its
             // boundary version: fills and names are enough until the shapes arrive (fetched
@@ -657,7 +658,6 @@ impl Lean {
         let vb = shapes.zoom(&m.focus);
         let scale = fv::map_scale(vb);
         set_attr(&svg, "viewBox", &vb.to_string());
-        set_attr(&svg, "aria-label", &m.title);
         set_attr(&svg, "stroke-width", &plain(0.6 * scale, 2));
         if let Some(g) = svg.query_selector("g.areas").ok().flatten() {
             if self.drawn != self.view.boundary {
