@@ -340,6 +340,21 @@ fn go_live() {
         let _ = copy.add_event_listener_with_callback(ty, c.as_ref().unchecked_ref());
         c.forget();
     }
+    // Back and Forward (a tab or a dataset pushed an entry): the view follows the address bar.
+    let pop = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        let q = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let v = url_state::from_query(q.trim_start_matches('?')).state;
+        with_lean(|l| {
+            if !l.stopped && v.local.is_none() && v.data_url.is_none() && l.catalog.get(&v.dataset).is_some() {
+                l.view = v;
+                l.render(false);
+            }
+        });
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    }
+    pop.forget();
     // The app calls this when it starts (ui::mount): from then on it owns the view, and the copy
     // does not react any more until the app replaces it.
     let stop = Closure::<dyn FnMut()>::new(|| {
