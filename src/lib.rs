@@ -10,9 +10,11 @@
 
 pub mod catalog;
 pub mod charts;
+pub mod chips;
 pub mod checker;
 pub mod dashboard;
 pub mod engine;
+pub mod first_view;
 pub mod i18n;
 pub mod profile;
 pub mod shapes;
@@ -20,6 +22,8 @@ pub mod synth;
 
 #[cfg(target_arch = "wasm32")]
 pub mod js_bytes;
+#[cfg(target_arch = "wasm32")]
+pub mod lean;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]

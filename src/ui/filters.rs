@@ -8,42 +8,16 @@ use leptos::prelude::*;
 
 use crate::engine::filter::Coverage;
 use crate::engine::provinces::registry;
-use crate::engine::url_state::ViewState;
-use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
+use crate::engine::vocab::{Boundary, Kind, Region, Sector};
 use crate::i18n::{t, Msg};
 
 use super::state::AppState;
+pub use crate::chips::{chips, flag_get, flag_set, Chip, ChipTarget, FLAGS};
 
 /// How long the year slider's thumb must rest before the view follows it (see `Filters`): short
 /// enough to stay inside issue 5's 100 ms from a change to updated figures, long enough to skip
 /// the years a drag passes over.
 const YEAR_SETTLE_MS: u64 = 40;
-
-/// The yes/no fields a user can filter on, with their labels and accessors on the view.
-pub const FLAGS: [(Msg, &str); 4] =
-    [(Msg::HighTech, "ht"), (Msg::ValueChain, "vc"), (Msg::Trademark, "tm"), (Msg::EthnicArea, "dt")];
-
-/// Reads a yes/no filter of the view by its URL key.
-pub fn flag_get(v: &ViewState, key: &str) -> Option<bool> {
-    match key {
-        "ht" => v.high_tech,
-        "vc" => v.value_chain,
-        "tm" => v.trademark,
-        "dt" => v.ethnic_area,
-        _ => None,
-    }
-}
-
-/// Sets a yes/no filter of the view by its URL key.
-pub fn flag_set(v: &mut ViewState, key: &str, value: Option<bool>) {
-    match key {
-        "ht" => v.high_tech = value,
-        "vc" => v.value_chain = value,
-        "tm" => v.trademark = value,
-        "dt" => v.ethnic_area = value,
-        _ => {}
-    }
-}
 
 /// The filter panel. `years` are the dataset's years, ascending.
 #[component]
@@ -333,90 +307,18 @@ pub fn Filters(#[prop(into)] years: Signal<Vec<u16>>) -> impl IntoView {
     }
 }
 
-/// One active filter, as shown in the chip row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Chip {
-    /// What the chip says.
-    pub label: String,
-    /// Which filter it removes.
-    pub remove: ChipTarget,
-}
-
-/// What removing a chip clears.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ChipTarget {
-    /// The region.
-    Region,
-    /// One province code.
-    Province(String),
-    /// One kind.
-    Kind(Kind),
-    /// The sector.
-    Sector,
-    /// A yes/no field, by URL key.
-    Flag(&'static str),
-}
-
-/// The chips of the active filters of `v`, in the language `lang`.
-pub fn chips(v: &ViewState, lang: Lang) -> Vec<Chip> {
-    let mut out = Vec::new();
-    if let Some(r) = v.region {
-        out.push(Chip { label: format!("{}: {}", t(lang, Msg::Region), r.label(lang)), remove: ChipTarget::Region });
-    }
-    for code in &v.provinces {
-        let name = registry().by_code(v.boundary, code).map(|p| p.name).unwrap_or(code.as_str()).to_string();
-        out.push(Chip { label: name, remove: ChipTarget::Province(code.clone()) });
-    }
-    for k in &v.kinds {
-        out.push(Chip { label: k.label(lang).to_string(), remove: ChipTarget::Kind(*k) });
-    }
-    if let Some(s) = v.sectors.first() {
-        out.push(Chip { label: s.label(lang).to_string(), remove: ChipTarget::Sector });
-    }
-    for (msg, key) in FLAGS {
-        if let Some(b) = flag_get(v, key) {
-            let yn = if b { t(lang, Msg::Yes) } else { t(lang, Msg::No) };
-            out.push(Chip { label: format!("{}: {yn}", t(lang, msg)), remove: ChipTarget::Flag(key) });
-        }
-    }
-    out
-}
-
 /// The chip row: each active filter, removable; or a line saying nothing is filtered.
 #[component]
 pub fn ChipRow() -> impl IntoView {
     let state = expect_context::<AppState>();
     let lang = move || state.lang();
-    let remove = move |target: ChipTarget| {
-        state.update(|s| match target {
-            ChipTarget::Region => s.region = None,
-            ChipTarget::Province(c) => s.provinces.retain(|x| *x != c),
-            ChipTarget::Kind(k) => s.kinds.retain(|x| *x != k),
-            ChipTarget::Sector => s.sectors.clear(),
-            ChipTarget::Flag(key) => flag_set(s, key, None),
-        })
-    };
-    let clear = move |_| {
-        state.update(|s| {
-            s.region = None;
-            s.provinces.clear();
-            s.kinds.clear();
-            s.sectors.clear();
-            for (_, key) in FLAGS {
-                flag_set(s, key, None);
-            }
-        })
-    };
+    let remove = move |target: ChipTarget| state.update(|s| crate::chips::remove(s, &target));
+    let clear = move |_| state.update(crate::chips::clear);
     view! {
         <div class="chips" data-testid="chips" aria-label=move || t(lang(), Msg::ActiveFilters) role="group">
             {move || {
-                let mut list = state.view.with(|v| chips(v, lang()));
-                // A kind, sector or yes/no filter on published figures changes nothing: its chip says so.
-                if !state.current().is_none_or(|l| crate::dashboard::rows_filterable(&l.dataset)) {
-                    for c in list.iter_mut().filter(|c| matches!(c.remove, ChipTarget::Kind(_) | ChipTarget::Sector | ChipTarget::Flag(_))) {
-                        c.label = format!("{} ({})", c.label, t(lang(), Msg::NotApplied));
-                    }
-                }
+                let filterable = state.current().is_none_or(|l| crate::dashboard::rows_filterable(&l.dataset));
+                let list = state.view.with(|v| crate::chips::shown(v, lang(), filterable));
                 if list.is_empty() {
                     view! { <span class="hint">{t(lang(), Msg::NoFilters)}</span> }.into_any()
                 } else {

@@ -21,14 +21,10 @@ use crate::dashboard::{MapView, ISLAND_COLOR, NO_DATA_COLOR};
 // Numbers written with the engine's own decimal printing: `format!("{:.2}")` would link the
 // standard library's float printing into the wasm (engine::format::plain says why).
 use crate::engine::format::plain;
-use crate::shapes::{Direction, Shapes, ViewBox, SELECTED_STROKE};
+use crate::shapes::{Direction, Shapes, SELECTED_STROKE};
 
-/// Size of the archipelagos' labels, in units of the whole map (768 wide): about 11 px on a 360 px
-/// phone, 17 px on a desktop.
-const ISLAND_FONT: f64 = 22.0;
-/// Stroke around each island, in the same units: the islands are specks at the scale of the
-/// country, and a border of their own colour makes each one a visible dot.
-const ISLAND_STROKE: f64 = 4.0;
+// Sizes of the archipelagos' labels and strokes: the same as the framework-free first view's.
+use crate::first_view::{ISLAND_FONT, ISLAND_STROKE};
 
 /// The map. `on_toggle` receives a province's code when it is clicked, tapped, or chosen with
 /// Enter or Space.
@@ -165,7 +161,7 @@ pub fn SvgMap(
                 None => m.labels.iter().find(|l| l.code == code).map(|l| (l.tooltip.clone(), None)),
             }
         })?;
-        let (x, y, side, below) = tip_place(vb, shape.anchor);
+        let (x, y, side, below) = crate::first_view::tip_place(vb, shape.anchor);
         Some(view! {
             <div class=format!("map-tip {side}{}", if below { " below" } else { "" }) data-testid="map-tip" aria-hidden="true"
                 style:left=format!("{}%", plain(x, 1)) style:top=format!("{}%", plain(y, 1))>
@@ -196,23 +192,6 @@ fn province_of(ev: &web_sys::Event) -> Option<String> {
 
 fn is_island(code: &str) -> bool {
     code == "HS" || code == "TS"
-}
-
-/// Where a tooltip goes, in percent of the map's box, for a point in view box units: to the right
-/// of points in the left third (`start`), to the left in the right third (`end`), centred between;
-/// above the point, or below it in the top fifth. With the tooltip at most 60 % of the box wide
-/// (style/main.css) it stays inside the box at every width.
-fn tip_place(vb: ViewBox, anchor: [i32; 2]) -> (f64, f64, &'static str, bool) {
-    let x = (f64::from(anchor[0] - vb.x) / f64::from(vb.w) * 100.0).clamp(3.0, 97.0);
-    let y = (f64::from(anchor[1] - vb.y) / f64::from(vb.h) * 100.0).clamp(2.0, 98.0);
-    let side = if x < 100.0 / 3.0 {
-        "start"
-    } else if x > 200.0 / 3.0 {
-        "end"
-    } else {
-        "mid"
-    };
-    (x, y, side, y < 20.0)
 }
 
 /// Moves keyboard focus to a province's path (arrow keys). Through `focus` looked up on the

@@ -103,9 +103,51 @@ pub async fn fetch_bytes(path: &str) -> Result<Vec<u8>, String> {
 /// copy's map is the app's own inline SVG, so the live one replaces it without a jump. On a link
 /// to another view the copy was never shown (postbuild's inline script decides) and only waits
 /// here to be removed.
+///
+/// What the reader was doing in the copy carries over, so the takeover is not felt: the focused
+/// control (found again by its test id without the copy's `pre-` prefix, or a map province by its
+/// code), the text typed in the province search, and the filter panel unfolded on a phone.
 pub fn retire_prerender() {
-    if let Some(copy) = window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("prerender")) {
-        copy.remove();
+    let Some(doc) = window().and_then(|w| w.document()) else { return };
+    let Some(copy) = doc.get_element_by_id("prerender") else { return };
+    let live = |sel: &str| doc.query_selector(&format!("#main {sel}, body > header {sel}")).ok().flatten();
+    let focus_to = doc.active_element().filter(|a| copy.contains(Some(a))).and_then(|a| {
+        if let Some(code) = a.get_attribute("data-code") {
+            return Some(format!("path.area[data-code=\"{code}\"]"));
+        }
+        let id = a.get_attribute("data-testid")?;
+        Some(format!("[data-testid=\"{}\"]", id.strip_prefix("pre-")?))
+    });
+    let typed = copy
+        .query_selector("[data-testid=\"pre-province-search\"]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .filter(|v| !v.is_empty());
+    let unfolded = copy.query_selector("section.filters:not([data-folded])").ok().flatten().is_some();
+    copy.remove();
+    if unfolded {
+        if let Some(b) = live("[data-testid=\"filters-toggle\"][aria-expanded=\"false\"]").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            b.click();
+        }
+    }
+    if let Some(text) = typed {
+        if let Some(input) = live("[data-testid=\"province-search\"]").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            input.set_value(&text);
+            if let Ok(ev) = web_sys::Event::new("input") {
+                let _ = input.dispatch_event(&ev);
+            }
+        }
+    }
+    if let Some(el) = focus_to.and_then(|sel| live(&sel)) {
+        // Through `focus` looked up on the element: a map province is an SVG element, not an
+        // HtmlElement.
+        if let Ok(f) = js_sys::Reflect::get(&el, &JsValue::from_str("focus")) {
+            if let Some(f) = f.dyn_ref::<js_sys::Function>() {
+                let _ = f.call0(&el);
+            }
+        }
     }
 }
 

@@ -1,0 +1,258 @@
+// The framework-free first view (issue 13, design 4: src/lean.rs, bin coop-atlas-first), in real
+// Chromium against the release build. The Leptos app is held back (its JS glue never answered) to
+// see the first view on its own, as a phone on 3G sees it for seconds:
+//  - on shared links it shows the link's own figures, chips, filters, map and table — the same
+//    markup the Leptos app renders for the same link (compared element for element, after the
+//    copy's `pre-` prefixes and form state are normalised), so the takeover does not jump;
+//  - it answers the filters, the chips, the map's provinces (click, Enter, arrows, tooltip), the
+//    tabs Map/Table, the boundary version, the year (fetching it) and the language, and keeps the
+//    address bar equal to the view;
+//  - once the app arrives it takes over the view the reader has now, with the focus carried over.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSite } from './harness.mjs';
+
+const site = useSite();
+const APP = /\/coop-atlas-web-[0-9a-f]+(\.js|_bg\.wasm)$/;
+
+/** A page whose Leptos app is held until `release()` (never, if not called). Records errors. */
+async function leanPage(link, { hold = true } = {}) {
+  const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
+  let release;
+  const released = new Promise((r) => { release = r; });
+  if (hold) {
+    await context.route(APP, async (route) => { await released; return route.continue(); });
+  }
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  await page.goto(site.url + link, { waitUntil: 'commit' });
+  await page.waitForFunction(() => document.documentElement.classList.contains('first-live'), null, { timeout: 30000 });
+  return { context, page, release };
+}
+
+/**
+ * The first view's parts as normalised markup, from the copy (`pre` = 'pre-') or from the live
+ * app (''): header, filter panel, chip row, cards, tab area. Form state is written as attributes,
+ * ids and test ids lose the copy's prefix, comments, the tooltip and inline styles go, legend
+ * swatches become their colour, attributes are sorted.
+ */
+function parts([pre]) {
+  const root = pre ? document.querySelector('#prerender .prerender-copy') : document;
+  const pick = {
+    header: pre ? root.querySelector('header.app-header') : document.querySelector('body > header.app-header'),
+    filters: root.querySelector('#' + pre + 'main section.filters'),
+    chips: root.querySelector(`[data-testid="${pre}chips"]`),
+    cards: root.querySelector(`[data-testid="${pre}kpis"]`),
+    tabs: root.querySelector('#' + pre + 'main .tabs'),
+  };
+  const hex = (c) => {
+    const m = /^rgb\((\d+), (\d+), (\d+)\)$/.exec(c);
+    return m ? '#' + m.slice(1).map((x) => Number(x).toString(16).padStart(2, '0')).join('') : c;
+  };
+  const out = {};
+  for (const [name, el] of Object.entries(pick)) {
+    if (!el) { out[name] = null; continue; }
+    const copy = el.cloneNode(true);
+    const a = [...el.querySelectorAll('input, select, option')];
+    const b = [...copy.querySelectorAll('input, select, option')];
+    a.forEach((x, i) => {
+      const c = b[i];
+      if (x.tagName === 'INPUT') {
+        if (x.type === 'checkbox' || x.type === 'radio') c.toggleAttribute('checked', x.checked);
+        else if (x.type !== 'file') c.setAttribute('value', x.value);
+      } else if (x.tagName === 'OPTION') c.toggleAttribute('selected', x.selected);
+    });
+    const liveSwatches = [...el.querySelectorAll('.legend .swatch')];
+    [...copy.querySelectorAll('.legend .swatch')].forEach((sw, i) => {
+      const rect = sw.querySelector('rect');
+      const color = rect ? rect.getAttribute('fill') : liveSwatches[i].style.backgroundColor;
+      sw.removeAttribute('style');
+      sw.innerHTML = `<i>${hex(color)}</i>`;
+    });
+    copy.querySelectorAll('.map-tip').forEach((t) => t.remove());
+    const walker = document.createTreeWalker(copy, NodeFilter.SHOW_COMMENT);
+    const comments = [];
+    while (walker.nextNode()) comments.push(walker.currentNode);
+    comments.forEach((c) => c.remove());
+    for (const x of [copy, ...copy.querySelectorAll('*')]) {
+      const attrs = [...x.attributes].map((at) => [at.name, at.value]);
+      for (const [n] of attrs) x.removeAttribute(n);
+      attrs.sort((p, q) => (p[0] < q[0] ? -1 : 1));
+      for (const [n, v] of attrs) {
+        if (n === 'style' || n === 'inert') continue;
+        let val = v;
+        if (pre && ['id', 'data-testid', 'for', 'aria-labelledby', 'aria-controls', 'name'].includes(n)) {
+          val = v.split(' ').map((s) => (s.startsWith(pre) ? s.slice(pre.length) : s)).join(' ');
+        }
+        x.setAttribute(n, val);
+      }
+    }
+    out[name] = copy.outerHTML;
+  }
+  return out;
+}
+
+function firstDifference(a, b) {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `at ${i}: first view …${a.slice(Math.max(0, i - 80), i + 80)}…\n  app …${b.slice(Math.max(0, i - 80), i + 80)}…`;
+}
+
+/** The live app's rendering of `link`, the previous year held back (the first view has none). */
+async function appParts(link) {
+  const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
+  try {
+    // Only the year the link shows: the change lines wait, as in the first view.
+    let first = null;
+    await context.route(/\/data\/.*\.pack$/, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      first ??= path;
+      if (path === first) return route.continue();
+      // held: never answered
+    });
+    const page = await context.newPage();
+    await page.goto(site.url + link);
+    await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
+    await page.waitForFunction(() => !document.getElementById('prerender'), null, { timeout: 30000 });
+    const q = new URLSearchParams(link.slice(1));
+    if ((q.get('t') || 'map') === 'map') await page.waitForSelector('#main svg[data-testid="map-chart"] path.area');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50))));
+    return await page.evaluate(parts, ['']);
+  } finally {
+    await context.close();
+  }
+}
+
+const LINKS = ['?k=htx', '?l=en&b=34&p=19', '?t=table&r=tdmnpb', '?r=tn&ht=1', '?d=gso-chinh-thuc', '?i=income_avg&c=q5&p=02~04'];
+
+for (const link of LINKS) {
+  test(`the first view of ${link} is the app's own markup for it`, { timeout: 120000 }, async () => {
+    const { context, page } = await leanPage(link);
+    try {
+      const lean = await page.evaluate(parts, ['pre-']);
+      assert.deepEqual(page.errors, []);
+      const app = await appParts(link);
+      for (const name of Object.keys(app)) {
+        assert.ok(lean[name] !== null, `the first view has no ${name}`);
+        assert.ok(app[name] !== null, `the app has no ${name}`);
+        assert.ok(lean[name] === app[name], `${link}: ${name} differs ${firstDifference(lean[name], app[name])}`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+const value = (page, id) => page.getAttribute(`#prerender [data-testid="pre-kpi-${id}"]`, 'data-value').then(Number);
+const query = (page) => page.evaluate(() => location.search);
+
+test('the first view answers the filters, the chips and the address bar while the app is on its way', { timeout: 120000 }, async () => {
+  const { context, page } = await leanPage('');
+  try {
+    const all = await value(page, 'htx_count');
+    assert.ok(all > 0);
+    assert.equal(await page.isVisible('#prerender [data-testid="pre-kpis"]'), true, 'the cards are on screen');
+    await page.click('#prerender [data-testid="pre-filters-toggle"]');
+    assert.equal(await page.getAttribute('#prerender [data-testid="pre-filters-toggle"]', 'aria-expanded'), 'true');
+    await page.selectOption('#prerender [data-testid="pre-region-select"]', 'tn');
+    await page.waitForFunction(() => location.search.includes('r=tn'));
+    const tn = await value(page, 'htx_count');
+    assert.ok(tn > 0 && tn < all, `Tây Nguyên ${tn} < all ${all}`);
+    assert.equal(await page.locator('#prerender [data-testid="pre-chip"]').count(), 1);
+    await page.check('#prerender [data-testid="pre-kind-htx"]');
+    await page.waitForFunction(() => location.search.includes('k=htx'));
+    assert.equal(await page.locator('#prerender [data-testid="pre-chip"]').count(), 2);
+    // Clear all (two chips) puts the whole dataset back.
+    await page.click('#prerender [data-testid="pre-chips"] button.link');
+    await page.waitForFunction(() => location.search === '');
+    assert.equal(await value(page, 'htx_count'), all);
+    assert.equal(await page.locator('#prerender [data-testid="pre-chip"]').count(), 0);
+    // A yes/no filter and its chip's remove button.
+    await page.selectOption('#prerender [data-testid="pre-flag-ht"]', '1');
+    await page.waitForFunction(() => location.search.includes('ht=1'));
+    assert.ok((await value(page, 'htx_count')) < all);
+    await page.click('#prerender [data-testid="pre-chip"] button');
+    await page.waitForFunction(() => !location.search.includes('ht='));
+    assert.equal(await value(page, 'htx_count'), all);
+    // The year: an earlier year's file is fetched, then shown.
+    await page.evaluate(() => {
+      const r = document.querySelector('#prerender [data-testid="pre-year-range"]');
+      r.value = '2021';
+      r.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => location.search.includes('y=2021'));
+    await page.waitForFunction(() => document.querySelector('#prerender [data-testid="pre-map-title"]')?.textContent.includes('2021'), null, { timeout: 15000 });
+    assert.equal(await page.textContent('#prerender [data-testid="pre-year-value"]'), '2021');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first view\'s map: a province by click and by Enter, arrows move, a tooltip, the 34 provinces', { timeout: 120000 }, async () => {
+  const { context, page } = await leanPage('');
+  try {
+    const map = '#prerender svg[data-testid="pre-map-chart"]';
+    const whole = await page.getAttribute(map, 'viewBox');
+    await page.click(`${map} path.area[data-code="19"]`);
+    await page.waitForFunction(() => location.search.includes('p=19'));
+    assert.equal(await page.getAttribute(`${map} path.area[data-code="19"]`, 'aria-pressed'), 'true');
+    assert.equal(await page.locator(`${map} g.outlines path`).count(), 1);
+    assert.notEqual(await page.getAttribute(map, 'viewBox'), whole, 'the map zooms to the selection');
+    assert.match(await page.textContent('#prerender [data-testid="map-tip"]'), /Thái Nguyên/);
+    // The keyboard: Enter deselects the focused province, an arrow moves to a neighbour.
+    await page.focus(`${map} path.area[data-code="19"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !location.search.includes('p=19'));
+    await page.keyboard.press('ArrowLeft');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-code'));
+    assert.ok(focused && focused !== '19', `an arrow moved the focus (now ${focused})`);
+    // Hoàng Sa and Trường Sa stay labelled.
+    assert.match(await page.textContent('#prerender [data-testid="pre-island-hs"]'), /Hoàng Sa/);
+    // The 34-province map (its shapes fetched) with the labels.
+    await page.click('#prerender [data-testid="pre-filters-toggle"]');
+    await page.check('#prerender [data-testid="pre-boundary-34"]');
+    await page.waitForFunction(() => location.search.includes('b=34'));
+    await page.waitForFunction(() => document.querySelectorAll('#prerender svg[data-testid="pre-map-chart"] path.area').length === 34, null, { timeout: 15000 });
+    assert.match(await page.textContent('#prerender [data-testid="pre-island-ts"]'), /Trường Sa/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first view\'s tabs, language and the takeover by the app with the focus carried over', { timeout: 120000 }, async () => {
+  const { context, page, release } = await leanPage('?r=tdmnpb');
+  try {
+    await page.click('#prerender [data-testid="pre-tab-table"]');
+    await page.waitForFunction(() => location.search.includes('t=table'));
+    const rows = await page.locator('#prerender [data-testid="pre-data-table"] tbody tr').count();
+    assert.ok(rows > 3, `a row per province of the region (${rows})`);
+    // Sorting by a column.
+    await page.click('#prerender [data-testid="pre-data-table"] thead th:nth-child(2) button');
+    assert.equal(await page.getAttribute('#prerender [data-testid="pre-data-table"] thead th:nth-child(2)', 'aria-sort'), 'descending');
+    await page.click('#prerender [data-testid="pre-tab-map"]');
+    await page.waitForSelector('#prerender svg[data-testid="pre-map-chart"] path.area');
+    // English.
+    await page.click('#prerender [data-testid="pre-lang-toggle"]');
+    await page.waitForFunction(() => location.search.includes('l=en') && document.documentElement.lang === 'en');
+    assert.match(await page.textContent('#prerender [data-testid="pre-kpis"] h2'), /Headline/);
+    assert.match(await page.textContent('#prerender [data-testid="pre-chips"]'), /Region/);
+    // The Chart tab is the app's: the first view says it is loading.
+    await page.focus('#prerender [data-testid="pre-region-select"]').catch(() => {});
+    await page.click('#prerender [data-testid="pre-filters-toggle"]');
+    await page.focus('#prerender [data-testid="pre-region-select"]');
+    const before = await query(page);
+    release();
+    await page.waitForFunction(() => !document.getElementById('prerender'), null, { timeout: 30000 });
+    assert.equal(await query(page), before, 'the app took over the view the reader had');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'region-select', 'the focus carried over');
+    assert.equal(await page.getAttribute('[data-testid="filters-toggle"]', 'aria-expanded'), 'true', 'the filter panel stays open');
+    assert.match(await page.textContent('[data-testid="chips"]'), /Region/);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
