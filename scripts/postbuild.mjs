@@ -19,8 +19,9 @@
 //     fills the pre-rendered copy with a link's own figures, then starts the Leptos app): Trunk
 //     builds it as a no-modules worker (`coop-atlas-first.js`, whose glue defines a global
 //     `wasm_bindgen`, and `coop-atlas-first_bg.wasm`, unhashed: trunk #405) and leaves it out of the
-//     page. Its glue is minified like the app's, then both get content-hashed names like the
-//     own-data worker's (`hashLean`); the service worker precaches them (the first view offline).
+//     page. Its glue is minified and its wasm's imports shortened like the app's, then both get
+//     content-hashed names like the own-data worker's (`hashLean`); the service worker precaches
+//     them (the first view offline).
 //  2. Computes the build VERSION from every file's content, writes it into index.html
 //     (`<meta name="coop-atlas-version">`), and writes dist/sw.js from the template public/sw.js with
 //     that version and the precache list — nothing is listed by hand.
@@ -265,7 +266,7 @@ const TRUNK_PRELOADS = /<link rel="(?:modulepreload|preload)" href="\.\/coop-atl
 /**
  * index.html without Trunk's start of the Leptos app (`TRUNK_SCRIPT`) and its preloads: the page
  * starts it through `window.coopApp()` (`startScript`), which does what Trunk's script did. Returns
- * `{ html, app: { glue, wasm } }`. A rerun (index.html already started by `coopApp`) finds the glue
+ * `{ html, app: { glue, wasm, size } }` (`size`: the wasm's bytes, for the loader's progress). A rerun (index.html already started by `coopApp`) finds the glue
  * and wasm in dist/. Throws when Trunk's script has another shape than the one this script
  * replaces (the build must not ship a page that starts the app twice, or never).
  */
