@@ -393,6 +393,11 @@ pub fn tip_place(vb: ViewBox, anchor: [i32; 2]) -> (f64, f64, &'static str, bool
     (x, y, side, y < 20.0)
 }
 
+/// The map toolbar's way to the profile of the one place chosen (`ui::profile_tab::ProfileLink`).
+pub fn profile_button(name: &str, lang: Lang) -> String {
+    format!("<button type=\"button\" class=\"btn small\" data-testid=\"{PRE}view-profile\">{}: {}</button>", t(lang, Msg::ViewProfile), escape(name))
+}
+
 /// A status line in a tab's place while the app that draws the tab is on its way.
 pub fn loading_panel(lang: Lang) -> String {
     format!("<p class=\"status-line\" role=\"status\">{}</p>", t(lang, Msg::Loading))

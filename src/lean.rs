@@ -259,7 +259,11 @@ async fn first_view() -> Result<(), String> {
     // Everything at once: the head script preloaded the catalogue, the default year and the
     // shapes, so these requests are answered from what is already arriving.
     let catalog_req = fetch("data/catalog.json");
-    let shapes_req = (view.tab == Tab::Map).then(|| (view.boundary, fetch(&shapes_path(view.boundary))));
+    // The shapes only when the copy's paths (the whole country, 63 provinces) are not this map:
+    // another boundary version, or a zoom to a region or provinces. Otherwise they come after.
+    let zoom = view.region.is_some() || !view.provinces.is_empty();
+    let shapes_req = (view.tab == Tab::Map && (view.boundary != Boundary::P63 || zoom))
+        .then(|| (view.boundary, fetch(&shapes_path(view.boundary))));
     let catalog = catalog_of(catalog_req).await?;
     let Some(entry) = catalog.get(&view.dataset) else { return Err(format!("no bundled dataset {}", view.dataset)) };
     if !url_state::validate_years(&mut view, &entry.years).is_empty() {
@@ -306,6 +310,12 @@ async fn first_view() -> Result<(), String> {
     with_lean(|l| l.render(false)).ok_or("busy")?;
     go_live();
     start_app();
+    // The map's shapes, if the copy's paths did: for the tooltips, the arrow keys and the zoom.
+    with_lean(|l| {
+        if l.view.tab == Tab::Map {
+            l.ensure_shapes(l.view.boundary);
+        }
+    });
     Ok(())
 }
 
@@ -334,7 +344,16 @@ fn go_live() {
     // does not react any more until the app replaces it.
     let stop = Closure::<dyn FnMut()>::new(|| {
         with_lean(|l| l.stopped = true);
-        if let Some(copy) = find(COPY) {
+        // `inert` takes the focus away: where it was is written down for the app
+        // (`ui::web::retire_prerender` puts it on the same control of the live view).
+        if let (Some(copy), Some(p)) = (find(COPY), find("#prerender")) {
+            if let Some(a) = document().and_then(|d| d.active_element()).filter(|a| copy.contains(Some(a))) {
+                let at = match a.get_attribute("data-code") {
+                    Some(code) => format!("path.area[data-code=\"{code}\"]"),
+                    None => a.get_attribute("data-testid").map(|id| format!("[data-testid=\"{}\"]", id.trim_start_matches(fv::PRE))).unwrap_or_default(),
+                };
+                set_attr(&p, "data-focus", &at);
+            }
             flag_attr(&copy, "inert", true);
         }
     });
@@ -613,11 +632,28 @@ impl Lean {
         if let Some(h) = tid("map-title") {
             set_text(&h, &m.title);
         }
+        // One province, or a region alone: the way to its profile (the app shows the profile).
+        let v = &self.view;
+        let place = (v.provinces.len() == 1 || (v.provinces.is_empty() && v.region.is_some())).then(|| crate::profile::place_name(v, lang));
+        if let Some(old) = tid("view-profile") {
+            old.remove();
+        }
+        if let (Some(name), Some(bar)) = (place, find(&format!("{COPY} .map-tab .toolbar"))) {
+            let _ = bar.insert_adjacent_html("beforeend", &fv::profile_button(&name, lang));
+        }
+        let Some(svg) = tid("map-chart") else { return };
         let Some(shapes) = self.shapes(self.view.boundary) else {
-            self.ensure_shapes(self.view.boundary);
+            // The copy's own paths are this map's when it shows the whole country in its
+            // boundary version: fills and names are enough until the shapes arrive (fetched
+            // once the first view is live: the zoom, the tooltips and the arrow keys need them).
+            if self.drawn == self.view.boundary && m.focus.is_empty() {
+                self.paint_areas(&m);
+                self.render_map_after(&m, lang);
+            } else {
+                self.ensure_shapes(self.view.boundary);
+            }
             return;
         };
-        let Some(svg) = tid("map-chart") else { return };
         let vb = shapes.zoom(&m.focus);
         let scale = fv::map_scale(vb);
         set_attr(&svg, "viewBox", &vb.to_string());
@@ -628,14 +664,7 @@ impl Lean {
                 g.set_inner_html(&fv::map_areas(&shapes, &m));
                 self.drawn = self.view.boundary;
             } else {
-                // Attributes only: the focused province stays focused.
-                for p in find_all(&format!("{COPY} svg g.areas path.area")) {
-                    let code = p.get_attribute("data-code").unwrap_or_default();
-                    let area = m.area(&code);
-                    set_attr(&p, "fill", area.map_or(dashboard::NO_DATA_COLOR, |a| a.fill));
-                    set_attr(&p, "aria-label", &area.map(|a| a.label()).unwrap_or_default());
-                    set_attr(&p, "aria-pressed", if area.is_some_and(|a| a.selected) { "true" } else { "false" });
-                }
+                self.paint_areas(&m);
             }
         }
         if let Some(g) = svg.query_selector("g.outlines").ok().flatten() {
@@ -646,14 +675,29 @@ impl Lean {
             g.set_inner_html(&fv::map_islands(&shapes, &m, scale));
             set_attr(&g, "stroke-width", &plain(ISLAND_STROKE * scale, 2));
         }
-        // Legend, hint, source and warnings: everything after the map's box.
+        self.render_map_after(&m, lang);
+        self.render_tip(&m, &shapes);
+    }
+
+    /// The provinces' fills, names and states, attributes only: the focused province stays focused.
+    fn paint_areas(&self, m: &dashboard::MapView) {
+        for p in find_all(&format!("{COPY} svg g.areas path.area")) {
+            let code = p.get_attribute("data-code").unwrap_or_default();
+            let area = m.area(&code);
+            set_attr(&p, "fill", area.map_or(dashboard::NO_DATA_COLOR, |a| a.fill));
+            set_attr(&p, "aria-label", &area.map(|a| a.label()).unwrap_or_default());
+            set_attr(&p, "aria-pressed", if area.is_some_and(|a| a.selected) { "true" } else { "false" });
+        }
+    }
+
+    /// Legend, hint, source and warnings: everything after the map's box.
+    fn render_map_after(&self, m: &dashboard::MapView, lang: Lang) {
         if let Some(map_box) = find(&format!("{COPY} .map-tab .map-box")) {
             while let Some(next) = map_box.next_element_sibling() {
                 next.remove();
             }
-            let _ = map_box.insert_adjacent_html("afterend", &fv::map_after(&m, lang));
+            let _ = map_box.insert_adjacent_html("afterend", &fv::map_after(m, lang));
         }
-        self.render_tip(&m, &shapes);
     }
 
     /// The tooltip of the province (or archipelago) tapped, hovered or focused (ui::svg_map).
@@ -721,7 +765,7 @@ impl Lean {
 
     fn ensure_shapes(&mut self, b: Boundary) {
         let path = shapes_path(b);
-        if self.fetching.contains(&path) {
+        if self.fetching.contains(&path) || self.shapes(b).is_some() {
             return;
         }
         self.fetching.push(path.clone());
@@ -910,6 +954,7 @@ fn on_click(ev: Event) {
         }
         match id.as_str() {
             "chips" => l.update(chips::clear),
+            "view-profile" => l.update(|v| v.tab = Tab::Profile),
             "filters-toggle" => {
                 l.open = !l.open;
                 l.render(false);

@@ -306,3 +306,24 @@ fn validate_refuses_bad_workbooks_with_what_to_do() {
         assert!(t.contains(says), "{f}: {t}");
     }
 }
+
+/// `pack` writes what the page decodes; `--without-ids` (what scripts/build.sh asks for) leaves the
+/// unit ids out: the same rows, a smaller file; any other third argument is refused.
+#[test]
+fn pack_with_and_without_ids() {
+    let dir = std::env::temp_dir().join(format!("coop-atlas-pack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (full, bare) = (dir.join("full.pack"), dir.join("bare.pack"));
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/public/data/dtts-mn/2024.json");
+    assert!(run(&["pack", src, full.to_str().unwrap()]).status.success());
+    let o = run(&["pack", src, bare.to_str().unwrap(), "--without-ids"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (a, b) = (std::fs::read(&full).unwrap(), std::fs::read(&bare).unwrap());
+    let (da, db) = (coop_atlas::engine::wire::decode(&a).unwrap(), coop_atlas::engine::wire::decode(&b).unwrap());
+    assert_eq!(da.entities.len(), db.entities.len());
+    assert!(!da.entities.id(0).is_empty() && db.entities.id(0).is_empty());
+    assert!(b.len() < a.len(), "{} vs {} bytes", b.len(), a.len());
+    let o = run(&["pack", src, bare.to_str().unwrap(), "--ids"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

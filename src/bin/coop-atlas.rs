@@ -36,8 +36,10 @@ or an .xlsx workbook (its first sheet that looks like a register, read as the ap
 USAGE:
     coop-atlas validate FILE [--lang vi|en]
     coop-atlas indicators FILE [OPTIONS]
-    coop-atlas pack FILE OUT     check FILE (every check, as validate) and write it packed for
-                                 the app's first view (engine::wire); refuses a file with errors
+    coop-atlas pack FILE OUT [--without-ids]
+                                 check FILE (every check, as validate) and write it packed for
+                                 the app's first view (engine::wire); refuses a file with errors;
+                                 --without-ids leaves the unit ids out (the page never shows them)
 
 OPTIONS (validate):
     --lang vi|en             the language of the messages (default: en)
@@ -77,8 +79,9 @@ fn main() -> ExitCode {
             _ => usage_error("indicators needs a FILE"),
         },
         Some("pack") => match args.get(1..) {
-            Some([file, out]) => pack(file, out),
-            _ => usage_error("pack takes a FILE and an OUT path"),
+            Some([file, out]) => pack(file, out, false),
+            Some([file, out, flag]) if flag == "--without-ids" => pack(file, out, true),
+            _ => usage_error("pack takes a FILE and an OUT path, and optionally --without-ids"),
         },
         Some("-h") | Some("--help") | Some("help") => {
             print!("{USAGE}");
@@ -158,10 +161,13 @@ fn validate(file: &str, lang: Lang) -> ExitCode {
 /// Checks a file exactly as `validate` does and writes it in the packed form the app's first view
 /// reads (`engine::wire`): the page then decodes columns instead of parsing and checking JSON, and
 /// its wasm carries no JSON dataset parser. A file with errors is refused (exit 1), nothing written.
-fn pack(file: &str, out: &str) -> ExitCode {
+fn pack(file: &str, out: &str, without_ids: bool) -> ExitCode {
     match load(file, Lang::En) {
         Err(code) => code,
-        Ok((ds, warnings)) => {
+        Ok((mut ds, warnings)) => {
+            if without_ids {
+                ds.entities.clear_ids();
+            }
             print!("{}", warnings.text(Lang::En));
             let bytes = coop_atlas::engine::wire::encode(&ds);
             if let Err(e) = std::fs::write(out, &bytes) {

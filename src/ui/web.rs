@@ -111,13 +111,16 @@ pub fn retire_prerender() {
     let Some(doc) = window().and_then(|w| w.document()) else { return };
     let Some(copy) = doc.get_element_by_id("prerender") else { return };
     let live = |sel: &str| doc.query_selector(&format!("#main {sel}, body > header {sel}")).ok().flatten();
-    let focus_to = doc.active_element().filter(|a| copy.contains(Some(a))).and_then(|a| {
+    // The first view wrote down where the focus was when the app started (src/lean.rs): the copy
+    // was made inert then, which takes the focus away.
+    let noted = copy.get_attribute("data-focus").filter(|s| !s.is_empty());
+    let focus_to = noted.or_else(|| doc.active_element().filter(|a| copy.contains(Some(a))).and_then(|a| {
         if let Some(code) = a.get_attribute("data-code") {
             return Some(format!("path.area[data-code=\"{code}\"]"));
         }
         let id = a.get_attribute("data-testid")?;
         Some(format!("[data-testid=\"{}\"]", id.strip_prefix("pre-")?))
-    });
+    }));
     let typed = copy
         .query_selector("[data-testid=\"pre-province-search\"]")
         .ok()
@@ -140,7 +143,12 @@ pub fn retire_prerender() {
             }
         }
     }
-    if let Some(el) = focus_to.and_then(|sel| live(&sel)) {
+    // After the app's own updates (the panel unfolded above is written in a later task): a
+    // control in a folded panel cannot take the focus.
+    let Some(sel) = focus_to else { return };
+    gloo_timers::callback::Timeout::new(0, move || {
+        let Some(doc) = window().and_then(|w| w.document()) else { return };
+        let Some(el) = doc.query_selector(&format!("#main {sel}, body > header {sel}")).ok().flatten() else { return };
         // Through `focus` looked up on the element: a map province is an SVG element, not an
         // HtmlElement.
         if let Ok(f) = js_sys::Reflect::get(&el, &JsValue::from_str("focus")) {
@@ -148,7 +156,8 @@ pub fn retire_prerender() {
                 let _ = f.call0(&el);
             }
         }
-    }
+    })
+    .forget();
 }
 
 /// Milliseconds since the page started (for the filter-to-render timing the tests read).
