@@ -18,7 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { shortenImports, shortName, hashWorker, hashLean, takeTrunkStart, startScript, listFiles, inlineScriptHashes } from '../../scripts/postbuild.mjs';
+import { shortenImports, shortName, hashWorker, hashLean, takeTrunkStart, startScript, firstViewScript, listFiles, inlineScriptHashes } from '../../scripts/postbuild.mjs';
+import { runInNewContext } from 'node:vm';
 import { ROOT, DIST, openPage, kpi, withSite } from './harness.mjs';
 
 const str = (s) => [s.length, ...Buffer.from(s)];
@@ -291,4 +292,46 @@ test('the lean first view cannot be loaded (its glue or its wasm): the Leptos ap
       await context.close();
     }
   });
+});
+
+/** What the first-view script preloads for `query`: runs it against a minimal page. */
+function preloadsFor(script, query) {
+  const links = [];
+  const page = {
+    location: { search: query },
+    URLSearchParams,
+    document: {
+      documentElement: { classList: { add() {} } },
+      createElement: () => ({}),
+      head: { appendChild: (l) => links.push(l.href) },
+    },
+  };
+  runInNewContext(script, page);
+  return links;
+}
+
+test('the first-view script preloads the shapes a link\'s first view needs: with the lean, only when the copy\'s paths are not its map', () => {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  const lean = firstViewScript(DIST, html, { lean: true });
+  const plain = firstViewScript(DIST, html);
+  const shapes = (script, q) => preloadsFor(script, q).filter((h) => h.startsWith('geo/'));
+  // The lean paints the copy's 63 paths and fetches the shapes once live.
+  for (const q of ['', '?k=htx', '?l=en', '?t=map', '?b=63']) assert.deepEqual(shapes(lean, q), [], q);
+  // Another boundary version or a zoom: the lean needs them first.
+  assert.deepEqual(shapes(lean, '?l=en&b=34&p=19'), ['geo/vn34-svg.tsv']);
+  assert.deepEqual(shapes(lean, '?r=tdmnpb'), ['geo/vn63-svg.tsv']);
+  assert.deepEqual(shapes(lean, '?p=19'), ['geo/vn63-svg.tsv']);
+  // Links the Leptos app starts on at once: it draws the map with its wasm.
+  for (const q of ['?embed=1', '?ld=abc', '?data=https%3A%2F%2Fexample.org%2Fd.json']) assert.deepEqual(shapes(lean, q), ['geo/vn63-svg.tsv'], q);
+  // Another tab: no map, no shapes.
+  for (const q of ['?t=table&r=tdmnpb', '?t=chart&b=34']) assert.deepEqual(shapes(lean, q), [], q);
+  // Without the lean in the build, every map link preloads them, as before.
+  assert.deepEqual(shapes(plain, ''), ['geo/vn63-svg.tsv']);
+  assert.deepEqual(shapes(plain, '?b=34'), ['geo/vn34-svg.tsv']);
+  // The catalogue and the default year, as before.
+  const view = /data\/[^']+\.pack/.exec(lean)[0];
+  assert.deepEqual(preloadsFor(lean, '?k=htx').filter((h) => !h.startsWith('geo/')), ['data/catalog.json', view]);
+  assert.deepEqual(preloadsFor(lean, '?ld=abc').filter((h) => !h.startsWith('geo/')), []);
+  // The release build's page carries the lean's version of the script.
+  assert.ok(html.includes(`<script data-postbuild>${lean}</script>`));
 });
