@@ -474,7 +474,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     row(`shared link to another view (${last.otherView}): the Leptos app takes over`, m.otherViewAppMs, null, 'ms', '(no target of its own)');
     row(`shared link to another tab (${last.tabView}): cards`, m.tabViewCardsMs, TARGETS.cardsMs, 'ms',
       results.every((r) => r.tabViewPrerendered) ? '(pre-rendered, without the tab area)' : '(copy NOT shown in every run: wrong)');
-    row(`shared link to another tab (${last.tabView}): the app interactive`, m.tabViewLiveMs, null, 'ms', '(no target of its own)');
+    row(`shared link to another tab (${last.tabView}): the app responds`, m.tabViewLiveMs, null, 'ms', '(no target of its own)');
     row('repeat visit offline: cards', m.offlineCardsMs, TARGETS.offlineCardsMs, 'ms', `(${results.every((r) => r.offlinePrerendered) ? 'pre-rendered' : 'live'})`);
     row('repeat visit offline: the app interactive', m.offlineLiveMs, null, 'ms', '(no target of its own)');
     row('bytes over the wire, first view (cards on screen)', m.firstViewBytes, TARGETS.firstViewBytes, 'B');

@@ -19,8 +19,9 @@
 //     fills the pre-rendered copy with a link's own figures, then starts the Leptos app): Trunk
 //     builds it as a no-modules worker (`coop-atlas-first.js`, whose glue defines a global
 //     `wasm_bindgen`, and `coop-atlas-first_bg.wasm`, unhashed: trunk #405) and leaves it out of the
-//     page. Its glue is minified like the app's, then both get content-hashed names like the
-//     own-data worker's (`hashLean`); the service worker precaches them (the first view offline).
+//     page. Its glue is minified and its wasm's imports shortened like the app's, then both get
+//     content-hashed names like the own-data worker's (`hashLean`); the service worker precaches
+//     them (the first view offline).
 //  2. Computes the build VERSION from every file's content, writes it into index.html
 //     (`<meta name="coop-atlas-version">`), and writes dist/sw.js from the template public/sw.js with
 //     that version and the precache list — nothing is listed by hand.
@@ -174,7 +175,11 @@ export function hashLean(dist, bin = LEAN_BIN) {
  * The inline script run in <head> before first paint, or null. It decides two things from the link:
  *  - preload: the map's shapes (on a link to the Map tab), the catalogue and the default dataset's
  *    latest year start downloading while the wasm does, when the link asks for that data (on 3G this saves two round trips before the headline
- *    cards; a link to another dataset or year preloads nothing, so no byte is wasted);
+ *    cards; a link to another dataset or year preloads nothing, so no byte is wasted). With the
+ *    lean first view in the build (`lean`), a link it shows gets the shapes preloaded only when
+ *    the copy's own paths are not its map — the 34-province version (`b=34`), or a zoom to a
+ *    region or provinces (`r`, `p`) —: otherwise the lean paints the copy's paths and fetches the
+ *    shapes once it is live (src/lean.rs), and a preload would take their bytes before the lean's;
  *  - when index.html carries the pre-rendered first view (scripts/prerender.mjs): whether the link
  *    asks for the default header, filters and cards — no key, or only `d`, `y`, `l` equal to the
  *    default dataset, its latest year and the page's language, each once, besides the tracking
@@ -187,7 +192,7 @@ export function hashLean(dist, bin = LEAN_BIN) {
  *    `ld=`, `data=`, `embed`) never shows the copy's numbers, not even for a frame.
  * The dataset, year and language are read from the build (catalogue, engine default, index.html).
  */
-export function firstViewScript(dist, html) {
+export function firstViewScript(dist, html, { lean = false } = {}) {
   const view = defaultView(dist);
   if (!view) return null;
   const { dataset: id, year: latest, file, lang } = view;
@@ -201,10 +206,12 @@ export function firstViewScript(dist, html) {
       `else if(w[k]!==v)p=0;if(s[k])p=0;s[k]=1});` +
       `if(p){var h=document.documentElement.classList;h.add('prerendered');if(o)h.add('prerendered-no-panel')}`
     : '';
-  // The map's shapes too when the link opens on the Map tab (any dataset): the app draws the map,
-  // and lets the pre-rendered copy go, only once they are in.
+  // The map's shapes too when the link opens on the Map tab (any dataset): the Leptos app draws the
+  // map, and lets the pre-rendered copy go, only once they are in; the lean first view needs them
+  // first only when the copy's paths are not its map (see above).
   return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y'),t=q.get('t'),f=[];${snapshot}` +
-    `if(!t||t==='map')f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.tsv');` +
+    `if((!t||t==='map')${lean ? "&&(q.has('ld')||q.has('data')||q.has('embed')||q.get('b')==='34'||q.has('r')||q.has('p'))" : ''})` +
+    `f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.tsv');` +
     `if(!(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck}))f.push('data/catalog.json','${file}');` +
     `f.forEach(function(h){var l=document.createElement('link');` +
     `l.rel='preload';l.as='fetch';l.crossOrigin='anonymous';l.href=h;document.head.appendChild(l)})}catch(e){}})();`;
@@ -265,7 +272,7 @@ const TRUNK_PRELOADS = /<link rel="(?:modulepreload|preload)" href="\.\/coop-atl
 /**
  * index.html without Trunk's start of the Leptos app (`TRUNK_SCRIPT`) and its preloads: the page
  * starts it through `window.coopApp()` (`startScript`), which does what Trunk's script did. Returns
- * `{ html, app: { glue, wasm } }`. A rerun (index.html already started by `coopApp`) finds the glue
+ * `{ html, app: { glue, wasm, size } }` (`size`: the wasm's bytes, for the loader's progress). A rerun (index.html already started by `coopApp`) finds the glue
  * and wasm in dist/. Throws when Trunk's script has another shape than the one this script
  * replaces (the build must not ship a page that starts the app twice, or never).
  */
@@ -582,7 +589,7 @@ function finish(dist) {
   if (!/<meta charset="utf-8">/i.test(html)) throw new Error('postbuild: index.html has no <meta charset="utf-8">');
 
   const files = listFiles(dist);
-  const preload = firstViewScript(dist, html);
+  const preload = firstViewScript(dist, html, { lean: !!lean });
   // In this order: the loader defines `coopLoad`, which the start script's `coopApp` and lean use.
   const headScripts = `<script ${MARK}>${LOADER_SCRIPT}</script>` + (preload ? `<script ${MARK}>${preload}</script>` : '') +
     `<script ${MARK}>${startScript(app, lean)}</script>`;

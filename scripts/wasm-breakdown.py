@@ -2,7 +2,7 @@
 """What each part of a wasm costs, by crate and by Coop Atlas module (issue 13's size analysis).
 
 Usage (after `bash scripts/build.sh`, which leaves cargo's wasm with its names in target/):
-    python3 scripts/wasm-breakdown.py [coop-atlas-web|coop-atlas-worker] [--top N]
+    python3 scripts/wasm-breakdown.py [coop-atlas-web|coop-atlas-first|coop-atlas-worker] [--top N]
 
 How: the bin's wasm as cargo built it goes through the same wasm-bindgen and `wasm-opt -Oz` as the
 shipped file, but with its function names kept (`-g`), and `twiggy top` (cargo install twiggy)

@@ -1,6 +1,8 @@
 // The wasm loader (issue 6; scripts/postbuild.mjs `LOADER_SCRIPT`, style/main.css), in real Chromium
 // against the release build (dist/):
-//  - on emulated 3G the loading line shows the wasm's download progress, rising, then the app;
+//  - on emulated 3G the loading line shows each wasm's download progress, rising — on a link the
+//    lean first view shows (issue 13, design 4), the lean's wasm, then the Leptos app's —, then the
+//    app;
 //  - when the wasm cannot be loaded (refused, cut short, an HTTP error), an alert in Vietnamese and
 //    English replaces the loading line, on a shared link and over the pre-rendered copy alike, and
 //    its button reloads the page, which then starts the app once the network is back.
@@ -13,15 +15,23 @@ import { openPage, withSite, DIST } from './harness.mjs';
 const WASM = /_bg\.wasm$/;
 const ALERT = '[role="alert"]#load-error';
 
-test('on 3G the loading line counts the wasm in, then the app starts', { timeout: 120000 }, async () => {
+test('on 3G the loading line counts each wasm in (the lean first view\'s, then the app\'s), then the app starts', { timeout: 120000 }, async () => {
   await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
-    // Every value the loading line's progress takes, in order.
+    // Every value the loading line's progress takes, in order, with the wasm last asked for (the
+    // loader fetches one wasm at a time: the lean starts the app once it is live).
     await context.addInitScript(() => {
       window.__progress = [];
+      let wasm = null;
+      const fetch0 = window.fetch;
+      window.fetch = function (input, init) {
+        const u = String(input instanceof Request ? input.url : input);
+        if (/_bg\.wasm$/.test(u)) wasm = u.replace(/^.*\//, '');
+        return fetch0.call(this, input, init);
+      };
       new MutationObserver((records) => {
         for (const r of records) {
-          if (r.attributeName === 'data-progress' && r.target.id === 'boot') window.__progress.push(r.target.getAttribute('data-progress'));
+          if (r.attributeName === 'data-progress' && r.target.id === 'boot') window.__progress.push([wasm, r.target.getAttribute('data-progress')]);
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-progress'] });
     });
@@ -38,10 +48,20 @@ test('on 3G the loading line counts the wasm in, then the app starts', { timeout
     assert.match(await page.textContent('#boot'), /đang tải… · Coop Atlas — loading…$/);
     assert.match(await page.$eval('#boot', (el) => getComputedStyle(el, '::after').content), /^" \d+%"$/);
     await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 60000 });
-    const seen = (await page.evaluate(() => window.__progress)).map((p) => Number(p.replace('%', '')));
-    assert.ok(seen.length >= 5, `progress updated only ${seen.length} time(s): ${seen}`);
-    assert.ok(seen.some((p) => p > 0 && p < 50) && seen.some((p) => p >= 50 && p <= 99), `progress values ${seen}`);
-    for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `progress went back: ${seen}`);
+    const progress = await page.evaluate(() => window.__progress);
+    // One run of values per wasm, in the order they were fetched: the lean's, then the app's.
+    const runs = [];
+    for (const [wasm, p] of progress) {
+      if (!runs.length || runs[runs.length - 1].wasm !== wasm) runs.push({ wasm, seen: [] });
+      runs[runs.length - 1].seen.push(Number(p.replace('%', '')));
+    }
+    assert.deepEqual(runs.map((r) => (r.wasm ?? '').replace(/-[0-9a-f]+_bg\.wasm$/, '')), ['coop-atlas-first', 'coop-atlas-web'],
+      `the loading line counted ${JSON.stringify(runs)}`);
+    for (const { wasm, seen } of runs) {
+      assert.ok(seen.length >= 5, `${wasm}: progress updated only ${seen.length} time(s): ${seen}`);
+      assert.ok(seen.some((p) => p > 0 && p < 50) && seen.some((p) => p >= 50 && p <= 99), `${wasm}: progress values ${seen}`);
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i] > seen[i - 1], `${wasm}: progress went back: ${seen}`);
+    }
     assert.equal(await page.locator('#boot').count(), 0, 'the loading line outlived the app start');
     assert.equal(await page.locator(ALERT).count(), 0);
     assert.deepEqual(page.errors, []);

@@ -4,14 +4,18 @@
 //    the illustrative label, a "loading" status, nothing focusable; once the wasm is in, the live
 //    cards show the same numbers and texts, the copy is gone, no frame was without cards, exactly one
 //    set of cards remains and it follows a filter change;
-//  - a link to any other view never shows the copy, not even for a frame, and the app removes it;
+//  - before the lean first view runs (its wasm held), a link to any other view never shows the
+//    copy, not even for a frame, and the app removes it;
 //  - with the wasm held back, the default link shows the map panel too: the app's own inline SVG
 //    map (every province, the Hoàng Sa / Trường Sa labels), its legend and source; when the wasm
 //    arrives (ECharts never does) the live map replaces it with the same view box, paths and fills
 //    in the same place, exactly one map remains, never a frame without a map;
 //  - a repeat visit with the network cut shows the copy from the worker's cache, then the live cards;
 //  - no Content-Security-Policy violation;
-//  - the copy is deterministic: taking it again from the finished build gives the same index.html.
+//  - the copy is deterministic: taking it again from the finished build gives the same index.html;
+//  - the English first view (for the lean first view's `l=en` links) is a template right after the
+//    copy, with the app's English loading text, prefixed ids, and the live app's English cards
+//    and map.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -76,6 +80,12 @@ async function holdWasm(context) {
   await context.route(WASM, async (route) => { await released; await route.continue(); });
   return release;
 }
+
+/** Waits until the stylesheet is in (it decides whether the copy shows). DOMContentLoaded no longer
+ *  waits for it: the page has no deferred module script since the Leptos app is started by a
+ *  function (`coopApp`, scripts/postbuild.mjs), and only such a script waited for the stylesheet. */
+const cssIn = (page) => page.waitForFunction(() => [...document.querySelectorAll('link[rel="stylesheet"]')].every((l) => l.sheet),
+  null, { timeout: 10000 });
 
 /** Whether the copy is displayed (the link asked for the default view and the CSS is in). */
 const copyDisplayed = (page) => page.evaluate(() => {
@@ -294,7 +304,7 @@ function rgbToHex(rgb) {
   return m ? '#' + m.slice(1).map((n) => Number(n).toString(16).padStart(2, '0')).join('') : rgb;
 }
 
-test('only the default view shows the copy: any other link never shows its numbers', { timeout: 180000 }, async () => {
+test('before the lean first view runs, only the default view shows the copy: any other link never shows its numbers', { timeout: 180000 }, async () => {
   assert.ok(VIEW, 'the build has a default dataset');
   const other = [`?y=${VIEW.year - 1}`, '?l=en', '?k=htx', '?r=tdmnpb', '?embed=1', '?t=chart&k=htx', '?ld=abc',
     '?data=https%3A%2F%2Fexample.org%2Fd.json', `?d=${VIEW.dataset}&l=${VIEW.lang}&l=${VIEW.lang}`, '?t=chart&t=table'];
@@ -302,14 +312,16 @@ test('only the default view shows the copy: any other link never shows its numbe
   await withSite(async ({ url, browser }) => {
     const context = await browser.newContext();
     await watch(context);
-    // No wasm at all: what shows is decided by the HTML, the CSS and the inline script alone. The
-    // wasm is held, not refused: a refused one makes the page say it could not be loaded
+    // No wasm at all (neither the lean first view's nor the app's): what shows is decided by the
+    // HTML, the CSS and the inline script alone. The lean, once it runs, writes a link's own
+    // figures into the copy before showing it (checked by tests/e2e/budget.test.mjs). The wasm is
+    // held, not refused: a refused one makes the page say it could not be loaded
     // (tests/e2e/loading.test.mjs); a held one keeps the loading state, as on a slow link.
     await holdWasm(context);
     const page = await context.newPage();
     for (const q of other) {
-      // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
       await page.goto(url + q, { waitUntil: 'domcontentloaded' });
+      await cssIn(page);
       await page.waitForTimeout(300);
       const f = await page.evaluate(() => window.__frames);
       assert.ok(f.frames > 0, `${q}: no frame painted`);
@@ -322,6 +334,7 @@ test('only the default view shows the copy: any other link never shows its numbe
     }
     for (const q of same) {
       await page.goto(url + q, { waitUntil: 'domcontentloaded' });
+      await cssIn(page);
       assert.equal(await copyDisplayed(page), true, `${q} asks for the default view: the copy should show`);
       assert.equal(await page.isVisible('#boot'), false, `${q}: the copy has its own status; no second loading line`);
       await page.waitForFunction(() => window.__frames.copyMapShown > 0, null, { timeout: 10000 });
@@ -354,8 +367,9 @@ test("a link to another tab, chart, indicator or classes: the copy's header, fil
     const page = await context.newPage();
     let first = null;
     for (const q of panelOff) {
-      // 'domcontentloaded': the held wasm (preloaded by the page) holds the load event too.
+      // As soon as the HTML and the stylesheet are in: the copy shows from them alone.
       await page.goto(url + q, { waitUntil: 'domcontentloaded' });
+      await cssIn(page);
       await page.waitForTimeout(300);
       assert.equal(await copyDisplayed(page), true, `${q}: the copy should show`);
       const cards = await cardsOf(page, true);
@@ -458,4 +472,43 @@ test('the copy is deterministic: taking it again from the finished build changes
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the English first view for the lean first view: a template after the copy, the live app\'s English view', { timeout: 120000 }, async () => {
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  // Inside the copy's block (a rerun replaces it), right after the copy, with the English status.
+  const block = /<!--prerender--><div id="prerender" hidden>[\s\S]*?<\/div><template id="prerender-en" data-status="([^"]+)">([\s\S]*?)<\/template><!--\/prerender-->/.exec(html);
+  assert.ok(block, 'index.html carries the copy then the English template in the prerender block');
+  assert.equal(block[1], 'Loading…');
+  assert.ok(!/\sid="(?!pre-)/.test(block[2]) && !/data-testid="(?!pre-)/.test(block[2]), 'every id and test id of the template is prefixed');
+  await withSite(async ({ url, browser }) => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await openPage(context, url + '?l=en');
+    // The template is inert markup: none of its ids is in the document.
+    assert.equal(await page.evaluate(() => document.querySelectorAll('[id^="pre-"], [data-testid^="pre-"]').length), 0);
+    const fromTemplate = await page.evaluate(() => {
+      const t = document.getElementById('prerender-en');
+      const root = t && t.content;
+      if (!root) return null;
+      return {
+        cards: [...root.querySelectorAll('[data-testid^="pre-kpi-"]')].map((el) => [
+          el.getAttribute('data-testid').replace(/^pre-kpi-/, ''), el.getAttribute('data-value'),
+          el.querySelector('.label')?.textContent, el.querySelector('.value')?.textContent,
+          el.querySelector('.card-source')?.textContent ?? null,
+        ]),
+        paths: [...root.querySelectorAll('svg[data-testid="pre-map-chart"] path.area')].map((p) => [p.getAttribute('data-code'), p.getAttribute('d'), p.getAttribute('fill')]),
+        title: root.querySelector('[data-testid="pre-map-title"]')?.textContent,
+        source: root.querySelector('[data-testid="pre-dataset-line"] .source')?.textContent,
+      };
+    });
+    assert.ok(fromTemplate, 'the template is in the page');
+    assert.ok(fromTemplate.cards.length >= 5, `cards in the template: ${fromTemplate.cards.length}`);
+    assert.deepEqual(await cardsOf(page, false), fromTemplate.cards, 'the template shows the live app\'s English cards');
+    assert.match(fromTemplate.source, /^Source: \S/);
+    assert.equal(await page.textContent('[data-testid="map-title"]'), fromTemplate.title);
+    await page.waitForFunction(() => document.querySelector('#main svg[data-testid="map-chart"] path.area'), null, { timeout: 30000 });
+    assert.deepEqual((await mapOf(page, '#main svg[data-testid="map-chart"]')).paths, fromTemplate.paths, 'the same map');
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
 });
