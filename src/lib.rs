@@ -24,7 +24,7 @@ pub mod synth;
 pub mod js_bytes;
 #[cfg(target_arch = "wasm32")]
 pub mod lean;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
 pub mod worker;

@@ -1,9 +1,12 @@
 //! Entry point of the web app: in the browser it only mounts the Leptos app (see `coop_atlas::ui`).
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
 fn main() {
     coop_atlas::ui::mount();
 }
+
+#[cfg(all(target_arch = "wasm32", not(feature = "app")))]
+compile_error!("coop-atlas-web is the Leptos app: build it with the default feature `app`");
 
 /// Natively there is no app to run: say where it is.
 #[cfg(not(target_arch = "wasm32"))]
