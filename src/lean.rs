@@ -340,6 +340,21 @@ fn go_live() {
         let _ = copy.add_event_listener_with_callback(ty, c.as_ref().unchecked_ref());
         c.forget();
     }
+    // Back and Forward (a tab or a dataset pushed an entry): the view follows the address bar.
+    let pop = Closure::<dyn FnMut(Event)>::new(|_: Event| {
+        let q = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let v = url_state::from_query(q.trim_start_matches('?')).state;
+        with_lean(|l| {
+            if !l.stopped && v.local.is_none() && v.data_url.is_none() && l.catalog.get(&v.dataset).is_some() {
+                l.view = v;
+                l.render(false);
+            }
+        });
+    });
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback("popstate", pop.as_ref().unchecked_ref());
+    }
+    pop.forget();
     // The app calls this when it starts (ui::mount): from then on it owns the view, and the copy
     // does not react any more until the app replaces it.
     let stop = Closure::<dyn FnMut()>::new(|| {
@@ -642,6 +657,7 @@ impl Lean {
             let _ = bar.insert_adjacent_html("beforeend", &fv::profile_button(&name, lang));
         }
         let Some(svg) = tid("map-chart") else { return };
+        set_attr(&svg, "aria-label", &m.title);
         let Some(shapes) = self.shapes(self.view.boundary) else {
             // The copy's own paths are this map's when it shows the whole country in its
             // boundary version: fills and names are enough until the shapes arrive (fetched
@@ -657,7 +673,6 @@ impl Lean {
         let vb = shapes.zoom(&m.focus);
         let scale = fv::map_scale(vb);
         set_attr(&svg, "viewBox", &vb.to_string());
-        set_attr(&svg, "aria-label", &m.title);
         set_attr(&svg, "stroke-width", &plain(0.6 * scale, 2));
         if let Some(g) = svg.query_selector("g.areas").ok().flatten() {
             if self.drawn != self.view.boundary {

@@ -233,6 +233,13 @@ test('the first view\'s tabs, language and the takeover by the app with the focu
     // Sorting by a column.
     await page.click('#prerender [data-testid="pre-data-table"] thead th:nth-child(2) button');
     assert.equal(await page.getAttribute('#prerender [data-testid="pre-data-table"] thead th:nth-child(2)', 'aria-sort'), 'descending');
+    // Back: the tab was a history entry; the view follows the address bar.
+    await page.goBack();
+    await page.waitForFunction(() => !location.search.includes('t=table'));
+    await page.waitForSelector('#prerender svg[data-testid="pre-map-chart"] path.area');
+    assert.equal(await page.getAttribute('#prerender [data-testid="pre-tab-map"]', 'aria-selected'), 'true');
+    await page.click('#prerender [data-testid="pre-tab-table"]');
+    await page.waitForSelector('#prerender [data-testid="pre-data-table"]');
     await page.click('#prerender [data-testid="pre-tab-map"]');
     await page.waitForSelector('#prerender svg[data-testid="pre-map-chart"] path.area');
     // English.
