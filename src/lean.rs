@@ -142,14 +142,16 @@ fn show_loading(lang: Lang) {
     }
 }
 
-fn fetch(path: &str) -> Option<js_sys::Promise> {
-    Some(web_sys::window()?.fetch_with_str(path))
+/// Starts a request. Its promise is taken in hand at once (`JsFuture` attaches its handlers): a
+/// request that fails while another is awaited is then never an uncaught error of the page.
+fn fetch(path: &str) -> Option<wasm_bindgen_futures::JsFuture> {
+    Some(wasm_bindgen_futures::JsFuture::from(web_sys::window()?.fetch_with_str(path)))
 }
 
 /// The bytes of a response started by [`fetch`]; the error names the file.
-async fn bytes_of(promise: Option<js_sys::Promise>, path: &str) -> Result<Vec<u8>, String> {
-    let promise = promise.ok_or_else(|| format!("{path}: no window"))?;
-    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(promise)
+async fn bytes_of(request: Option<wasm_bindgen_futures::JsFuture>, path: &str) -> Result<Vec<u8>, String> {
+    let request = request.ok_or_else(|| format!("{path}: no window"))?;
+    let resp: web_sys::Response = request
         .await
         .map_err(|_| format!("{path}: no connection"))?
         .dyn_into()
@@ -175,10 +177,11 @@ async fn load_shapes(b: Boundary) -> Result<Shapes, String> {
 
 /// The catalogue, read by the browser's own JSON parser: serde_json would add about 8 KB
 /// brotli to this wasm (the app's page reads it with `Catalog::parse`).
-async fn catalog_of(req: Option<js_sys::Promise>) -> Result<Catalog, String> {
+async fn catalog_of(req: Option<wasm_bindgen_futures::JsFuture>) -> Result<Catalog, String> {
     const PATH: &str = "data/catalog.json";
     let bad = |what: &str| format!("{PATH}: {what}");
-    let resp: web_sys::Response = wasm_bindgen_futures::JsFuture::from(req.ok_or_else(|| bad("no window"))?)
+    let resp: web_sys::Response = req
+        .ok_or_else(|| bad("no window"))?
         .await
         .map_err(|_| bad("no connection"))?
         .dyn_into()

@@ -130,6 +130,10 @@ pub fn retire_prerender() {
         .filter(|v| !v.is_empty());
     let unfolded = copy.query_selector("section.filters:not([data-folded])").ok().flatten().is_some();
     copy.remove();
+    // The copy in the other language (scripts/prerender.mjs): ≈ 45 KB of markup nobody shows now.
+    if let Some(t) = doc.get_element_by_id("prerender-en") {
+        t.remove();
+    }
     if unfolded {
         if let Some(b) = live("[data-testid=\"filters-toggle\"][aria-expanded=\"false\"]").and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             b.click();

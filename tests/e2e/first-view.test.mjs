@@ -263,3 +263,21 @@ test('the first view\'s tabs, language and the takeover by the app with the focu
     await context.close();
   }
 });
+
+test('a zoomed link whose map shapes cannot load: no uncaught error, the app shows the link and says what failed', { timeout: 120000 }, async () => {
+  const context = await site.browser.newContext({ serviceWorkers: 'block' });
+  try {
+    await context.route(/\/geo\//, (route) => route.abort());
+    const page = await context.newPage();
+    const uncaught = [];
+    page.on('pageerror', (e) => uncaught.push(String(e)));
+    await page.goto(site.url + '?p=19&k=htx');
+    await page.waitForSelector('[data-testid="app-ready"]', { state: 'attached', timeout: 30000 });
+    await page.waitForSelector('#main .chart-error', { timeout: 30000 });
+    assert.match(await page.evaluate(() => location.search), /p=19/);
+    assert.equal(await page.locator('[data-testid="chip"]').count(), 2, 'the link\'s province and kind');
+    assert.deepEqual(uncaught, []);
+  } finally {
+    await context.close();
+  }
+});
