@@ -959,7 +959,7 @@ fn on_click(ev: Event) {
     }
     let Some(button) = el.closest("button").ok().flatten() else { return };
     let id = testid_of(&button).unwrap_or_default();
-    let handled = with_lean(|l| {
+    with_lean(|l| {
         let lang = l.view.lang;
         if button.closest(".chip").ok().flatten().is_some() {
             let i = find_all(&format!("{COPY} [data-testid=\"{}chip\"]", fv::PRE))
@@ -968,7 +968,7 @@ fn on_click(ev: Event) {
             if let Some(target) = i.and_then(|i| fv::chip_target(&l.chips, i)).cloned() {
                 l.update(|v| chips::remove(v, &target));
             }
-            return true;
+            return;
         }
         match id.as_str() {
             "chips" => l.update(chips::clear),
@@ -1033,13 +1033,10 @@ fn on_click(ev: Event) {
                 } else {
                     // Downloads, the year's play-through, profiles, sharing: the app's, on its way.
                     show_loading(lang);
-                    return false;
                 }
             }
         }
-        true
     });
-    let _ = handled;
 }
 
 fn toggle_province(l: &mut Lean, code: &str) {
