@@ -236,7 +236,12 @@ fn file_of(catalog: &Catalog, id: &str, year: Option<u16>) -> Option<((String, u
 
 /// Entry point of `coop-atlas-first`.
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| web_sys::console::error_1(&info.to_string().into())));
+    // A panic aborts this wasm (`panic = "abort"`): say why, and hand the page to the app so the
+    // reader is never left with "loading…" (the app starts in its own wasm, untouched).
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+        start_app();
+    }));
     wasm_bindgen_futures::spawn_local(async {
         if let Err(why) = first_view().await {
             hand_over(&why);
