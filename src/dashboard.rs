@@ -663,6 +663,31 @@ pub enum WayOut {
     OtherDataset,
 }
 
+impl WayOut {
+    /// The view with this way out taken, for the two that change only the view (the Leptos app
+    /// and the lean first view both call it). [`WayOut::OtherDataset`] needs the catalogue to
+    /// pick the dataset: the caller opens it, and the view is left as it is here.
+    pub fn apply(self, v: &mut ViewState) {
+        match self {
+            WayOut::ClearArea => {
+                v.region = None;
+                v.provinces.clear();
+            }
+            WayOut::ClearRowFilters => {
+                v.kinds.clear();
+                v.sectors.clear();
+                v.ntm.clear();
+                v.stage.clear();
+                v.high_tech = None;
+                v.value_chain = None;
+                v.trademark = None;
+                v.ethnic_area = None;
+            }
+            WayOut::OtherDataset => {}
+        }
+    }
+}
+
 /// Why a view shows less than it seems to ask for, in one sentence, with the ways out.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Explanation {
@@ -1993,6 +2018,21 @@ mod tests {
 
     fn card<'a>(cards: &'a [Card], id: &str) -> &'a Card {
         cards.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no card {id}"))
+    }
+
+    #[test]
+    fn a_way_out_clears_only_what_it_names() {
+        let q = "r=tn&p=66&k=htx&s=nn&ht=1&dt=0&i=workers";
+        let mut v = crate::engine::url_state::from_query(q).state;
+        WayOut::ClearArea.apply(&mut v);
+        assert!(v.region.is_none() && v.provinces.is_empty());
+        assert_eq!((v.kinds.len(), v.sectors.len(), v.high_tech, v.ethnic_area), (1, 1, Some(true), Some(false)));
+        WayOut::ClearRowFilters.apply(&mut v);
+        assert!(v.kinds.is_empty() && v.sectors.is_empty() && v.high_tech.is_none() && v.ethnic_area.is_none());
+        assert_eq!(v.indicator, "workers", "the indicator is not a filter");
+        let before = v.clone();
+        WayOut::OtherDataset.apply(&mut v);
+        assert_eq!(v, before, "the caller opens the other dataset");
     }
 
     #[test]

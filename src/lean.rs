@@ -168,9 +168,9 @@ fn shapes_path(b: Boundary) -> String {
     format!("geo/{}-svg.tsv", dashboard::map_name(b))
 }
 
-async fn load_shapes(b: Boundary) -> Result<Shapes, String> {
-    let path = shapes_path(b);
-    let bytes = bytes_of(fetch(&path), &path).await?;
+/// The map's shapes from a request started by [`fetch`]; the error names the file.
+async fn shapes_of(request: Option<wasm_bindgen_futures::JsFuture>, path: &str) -> Result<Shapes, String> {
+    let bytes = bytes_of(request, path).await?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8"))?;
     Shapes::parse(&text).map_err(|e| format!("{path}: {e}"))
 }
@@ -289,9 +289,7 @@ async fn first_view() -> Result<(), String> {
     }
     let mut shapes = Vec::new();
     if let Some((b, req)) = shapes_req {
-        let path = shapes_path(b);
-        let text = bytes_of(req, &path).await.and_then(|b| String::from_utf8(b).map_err(|_| format!("{path}: not UTF-8")))?;
-        shapes.push((b, Rc::new(Shapes::parse(&text).map_err(|e| format!("{path}: {e}"))?)));
+        shapes.push((b, Rc::new(shapes_of(req, &shapes_path(b)).await?)));
     }
     let lean = Lean {
         view,
@@ -760,55 +758,51 @@ impl Lean {
     fn ensure_data(&mut self) {
         let Some((key, json)) = file_of(&self.catalog, &self.view.dataset, self.view.year) else { return };
         let path = packed_path(&json);
+        let load = {
+            let path = path.clone();
+            async move { bytes_of(fetch(&path), &path).await.and_then(|b| wire::decode(&b).map_err(|e| format!("{path}: {e}"))) }
+        };
+        self.load_once(path, load, move |l, ds| l.data.push((key, Rc::new(ds))), "a dataset file could not be loaded");
+    }
+
+    fn ensure_shapes(&mut self, b: Boundary) {
+        if self.shapes(b).is_some() {
+            return;
+        }
+        let path = shapes_path(b);
+        let load = {
+            let path = path.clone();
+            async move { shapes_of(fetch(&path), &path).await }
+        };
+        self.load_once(path, load, move |l, s| l.shapes.push((b, Rc::new(s))), "the map's shapes could not be loaded");
+    }
+
+    /// Fetches `path` once (`load`), keeps what it gives (`keep`) and renders again. A file that
+    /// cannot be fetched or read is the app's to explain, with a way to try again (`why` is logged).
+    fn load_once<T: 'static>(
+        &mut self,
+        path: String,
+        load: impl std::future::Future<Output = Result<T, String>> + 'static,
+        keep: impl FnOnce(&mut Lean, T) + 'static,
+        why: &'static str,
+    ) {
         if self.fetching.contains(&path) {
             return;
         }
         self.fetching.push(path.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let result = bytes_of(fetch(&path), &path).await.and_then(|b| wire::decode(&b).map_err(|e| format!("{path}: {e}")));
+            let result = load.await;
             let ok = with_lean(|l| {
                 l.fetching.retain(|p| *p != path);
-                match result {
-                    Ok(ds) => {
-                        l.data.push((key, Rc::new(ds)));
-                        if !l.stopped {
-                            l.render(false);
-                        }
-                        true
-                    }
-                    Err(_) => false,
+                let Ok(value) = result else { return false };
+                keep(l, value);
+                if !l.stopped {
+                    l.render(false);
                 }
-            });
-            // A file that cannot be fetched: the app says why, with a way to try again.
-            if ok != Some(true) {
-                hand_over("a dataset file could not be loaded");
-            }
-        });
-    }
-
-    fn ensure_shapes(&mut self, b: Boundary) {
-        let path = shapes_path(b);
-        if self.fetching.contains(&path) || self.shapes(b).is_some() {
-            return;
-        }
-        self.fetching.push(path.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            let result = load_shapes(b).await;
-            let ok = with_lean(|l| {
-                l.fetching.retain(|p| *p != path);
-                match result {
-                    Ok(s) => {
-                        l.shapes.push((b, Rc::new(s)));
-                        if !l.stopped {
-                            l.render(false);
-                        }
-                        true
-                    }
-                    Err(_) => false,
-                }
+                true
             });
             if ok != Some(true) {
-                hand_over("the map's shapes could not be loaded");
+                hand_over(why);
             }
         });
     }
@@ -994,34 +988,18 @@ fn on_click(ev: Event) {
                 let paras = find_all(&format!("{COPY} [data-testid=\"{}explanation\"]", fv::PRE));
                 let found = para.and_then(|p| {
                     let i = paras.iter().position(|x| *x == p)?;
-                    let j = find_all(&format!("{COPY} [data-testid=\"{}explanation\"]", fv::PRE))
-                        .get(i)?
-                        .query_selector_all("button")
-                        .ok()
-                        .and_then(|list| (0..list.length()).position(|k| list.item(k).is_some_and(|n| n.is_same_node(Some(&button)))))?;
+                    let buttons = p.query_selector_all("button").ok()?;
+                    let j = (0..buttons.length()).position(|k| buttons.item(k).is_some_and(|n| n.is_same_node(Some(&button))))?;
                     l.explanations.get(i)?.ways_out.get(j).copied()
                 });
                 match found {
-                    Some(WayOut::ClearArea) => l.update(|v| {
-                        v.region = None;
-                        v.provinces.clear();
-                    }),
-                    Some(WayOut::ClearRowFilters) => l.update(|v| {
-                        v.kinds.clear();
-                        v.sectors.clear();
-                        v.ntm.clear();
-                        v.stage.clear();
-                        v.high_tech = None;
-                        v.value_chain = None;
-                        v.trademark = None;
-                        v.ethnic_area = None;
-                    }),
                     Some(WayOut::OtherDataset) => {
                         let current = l.view.dataset.clone();
                         if let Some(id) = l.catalog.datasets.iter().find(|d| d.id != current).map(|d| d.id.clone()) {
                             l.update(|v| open_dataset(v, &id));
                         }
                     }
+                    Some(w) => l.update(|v| w.apply(v)),
                     None => {}
                 }
             }

@@ -256,23 +256,7 @@ fn Explanations() -> impl IntoView {
             }
             return;
         }
-        state.update(|v| match w {
-            WayOut::ClearArea => {
-                v.region = None;
-                v.provinces.clear();
-            }
-            WayOut::ClearRowFilters => {
-                v.kinds.clear();
-                v.sectors.clear();
-                v.ntm.clear();
-                v.stage.clear();
-                v.high_tech = None;
-                v.value_chain = None;
-                v.trademark = None;
-                v.ethnic_area = None;
-            }
-            WayOut::OtherDataset => {}
-        });
+        state.update(|v| w.apply(v));
     };
     move || {
         items.get().map(|list| view! {

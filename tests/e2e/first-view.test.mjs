@@ -45,6 +45,8 @@ function parts([pre]) {
     filters: root.querySelector('#' + pre + 'main section.filters'),
     chips: root.querySelector(`[data-testid="${pre}chips"]`),
     cards: root.querySelector(`[data-testid="${pre}kpis"]`),
+    // Absent from both when the view has nothing to explain.
+    explanations: root.querySelector(`[data-testid="${pre}explanations"]`),
     tabs: root.querySelector('#' + pre + 'main .tabs'),
   };
   const hex = (c) => {
@@ -125,7 +127,7 @@ async function appParts(link) {
   }
 }
 
-const LINKS = ['?k=htx', '?l=en&b=34&p=19', '?t=table&r=tdmnpb', '?r=tn&ht=1', '?d=gso-chinh-thuc', '?i=income_avg&c=q5&p=02~04'];
+const LINKS = ['?k=htx', '?l=en&b=34&p=19', '?t=table&r=tdmnpb', '?r=tn&ht=1', '?d=gso-chinh-thuc', '?i=income_avg&c=q5&p=02~04', '?r=dnb&k=htx'];
 
 for (const link of LINKS) {
   test(`the first view of ${link} is the app's own markup for it`, { timeout: 120000 }, async () => {
@@ -134,7 +136,9 @@ for (const link of LINKS) {
       const lean = await page.evaluate(parts, ['pre-']);
       assert.deepEqual(page.errors, []);
       const app = await appParts(link);
+      assert.equal(lean.explanations === null, app.explanations === null, `${link}: an explanation in one only`);
       for (const name of Object.keys(app)) {
+        if (name === 'explanations' && app[name] === null) continue;
         assert.ok(lean[name] !== null, `the first view has no ${name}`);
         assert.ok(app[name] !== null, `the app has no ${name}`);
         assert.ok(lean[name] === app[name], `${link}: ${name} differs ${firstDifference(lean[name], app[name])}`);
@@ -277,6 +281,24 @@ test('a zoomed link whose map shapes cannot load: no uncaught error, the app sho
     assert.match(await page.evaluate(() => location.search), /p=19/);
     assert.equal(await page.locator('[data-testid="chip"]').count(), 2, 'the link\'s province and kind');
     assert.deepEqual(uncaught, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first view explains an empty view, and its way out clears what it names', { timeout: 120000 }, async () => {
+  // The illustrative dataset has no province in Đông Nam Bộ: the region's view is empty.
+  const { context, page } = await leanPage('?r=dnb&k=htx');
+  try {
+    const para = '#prerender [data-testid="pre-explanation"]';
+    await page.waitForSelector(para);
+    assert.match(await page.textContent(para), /Đông Nam Bộ/);
+    // The first way out clears the region (and provinces), not the kind.
+    await page.click(`${para} [data-testid="pre-way-out"] >> nth=0`);
+    await page.waitForFunction(() => !location.search.includes('r=dnb'));
+    assert.match(await page.evaluate(() => location.search), /k=htx/);
+    assert.equal(await page.locator(para).count(), 0, 'nothing left to explain');
+    assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
   }
