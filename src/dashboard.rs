@@ -1154,6 +1154,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     let base = base_filter(v);
     let label = def.label.get(lang).to_string();
     let mut notes = Vec::new();
+    let mut targets = Vec::new();
     let (option, title, source) = match v.chart {
         ChartKind::Rank => {
             let (res, used) = evaluate(ds, &def, &base, year, GroupBy::Province);
@@ -1171,44 +1172,9 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (options::rank_bars(&label, &items, &src), title_of(&def, used.or(year), lang), src)
         }
         ChartKind::Trend => {
-            let years = dataset_years(ds);
-            let mut series = Vec::new();
-            let mut src = dataset_source(ds, lang);
-            let mut groups: Vec<(String, Filter)> = vec![(selection_name(v, lang), base.clone())];
-            for code in v.provinces.iter().take(6) {
-                if let Some(p) = registry().by_code(v.boundary, code) {
-                    let mut f = base.clone();
-                    f.provinces = vec![p.index];
-                    groups.push((p.name.to_string(), f));
-                }
-            }
-            if groups.len() == 2 {
-                groups.remove(0); // one province: the selection is that province
-            }
-            for (name, f) in groups {
-                let res = compute(ds, &def, &f, GroupBy::Year);
-                if let Some(p) = publishers_text(&res, lang) {
-                    src = p;
-                }
-                let mut by_year: BTreeMap<u16, Option<f64>> = BTreeMap::new();
-                for (k, c) in &res.groups {
-                    if let GroupKey::Year(y) = k {
-                        by_year.insert(*y, c.value);
-                    }
-                }
-                // The figure alone on each point ("2.007"): the title carries the unit, and with it
-                // neighbouring labels collided on a phone.
-                let items = years
-                    .iter()
-                    .map(|y| {
-                        let value = by_year.get(y).copied().flatten();
-                        Item { name: y.to_string(), value, text: format_value(value, def.unit, lang) }
-                    })
-                    .collect();
-                series.push((name, items));
-            }
-            let title = format!("{label} ({})", unit_label(def.unit, lang));
-            (options::trend_lines(&years, &series, &src, lang), title, src)
+            let tr = trend(&[ds], v, lang);
+            targets = tr.targets;
+            (options::trend_lines(&tr.years, &tr.series, &tr.source, lang), tr.title, tr.source)
         }
         ChartKind::Composition => {
             let c = composition(ds, &def, &base, year, lang);
@@ -1219,10 +1185,6 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             let (items, src) = compare(ds, v, &def, year, lang);
             (options::compare_bars(&label, &items, &src), title_of(&def, year, lang), src)
         }
-    };
-    let targets = match v.chart {
-        ChartKind::Trend => targets_of(ds, &def, &base, year, lang),
-        _ => Vec::new(),
     };
     // The trend draws the targets set for its selection as a dashed line on to the target year.
     let mut option = option;
@@ -1253,6 +1215,86 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
             (_, Some(y)) => format!("coop-atlas-{}-{}-{}-{y}", ds.meta.id, v.chart.code(), id),
         },
     }
+}
+
+/// A trend over every year of the dataset: the figures of the selection, or of each chosen
+/// province (up to six) beside the selection, one series each, with the targets set for it.
+/// Written once for the chart's two faces: ECharts' lines ([`chart_view`]) and the SVG drawing a
+/// link shows before ECharts has arrived (`charts::svg`, the lean first view and the app alike).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendView {
+    /// Every year of the dataset, in order: the points of each series.
+    pub years: Vec<u16>,
+    /// One line per area: its name and a point for each year (`None` where there is no figure).
+    pub series: Vec<(String, Vec<Item>)>,
+    /// The indicator and its unit: "Số hợp tác xã (đơn vị)".
+    pub title: String,
+    /// Where the figures come from.
+    pub source: String,
+    /// The targets set for the indicator and selection.
+    pub targets: Vec<TargetView>,
+}
+
+/// The trend of a view (see [`TrendView`]) over a dataset given whole (`&[&ds]`, the app's merged
+/// years) or in its files, one year each (the lean first view's: merging them would bring
+/// [`Dataset::append`] and its checks into that small wasm, ≈ 5 KB brotli). Each year's figure
+/// depends on that year's rows only, so both give the same trend (a test holds them equal on the
+/// bundled data). Targets are read from a dataset given whole: a dataset's years in separate
+/// files carry none (the bundled ones do not; the lean draws no trend from such parts when one
+/// does, `has_targets`).
+pub fn trend(parts: &[&Dataset], v: &ViewState, lang: Lang) -> TrendView {
+    let Some(first) = parts.first() else {
+        return TrendView { years: Vec::new(), series: Vec::new(), title: String::new(), source: String::new(), targets: Vec::new() };
+    };
+    let id = current_indicator(first, v).unwrap_or_else(|| v.indicator.clone());
+    let def = def_of(first, &id);
+    let base = base_filter(v);
+    let mut years: Vec<u16> = parts.iter().flat_map(|p| dataset_years(p)).collect();
+    crate::engine::order::sort(&mut years);
+    years.dedup();
+    let mut series = Vec::new();
+    let mut source = dataset_source(first, lang);
+    let mut groups: Vec<(String, Filter)> = vec![(selection_name(v, lang), base.clone())];
+    for code in v.provinces.iter().take(6) {
+        if let Some(p) = registry().by_code(v.boundary, code) {
+            let mut f = base.clone();
+            f.provinces = vec![p.index];
+            groups.push((p.name.to_string(), f));
+        }
+    }
+    if groups.len() == 2 {
+        groups.remove(0); // one province: the selection is that province
+    }
+    for (name, f) in groups {
+        let mut by_year: BTreeMap<u16, Option<f64>> = BTreeMap::new();
+        for ds in parts {
+            let res = compute(ds, &def, &f, GroupBy::Year);
+            if let Some(p) = publishers_text(&res, lang) {
+                source = p;
+            }
+            for (k, c) in &res.groups {
+                if let GroupKey::Year(y) = k {
+                    by_year.insert(*y, c.value);
+                }
+            }
+        }
+        // The figure alone on each point ("2.007"): the title carries the unit, and with it
+        // neighbouring labels collided on a phone.
+        let items = years
+            .iter()
+            .map(|y| {
+                let value = by_year.get(y).copied().flatten();
+                Item { name: y.to_string(), value, text: format_value(value, def.unit, lang) }
+            })
+            .collect();
+        series.push((name, items));
+    }
+    let title = format!("{} ({})", def.label.get(lang), unit_label(def.unit, lang));
+    let targets = match parts {
+        [whole] => targets_of(whole, &def, &base, view_year(whole, v), lang),
+        _ => Vec::new(),
+    };
+    TrendView { years, series, title, source, targets }
 }
 
 /// [`print_foot`] merged into `option` as ECharts merges it when a chart is downloaded (tests).
@@ -2724,5 +2766,31 @@ mod tests {
         assert!(e.message(Lang::En).starts_with("class count"));
         let bad = parse_custom_breaks("10; 5").unwrap_err().message(Lang::Vi);
         assert!(english_in_vi(&bad).is_empty() && bad.contains("ngưỡng 2"), "{bad}");
+    }
+
+    /// The lean first view draws a trend from the dataset's years as separate files; the app from
+    /// the years merged. Both must give the same chart.
+    #[test]
+    fn a_trend_from_the_years_files_equals_the_trend_of_the_years_merged() {
+        let mut paths: Vec<_> = std::fs::read_dir("public/data/dtts-mn")
+            .expect("bundled dataset")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        let parts: Vec<Dataset> = paths
+            .iter()
+            .map(|p| crate::engine::parse::parse_dataset(&std::fs::read(p).unwrap(), &crate::engine::parse::Limits::default()).unwrap().dataset)
+            .collect();
+        assert!(parts.len() >= 5);
+        let merged = parts.iter().skip(1).fold(parts[0].clone(), |m, p| m.append(p).unwrap());
+        let refs: Vec<&Dataset> = parts.iter().collect();
+        for q in ["", "r=tdmnpb", "p=19,06,02", "p=19", "k=htx&s=nn", "i=members_per_htx_median", "i=income_avg&l=en", "i=htx_high_tech_share&r=tn", "b=34&p=19"] {
+            let v = crate::engine::url_state::from_query(q).state;
+            let whole = trend(&[&merged], &v, Lang::Vi);
+            assert_eq!(trend(&refs, &v, Lang::Vi), whole, "{q}");
+            assert_eq!(whole.years.len(), parts.len(), "{q}");
+            assert!(whole.series.iter().any(|(_, items)| items.iter().any(|i| i.value.is_some())), "{q}: some figure");
+        }
     }
 }

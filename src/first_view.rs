@@ -15,10 +15,11 @@
 //! the two cannot drift apart unnoticed. Pure: tested natively with `cargo test`.
 
 use crate::chips::{Chip, ChipTarget};
-use crate::dashboard::{Card, Explanation, MapView, Table, TableBy, WayOut, ISLAND_COLOR, NO_DATA_COLOR};
+use crate::dashboard::{Card, Explanation, IndicatorPicker, MapView, Table, TableBy, TrendView, WayOut, ISLAND_COLOR, NO_DATA_COLOR};
 use crate::engine::dataset::Meta;
 use crate::engine::format::plain;
 use crate::engine::markup::escape;
+use crate::engine::url_state::ChartKind;
 use crate::engine::vocab::Lang;
 use crate::i18n::{t, Msg};
 use crate::shapes::{Shapes, ViewBox, SELECTED_STROKE};
@@ -398,6 +399,51 @@ pub fn profile_button(name: &str, lang: Lang) -> String {
     format!("<button type=\"button\" class=\"btn small\" data-testid=\"{PRE}view-profile\">{}: {}</button>", t(lang, Msg::ViewProfile), escape(name))
 }
 
+/// What each chart is called in the Chart tab's selector.
+pub fn chart_label(k: ChartKind) -> Msg {
+    match k {
+        ChartKind::Rank => Msg::ChartRank,
+        ChartKind::Trend => Msg::ChartTrend,
+        ChartKind::Composition => Msg::ChartMix,
+        ChartKind::Compare => Msg::ChartCompare,
+    }
+}
+
+/// The Chart tab before ECharts has arrived (`ui::chart_tab::ChartTab`, with `ui::echart::EChart`
+/// while it loads): the toolbar, and for a trend (`trend`) its title, the chart's box with its
+/// `.chart-fallback` (empty: [`crate::charts::svg::trend`] draws into it once its size is known),
+/// the source and the illustrative label; for another chart, or a trend whose years are still on
+/// their way, the box says the chart is loading, as the app's does.
+pub fn chart_tab(kind: ChartKind, picker: &IndicatorPicker, trend: Option<&TrendView>, illustrative: bool, lang: Lang) -> String {
+    let l = lang;
+    let kinds: Vec<(String, String)> = ChartKind::ALL.iter().map(|k| (k.code().to_string(), t(l, chart_label(*k)).to_string())).collect();
+    let mut s = format!(
+        "<div class=\"chart-tab\"><div class=\"toolbar\"><label class=\"field\"><span>{}</span><select data-testid=\"{PRE}chart-kind\">{}</select></label><label class=\"field\"><span>{}</span><select data-testid=\"{PRE}indicator-select\">{}</select></label><button type=\"button\" class=\"btn small\" data-testid=\"{PRE}download-png\">{}</button></div>",
+        t(l, Msg::ChartKind),
+        options(&kinds, kind.code()),
+        t(l, Msg::Indicator),
+        options(&picker.options, &picker.current),
+        t(l, Msg::DownloadPng)
+    );
+    let Some(tr) = trend else {
+        s.push_str(&format!(
+            "<div class=\"chart-box\"><div class=\"chart\" role=\"img\" aria-label=\"\" data-testid=\"{PRE}chart\"></div><p class=\"chart-loading\" role=\"status\" data-testid=\"{PRE}chart-loading\">{}</p></div></div>",
+            t(l, Msg::LoadingChart)
+        ));
+        return s;
+    };
+    let title = escape(&tr.title);
+    s.push_str(&format!(
+        "<h3 data-testid=\"{PRE}chart-title\">{title}</h3><div class=\"chart-box\"><div class=\"chart\" role=\"img\" aria-label=\"{title}\" data-testid=\"{PRE}chart\"></div><div class=\"chart-fallback\" data-testid=\"{PRE}chart-fallback\"></div></div>"
+    ));
+    s.push_str(&format!("<p class=\"source-note\" data-testid=\"{PRE}chart-source\">{}: {}</p>", t(l, Msg::Source), escape(&tr.source)));
+    if illustrative {
+        s.push_str(&format!("<p class=\"badge illustrative\">{}</p>", t(l, Msg::Illustrative)));
+    }
+    s.push_str("</div>");
+    s
+}
+
 /// A status line in a tab's place while the app that draws the tab is on its way.
 pub fn loading_panel(lang: Lang) -> String {
     format!("<p class=\"status-line\" role=\"status\">{}</p>", t(lang, Msg::Loading))
@@ -407,6 +453,47 @@ pub fn loading_panel(lang: Lang) -> String {
 mod tests {
     use super::*;
     use crate::engine::url_state::from_query;
+
+    /// Every year of the bundled illustrative dataset, merged as the app merges them.
+    fn all_years() -> crate::engine::dataset::Dataset {
+        let mut years: Vec<_> = std::fs::read_dir("public/data/dtts-mn")
+            .expect("bundled dataset")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.len() == 4 && s.parse::<u16>().is_ok()) && p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        years.sort();
+        let parse = |p: &std::path::PathBuf| {
+            crate::engine::parse::parse_dataset(&std::fs::read(p).expect("year"), &crate::engine::parse::Limits::default()).expect("parses").dataset
+        };
+        years.iter().skip(1).fold(parse(&years[0]), |ds, p| ds.append(&parse(p)).expect("same dataset"))
+    }
+
+    #[test]
+    fn the_chart_tab_names_its_trend_indicator_source_and_label() {
+        let ds = all_years();
+        let v = from_query("t=chart&ch=trend&r=tdmnpb").state;
+        let tr = crate::dashboard::trend(&[&ds], &v, Lang::Vi);
+        assert!(tr.years.len() >= 5, "{:?}", tr.years);
+        assert!(tr.series[0].1.iter().all(|i| i.value.is_some()), "every year has a figure: {:?}", tr.series);
+        let picker = crate::dashboard::indicator_picker(&ds, &v, Lang::Vi);
+        let html = chart_tab(ChartKind::Trend, &picker, Some(&tr), ds.meta.illustrative, Lang::Vi);
+        assert!(html.contains("<option value=\"trend\" selected=\"\">Xu hướng"), "{html}");
+        assert_eq!(html.matches("<option value=\"trend\"").count(), 1);
+        assert!(html.contains(&format!("data-testid=\"{PRE}indicator-select\"")), "{html}");
+        assert!(html.contains(&format!("<h3 data-testid=\"{PRE}chart-title\">{}</h3>", escape(&tr.title))), "{html}");
+        assert!(html.contains("Nguồn: ") && html.contains(&escape(&tr.source)), "{html}");
+        assert!(ds.meta.illustrative && html.contains("Dữ liệu minh họa — không phải số liệu chính thức"), "{html}");
+        assert!(html.contains("class=\"chart-fallback\""), "{html}");
+        // English throughout in English.
+        let en = chart_tab(ChartKind::Trend, &crate::dashboard::indicator_picker(&ds, &v, Lang::En), Some(&crate::dashboard::trend(&[&ds], &v, Lang::En)), true, Lang::En);
+        assert!(en.contains("Source: ") && en.contains(">Trend over the years</option>"), "{en}");
+        assert!(!en.contains("Nguồn"), "{en}");
+        // Another chart, or a trend without its years yet: the toolbar, and the box says loading.
+        let rank = chart_tab(ChartKind::Rank, &picker, None, true, Lang::Vi);
+        assert!(rank.contains("<option value=\"rank\" selected=\"\">") && !rank.contains("<option value=\"trend\" selected"), "{rank}");
+        assert!(rank.contains("class=\"chart-loading\"") && rank.contains(t(Lang::Vi, Msg::LoadingChart)), "{rank}");
+        assert!(!rank.contains("chart-fallback") && !rank.contains("chart-title"), "{rank}");
+    }
 
     fn sample() -> crate::engine::dataset::Dataset {
         let bytes = std::fs::read("public/data/dtts-mn/2024.json").expect("bundled year");

@@ -29,7 +29,8 @@ use crate::engine::dataset::Dataset;
 use crate::engine::filter::Coverage;
 use crate::engine::format::plain;
 use crate::engine::provinces::registry;
-use crate::engine::url_state::{self, Tab, ViewState};
+use crate::charts::svg;
+use crate::engine::url_state::{self, ChartKind, Tab, ViewState};
 use crate::engine::vocab::{Boundary, Kind, Lang, Region, Sector};
 use crate::engine::wire;
 use crate::first_view::{self as fv, ISLAND_STROKE};
@@ -63,6 +64,9 @@ struct Lean {
     explanations: Vec<Explanation>,
     /// The Map tab's panel, kept while another tab shows.
     map_panel: Option<Element>,
+    /// The Leptos app is not started yet: a link opening on a trend first fetches its years (the
+    /// app's 540 KB would share the connection with them), then starts it (`fetched`).
+    app_waits: bool,
     /// The Leptos app has started: from now on it owns the view.
     stopped: bool,
 }
@@ -306,6 +310,7 @@ async fn first_view() -> Result<(), String> {
         chips: Vec::new(),
         explanations: Vec::new(),
         map_panel: None,
+        app_waits: true,
         stopped: false,
     };
     LEAN.with(|cell| {
@@ -313,9 +318,15 @@ async fn first_view() -> Result<(), String> {
             *g = Some(lean);
         }
     });
-    with_lean(|l| l.render(false)).ok_or("busy")?;
+    // Live first, then written in the same task (nothing is painted in between): what is drawn
+    // at the size of its box (a trend) needs the copy shown.
     go_live();
-    start_app();
+    with_lean(|l| l.render(false)).ok_or("busy")?;
+    mark_live();
+    // The app now, unless the view waits for the years of a trend (then once they are in).
+    if with_lean(|l| l.release_app()) == Some(true) {
+        start_app();
+    }
     // The map's shapes, if the copy's paths did: for the tooltips, the arrow keys and the zoom.
     with_lean(|l| {
         if l.view.tab == Tab::Map {
@@ -385,6 +396,10 @@ fn go_live() {
         let _ = list.add_2("prerendered", "first-live");
         let _ = list.remove_1("prerendered-no-panel");
     }
+}
+
+/// When the copy became the link's live view (scripts/perf-network.mjs reads it).
+fn mark_live() {
     let now = web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
     let _ = js_sys::Reflect::set(&js_sys::global(), &JsValue::from_str("__coopFirstLive"), &JsValue::from_f64(now));
 }
@@ -627,7 +642,19 @@ impl Lean {
                 dashboard::sort_rows(&mut tb.rows, self.sort.0, self.sort.1);
                 panel.set_inner_html(&fv::table_tab(&tb, self.table_by, self.sort, lang));
             }
-            // The chart, the profile and the sources are the app's: it was started already.
+            // A trend, drawn as SVG once every year is in (charts::svg), as the app draws it
+            // until ECharts has arrived; the other charts are the app's (their box says loading).
+            Tab::Chart => {
+                let parts = if self.view.chart == ChartKind::Trend { self.all_years() } else { None };
+                let refs: Vec<&Dataset> = parts.iter().flatten().map(|p| &**p).collect();
+                let tr = parts.as_ref().map(|_| dashboard::trend(&refs, &self.view, lang));
+                let picker = dashboard::indicator_picker(ds, &self.view, lang);
+                panel.set_inner_html(&fv::chart_tab(self.view.chart, &picker, tr.as_ref(), ds.meta.illustrative, lang));
+                if let (Some(tr), Some(b)) = (tr, tid("chart-fallback")) {
+                    b.set_inner_html(&svg::trend(&tr, f64::from(b.client_width()), f64::from(b.client_height()), lang));
+                }
+            }
+            // The profile and the sources are the app's: it was started already.
             _ => {
                 panel.set_inner_html(&fv::loading_panel(lang));
                 show_loading(lang);
@@ -754,9 +781,43 @@ impl Lean {
         let _ = map_box.append_child(&tip);
     }
 
+    /// Whether the Leptos app may start now (once: `true` the first time only). It waits while the
+    /// years of a trend are being fetched: they are what the reader asked to see.
+    fn release_app(&mut self) -> bool {
+        if !self.app_waits || !self.fetching.is_empty() {
+            return false;
+        }
+        self.app_waits = false;
+        true
+    }
+
+    /// Every year of the view's dataset (each file a year, or the one file), once they are all
+    /// in; until then it fetches the missing ones. `None` too when the years are separate files
+    /// one of which sets targets: `dashboard::trend` reads targets from a dataset given whole.
+    fn all_years(&mut self) -> Option<Vec<Rc<Dataset>>> {
+        let id = self.view.dataset.clone();
+        let entry = self.catalog.get(&id)?;
+        let years: Vec<Option<u16>> = if entry.files.contains_key("all") { vec![None] } else { entry.years.iter().map(|y| Some(*y)).collect() };
+        let mut parts = Vec::new();
+        for y in years {
+            let key = file_of(&self.catalog, &id, y)?.0;
+            match self.data.iter().find(|(k, _)| *k == key) {
+                Some((_, d)) => parts.push(Rc::clone(d)),
+                None => self.ensure_year(y),
+            }
+        }
+        let whole = parts.len() == 1 || parts.iter().all(|p| p.targets.is_empty());
+        (self.fetching.is_empty() && !parts.is_empty() && whole).then_some(parts)
+    }
+
     /// Fetches the view's year (or dataset) when it is not in yet; renders again when it is.
     fn ensure_data(&mut self) {
-        let Some((key, json)) = file_of(&self.catalog, &self.view.dataset, self.view.year) else { return };
+        self.ensure_year(self.view.year);
+    }
+
+    /// Fetches a year of the view's dataset (`None`: its latest) when it is not in yet.
+    fn ensure_year(&mut self, year: Option<u16>) {
+        let Some((key, json)) = file_of(&self.catalog, &self.view.dataset, year) else { return };
         let path = packed_path(&json);
         let load = {
             let path = path.clone();
@@ -794,15 +855,17 @@ impl Lean {
             let result = load.await;
             let ok = with_lean(|l| {
                 l.fetching.retain(|p| *p != path);
-                let Ok(value) = result else { return false };
+                let Ok(value) = result else { return None };
                 keep(l, value);
                 if !l.stopped {
                     l.render(false);
                 }
-                true
+                Some(l.release_app())
             });
-            if ok != Some(true) {
-                hand_over(why);
+            match ok.flatten() {
+                None => hand_over(why),
+                Some(true) => start_app(),
+                Some(false) => {}
             }
         });
     }
@@ -875,6 +938,11 @@ fn on_change(ev: Event) {
             });
         }
         "indicator-select" => l.update(|v| v.indicator = value.clone()),
+        "chart-kind" => {
+            if let Some(k) = ChartKind::from_code(&value) {
+                l.update(|v| v.chart = k);
+            }
+        }
         "class-select" => {
             if let Ok(spec) = ClassSpec::from_code(&value) {
                 l.update(|v| v.classes = spec);

@@ -171,10 +171,10 @@ impl fmt::Display for ClassifyError {
         match self {
             ClassifyError::NoValues => write!(f, "no finite value to classify"),
             ClassifyError::ClassCount(s) => {
-                write!(f, "class count: found {s:?}, expected a number from {MIN_CLASSES} to {MAX_CLASSES}")
+                write!(f, "class count: found \"{s}\", expected a number from {MIN_CLASSES} to {MAX_CLASSES}")
             }
             ClassifyError::UnknownMethod(s) => {
-                write!(f, "class method: found {s:?}, expected eq, q, nb followed by a count, or x: with breaks")
+                write!(f, "class method: found \"{s}\", expected eq, q, nb followed by a count, or x: with breaks")
             }
             ClassifyError::BadBreak {
                 index,
@@ -206,10 +206,10 @@ impl ClassifyError {
         match self {
             ClassifyError::NoValues => "không có giá trị nào để chia lớp".to_string(),
             ClassifyError::ClassCount(s) => {
-                format!("số lớp: gặp {s:?}, cần một số từ {MIN_CLASSES} đến {MAX_CLASSES}")
+                format!("số lớp: gặp \"{s}\", cần một số từ {MIN_CLASSES} đến {MAX_CLASSES}")
             }
             ClassifyError::UnknownMethod(s) => {
-                format!("cách chia lớp: gặp {s:?}, cần eq, q hoặc nb kèm số lớp, hoặc x: kèm các ngưỡng")
+                format!("cách chia lớp: gặp \"{s}\", cần eq, q hoặc nb kèm số lớp, hoặc x: kèm các ngưỡng")
             }
             ClassifyError::BadBreak { index, found, reason } => {
                 let why = match *reason {

@@ -125,13 +125,13 @@ impl Registry {
             let region_name = reg.text(r, "gso_region_6")?;
             let region = region_from_name(region_name).ok_or_else(|| {
                 format!(
-                    "regions table row {}: field gso_region_6: found {region_name:?}, expected one of the six GSO region names",
+                    "regions table row {}: field gso_region_6: found \"{region_name}\", expected one of the six GSO region names",
                     r + 2
                 )
             })?;
             let order_s = reg.text(r, "gso_order")?;
             let order: u32 = order_s.trim().parse().map_err(|_| {
-                format!("regions table row {}: field gso_order: found {order_s:?}, expected a positive integer", r + 2)
+                format!("regions table row {}: field gso_order: found \"{order_s}\", expected a positive integer", r + 2)
             })?;
             let flags = [
                 reg.flag(r, "tt02_2022_art53_difficult_ethnic_groups_31prov")?,
@@ -181,7 +181,7 @@ impl Registry {
             let new = cw.code(r, "new_code")?;
             let new_name = cw.text(r, "new_name")?;
             let i63 = p63.iter().position(|p| p.code == old).ok_or_else(|| {
-                format!("crosswalk table row {}: field old_code: found {old:?}, expected a code of the regions table", r + 2)
+                format!("crosswalk table row {}: field old_code: found \"{old}\", expected a code of the regions table", r + 2)
             })?;
             if pairs.iter().any(|(i, _, _)| *i == i63) {
                 return Err(format!(
@@ -222,7 +222,7 @@ impl Registry {
             let name = names.first().copied().unwrap_or("");
             if let Some(other) = names.iter().find(|n| **n != name) {
                 return Err(format!(
-                    "crosswalk table: new code {code} has two names, {name:?} and {other:?}"
+                    "crosswalk table: new code {code} has two names, \"{name}\" and \"{other}\""
                 ));
             }
             let olds_of: Vec<&Province> = m.iter().filter_map(|i| p63.get(*i as usize)).collect();
@@ -464,7 +464,7 @@ impl Table {
             .header
             .iter()
             .position(|h| h.trim() == field)
-            .ok_or_else(|| format!("{}: no column {field:?} in the header", self.name))?;
+            .ok_or_else(|| format!("{}: no column \"{field}\" in the header", self.name))?;
         let cell = self.rows.get(row).and_then(|r| r.get(col)).ok_or_else(|| {
             format!(
                 "{} row {}: field {field}: missing, expected a value",
@@ -484,7 +484,7 @@ impl Table {
             Ok(s)
         } else {
             Err(format!(
-                "{} row {}: field {field}: found {s:?}, expected a two-digit code",
+                "{} row {}: field {field}: found \"{s}\", expected a two-digit code",
                 self.name,
                 row + 2
             ))
@@ -496,7 +496,7 @@ impl Table {
             "1" => Ok(true),
             "0" | "" => Ok(false),
             other => Err(format!(
-                "{} row {}: field {field}: found {other:?}, expected 0 or 1",
+                "{} row {}: field {field}: found \"{other}\", expected 0 or 1",
                 self.name,
                 row + 2
             )),

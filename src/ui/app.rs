@@ -129,10 +129,16 @@ pub fn App() -> impl IntoView {
     // The pre-rendered first view stays until these cards (or an error) can replace it, and on the
     // Map tab until the map is drawn too (its shapes arrive alongside the dataset): the copy's map
     // never gives way to an empty box.
+    // On a trend the copy may show the chart (the lean first view draws it, src/lean.rs): it stays
+    // until every year is in here too, so that the same drawing replaces it (ui::echart).
     Effect::new(move |_| {
-        let (tab, b) = state.view.with(|v| (v.tab, v.boundary));
+        let (tab, b, chart) = state.view.with(|v| (v.tab, v.boundary, v.chart));
         let map_done = tab != crate::engine::url_state::Tab::Map || shapes.settled(b);
-        if (cards.with(|c| c.is_some()) && map_done) || state.load_error.with(|e| e.is_some()) || missing.get() {
+        let trend_done = tab != crate::engine::url_state::Tab::Chart
+            || chart != crate::engine::url_state::ChartKind::Trend
+            || !web::copy_shows_chart()
+            || state.current().is_some_and(|l| l.complete);
+        if (cards.with(|c| c.is_some()) && map_done && trend_done) || state.load_error.with(|e| e.is_some()) || missing.get() {
             web::retire_prerender();
         }
     });

@@ -6,22 +6,14 @@ use leptos::prelude::*;
 
 use crate::dashboard;
 use crate::engine::url_state::ChartKind;
+use crate::first_view::chart_label;
 use crate::i18n::{t, Msg};
 
-use super::echart::{ChartHandle, EChart};
+use super::echart::{ChartHandle, ChartLib, EChart};
 use super::loader::Loader;
 use super::map_tab::IndicatorSelect;
 use super::state::AppState;
 use super::web;
-
-fn chart_label(k: ChartKind) -> Msg {
-    match k {
-        ChartKind::Rank => Msg::ChartRank,
-        ChartKind::Trend => Msg::ChartTrend,
-        ChartKind::Composition => Msg::ChartMix,
-        ChartKind::Compare => Msg::ChartCompare,
-    }
-}
 
 /// The Chart tab.
 #[component]
@@ -47,6 +39,17 @@ pub fn ChartTab() -> impl IntoView {
         let loaded = state.current()?;
         let l = lang();
         Some(state.view.with(|v| dashboard::chart_view(&loaded.dataset, v, l)))
+    });
+    // Until ECharts is in, a trend of every year is drawn as SVG (charts::svg): never a trend
+    // with years still on their way, which would read as years without figures.
+    let lib = expect_context::<ChartLib>();
+    let sketch = Memo::new(move |_| {
+        if kind() != ChartKind::Trend || lib.ready.get() {
+            return None;
+        }
+        let loaded = state.current().filter(|l| l.complete)?;
+        let l = lang();
+        Some(state.view.with(|v| dashboard::trend(&[&loaded.dataset], v, l)))
     });
     let handle = RwSignal::new(None::<ChartHandle>);
     let download = move |_| {
@@ -79,6 +82,7 @@ pub fn ChartTab() -> impl IntoView {
             {move || chart.get().map(|c| view! { <h3 data-testid="chart-title">{c.title}</h3> })}
             <EChart option=Signal::derive(move || chart.get().map(|c| c.option)) handle=handle testid="chart"
                 height=Signal::derive(move || chart.get().and_then(|c| c.height))
+                sketch=Signal::derive(move || sketch.get())
                 label=Signal::derive(move || chart.get().map(|c| c.title).unwrap_or_default())/>
             {move || chart.get().map(|c| {
                 let l = lang();

@@ -2,7 +2,8 @@
 //!
 //! It owns the chart's life: created when the element mounts (once the self-hosted ECharts bundle
 //! has loaded — it is fetched only when a chart is first shown, so no first view waits for it;
-//! until then a loading line stands in the chart's place),
+//! until then a loading line stands in the chart's place, or for a trend the same chart drawn as
+//! SVG, `charts::svg`, which a link's first view may already show),
 //! `setOption(…, notMerge)` on every new option so no series of the previous view lingers,
 //! resized with its container, and disposed when the component unmounts.
 
@@ -72,6 +73,10 @@ pub fn EChart(
     /// element's style object, which the CSP allows (a style attribute in markup it refuses); the
     /// chart follows through its ResizeObserver.
     #[prop(optional, into)] height: Option<Signal<Option<u32>>>,
+    /// A trend to draw as SVG in the chart's place until ECharts has arrived (`charts::svg`), so
+    /// that a link opening on a trend shows its chart seconds earlier on 3G, and the lean first
+    /// view's drawing (the same one) is not replaced by a loading line when the app takes over.
+    #[prop(optional, into)] sketch: Option<Signal<Option<crate::dashboard::TrendView>>>,
 ) -> impl IntoView {
     let lib = use_context::<ChartLib>().expect("ChartLib context");
     let node = NodeRef::<Div>::new();
@@ -115,6 +120,14 @@ pub fn EChart(
         }
     });
 
+    // The sketch is drawn at the size of its box, known once it is in the page.
+    let sketch_box = NodeRef::<Div>::new();
+    Effect::new(move |_| {
+        let (Some(el), Some(tr)) = (sketch_box.get(), sketch.and_then(|s| s.get())) else { return };
+        let lang = use_context::<super::state::AppState>().map(|s| s.lang()).unwrap_or_default();
+        el.set_inner_html(&crate::charts::svg::trend(&tr, f64::from(el.client_width()), f64::from(el.client_height()), lang));
+    });
+
     let chart_for_cleanup = SendWrapper::new(chart);
     on_cleanup(move || {
         // Dropping the Chart disposes the ECharts instance and disconnects its ResizeObserver.
@@ -132,8 +145,11 @@ pub fn EChart(
                 data-testid=testid
             ></div>
             {move || (!lib.ready.get() && lib.error.with(|e| e.is_none())).then(|| {
+                if sketch.is_some_and(|s| s.with(|t| t.is_some())) {
+                    return view! { <div class="chart-fallback" data-testid="chart-fallback" node_ref=sketch_box></div> }.into_any();
+                }
                 let lang = use_context::<super::state::AppState>().map(|s| s.lang()).unwrap_or_default();
-                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }
+                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }.into_any()
             })}
             {move || lib.error.get().or_else(|| error.get()).map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
         </div>

@@ -164,6 +164,15 @@ pub fn retire_prerender() {
     .forget();
 }
 
+/// Whether the pre-rendered copy shows a chart the first view drew (src/lean.rs, a trend as SVG):
+/// the app then keeps the copy until it can draw the same one.
+pub fn copy_shows_chart() -> bool {
+    window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("#prerender [data-testid=\"pre-chart-fallback\"] svg").ok().flatten())
+        .is_some()
+}
+
 /// Milliseconds since the page started (for the filter-to-render timing the tests read).
 pub fn now_ms() -> f64 {
     window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)

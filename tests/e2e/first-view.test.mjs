@@ -303,3 +303,91 @@ test('the first view explains an empty view, and its way out clears what it name
     await context.close();
   }
 });
+
+test('a link that opens on a trend: the first view draws it as SVG once its years are in, the app keeps that drawing until ECharts has arrived', { timeout: 120000 }, async () => {
+  const link = '?t=chart&ch=trend&y=2019-2024';
+  // The app waits for the years (they are what the reader asked for): its first request comes
+  // after the last year is in.
+  const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
+  let release;
+  const released = new Promise((r) => { release = r; });
+  let releaseCharts;
+  const chartsReleased = new Promise((r) => { releaseCharts = r; });
+  await context.route(APP, async (route) => { await released; return route.continue(); });
+  await context.route(/\/vendor\/echarts/, async (route) => { await chartsReleased; return route.continue(); });
+  const seen = [];
+  context.on('request', (r) => seen.push(['start', r.url()]));
+  context.on('requestfinished', (r) => seen.push(['done', r.url()]));
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  try {
+    await page.goto(site.url + link, { waitUntil: 'commit' });
+    const svg = '#prerender [data-testid="pre-chart-fallback"] svg';
+    await page.waitForSelector(svg, { timeout: 30000 });
+    // Six years, one line (the selection), a point each, its figure written the Vietnamese way.
+    const years = await page.$$eval(`${svg} .axis-x text`, (t) => t.map((x) => x.textContent));
+    assert.deepEqual(years, ['2019', '2020', '2021', '2022', '2023', '2024']);
+    const points = await page.$$eval(`${svg} .series title`, (t) => t.map((x) => x.textContent));
+    assert.equal(points.length, 6, points.join('\n'));
+    assert.match(points[5], /^Toàn bộ dữ liệu, 2024: \d{1,3}(\.\d{3})*$/);
+    assert.match(await page.textContent('#prerender [data-testid="pre-chart-title"]'), /Số hợp tác xã/);
+    assert.match(await page.textContent('#prerender [data-testid="pre-chart-source"]'), /^Nguồn: /);
+    assert.match(await page.textContent('#prerender .chart-tab'), /Dữ liệu minh họa — không phải số liệu chính thức/);
+    // It fills the chart's box, sized to it.
+    const box = await page.$eval('#prerender .chart-box', (b) => [b.clientWidth, b.clientHeight]);
+    const drawn = await page.$eval(svg, (s) => [Number(s.getAttribute('width')), Number(s.getAttribute('height'))]);
+    assert.deepEqual(drawn, box);
+    const packs = seen.filter(([k, u]) => k === 'done' && /\.pack$/.test(u)).length;
+    assert.equal(packs, 6, 'every year fetched once');
+    const appAt = seen.findIndex(([k, u]) => k === 'start' && APP.test(u));
+    const lastPack = seen.map(([k, u], i) => (k === 'done' && /\.pack$/.test(u) ? i : -1)).reduce((a, b) => Math.max(a, b));
+    assert.ok(appAt > lastPack, `the app is asked for after the years (${appAt} > ${lastPack})`);
+
+    // Another indicator: drawn again, the address bar follows.
+    await page.selectOption('#prerender [data-testid="pre-indicator-select"]', 'workers');
+    await page.waitForFunction(() => location.search.includes('i=workers'));
+    assert.match(await page.textContent('#prerender [data-testid="pre-chart-title"]'), /Lao động/);
+    await page.waitForSelector(svg);
+    const sketch = await page.$eval(svg, (s) => s.outerHTML);
+
+    // The app takes over with the same drawing while ECharts is on its way, then ECharts draws.
+    release();
+    await page.waitForFunction(() => !document.getElementById('prerender'), null, { timeout: 30000 });
+    assert.equal(await page.$eval('#main [data-testid="chart-fallback"] svg', (s) => s.outerHTML), sketch, 'the same drawing: no jump');
+    assert.equal(await page.isVisible('[data-testid="chart-loading"]'), false);
+    releaseCharts();
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="chart"]');
+      const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
+      return !!(inst && inst.getOption().series[0].data.length === 6);
+    }, null, { timeout: 30000 });
+    assert.equal(await page.$('[data-testid="chart-fallback"]'), null, 'the drawing gives way to ECharts');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first view\'s other charts are the app\'s: a chart kind chosen shows loading, a trend again draws', { timeout: 120000 }, async () => {
+  const { context, page } = await leanPage('?t=chart&ch=trend&p=19,06');
+  try {
+    const svg = '#prerender [data-testid="pre-chart-fallback"] svg';
+    await page.waitForSelector(svg, { timeout: 30000 });
+    // Two provinces: a line each beside their sum, named in the legend; no figures on the points.
+    const legend = await page.$$eval(`${svg} .legend text`, (t) => t.map((x) => x.textContent));
+    assert.deepEqual(legend, ['Các tỉnh đã chọn (cộng lại)', 'Thái Nguyên', 'Bắc Kạn']);
+    assert.equal(await page.$(`${svg} .labels`), null);
+    await page.selectOption('#prerender [data-testid="pre-chart-kind"]', 'rank');
+    // The ranking is the default chart: the address bar drops `ch`.
+    await page.waitForFunction(() => location.search.includes('t=chart') && !location.search.includes('ch='));
+    assert.equal(await page.$(svg), null);
+    assert.match(await page.textContent('#prerender [role=tabpanel]'), /Đang tải/);
+    await page.selectOption('#prerender [data-testid="pre-chart-kind"]', 'trend');
+    await page.waitForFunction(() => location.search.includes('ch=trend'));
+    await page.waitForSelector(svg, { timeout: 30000 });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
