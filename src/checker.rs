@@ -441,7 +441,7 @@ mod tests {
         let report = check_file("blank.csv", csv.as_bytes()).unwrap_err();
         assert_eq!(report.errors.len(), 1, "{report:?}");
         assert_eq!(report.errors[0].rows, vec![(2, 4), (6, 6)]);
-        assert_eq!(report.errors[0].text(Lang::Vi), format!("cột Năm, 4 hàng (2–4; 6): ô trống, cần {} (trường này bắt buộc)", Field::Year.expected_in(Lang::Vi)));
+        assert_eq!(report.errors[0].text(Lang::Vi), format!("cột Năm, 4 hàng (2–4; 6): ô trống, cần {} (cột bắt buộc)", Field::Year.expected_in(Lang::Vi)));
     }
 
     #[test]

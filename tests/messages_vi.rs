@@ -366,6 +366,18 @@ fn corpus() -> Vec<Case> {
     cases.push(Case::new("NUL", JsonUnreadable, "Tệp JSON có ký tự NUL (thường là tệp nhị phân hoặc UTF-16)", refused(b"{\"format\": \"x\0\"}")));
     cases.push(Case::new("UTF-32", JsonUnreadable, "Tệp JSON lưu dạng UTF-32", refused(&[0xFF, 0xFE, 0, 0, b'{', 0, 0, 0])));
 
+    // Workbooks the fixtures do not reach: the message each refusal gets, as the import reports it.
+    use coop_atlas::engine::workbook::WorkbookError;
+    let workbooks: [(&str, &'static str, WorkbookError); 4] = [
+        ("a zip without a workbook", "Tệp nén (.zip) không phải sổ tính, ví dụ một tệp Word (.docx)", WorkbookError::NotWorkbook),
+        ("a workbook without sheets", "Sổ tính không có trang tính nào", WorkbookError::NoSheets),
+        ("an empty sheet", "Trang tính được chọn không có gì", WorkbookError::EmptySheet("Trang tính 1".into())),
+        ("a sheet too wide", "Trang tính có giá trị ở cột quá xa (sau cột IV)", WorkbookError::TooWide("'Trang tính 1'!IW3".into())),
+    ];
+    for (what, cause, error) in workbooks {
+        cases.push(Case::new(what, Workbook, cause, Report::single(error.issue())));
+    }
+
     // CSV structure: what `read` refuses, then a mapping and rows the converter refuses.
     let csv_cases: [(&str, &'static str, &[u8]); 7] = [
         ("empty CSV", "Tệp CSV rỗng", b"  \n"),
@@ -493,7 +505,7 @@ fn csv_messages_speak_of_cells_and_names() {
     let report = Converter::new(&file, &mapping, meta).unwrap().run().unwrap_err();
     let vi = report.text(Lang::Vi);
     assert!(!vi.contains("null"), "{vi}");
-    assert!(vi.contains("hàng 2, cột Năm: ô trống, cần số nguyên từ 1990 đến 2100"), "{vi}");
+    assert!(vi.contains("hàng 2, cột Năm: ô trống, cần một năm từ 1990 đến 2100"), "{vi}");
     assert!(vi.contains("hàng 3, cột Loại hình: ghi \"hợp tác\", cần một trong"), "{vi}");
     assert!(vi.contains("htx (Hợp tác xã)") && vi.contains("tht (Tổ hợp tác)"), "{vi}");
     assert!(report.text(Lang::En).contains("found a blank cell"), "{}", report.text(Lang::En));
@@ -527,7 +539,7 @@ fn a_repeated_mistake_is_one_line_with_every_row_kept() {
     assert_eq!(year.row_count(), 1205);
     assert_eq!(
         year.text(Lang::Vi),
-        format!("cột Năm, 1.205 hàng (12–1.215; 1.217): ô trống, cần {} (trường này bắt buộc)", Field::Year.expected_in(Lang::Vi))
+        format!("cột Năm, 1.205 hàng (12–1.215; 1.217): ô trống, cần {} (cột bắt buộc)", Field::Year.expected_in(Lang::Vi))
     );
     assert!(year.text(Lang::En).starts_with("field \"year\", 1,205 rows (12–1,215, 1,217): found a blank cell"), "{}", year.text(Lang::En));
     let vi = report.text(Lang::Vi);

@@ -79,9 +79,11 @@ impl Phrase {
         Phrase::same(quote(s))
     }
 
-    /// No value where one is required (an empty cell, a missing key).
+    /// No value where one is required. In Vietnamese "chưa có" (not there yet): a key missing from
+    /// a JSON file is not a cell, so it is not called blank; the CSV and workbook import renames it
+    /// "ô trống" (a blank cell) where it knows the value came from a cell (`csv_import::remap_rows`).
     pub fn nothing() -> Phrase {
-        Phrase::new("nothing", "ô trống")
+        Phrase::new("nothing", "chưa có")
     }
 
     /// The phrase in `lang`.
@@ -679,7 +681,7 @@ mod tests {
     #[test]
     fn text_in_vietnamese_names_the_place_and_the_field() {
         let i = Issue::error(Phrase::quoted("-3"), Field::Workers.expected()).at_row(12).in_field("workers");
-        assert_eq!(i.text(Lang::Vi), "hàng 12, cột Số lao động: ghi \"-3\", cần số nguyên ≥ 0");
+        assert_eq!(i.text(Lang::Vi), "hàng 12, cột Số lao động: ghi \"-3\", cần một số nguyên từ 0 trở lên");
         assert_eq!(i.text(Lang::En), "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0");
         let syntax = Issue::error(Phrase::new("the end of the file", "cuối tệp"), Phrase::new("more", "thêm")).at_line_col(3, 7);
         assert_eq!(syntax.place(Lang::Vi), "dòng 3, ký tự 7");
