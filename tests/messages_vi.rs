@@ -301,7 +301,7 @@ fn json_cases() -> Vec<(&'static str, Situation, &'static str, String)> {
         ("indicators not an array", JsonPublished, "Phần chỉ tiêu không phải một danh sách", doc(r#""entities": [], "indicators": {}"#)),
         ("observations", JsonPublished, "Số liệu đã công bố ghi sai hoặc thiếu", doc(r#""observations": [{"area": "99", "year": 1800, "indicator": "Bad Id", "value": "x", "unit": "kg", "confidence": "sure", "as_of": "yesterday"}, {"area": "XX"}, {"area": true, "indicator": "htx", "value": 1, "source": "s"}, {"area": "VN", "year": 2024, "indicator": "new_thing", "value": 1, "source": "s"}, 3]"#)),
         ("observations not an array", JsonPublished, "Phần số liệu đã công bố không phải một danh sách", doc(r#""observations": 1"#)),
-        ("targets", JsonPublished, "Mục tiêu ghi sai hoặc thiếu", doc(r#""observations": [{"area": "VN", "year": 2024, "indicator": "htx_count", "value": 1, "source": "s", "authority": "ministry", "published": "soon"}], "targets": [{"area": "VN", "indicator": "htx_count", "value": 1}, {"area": "XX", "indicator": "nothing_like_it", "year": 1800, "value": "x", "unit": "share", "comparison": "more", "source": 3}, {"area": "VN", "indicator": "htx_count", "year": 2025, "value": 1, "unit": "share", "source": "s"}, 4]"#)),
+        ("targets", JsonPublished, "Mục tiêu (và số liệu đi kèm) ghi sai hoặc thiếu", doc(r#""observations": [{"area": "VN", "year": 2024, "indicator": "htx_count", "value": 1, "source": "s", "authority": "ministry", "published": "soon"}], "targets": [{"area": "VN", "indicator": "htx_count", "value": 1}, {"area": "XX", "indicator": "nothing_like_it", "year": 1800, "value": "x", "unit": "share", "comparison": "more", "source": 3}, {"area": "VN", "indicator": "htx_count", "year": 2025, "value": 1, "unit": "share", "source": "s"}, 4]"#)),
         ("targets not an array", JsonPublished, "Phần mục tiêu không phải một danh sách", doc(r#""observations": [], "targets": "35000""#)),
     ]
 }
@@ -637,6 +637,27 @@ fn string_literal(s: &str) -> Option<(String, &str)> {
     None
 }
 
+/// `{name}`, `{n}`… (what the page fills in) written `{…}`, as the sheet's reader is told.
+fn holes(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) if rest[open + 1..open + close].chars().all(|c| c.is_alphanumeric() || c == '_') => {
+                out.push_str("{…}");
+                rest = &rest[open + close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = &rest[open + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The own-data screen's words, in the order of its source: each `tr(lang, "vi", "en")` pair and
 /// each Vietnamese `format!` (its `{name}` holes left as the source writes them), without repeats.
 fn own_data_ui() -> Vec<(String, String)> {
@@ -657,10 +678,13 @@ fn own_data_ui() -> Vec<(String, String)> {
         rest = &rest[1..];
         let Some((vi, tail)) = after.and_then(string_literal) else { continue };
         let en = if is_tr {
-            tail.trim_start().strip_prefix(',').and_then(string_literal).map(|(en, _)| en).unwrap_or_default()
+            tail.trim_start().strip_prefix(',').and_then(string_literal).map(|(en, _)| en)
         } else {
-            String::new()
+            // The English arm follows the Vietnamese one.
+            let arm = "Lang::En => format!(";
+            tail.find(arm).filter(|&i| i < 400).and_then(|i| string_literal(&tail[i + arm.len()..])).map(|(en, _)| en)
         };
+        let (vi, en) = (holes(&vi), holes(&en.unwrap_or_default()));
         if !out.iter().any(|(v, _)| *v == vi) {
             out.push((vi, en));
         }
@@ -704,8 +728,9 @@ fn reading_sheet() -> String {
     out.push_str("\n## Chữ trên màn hình mở tệp\n\n");
     out.push_str(
         "Nút, tiêu đề và hướng dẫn của phần \"Dữ liệu của bạn\" (chọn tệp, chọn trang tính, chọn cột, báo cáo, \
-         dữ liệu lưu trên thiết bị, chia sẻ) và các nút tải về. Chỗ ghi `{…}` là phần trang điền vào \
-         (tên tệp, số lỗi…). Cột tiếng Anh chỉ để đối chiếu.\n\n",
+         dữ liệu lưu trên thiết bị, chia sẻ) và các nút tải về. Chỗ ghi {…} là phần trang điền vào \
+         (tên tệp, số lỗi…); vài dòng ngắn là một mảnh của câu, được ghép với tên trang web hay số giây. \
+         Cột tiếng Anh chỉ để đối chiếu.\n\n",
     );
     out.push_str("| Số | Chữ trên màn hình | Tiếng Anh | Góp ý |\n|---:|---|---|---|\n");
     let downloads = [Msg::DownloadCsv, Msg::DownloadXlsx, Msg::ExportBusy, Msg::ExportFailed, Msg::PrivacyNote];
@@ -762,4 +787,5 @@ fn string_literals_are_read_as_rust_reads_them() {
     assert_eq!(string_literal(r#" "a \"b\" \u{201c}c\u{201d}", x"#), Some(("a \"b\" \u{201c}c\u{201d}".to_string(), ", x")));
     assert_eq!(string_literal("\"one \\\n     two\""), Some(("one two".to_string(), "")));
     assert_eq!(string_literal("x"), None);
+    assert_eq!(holes("Đã mở “{name}”: {n} lỗi, {x y}"), "Đã mở “{…}”: {…} lỗi, {x y}");
 }

@@ -1069,7 +1069,7 @@ impl Converter {
                 Phrase::new(format!("{n} totals or subtotals rows (rows {rows})"), format!("{n} hàng tổng cộng hoặc cộng nhóm (hàng {rows})")),
                 Phrase::new(
                     "nothing: they were skipped, since Coop Atlas adds the units up itself",
-                    "không cần làm gì: các hàng này đã được bỏ qua, vì Atlas tự cộng các đơn vị",
+                    "không cần làm gì: đã bỏ qua khi đọc, vì Atlas tự cộng từ từng đơn vị",
                 ),
             ));
         }
