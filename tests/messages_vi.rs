@@ -8,6 +8,12 @@
 //! text of an issue, on a field's key (`province`, `workers`) where its Vietnamese name belongs, on
 //! `null` for a blank, on the word-for-word "thấy … cần …" (found … expected …), and on a message
 //! starting with ":".
+//!
+//! The same corpus writes `docs/wording-vi.md`, the reading sheet: every message once, grouped by
+//! the situation its reader would recognise, with what caused it and a column for comments, then
+//! the own-data screen's words. It is generated, never edited by hand; a test fails when it is out
+//! of date (`UPDATE_WORDING=1 cargo test --test messages_vi` rewrites it), so every change of
+//! wording shows in its diff for the reader.
 
 use std::path::PathBuf;
 

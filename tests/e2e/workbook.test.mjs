@@ -125,7 +125,7 @@ test('each bad workbook gets its own message saying what to do, and the data on 
     ['register-password.xlsx', /sổ tính có đặt mật khẩu.*gỡ mật khẩu/s],
     ['register-truncated.xlsx', /sổ tính bị hỏng.*chép hoặc tải lại tệp/s],
     ['bomb.xlsx', /giải nén ra từ 299 MB.*tối đa 256 MB/s],
-    ['register.ods', /bảng tính OpenDocument \(\.ods\).*Excel 2007-365/s],
+    ['register.ods', /bảng tính LibreOffice \(\.ods\).*Excel 2007-365/s],
   ];
   for (const [f, says] of cases) {
     await openFile(page, f.startsWith('/') ? f : join(FIX, f));
