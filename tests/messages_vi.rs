@@ -795,3 +795,26 @@ fn string_literals_are_read_as_rust_reads_them() {
     assert_eq!(string_literal("x"), None);
     assert_eq!(holes("Đã mở “{name}”: {n} lỗi, {x y}"), "Đã mở “{…}”: {…} lỗi, {x y}");
 }
+
+/// What a CSV or Excel user reads names no code (`` `…` ``) and no "trường" (a programmer's word for
+/// what they call a column); what a JSON publisher reads never calls a missing key a blank cell
+/// ("ô trống"): a JSON key is not a cell.
+#[test]
+fn each_reader_gets_the_words_of_their_file() {
+    use Situation::*;
+    let mut bad = Vec::new();
+    for case in corpus() {
+        for issue in case.report.errors.iter().chain(&case.report.warnings) {
+            let situation = if issue.severity == coop_atlas::engine::error::Severity::Error { case.errors.0 } else { case.warnings.0 };
+            let text = issue.text(Lang::Vi);
+            let spreadsheet = matches!(situation, AnyFile | CsvUnreadable | Columns | Cells | CsvNotes | Workbook);
+            if spreadsheet && (text.contains('`') || text.split(|c: char| !c.is_alphabetic()).any(|w| w == "trường")) {
+                bad.push(format!("{}: {text}", case.what));
+            }
+            if !spreadsheet && text.contains("ô trống") {
+                bad.push(format!("{}: {text}", case.what));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
