@@ -1218,6 +1218,26 @@ fn translate(buf: &mut String, ty: Type, cell: &str, hint: DecimalHint, names: &
     }
 }
 
+/// The allowed values of a coded field as a register writes them, for a Vietnamese message: the
+/// Vietnamese name first, then the code where the code is Vietnamese shorthand itself (`htx`, `nn`);
+/// the new-rural levels and the service stages, whose codes are English words (`advanced`,
+/// `input`), by name only. A CSV or workbook cell takes a name or a code alike (`translate_code`);
+/// the JSON format's messages keep listing codes, which is what a JSON file must hold.
+fn cell_choices_vi(field: Field) -> Option<String> {
+    fn named<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, with_code: bool) -> String {
+        let each = all.iter().map(|&v| if with_code { format!("{} ({})", label(v, Lang::Vi), code(v)) } else { label(v, Lang::Vi).to_string() });
+        // `; ` between values, since a name may hold a comma ("Nông, lâm, ngư nghiệp").
+        format!("một trong: {}", each.collect::<Vec<_>>().join("; "))
+    }
+    match field {
+        Field::Kind => Some(named(Kind::ALL, Kind::code, Kind::label, true)),
+        Field::Sector => Some(named(Sector::ALL, Sector::code, Sector::label, true)),
+        Field::Ntm => Some(named(Ntm::ALL, Ntm::code, Ntm::label, false)),
+        Field::Stage => Some(named(Stage::ALL, Stage::code, Stage::label, false)),
+        _ => None,
+    }
+}
+
 /// Entity rows (1-based n-th entity) → spreadsheet rows, in issues and in the "row N" the
 /// duplicate-id message quotes.
 fn remap_rows(report: &mut Report, rows: &[u32]) {
@@ -1229,6 +1249,16 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
             issue.found = Phrase::new("a blank cell", "ô trống");
         }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
+        // A coded field's values as the register writes them (names first), keeping what the
+        // message adds after the list (" (cột bắt buộc)").
+        if let Some(field) = issue.field.as_deref().and_then(Field::from_code) {
+            if let Some(choices) = cell_choices_vi(field) {
+                let listed = field.expected_in(Lang::Vi);
+                if let Some(rest) = issue.expected.vi.strip_prefix(listed.as_str()) {
+                    issue.expected.vi = format!("{choices}{rest}");
+                }
+            }
+        }
         // A CSV accepts province names as well as codes (and its boundary version is chosen in
         // the mapping step): say so rather than the JSON format's list of codes.
         if issue.field.as_deref() == Some(Field::Province.code()) && issue.severity == super::error::Severity::Error {

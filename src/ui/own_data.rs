@@ -933,11 +933,13 @@ fn human_size(bytes: f64, lang: Lang) -> String {
 }
 
 
-/// What an issue expected. A long one that ends in a list ("a province code of the 63-province
-/// list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's screen and
-/// pushed the other errors out of sight.
+/// What an issue expected. A long one that ends in a long list ("a province code of the
+/// 63-province list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's
+/// screen and pushed the other errors out of sight. A short list (the six kinds of unit, named)
+/// stays open: it is what the reader needs to fix the cell.
 fn expected_view(text: &str, lang: Lang) -> impl IntoView {
-    match text.split_once(": ").filter(|_| text.chars().count() > 120) {
+    let items = |list: &str| list.matches(", ").count() + list.matches("; ").count() + 1;
+    match text.split_once(": ").filter(|(_, list)| text.chars().count() > 120 && items(list) > 10) {
         Some((head, list)) => view! {
             <span class="expected">{head.to_string()}": "
                 <details class="expected-list"><summary>{tr(lang, "xem danh sách", "show the list")}</summary>{list.to_string()}</details>
