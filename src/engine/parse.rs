@@ -785,6 +785,8 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 }
                 other => {
                     let other = other.to_string();
+                    // No field: the key is named in the message, and a field would be shown to a
+                    // Vietnamese reader as a column (`cột "extra"`), which a JSON key is not.
                     self.ctx.report.push(
                         Issue::warning(
                             Phrase::new(
@@ -796,8 +798,6 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                                 "sửa (nếu gõ nhầm) thành một trong format, meta, entities, observations, indicators, targets",
                             ),
                         ),
-                        // No field: the key is named in the message, and a field would be shown to
-                        // a Vietnamese reader as a column (`cột "extra"`), which a JSON key is not.
                     );
                     map.next_value::<IgnoredAny>()?;
                 }
