@@ -1249,6 +1249,12 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
             issue.found = Phrase::new("a blank cell", "ô trống");
         }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
+        // A number the converted JSON wrote with a decimal point, as the register wrote it: `3,5`.
+        if issue.found.en == issue.found.vi {
+            if let Some(vi) = super::error::decimal_comma(&issue.found.en) {
+                issue.found.vi = vi;
+            }
+        }
         // A coded field's values as the register writes them (names first), keeping what the
         // message adds after the list (" (cột bắt buộc)").
         if let Some(field) = issue.field.as_deref().and_then(Field::from_code) {
