@@ -583,8 +583,19 @@ cần biết chúng có dễ hiểu với người dùng thật không.
 - và, nếu được, **cách viết bạn đề nghị**.
 
 Không cần góp ý mọi dòng: một dấu ✓ cho dòng đã ổn cũng có ích. Các phần ghi \"Tệp JSON của đơn vị
-công bố dữ liệu\" dành cho người làm tệp dữ liệu, nên có giữ tên mục kỹ thuật (trong dấu `…`); hai phần
-đó bạn có thể đọc lướt. Cuối tài liệu là các chữ trên màn hình mở tệp (nút, tiêu đề, hướng dẫn).
+công bố dữ liệu\" dành cho người làm tệp dữ liệu, nên vẫn giữ tên kỹ thuật của từng mục (trong dấu
+`…`); các phần đó bạn có thể đọc lướt. Cuối tài liệu là các chữ trên màn hình mở tệp (nút, tiêu đề,
+hướng dẫn).
+
+**Những điểm chúng tôi chưa chắc**, xin bạn để ý:
+
+1. Tên các mục trong Excel tiếng Việt (\"Tệp → Lưu thành\", \"CSV UTF-8 (Comma delimited)\", \"Tệp →
+   Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu\") có đúng như trên máy của bạn không?
+2. Gọi tệp Excel là \"sổ tính\" có tự nhiên không, hay nên nói \"tệp Excel\", \"bảng tính\"?
+3. Lời nhắn chỉ nói \"mã tỉnh hai chữ số (ví dụ \"19\")\", không nêu cơ quan ban hành mã (Tổng cục
+   Thống kê trước đây, nay là Cục Thống kê, Bộ Tài chính). Có cần nêu không?
+4. Loại hình, lĩnh vực được liệt kê tên trước, mã sau (\"Hợp tác xã (htx)\"): có dễ hiểu không?
+5. Các chữ \"chưa có\", \"ô trống\", \"cột bắt buộc\", \"cần xem lại\", \"Số bản ghi\" có dùng đúng chỗ không?
 
 **Góp ý gửi về đâu.** In tài liệu ra và viết tay vào cột *Góp ý*, hoặc ghi ngay vào tệp này, rồi gửi lại
 cho người đã đưa tài liệu cho bạn. Mỗi dòng có số thứ tự: khi góp ý qua điện thoại hay thư, chỉ cần
