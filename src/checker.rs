@@ -47,8 +47,8 @@ pub fn too_large(name: &str, size: f64, origin: Origin) -> Option<ReportView> {
 pub fn unreadable(name: &str) -> ReportView {
     report_view(
         Report::single(Issue::error(
-            Phrase::new("a file that cannot be read (was it moved or deleted?)", "tệp không đọc được (đã bị chuyển hoặc xóa?)"),
-            Phrase::new("a readable file", "một tệp đọc được"),
+            Phrase::new("a file that cannot be read (was it moved or deleted?)", "không đọc được tệp (có phải tệp đã bị chuyển đi hoặc xóa?)"),
+            Phrase::new("a readable file", "chọn lại tệp; nếu tệp nằm trên ổ mạng hay điện thoại, hãy chép vào máy trước"),
         )),
         name,
     )
@@ -441,7 +441,7 @@ mod tests {
         let report = check_file("blank.csv", csv.as_bytes()).unwrap_err();
         assert_eq!(report.errors.len(), 1, "{report:?}");
         assert_eq!(report.errors[0].rows, vec![(2, 4), (6, 6)]);
-        assert_eq!(report.errors[0].text(Lang::Vi), format!("cột Năm, 4 hàng (2–4; 6): ô trống, cần {} (trường này bắt buộc)", Field::Year.expected_in(Lang::Vi)));
+        assert_eq!(report.errors[0].text(Lang::Vi), format!("cột Năm, 4 hàng (2–4; 6): ô trống, cần {} (cột bắt buộc)", Field::Year.expected_in(Lang::Vi)));
     }
 
     #[test]

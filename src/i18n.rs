@@ -140,7 +140,7 @@ messages! {
     Publisher => "Đơn vị công bố", "Publisher";
     CrosswalkNote => "Từ 1/7/2025, 63 tỉnh, thành phố được sắp xếp thành 34 (Nghị quyết 202/2025/QH15). Khi xem theo 34 tỉnh, số đếm và tổng được cộng dồn chính xác theo bảng chuyển đổi; các tỷ lệ và bình quân được tính lại từ tử số và mẫu số, không lấy bình quân của bình quân.",
         "From 1 July 2025 the 63 provinces were merged into 34 (Resolution 202/2025/QH15). Viewed in 34 provinces, counts and sums add up exactly through the crosswalk; shares and means are recomputed from their numerators and denominators, never averaged.";
-    PrivacyNote => "Dữ liệu bạn tự mở chỉ được xử lý trên thiết bị này: ứng dụng không gửi chúng đi đâu.",
+    PrivacyNote => "Dữ liệu bạn tự mở chỉ được xử lý trên thiết bị này: ứng dụng không gửi dữ liệu đi đâu cả.",
         "Data you open yourself is processed on this device only: the app sends it nowhere.";
     MapCredit => "Bản đồ: Natural Earth (phạm vi công cộng), đơn giản hóa; có Quần đảo Hoàng Sa và Quần đảo Trường Sa.",
         "Map: Natural Earth (public domain), simplified; includes the Hoàng Sa and Trường Sa archipelagos.";

@@ -278,13 +278,13 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
     if bytes.len() > limits.max_bytes {
         return one(super::parse::file_size(bytes.len()), super::parse::size_limit(limits.max_bytes));
     }
-    let utf16 = || Phrase::new("a UTF-16 text", "văn bản UTF-16");
+    let utf16 = || Phrase::new("a UTF-16 text", "tệp được lưu dạng \"Unicode Text\" của Excel (bảng mã UTF-16)");
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return one(
             utf16(),
             Phrase::new(
                 "a UTF-8 CSV text: this looks like a UTF-16 file (Excel's \"Unicode text\"); save it as \"CSV UTF-8\"",
-                "văn bản CSV UTF-8: tệp này có vẻ là UTF-16 (\"Unicode Text\" của Excel); hãy lưu lại dạng \"CSV UTF-8\"",
+                "lưu lại dạng CSV UTF-8: trong Excel chọn Tệp → Lưu thành → \"CSV UTF-8 (Comma delimited)\"",
             ),
         );
     }
@@ -294,17 +294,17 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
             Phrase::new("an empty file", "tệp rỗng"),
             Phrase::new(
                 "a CSV text with a header row and one row per unit",
-                "văn bản CSV có một hàng tiêu đề và mỗi đơn vị một hàng",
+                "một hàng tiêu đề, rồi mỗi đơn vị một hàng",
             ),
         );
     }
     if let Some(pos) = body.iter().position(|&b| b == 0) {
-        let found = if pos < 4 { utf16() } else { Phrase::new(format!("a NUL byte at byte {pos}"), format!("byte NUL ở byte {pos}")) };
+        let found = if pos < 4 { utf16() } else { Phrase::new(format!("a NUL byte at byte {pos}"), format!("tệp không phải văn bản: có ký tự rỗng (NUL) ở byte thứ {pos}")) };
         return one(
             found,
             Phrase::new(
                 "a UTF-8 CSV text (is it a binary file, such as an image or a .xlsx workbook?)",
-                "văn bản CSV UTF-8 (có phải tệp nhị phân, như ảnh hay sổ tính .xlsx?)",
+                "một tệp CSV dạng văn bản: có phải đã chọn nhầm tệp, như một ảnh?",
             ),
         );
     }
@@ -315,10 +315,10 @@ pub fn read(bytes: &[u8], limits: &Limits) -> Result<CsvFile, Report> {
             let line = 1 + body[..pos].iter().filter(|&&b| b == b'\n').count();
             return Err(Report::single(
                 Issue::error(
-                    Phrase::new(format!("a byte that is not UTF-8 at byte {pos}"), format!("byte không phải UTF-8 ở byte {pos}")),
+                    Phrase::new(format!("a byte that is not UTF-8 at byte {pos}"), format!("tệp không được lưu bằng bảng mã UTF-8 (chữ đầu tiên không đọc được ở byte thứ {pos})")),
                     Phrase::new(
                         "a UTF-8 CSV text: save it from Excel as \"CSV UTF-8 (comma delimited)\"",
-                        "văn bản CSV UTF-8: trong Excel hãy lưu dạng \"CSV UTF-8 (Comma delimited)\"",
+                        "lưu lại bằng bảng mã UTF-8: trong Excel chọn Tệp → Lưu thành → \"CSV UTF-8 (Comma delimited)\"; nếu chữ được gõ bằng bảng mã cũ (TCVN3, VNI), hãy chuyển sang Unicode trước",
                     ),
                 )
                 .at_row(line),
@@ -369,14 +369,14 @@ fn read_text(text: &str, delimiter: char) -> Result<CsvFile, Report> {
             Phrase::new(format!("a header row with one column ({first})"), format!("hàng tiêu đề chỉ có một cột ({first})")),
             Phrase::new(
                 "a header row with one column per field, separated by commas or semicolons (id, province, year, kind, …)",
-                "hàng tiêu đề mỗi thông tin một cột, ngăn cách bằng dấu phẩy hoặc chấm phẩy (Mã, Tỉnh, Năm, Loại hình, …)",
+                "mỗi thông tin một cột, các cột ngăn cách bằng dấu phẩy hoặc dấu chấm phẩy (Mã; Tỉnh; Năm; Loại hình; …)",
             ),
         );
     }
     if headers.len() > MAX_COLUMNS {
         let n = headers.len();
         return one(
-            Phrase::new(format!("{n} columns in the header row"), format!("{n} cột ở hàng tiêu đề")),
+            Phrase::new(format!("{n} columns in the header row"), format!("hàng tiêu đề có {n} cột")),
             Phrase::new(format!("at most {MAX_COLUMNS} columns"), format!("tối đa {MAX_COLUMNS} cột")),
         );
     }
@@ -509,7 +509,7 @@ impl<'a> Reader<'a> {
         let more = self.inner.read_record(out).map_err(|e| {
             Issue::error(
                 Phrase::new(format!("a record that cannot be read ({e})"), format!("một hàng không đọc được ({e})")),
-                Phrase::new("a UTF-8 CSV text", "văn bản CSV UTF-8"),
+                Phrase::new("a UTF-8 CSV text", "một tệp CSV lưu bằng bảng mã UTF-8"),
             )
             .at_row(row)
         })?;
@@ -532,8 +532,8 @@ impl<'a> Reader<'a> {
         self.pos = end;
         if out.len() > MAX_COLUMNS + 1 {
             return Err(Issue::error(
-                Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hơn {MAX_COLUMNS} cột")),
-                Phrase::new("at most one value per header column", "tối đa một giá trị cho mỗi cột tiêu đề"),
+                Phrase::new(format!("more than {MAX_COLUMNS} columns"), format!("hàng này có hơn {MAX_COLUMNS} cột")),
+                Phrase::new(format!("at most {MAX_COLUMNS} columns"), format!("tối đa {MAX_COLUMNS} cột (có phải tệp dùng một dấu ngăn cách khác?)")),
             )
             .at_row(self.record));
         }
@@ -541,8 +541,8 @@ impl<'a> Reader<'a> {
         // that runs to the end of the file is a quote never closed.
         if end >= self.text.len() && self.text.as_bytes()[start.min(end)..end].iter().filter(|&&b| b == b'"').count() % 2 == 1 {
             return Err(Issue::error(
-                Phrase::new("a quote (\") that is never closed", "một dấu ngoặc kép (\") không được đóng"),
-                Phrase::new("a closing quote before the end of the file", "dấu ngoặc kép đóng trước khi hết tệp"),
+                Phrase::new("a quote (\") that is never closed", "có một dấu ngoặc kép (\") mở mà không đóng"),
+                Phrase::new("a closing quote before the end of the file", "thêm dấu ngoặc kép đóng, hoặc xóa dấu mở"),
             )
             .at_row(self.record));
         }
@@ -795,11 +795,11 @@ impl Converter {
                     Issue::error(
                         Phrase::new(
                             format!("no column for {} ({})", quote(f.code()), f.label(Lang::En)),
-                            "tệp không có cột này".to_string(),
+                            "chưa có cột nào được chọn là thông tin này".to_string(),
                         ),
                         Phrase::new(
                             format!("a column holding {}; pick it in the column list", lower(f.label(Lang::En))),
-                            format!("một cột ghi {}; hãy chọn cột đó trong danh sách cột", lower(f.label(Lang::Vi))),
+                            format!("chọn cột ghi {} trong danh sách cột", lower(f.label(Lang::Vi))),
                         ),
                     )
                     .in_field(f.code()),
@@ -816,7 +816,7 @@ impl Converter {
                                 format!("columns {a} and {b} both mapped to {}", quote(f.code())),
                                 format!("cả cột {a} và cột {b} đều được chọn là {}", f.label(Lang::Vi)),
                             ),
-                            Phrase::new("one column per field", "mỗi thông tin chỉ một cột"),
+                            Phrase::new("one column per field", "chọn chỉ một cột cho mỗi thông tin"),
                         )
                         .in_field(f.code()),
                     );
@@ -916,10 +916,10 @@ impl Converter {
                 self.report.error_with(|| {
                     let (n, m) = (cells.len(), self.columns);
                     Issue::error(
-                        Phrase::new(format!("{n} values"), format!("{n} giá trị")),
+                        Phrase::new(format!("{n} values"), format!("có {n} giá trị trong khi hàng tiêu đề có {} cột", self.columns)),
                         Phrase::new(
                             format!("{m} values, one per header column (is there an unquoted separator inside a value, such as a decimal comma?)"),
-                            format!("{m} giá trị, mỗi cột tiêu đề một giá trị (có dấu ngăn cách nằm trong một giá trị mà không có ngoặc kép, như dấu phẩy thập phân?)"),
+                            format!("đúng {m} giá trị, mỗi cột một giá trị (có phải một giá trị chứa dấu ngăn cách mà không nằm trong ngoặc kép, như dấu phẩy thập phân?)"),
                         ),
                     )
                     .at_row(row)
@@ -1003,8 +1003,8 @@ impl Converter {
         }
         if self.rows.is_empty() {
             return Err(Report::single(Issue::error(
-                Phrase::new("a header row and no data rows", "hàng tiêu đề mà không có hàng dữ liệu"),
-                Phrase::new("one row per unit under the header", "mỗi đơn vị một hàng dưới hàng tiêu đề"),
+                Phrase::new("a header row and no data rows", "chỉ có hàng tiêu đề, chưa có hàng dữ liệu nào"),
+                Phrase::new("one row per unit under the header", "thêm mỗi đơn vị một hàng dưới hàng tiêu đề"),
             )));
         }
         let mut json = String::with_capacity(self.out.iter().flatten().map(|s| s.len() + 20).sum::<usize>() + 512);
@@ -1056,7 +1056,7 @@ impl Converter {
                     Phrase::new("no column for the unit id", "tệp không có cột này"),
                     Phrase::new(
                         "nothing: each unit is numbered by its row in the file (the unit of row 12 is \"12\"); add a column such as \"Mã số HTX\" to keep the same ids from one year to the next",
-                        "không cần làm gì: mỗi đơn vị được đánh số theo hàng của nó trong tệp (đơn vị ở hàng 12 có mã \"12\"); thêm cột như \"Mã số HTX\" để giữ mã đơn vị qua các năm",
+                        "không cần làm gì: mỗi đơn vị được đánh số theo hàng của nó trong tệp (đơn vị ở hàng 12 có mã \"12\"); nên thêm một cột như \"Mã số HTX\" để mỗi đơn vị giữ cùng một mã qua các năm",
                     ),
                 )
                 .in_field(Field::Id.code()),
@@ -1069,7 +1069,7 @@ impl Converter {
                 Phrase::new(format!("{n} totals or subtotals rows (rows {rows})"), format!("{n} hàng tổng cộng hoặc cộng nhóm (hàng {rows})")),
                 Phrase::new(
                     "nothing: they were skipped, since Coop Atlas adds the units up itself",
-                    "không cần làm gì: các hàng này đã được bỏ qua, vì Atlas tự cộng các đơn vị",
+                    "không cần làm gì: đã bỏ qua khi đọc, vì Atlas tự cộng từ từng đơn vị",
                 ),
             ));
         }
@@ -1084,7 +1084,7 @@ impl Converter {
                     ),
                     Phrase::new(
                         format!("nothing: read as {name}, the province of the {b}-province list that took it over"),
-                        format!("không cần làm gì: đã hiểu là {name}, tỉnh trong danh sách {b} tỉnh đã tiếp nhận địa bàn này"),
+                        format!("không cần làm gì: đã tính vào {name}, tỉnh nay quản lý địa bàn này (theo danh sách {b} tỉnh)"),
                     ),
                 )
                 .in_field(Field::Province.code()),
@@ -1218,6 +1218,26 @@ fn translate(buf: &mut String, ty: Type, cell: &str, hint: DecimalHint, names: &
     }
 }
 
+/// The allowed values of a coded field as a register writes them, for a Vietnamese message: the
+/// Vietnamese name first, then the code where the code is Vietnamese shorthand itself (`htx`, `nn`);
+/// the new-rural levels and the service stages, whose codes are English words (`advanced`,
+/// `input`), by name only. A CSV or workbook cell takes a name or a code alike (`translate_code`);
+/// the JSON format's messages keep listing codes, which is what a JSON file must hold.
+fn cell_choices_vi(field: Field) -> Option<String> {
+    fn named<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T, Lang) -> &'static str, with_code: bool) -> String {
+        let each = all.iter().map(|&v| if with_code { format!("{} ({})", label(v, Lang::Vi), code(v)) } else { label(v, Lang::Vi).to_string() });
+        // `; ` between values, since a name may hold a comma ("Nông, lâm, ngư nghiệp").
+        format!("một trong: {}", each.collect::<Vec<_>>().join("; "))
+    }
+    match field {
+        Field::Kind => Some(named(Kind::ALL, Kind::code, Kind::label, true)),
+        Field::Sector => Some(named(Sector::ALL, Sector::code, Sector::label, true)),
+        Field::Ntm => Some(named(Ntm::ALL, Ntm::code, Ntm::label, false)),
+        Field::Stage => Some(named(Stage::ALL, Stage::code, Stage::label, false)),
+        _ => None,
+    }
+}
+
 /// Entity rows (1-based n-th entity) → spreadsheet rows, in issues and in the "row N" the
 /// duplicate-id message quotes.
 fn remap_rows(report: &mut Report, rows: &[u32]) {
@@ -1225,20 +1245,36 @@ fn remap_rows(report: &mut Report, rows: &[u32]) {
     for issue in report.errors.iter_mut().chain(report.warnings.iter_mut()) {
         issue.map_rows(&map);
         // A blank cell became `null` in the converted JSON: say what the reader saw.
-        if issue.found.get(Lang::En) == "null" {
+        if issue.found.get(Lang::En) == "null" || issue.found.get(Lang::En) == "nothing" {
             issue.found = Phrase::new("a blank cell", "ô trống");
         }
         issue.expected = super::error::remap_row_mentions(&issue.expected, &map);
+        // A number the converted JSON wrote with a decimal point, as the register wrote it: `3,5`.
+        if issue.found.en == issue.found.vi {
+            if let Some(vi) = super::error::decimal_comma(&issue.found.en) {
+                issue.found.vi = vi;
+            }
+        }
+        // A coded field's values as the register writes them (names first), keeping what the
+        // message adds after the list (" (cột bắt buộc)").
+        if let Some(field) = issue.field.as_deref().and_then(Field::from_code) {
+            if let Some(choices) = cell_choices_vi(field) {
+                let listed = field.expected_in(Lang::Vi);
+                if let Some(rest) = issue.expected.vi.strip_prefix(listed.as_str()) {
+                    issue.expected.vi = format!("{choices}{rest}");
+                }
+            }
+        }
         // A CSV accepts province names as well as codes (and its boundary version is chosen in
         // the mapping step): say so rather than the JSON format's list of codes.
         if issue.field.as_deref() == Some(Field::Province.code()) && issue.severity == super::error::Severity::Error {
             let blank = issue.found.get(Lang::En) == "a blank cell";
             issue.expected = Phrase::new(
                 "the province's name (such as \"Thái Nguyên\") or its two-digit GSO code (such as \"19\")",
-                "tên tỉnh (ví dụ \"Thái Nguyên\") hoặc mã tỉnh hai chữ số của Tổng cục Thống kê (ví dụ \"19\")",
+                "tên tỉnh (ví dụ \"Thái Nguyên\") hoặc mã tỉnh hai chữ số (ví dụ \"19\")",
             );
             if blank {
-                issue.expected = issue.expected.clone().then(&Phrase::new(" (this field is required)", " (trường này bắt buộc)"));
+                issue.expected = issue.expected.clone().then(&Phrase::new(" (this field is required)", " (cột bắt buộc)"));
             }
         }
     }
@@ -1264,10 +1300,10 @@ pub fn import_file(file: &CsvFile, meta_id: &str, title: &str, sheet: Option<&st
         match g.field {
             None => report.push(
                 Issue::error(
-                    Phrase::new(format!("a column {} that matches no field", quote(h)), "tiêu đề này không phải tên thông tin nào Atlas biết".to_string()),
+                    Phrase::new(format!("a column {} that matches no field", quote(h)), "Atlas không nhận ra tiêu đề này".to_string()),
                     Phrase::new(
                         format!("one of the recognised headers: {}; rename the column or remove it", accepted_headers(Lang::En)),
-                        format!("một trong các tiêu đề Atlas nhận biết: {}; hãy đổi tên cột hoặc bỏ cột này", accepted_headers(Lang::Vi)),
+                        format!("đổi tiêu đề thành một trong các tên Atlas biết: {}; hoặc xóa cột này nếu không cần", accepted_headers(Lang::Vi)),
                     ),
                 )
                 .in_field(h.clone()),
@@ -1276,11 +1312,11 @@ pub fn import_file(file: &CsvFile, meta_id: &str, title: &str, sheet: Option<&st
                 Issue::warning(
                     Phrase::new(
                         format!("the column {} read as {} ({})", quote(h), quote(f.code()), f.label(Lang::En)),
-                        format!("cột này được hiểu là {}", f.label(Lang::Vi)),
+                        format!("Atlas đoán cột này là {}", f.label(Lang::Vi)),
                     ),
                     Phrase::new(
                         format!("a header that names its field; rename it \"{}\" if the guess is right", f.label(Lang::En)),
-                        format!("tiêu đề gọi đúng tên trường; nếu đoán đúng, hãy đổi tên cột thành \"{}\"", f.label(Lang::Vi)),
+                        format!("xem lại: nếu đoán đúng, nên đổi tiêu đề thành \"{}\" cho chắc; nếu sai, hãy đổi tiêu đề cho rõ", f.label(Lang::Vi)),
                     ),
                 )
                 .in_field(h.clone()),
@@ -1530,7 +1566,7 @@ mod tests {
         assert!(w.contains("cột Mã đơn vị: tệp không có cột này; không cần làm gì"), "{w}");
         assert!(w.contains("2 hàng tổng cộng hoặc cộng nhóm (hàng 11, 12)"), "{w}");
         assert!(w.contains("tên tỉnh cũ \"Hà Tây\" ở 1 hàng (8)"), "{w}");
-        assert!(w.contains("đã hiểu là Hà Nội"), "{w}");
+        assert!(w.contains("đã tính vào Hà Nội"), "{w}");
         assert!(w.contains("tên tỉnh cũ \"Ha Tay\" ở 1 hàng (10)"), "{w}");
     }
 

@@ -518,7 +518,7 @@ impl Dataset {
             report.push(
                 Issue::error(
                     Phrase::quoted(&other.meta.id),
-                    Phrase::new(format!("the same dataset id as {first}"), format!("cùng mã bộ dữ liệu với {first}")),
+                    Phrase::new(format!("the same dataset id as {first}"), format!("cùng mã bộ dữ liệu với tệp đầu ({first})")),
                 )
                 .in_field("meta.id"),
             );
@@ -527,8 +527,8 @@ impl Dataset {
             let (theirs, ours) = (other.meta.boundary.number(), self.meta.boundary.number());
             report.push(
                 Issue::error(
-                    Phrase::new(format!("boundary {theirs}"), format!("boundary {theirs}")),
-                    Phrase::new(format!("boundary {ours} like the first file"), format!("boundary {ours} như tệp đầu")),
+                    Phrase::new(format!("boundary {theirs}"), format!("tệp này theo danh sách {theirs} tỉnh")),
+                    Phrase::new(format!("boundary {ours} like the first file"), format!("cùng danh sách {ours} tỉnh như tệp đầu")),
                 )
                 .in_field("meta.boundary"),
             );
@@ -549,7 +549,7 @@ impl Dataset {
                         Phrase::quoted(key.1),
                         Phrase::new(
                             format!("an id not already used in {year} (row {row} of the first file)"),
-                            format!("một mã chưa dùng trong năm {year} (đã có ở hàng {row} của tệp đầu)"),
+                            format!("một mã khác: mã này đã có ở hàng {row} của tệp đầu, cùng năm {year}"),
                         ),
                     )
                     .at_row(other.entities.file_row(j) + 1)

@@ -79,9 +79,11 @@ impl Phrase {
         Phrase::same(quote(s))
     }
 
-    /// No value where one is required (an empty cell, a missing key).
+    /// No value where one is required. In Vietnamese "chưa có" (not there yet): a key missing from
+    /// a JSON file is not a cell, so it is not called blank; the CSV and workbook import renames it
+    /// "ô trống" (a blank cell) where it knows the value came from a cell (`csv_import::remap_rows`).
     pub fn nothing() -> Phrase {
-        Phrase::new("nothing", "ô trống")
+        Phrase::new("nothing", "chưa có")
     }
 
     /// The phrase in `lang`.
@@ -360,10 +362,17 @@ fn is_format_key(key: &str) -> bool {
     matches!(key, "format" | "meta" | "entities" | "indicators" | "observations" | "targets")
 }
 
-/// Whether a phrase quotes the file (a value, a number, a snippet: the same text in every language)
-/// rather than describing what is there.
+/// Whether a phrase quotes the file (a value, a number, a snippet: the same text in every language,
+/// or a number that a Vietnamese reader is shown with its decimal comma) rather than describing
+/// what is there.
 fn is_quote_of_file(p: &Phrase) -> bool {
-    p.en == p.vi && !p.en.is_empty()
+    !p.en.is_empty() && (p.en == p.vi || decimal_comma(&p.en).as_deref() == Some(p.vi.as_str()))
+}
+
+/// A number with a decimal point written as a Vietnamese register writes it, with a decimal comma
+/// (`3.5` → `3,5`); `None` for any other text (a whole number keeps its digits as the cell had them).
+pub fn decimal_comma(text: &str) -> Option<String> {
+    (text.contains('.') && text.parse::<f64>().is_ok()).then(|| text.replace('.', ","))
 }
 
 /// The words before what was found, in `lang`: `found ` in English; in Vietnamese `ghi ` before a
@@ -677,9 +686,19 @@ mod tests {
     }
 
     #[test]
+    fn a_number_quoted_with_a_decimal_comma_still_reads_as_what_the_cell_says() {
+        assert_eq!(decimal_comma("3.5").as_deref(), Some("3,5"));
+        assert_eq!(decimal_comma("300"), None);
+        assert_eq!(decimal_comma("v1.2"), None);
+        let i = Issue::warning(Phrase::new("3.5", "3,5"), Phrase::new("more", "xem lại")).at_row(4).in_field("income");
+        assert_eq!(i.text(Lang::Vi), "hàng 4, cột Thu nhập bình quân (đồng/người/tháng): ghi 3,5, cần xem lại");
+        assert_eq!(i.text(Lang::En), "row 4, field \"income\": found 3.5, expected more");
+    }
+
+    #[test]
     fn text_in_vietnamese_names_the_place_and_the_field() {
         let i = Issue::error(Phrase::quoted("-3"), Field::Workers.expected()).at_row(12).in_field("workers");
-        assert_eq!(i.text(Lang::Vi), "hàng 12, cột Số lao động: ghi \"-3\", cần số nguyên ≥ 0");
+        assert_eq!(i.text(Lang::Vi), "hàng 12, cột Số lao động: ghi \"-3\", cần một số nguyên từ 0 trở lên");
         assert_eq!(i.text(Lang::En), "row 12, field \"workers\": found \"-3\", expected a whole number ≥ 0");
         let syntax = Issue::error(Phrase::new("the end of the file", "cuối tệp"), Phrase::new("more", "thêm")).at_line_col(3, 7);
         assert_eq!(syntax.place(Lang::Vi), "dòng 3, ký tự 7");

@@ -121,19 +121,19 @@ impl Field {
         let pick = |v: &str, e: &str| if vi { v.to_string() } else { e.to_string() };
         let one_of = |list: String| if vi { format!("một trong {list}") } else { format!("one of {list}") };
         match self {
-            Field::Id => pick("một chuỗi 1–64 ký tự", "a text of 1–64 characters"),
-            Field::Province => pick("mã tỉnh hai chữ số của Tổng cục Thống kê, ví dụ \"19\"", "a two-digit GSO province code such as \"19\""),
-            Field::Year => pick("số nguyên từ 1990 đến 2100", "a whole number from 1990 to 2100"),
+            Field::Id => pick("một mã gồm 1–64 ký tự", "a text of 1–64 characters"),
+            Field::Province => pick("mã tỉnh hai chữ số, ví dụ \"19\"", "a two-digit GSO province code such as \"19\""),
+            Field::Year => pick("một năm từ 1990 đến 2100", "a whole number from 1990 to 2100"),
             // Listed as the user may write them: each code with its name (a CSV accepts either).
             Field::Kind => one_of(named(Kind::ALL, Kind::code, Kind::label, lang)),
             Field::Sector => one_of(named(Sector::ALL, Sector::code, Sector::label, lang)),
             Field::Ntm => one_of(named(Ntm::ALL, Ntm::code, Ntm::label, lang)),
             Field::Stage => one_of(named(Stage::ALL, Stage::code, Stage::label, lang)),
-            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => pick("số nguyên ≥ 0", "a whole number ≥ 0"),
-            Field::Income | Field::Revenue => pick("số ≥ 0", "a number ≥ 0"),
-            Field::OcopStar => pick("số nguyên từ 0 đến 5", "a whole number from 0 to 5"),
+            Field::Members | Field::Workers | Field::OcopProducts | Field::Ocop5Star => pick("một số nguyên từ 0 trở lên", "a whole number ≥ 0"),
+            Field::Income | Field::Revenue => pick("một số từ 0 trở lên", "a number ≥ 0"),
+            Field::OcopStar => pick("số sao từ 0 đến 5", "a whole number from 0 to 5"),
             // As a Vietnamese register writes it first; the format's words are accepted too.
-            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => pick("có hoặc không (hay 1, 0, true, false)", "true, false, 1 or 0"),
+            Field::HighTech | Field::ValueChain | Field::Trademark | Field::EthnicArea => pick("có hoặc không (cũng nhận 1 và 0)", "true, false, 1 or 0"),
         }
     }
 

@@ -681,8 +681,8 @@ impl IncrementalParser {
             return Err(r);
         }
         let dataset = self.merged.take().ok_or_else(|| Report::single(Issue::error(
-            Phrase::new("no rows", "không có hàng nào"),
-            Phrase::new("entities", "entities (các đơn vị)"),
+            Phrase::new("no rows", "tệp không có đơn vị nào"),
+            Phrase::new("entities", "ít nhất một đơn vị trong `entities`"),
         )))?;
         Ok(Parsed { dataset, warnings: std::mem::take(&mut self.warnings) })
     }

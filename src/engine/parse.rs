@@ -106,12 +106,12 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
     if bytes.len() > limits.max_bytes {
         return Err(Issue::error(file_size(bytes.len()), size_limit(limits.max_bytes)));
     }
-    let utf16 = || Phrase::new("a UTF-16 text", "văn bản UTF-16");
-    let utf32 = Phrase::new("a UTF-32 text", "văn bản UTF-32");
+    let utf16 = || Phrase::new("a UTF-16 text", "tệp được lưu bằng bảng mã UTF-16");
+    let utf32 = Phrase::new("a UTF-32 text", "tệp được lưu bằng bảng mã UTF-32");
     let advice = || {
         Phrase::new(
             "a UTF-8 JSON text: this looks like a UTF-16/UTF-32 file; save it as UTF-8",
-            "văn bản JSON UTF-8: tệp này có vẻ là UTF-16/UTF-32; hãy lưu lại dưới dạng UTF-8",
+            "lưu lại tệp bằng bảng mã UTF-8 (trong trình soạn thảo: Lưu thành, chọn bảng mã UTF-8)",
         )
     };
     if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
@@ -127,10 +127,10 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
         }
         let line = 1 + body.iter().take(pos).filter(|&&b| b == b'\n').count();
         return Err(Issue::error(
-            Phrase::new(format!("a NUL byte at byte {pos} (line {line})"), format!("byte NUL ở byte {pos} (dòng {line})")),
+            Phrase::new(format!("a NUL byte at byte {pos} (line {line})"), format!("tệp không phải văn bản: có ký tự rỗng (NUL) ở byte thứ {pos}, dòng {line}")),
             Phrase::new(
                 "a UTF-8 JSON text without NUL bytes: if this is a UTF-16 file, save it as UTF-8",
-                "văn bản JSON UTF-8 không có byte NUL: nếu đây là tệp UTF-16, hãy lưu lại dưới dạng UTF-8",
+                "một tệp JSON dạng văn bản: có phải đã chọn nhầm tệp (ảnh, sổ tính)? nếu tệp lưu bằng bảng mã UTF-16, hãy lưu lại bằng UTF-8",
             ),
         ));
     }
@@ -143,14 +143,14 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
         Some(b'{') => Ok(body),
         Some(b) => {
             let what = match b {
-                b'[' => Phrase::new("an array", "một mảng"),
+                b'[' => Phrase::new("an array", "một mảng [ … ]"),
                 b'"' => Phrase::new("a string", "một chuỗi"),
                 b'0'..=b'9' | b'-' => Phrase::new("a number", "một số"),
                 b't' | b'f' => Phrase::new("a boolean", "một giá trị true/false"),
-                b'n' => Phrase::new("null", "giá trị trống `null`"),
+                b'n' => Phrase::new("null", "giá trị rỗng `null`"),
                 b'<' => Phrase::new(
                     "HTML or XML (is it a web page saved by mistake?)",
-                    "HTML hoặc XML (có phải một trang web lưu nhầm?)",
+                    "một trang web (HTML hoặc XML), có lẽ lưu nhầm từ trình duyệt",
                 ),
                 _ => {
                     let c = quote(&String::from_utf8_lossy(&body[..body.len().min(1)]));
@@ -158,7 +158,7 @@ fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a [u8], Issue> {
                 }
             };
             Err(Issue::error(
-                Phrase::new(format!("{} at the top level", what.en), format!("{} ở cấp ngoài cùng", what.vi)),
+                Phrase::new(format!("{} at the top level", what.en), format!("toàn bộ tệp là {}", what.vi)),
                 Phrase::new(
                     "a JSON object {\"format\": \"coop-atlas/1\", \"meta\": …, \"entities\": …}",
                     "một đối tượng JSON {\"format\": \"coop-atlas/1\", \"meta\": …, \"entities\": …}",
@@ -173,7 +173,7 @@ pub(crate) fn file_size(len: usize) -> Phrase {
     let mb = len as f64 / 1e6;
     Phrase::new(
         format!("a file of {len} bytes ({} MB)", super::format::number(mb, 1, Lang::En)),
-        format!("tệp {len} byte ({} MB)", super::format::number(mb, 1, Lang::Vi)),
+        format!("tệp quá lớn: {len} byte ({} MB)", super::format::number(mb, 1, Lang::Vi)),
     )
 }
 
@@ -182,7 +182,7 @@ pub(crate) fn size_limit(max_bytes: usize) -> Phrase {
     let mb = max_bytes / 1_000_000;
     Phrase::new(
         format!("at most {max_bytes} bytes ({mb} MB); split it into one file per year"),
-        format!("tối đa {max_bytes} byte ({mb} MB); hãy tách thành mỗi năm một tệp"),
+        format!("tách thành nhiều tệp nhỏ hơn, mỗi tệp tối đa {max_bytes} byte ({mb} MB), ví dụ mỗi năm một tệp"),
     )
 }
 
@@ -195,28 +195,28 @@ fn json_issue(e: &serde_json::Error) -> Issue {
     };
     let issue = match e.classify() {
         serde_json::error::Category::Eof => Issue::error(
-            Phrase::new("the end of the file", "cuối tệp"),
+            Phrase::new("the end of the file", "tệp kết thúc giữa chừng"),
             Phrase::new(
                 "the rest of the JSON document (the file seems cut short)",
-                "phần còn lại của tài liệu JSON (tệp có vẻ bị cắt cụt)",
+                "phần còn lại của tệp (tệp có vẻ bị cắt cụt: hãy tải hoặc chép lại tệp)",
             ),
         ),
         _ if core == "recursion limit exceeded" => Issue::error(
-            Phrase::new("nesting deeper than 128 levels", "lồng sâu hơn 128 cấp"),
+            Phrase::new("nesting deeper than 128 levels", "mảng và đối tượng lồng nhau quá 128 cấp"),
             Phrase::new(
                 "a flatter document (at most 128 nested arrays or objects)",
-                "tài liệu ít lồng hơn (tối đa 128 mảng hoặc đối tượng lồng nhau)",
+                "giảm xuống tối đa 128 cấp lồng nhau (tệp có thể bị hỏng)",
             ),
         ),
         _ if core == "trailing characters" => Issue::error(
-            Phrase::new("more text after the end of the JSON object", "còn chữ sau khi đối tượng JSON đã kết thúc"),
-            Phrase::new("a single JSON object", "một đối tượng JSON duy nhất"),
+            Phrase::new("more text after the end of the JSON object", "còn chữ thừa sau dấu } đóng đối tượng JSON"),
+            Phrase::new("a single JSON object", "xóa phần thừa: tệp chỉ chứa một đối tượng JSON"),
         ),
         _ => match core.strip_prefix("expected ") {
             Some(rest) => Issue::error(Phrase::new("broken JSON", "JSON hỏng"), serde_expected(rest)),
             None => Issue::error(
                 Phrase::new(format!("broken JSON ({core})"), format!("JSON hỏng ({})", serde_problem_vi(core))),
-                Phrase::new("valid JSON", "JSON hợp lệ"),
+                Phrase::new("valid JSON", "sửa lại cho đúng cú pháp JSON"),
             ),
         },
     };
@@ -230,9 +230,9 @@ fn json_issue(e: &serde_json::Error) -> Issue {
 /// What serde_json says it expected (`` `,` or `}` ``, `value`), in both languages.
 fn serde_expected(rest: &str) -> Phrase {
     let vi = match rest {
-        "value" => "một giá trị".to_string(),
-        "ident" => "true, false hoặc null".to_string(),
-        _ => rest.replace(" or ", " hoặc "),
+        "value" => "một giá trị ở chỗ này".to_string(),
+        "ident" => "true, false hoặc null ở chỗ này".to_string(),
+        _ => format!("{} ở chỗ này", rest.replace(" or ", " hoặc ")),
     };
     Phrase::new(rest, vi)
 }
@@ -247,7 +247,7 @@ fn serde_problem_vi(core: &str) -> &str {
         "trailing comma" => "dấu phẩy thừa ở cuối",
         "key must be a string" => "khóa không phải là chuỗi",
         "invalid unicode code point" => "mã Unicode không hợp lệ",
-        _ if core.starts_with("control character") => "ký tự điều khiển trong chuỗi, ví dụ một dấu xuống dòng",
+        _ if core.starts_with("control character") => "ký tự điều khiển trong một chuỗi, ví dụ dấu xuống dòng",
         _ => core,
     }
 }
@@ -274,7 +274,7 @@ impl Val<'_> {
     fn describe(&self) -> Phrase {
         match self {
             // A Vietnamese reader is told it is empty; the key word stays as a code span.
-            Val::Null => Phrase::new("null", "giá trị trống `null`"),
+            Val::Null => Phrase::new("null", "giá trị rỗng `null`"),
             Val::Bool(b) => Phrase::same(b.to_string()),
             Val::U(u) => Phrase::same(u.to_string()),
             Val::I(i) => Phrase::same(i.to_string()),
@@ -422,7 +422,7 @@ impl Ctx {
     fn put(&mut self, field: Field, pos: usize, v: Val<'_>) {
         let row = pos + 1;
         if let (Val::Null, true) = (v, REQUIRED.contains(&field)) {
-            self.cell_error(field, row, v, Some((" (this field is required)", " (trường này bắt buộc)")));
+            self.cell_error(field, row, v, Some((" (this field is required)", " (cột bắt buộc)")));
         }
         match field {
             Field::Id => {
@@ -484,7 +484,7 @@ impl Ctx {
                                 field,
                                 row,
                                 v,
-                                Some((" below 4,294,967,295 (this count is absurd)", " dưới 4.294.967.295 (số đếm này vô lý)")),
+                                Some((" below 4,294,967,295 (this count is absurd)", " (số này quá lớn, không thể đúng: phải nhỏ hơn 4.294.967.295)")),
                             );
                             MISSING
                         }
@@ -595,10 +595,10 @@ impl Ctx {
         self.report.warning_with(|| {
             let known = known.join(", ");
             Issue::warning(
-                Phrase::new(format!("an unknown field {}", quote(key)), format!("trường lạ {}", quote(key))),
+                Phrase::new(format!("an unknown field {}", quote(key)), format!("khóa lạ {}, Atlas bỏ qua", quote(key))),
                 Phrase::new(
                     format!("one of {known} (the field is ignored)"),
-                    format!("một trong {} (trường này bị bỏ qua)", code_spans(&known)),
+                    format!("sửa (nếu gõ nhầm) thành một trong {}", code_spans(&known)),
                 ),
             )
             .in_field(full.clone())
@@ -613,8 +613,8 @@ impl Ctx {
         match &self.format {
             None => report.push(
                 Issue::error(
-                    Phrase::new("no \"format\" key", "không có khóa \"format\""),
-                    Phrase::same(format!("\"format\": \"{FORMAT}\"")),
+                    Phrase::new("no \"format\" key", "chưa có khóa \"format\""),
+                    Phrase::new(format!("\"format\": \"{FORMAT}\""), format!("thêm \"format\": \"{FORMAT}\" vào đầu tệp")),
                 )
                     .in_field("format"),
             ),
@@ -624,7 +624,7 @@ impl Ctx {
                     describe_value(v),
                     Phrase::new(
                         format!("\"{FORMAT}\" (a newer format needs a newer Coop Atlas)"),
-                        format!("\"{FORMAT}\" (định dạng mới hơn cần bản Coop Atlas mới hơn)"),
+                        format!("\"{FORMAT}\" (tệp theo định dạng mới hơn: hãy dùng bản Coop Atlas mới hơn)"),
                     ),
                 )
                 .in_field("format"),
@@ -634,10 +634,10 @@ impl Ctx {
             None => {
                 report.push(
                     Issue::error(
-                        Phrase::new("no \"meta\" object", "không có đối tượng \"meta\""),
+                        Phrase::new("no \"meta\" object", "chưa có phần \"meta\""),
                         Phrase::new(
                             "a \"meta\" object with id, title, source and boundary",
-                            "một đối tượng `meta` có `id`, `title`, `source` và `boundary`",
+                            "thêm phần `meta` gồm `id`, `title`, `source` và `boundary`",
                         ),
                     )
                     .in_field("meta"),
@@ -650,10 +650,10 @@ impl Ctx {
 
         if !self.entities_seen && self.observations.is_none() {
             report.push(Issue::error(
-                Phrase::new("neither \"entities\" nor \"observations\"", "không có \"entities\" lẫn \"observations\""),
+                Phrase::new("neither \"entities\" nor \"observations\"", "tệp không có cả \"entities\" lẫn \"observations\""),
                 Phrase::new(
                     "at least one of them: a dataset without figures shows nothing",
-                    "ít nhất một trong hai: bộ dữ liệu không có số liệu thì không hiển thị được gì",
+                    "ít nhất một trong hai: không có số liệu thì Atlas không có gì để hiển thị",
                 ),
             ));
         }
@@ -669,8 +669,8 @@ impl Ctx {
                 if self.columns_seen & f.bit() == 0 {
                     report.push(
                         Issue::error(
-                            Phrase::new(format!("no \"{}\" column", f.code()), format!("không có cột này (khóa `{}`)", f.code())),
-                            Phrase::new(format!("a \"{}\" column: ", f.code()), "cột này, mỗi ô là ")
+                            Phrase::new(format!("no \"{}\" column", f.code()), format!("thiếu cột này (khóa `{}`)", f.code())),
+                            Phrase::new(format!("a \"{}\" column: ", f.code()), "thêm cột này, mỗi ô là ")
                                 .then(&f.expected()),
                         )
                         .in_field(format!("entities.{}", f.code())),
@@ -693,9 +693,9 @@ impl Ctx {
                     Issue::error(
                         Phrase::new(
                             format!("columns of unequal length ({})", listing(Lang::En)),
-                            format!("các cột dài ngắn khác nhau ({})", listing(Lang::Vi)),
+                            format!("các cột không dài bằng nhau ({})", listing(Lang::Vi)),
                         ),
-                        Phrase::new(format!("every column with {n} values"), format!("mọi cột đều có {n} giá trị")),
+                        Phrase::new(format!("every column with {n} values"), format!("cho mọi cột cùng số giá trị, ở đây là {n} (mỗi đơn vị một giá trị)")),
                     )
                     .in_field("entities"),
                 );
@@ -764,8 +764,8 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 let k = key.to_string();
                 self.ctx.report.push(
                     Issue::error(
-                        Phrase::new(format!("a second \"{k}\" key"), format!("khóa \"{k}\" lần thứ hai")),
-                        Phrase::new("each top-level key once", "mỗi khóa cấp ngoài cùng một lần"),
+                        Phrase::new(format!("a second \"{k}\" key"), format!("khóa \"{k}\" được ghi lần thứ hai")),
+                        Phrase::new("each top-level key once", "xóa bớt: mỗi khóa chỉ được ghi một lần"),
                     )
                         .in_field(k),
                 );
@@ -785,18 +785,19 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
                 }
                 other => {
                     let other = other.to_string();
+                    // No field: the key is named in the message, and a field would be shown to a
+                    // Vietnamese reader as a column (`cột "extra"`), which a JSON key is not.
                     self.ctx.report.push(
                         Issue::warning(
                             Phrase::new(
                                 format!("an unknown top-level key {}", quote(&other)),
-                                format!("khóa lạ ở cấp ngoài cùng {}", quote(&other)),
+                                format!("khóa lạ {} ở cấp ngoài cùng của tệp, Atlas bỏ qua", quote(&other)),
                             ),
                             Phrase::new(
                                 "format, meta, entities, observations, indicators, targets (the key is ignored)",
-                                "format, meta, entities, observations, indicators, targets (khóa này bị bỏ qua)",
+                                "sửa (nếu gõ nhầm) thành một trong format, meta, entities, observations, indicators, targets",
                             ),
-                        )
-                        .in_field(other),
+                        ),
                     );
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -864,8 +865,8 @@ impl<'de> Visitor<'de> for EntitiesSeed<'_> {
                 Some(f) if self.ctx.columns_seen & f.bit() != 0 => {
                     self.ctx.report.push(
                         Issue::error(
-                            Phrase::new(format!("a second \"{}\" column", f.code()), format!("khóa `{}` lần thứ hai", f.code())),
-                            Phrase::new("each column once", "mỗi cột một lần"),
+                            Phrase::new(format!("a second \"{}\" column", f.code()), format!("khóa `{}` được ghi lần thứ hai", f.code())),
+                            Phrase::new("each column once", "xóa bớt: mỗi cột chỉ được ghi một lần"),
                         )
                         .in_field(format!("entities.{}", f.code())),
                     );
@@ -1019,8 +1020,8 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                 Some(f) if set & f.bit() != 0 => {
                     self.ctx.report.error_with(|| {
                         Issue::error(
-                            Phrase::new(format!("a second \"{}\" key", f.code()), format!("khóa `{}` lần thứ hai", f.code())),
-                            Phrase::new("each field once per row", "mỗi trường một lần trong một hàng"),
+                            Phrase::new(format!("a second \"{}\" key", f.code()), format!("khóa `{}` được ghi lần thứ hai", f.code())),
+                            Phrase::new("each field once per row", "xóa bớt: mỗi khóa chỉ được ghi một lần trong một hàng"),
                         )
                         .at_row(pos + 1)
                         .in_field(f.code())
@@ -1047,7 +1048,7 @@ impl<'de> Visitor<'de> for RowSeed<'_> {
                     self.ctx.report.error_with(|| {
                         Issue::error(
                             Phrase::nothing(),
-                            f.expected().then(&Phrase::new(" (this field is required)", " (trường này bắt buộc)")),
+                            f.expected().then(&Phrase::new(" (this field is required)", " (cột bắt buộc)")),
                         )
                         .at_row(pos + 1)
                         .in_field(f.code())
@@ -1136,7 +1137,7 @@ impl CellSeed<'_> {
 
 fn describe_value(v: &Value) -> Phrase {
     match v {
-        Value::Null => Phrase::new("null", "giá trị trống `null`"),
+        Value::Null => Phrase::new("null", "giá trị rỗng `null`"),
         Value::Bool(b) => Phrase::same(b.to_string()),
         Value::Number(n) => Phrase::same(n.to_string()),
         Value::String(s) => Phrase::quoted(s),
@@ -1155,7 +1156,7 @@ fn an_object() -> Phrase {
 
 /// A text (a JSON string), as a section's fields expect.
 fn a_text() -> Phrase {
-    Phrase::new("a text", "một chuỗi")
+    Phrase::new("a text", "một chuỗi ký tự")
 }
 
 /// `{"vi": …, "en": …}`: a text in both languages.
@@ -1209,7 +1210,7 @@ impl<'a> Obj<'a> {
     }
 
     fn missing(&self, key: &str, expected: Phrase, report: &mut Report) {
-        let expected = expected.then(&Phrase::new(" (required)", " (bắt buộc)"));
+        let expected = expected.then(&Phrase::new(" (required)", " (mục bắt buộc)"));
         report.push(Issue::error(Phrase::nothing(), expected).in_field(self.at(key)));
     }
 
@@ -1288,10 +1289,10 @@ impl<'a> Obj<'a> {
                 let known = known.join(", ");
                 report.push(
                     Issue::warning(
-                        Phrase::new(format!("an unknown key {}", quote(k)), format!("khóa lạ {}", quote(k))),
+                        Phrase::new(format!("an unknown key {}", quote(k)), format!("khóa lạ {}, Atlas bỏ qua", quote(k))),
                         Phrase::new(
                             format!("one of {known} (the key is ignored)"),
-                            format!("một trong {} (khóa này bị bỏ qua)", code_spans(&known)),
+                            format!("sửa (nếu gõ nhầm) thành một trong {}", code_spans(&known)),
                         ),
                     )
                     .in_field(self.at(k)),
@@ -1333,7 +1334,7 @@ fn meta_from_value(v: &Value, report: &mut Report) -> Option<Meta> {
         report.push(
             Issue::error(
                 Phrase::quoted(&id),
-                Phrase::new("1–64 characters among a–z, 0–9 and -", "1–64 ký tự trong a–z, 0–9 và -"),
+                Phrase::new("1–64 characters among a–z, 0–9 and -", "1–64 ký tự, chỉ gồm a–z, 0–9 và dấu -"),
             )
             .in_field("meta.id"),
         );
@@ -1558,7 +1559,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
             report.push(
                 Issue::error(
                     Phrase::quoted(&id),
-                    Phrase::new("1–64 characters among a–z, 0–9, - and _", "1–64 ký tự trong a–z, 0–9, - và _"),
+                    Phrase::new("1–64 characters among a–z, 0–9, - and _", "1–64 ký tự, chỉ gồm a–z, 0–9, dấu - và dấu _"),
                 )
                     .in_field(o.at("id")),
             );
@@ -1574,7 +1575,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
         }
         if out.iter().any(|d| d.id == id) {
             report.push(
-                Issue::error(Phrase::quoted(&id), Phrase::new("an id defined once", "một mã chỉ định nghĩa một lần"))
+                Issue::error(Phrase::quoted(&id), Phrase::new("an id defined once", "mỗi mã chỉ tiêu chỉ định nghĩa một lần"))
                     .in_field(o.at("id")),
             );
         }
@@ -1600,7 +1601,7 @@ fn indicators_from_value(v: &Value, report: &mut Report) -> Vec<IndicatorDef> {
                         let list = NumField::codes_list();
                         o.missing(
                             key,
-                            Phrase::new(format!("a numeric field: one of {list}"), format!("một trường số: một trong {}", code_spans(&list))),
+                            Phrase::new(format!("a numeric field: one of {list}"), format!("một khóa số liệu: một trong {}", code_spans(&list))),
                             report,
                         );
                     }
@@ -1830,7 +1831,7 @@ fn observations_from_value(
 ) -> Vec<Observation> {
     let Value::Array(items) = v else {
         report.push(
-            Issue::error(describe_value(v), Phrase::new("an array of observations", "một mảng các quan sát"))
+            Issue::error(describe_value(v), Phrase::new("an array of observations", "một mảng các số liệu đã công bố"))
                 .in_field("observations"),
         );
         return Vec::new();
@@ -1968,7 +1969,7 @@ fn targets_from_value(v: &Value, b: Boundary, defs: &[IndicatorDef], report: &mu
                             Phrase::quoted(&u),
                             Phrase::new(
                                 format!("\"{want}\", the unit of the indicator {}", quote(&indicator)),
-                                format!("\"{want}\", đơn vị của chỉ tiêu {}", quote(&indicator)),
+                                format!("\"{want}\", là đơn vị của chỉ tiêu {}", quote(&indicator)),
                             ),
                         )
                         .in_field(o.at("unit")),
@@ -2303,9 +2304,9 @@ mod tests {
     fn a_target_without_year_source_or_unit_is_refused_at_its_place() {
         let target = |body: &str| format!(r#"{{{META}, {ONE_OBS}, "targets": [{body}]}}"#);
         let cases = [
-            (r#"{"area": "VN", "indicator": "htx_total", "value": 35000, "unit": "count", "source": "s"}"#, "targets[0].year", "nothing", "ô trống"),
-            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "count"}"#, "targets[0].source", "nothing", "ô trống"),
-            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "source": "s"}"#, "targets[0].unit", "nothing", "ô trống"),
+            (r#"{"area": "VN", "indicator": "htx_total", "value": 35000, "unit": "count", "source": "s"}"#, "targets[0].year", "nothing", "chưa có"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "count"}"#, "targets[0].source", "nothing", "chưa có"),
+            (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "source": "s"}"#, "targets[0].unit", "nothing", "chưa có"),
             (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 35000, "unit": "kg", "source": "s"}"#, "targets[0].unit", "\"kg\"", "một trong"),
             (r#"{"area": "VN", "indicator": "htx_total", "year": 2025, "value": 0.5, "unit": "share", "source": "s"}"#, "targets[0].unit", "\"count\", the unit", "đơn vị của chỉ tiêu"),
             (r#"{"area": "VN", "indicator": "htx_tota", "year": 2025, "value": 1, "unit": "count", "source": "s"}"#, "targets[0].indicator", "a built-in indicator id or one the file defines (htx_total)", "do tệp định nghĩa"),

@@ -128,11 +128,11 @@ pub fn province_code_issue(code: &str, boundary: Boundary) -> Issue {
         Issue::error(
             Phrase::new(
                 format!("{} (a code of {})", quote(code), theirs.en),
-                format!("{} (một mã trong {})", quote(code), theirs.vi),
+                format!("{} là mã theo {}", quote(code), theirs.vi),
             ),
             Phrase::new(
                 format!("a code of {} as meta.boundary says {n}; set \"boundary\": {m} or convert the codes", ours.en),
-                format!("một mã trong {} vì meta.boundary là {n}; đặt \"boundary\": {m} hoặc đổi mã", ours.vi),
+                format!("mã theo {} vì tệp khai báo `\"boundary\": {n}`; hãy sửa thành `\"boundary\": {m}` hoặc đổi mã", ours.vi),
             ),
         )
     } else {
@@ -190,7 +190,7 @@ pub fn duplicate_id(id: &str, year: u16, first: usize) -> Issue {
         Phrase::quoted(id),
         Phrase::new(
             format!("an id used once in {year}; it is already used in row {first}"),
-            format!("mã chỉ dùng một lần trong năm {year}; mã này đã có ở hàng {first}"),
+            format!("một mã khác: mã này đã dùng ở hàng {first} (mỗi đơn vị một mã riêng trong năm {year})"),
         ),
     )
     .in_field("id")
@@ -208,7 +208,7 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
                     Phrase::same(workers.to_string()),
                     Phrase::new(
                         format!("at most {WORKERS_WARN} workers in one unit (is it a total of several units?)"),
-                        format!("tối đa {} lao động trong một đơn vị (có phải tổng của nhiều đơn vị?)", number(f64::from(WORKERS_WARN), 0, Lang::Vi)),
+                        format!("xem lại: một đơn vị hiếm khi có quá {} lao động (có phải đây là tổng của nhiều đơn vị?)", number(f64::from(WORKERS_WARN), 0, Lang::Vi)),
                     ),
                 )
                 .at_row(i + 1)
@@ -222,7 +222,7 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
                     Phrase::same(members.to_string()),
                     Phrase::new(
                         format!("at most {MEMBERS_WARN} members in one unit"),
-                        format!("tối đa {} thành viên trong một đơn vị", number(f64::from(MEMBERS_WARN), 0, Lang::Vi)),
+                        format!("xem lại: một đơn vị hiếm khi có quá {} thành viên", number(f64::from(MEMBERS_WARN), 0, Lang::Vi)),
                     ),
                 )
                 .at_row(i + 1)
@@ -236,7 +236,7 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
                         Phrase::same(format!("{income}")),
                         Phrase::new(
                             "a monthly income per worker between 500,000 and 200,000,000 VND (is it in thousands, or yearly?)",
-                            "thu nhập mỗi tháng của một lao động từ 500.000 đến 200.000.000 đồng (có phải tính bằng nghìn đồng, hay theo năm?)",
+                            "xem lại: thu nhập bình quân thường từ 500.000 đến 200.000.000 đồng mỗi người mỗi tháng (có phải số này tính bằng nghìn đồng, hay cho cả năm?)",
                         ),
                     )
                     .at_row(i + 1)
@@ -250,11 +250,11 @@ pub fn check_suspicious(e: &Entities, report: &mut Report) {
                     Issue::warning(
                         Phrase::new(
                             format!("{five} 5-star products but {rated} rated products"),
-                            format!("{five} sản phẩm 5 sao nhưng {rated} sản phẩm được xếp hạng"),
+                            format!("{five} sản phẩm 5 sao nhưng chỉ {rated} sản phẩm OCOP được xếp hạng"),
                         ),
                         Phrase::new(
                             "at most as many 5-star products as OCOP-rated products",
-                            "số sản phẩm 5 sao không quá số sản phẩm OCOP được xếp hạng",
+                            "xem lại: số sản phẩm 5 sao không thể nhiều hơn số sản phẩm được xếp hạng",
                         ),
                     )
                     .at_row(i + 1)

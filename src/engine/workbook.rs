@@ -84,29 +84,29 @@ impl WorkbookError {
     pub fn issue(&self) -> Issue {
         let (found, expected) = match self {
             WorkbookError::OldExcel => (
-                Phrase::new("an Excel 97-2003 workbook (.xls)", "sổ tính Excel 97-2003 (.xls)"),
+                Phrase::new("an Excel 97-2003 workbook (.xls)", "sổ tính Excel đời cũ (.xls, Excel 97-2003), Atlas chưa đọc được"),
                 Phrase::new(
                     "an .xlsx workbook: open it in Excel and use File → Save As → \"Excel Workbook (.xlsx)\", then open the new file here",
-                    "sổ tính .xlsx: hãy mở tệp trong Excel, chọn Tệp → Lưu thành → \"Excel Workbook (.xlsx)\" (Excel tiếng Việt: \"Sổ làm việc Excel\") rồi mở tệp mới ở đây",
+                    "lưu lại dạng .xlsx: mở tệp trong Excel, chọn Tệp → Lưu thành → \"Excel Workbook (.xlsx)\" (Excel tiếng Việt: \"Sổ làm việc Excel\"), rồi mở tệp mới ở đây",
                 ),
             ),
             WorkbookError::Encrypted => (
                 Phrase::new("a workbook protected by a password", "sổ tính có đặt mật khẩu"),
                 Phrase::new(
                     "a workbook without a password: open it in Excel, remove the password (File → Info → Protect Workbook → Encrypt with Password, leave it empty), save, then open it here",
-                    "sổ tính không có mật khẩu: hãy mở tệp trong Excel, gỡ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, để trống), lưu lại rồi mở ở đây",
+                    "gỡ mật khẩu trước: mở tệp trong Excel, chọn Tệp → Thông tin → Bảo vệ sổ làm việc → Mã hóa bằng mật khẩu, xóa mật khẩu cho trống, lưu lại rồi mở tệp ở đây",
                 ),
             ),
             WorkbookError::OpenDocument => (
-                Phrase::new("an OpenDocument spreadsheet (.ods)", "bảng tính OpenDocument (.ods)"),
+                Phrase::new("an OpenDocument spreadsheet (.ods)", "bảng tính LibreOffice (.ods), Atlas chưa đọc được"),
                 Phrase::new(
                     "an .xlsx workbook or a CSV: in LibreOffice use File → Save As → \"Excel 2007-365 (.xlsx)\"",
-                    "sổ tính .xlsx hoặc tệp CSV: trong LibreOffice hãy chọn Tệp → Lưu thành → \"Excel 2007-365 (.xlsx)\"",
+                    "lưu lại dạng .xlsx hoặc CSV: trong LibreOffice chọn Tệp → Lưu thành → \"Excel 2007-365 (.xlsx)\"",
                 ),
             ),
             WorkbookError::NotWorkbook => (
-                Phrase::new("a zip file that holds no Excel workbook", "tệp nén không chứa sổ tính Excel"),
-                Phrase::new("an .xlsx workbook, a CSV or a dataset in the JSON format", "sổ tính .xlsx, tệp CSV hoặc bộ dữ liệu dạng JSON"),
+                Phrase::new("a zip file that holds no Excel workbook", "tệp nén (.zip) không chứa sổ tính Excel"),
+                Phrase::new("an .xlsx workbook, a CSV or a dataset in the JSON format", "mở một sổ tính .xlsx, một tệp CSV hoặc một tệp dữ liệu JSON"),
             ),
             WorkbookError::Damaged(what) => (
                 // The detail (which part, which offset) is for whoever debugs the reader, in English;
@@ -114,35 +114,35 @@ impl WorkbookError {
                 Phrase::new(format!("a damaged workbook ({what})"), "sổ tính bị hỏng (tệp bị cắt ngắn hoặc có phần không đọc được)"),
                 Phrase::new(
                     "a complete workbook: copy or download the file again; if Excel opens it, save it again as .xlsx",
-                    "sổ tính nguyên vẹn: hãy chép hoặc tải lại tệp; nếu Excel mở được thì lưu lại dạng .xlsx",
+                    "chép hoặc tải lại tệp; nếu Excel vẫn mở được tệp, hãy lưu lại dạng .xlsx rồi mở ở đây",
                 ),
             ),
             WorkbookError::TooLarge(n) => (
                 Phrase::new(
                     format!("a workbook that unpacks to {} MB or more", n / (1024 * 1024)),
-                    format!("sổ tính giải nén ra từ {} MB trở lên", n / (1024 * 1024)),
+                    format!("sổ tính quá lớn: giải nén ra từ {} MB trở lên", n / (1024 * 1024)),
                 ),
                 Phrase::new(
                     format!("a workbook that unpacks to at most {} MB: keep only the sheet with the units, or save that sheet as CSV", MAX_UNPACKED / (1024 * 1024)),
-                    format!("sổ tính giải nén ra tối đa {} MB: hãy chỉ giữ trang có danh sách đơn vị, hoặc lưu trang đó dạng CSV", MAX_UNPACKED / (1024 * 1024)),
+                    format!("bớt cho còn tối đa {} MB: chỉ giữ trang có danh sách đơn vị, hoặc lưu trang đó dạng CSV rồi mở tệp CSV", MAX_UNPACKED / (1024 * 1024)),
                 ),
             ),
             WorkbookError::NoSheets => (
                 Phrase::new("a workbook without a worksheet", "sổ tính không có trang tính nào"),
-                Phrase::new("a worksheet with a header row and one row per unit", "một trang tính có hàng tiêu đề và mỗi đơn vị một hàng"),
+                Phrase::new("a worksheet with a header row and one row per unit", "một trang tính có hàng tiêu đề, rồi mỗi đơn vị một hàng"),
             ),
             WorkbookError::EmptySheet(name) => (
                 Phrase::new(format!("an empty sheet ({})", sheet_ref(name)), format!("trang tính trống ({})", sheet_ref(name))),
                 Phrase::new(
                     "a sheet with a header row and one row per unit: pick the sheet that holds the list",
-                    "trang tính có hàng tiêu đề và mỗi đơn vị một hàng: hãy chọn trang chứa danh sách",
+                    "chọn trang tính chứa danh sách đơn vị (hàng tiêu đề, rồi mỗi đơn vị một hàng)",
                 ),
             ),
             WorkbookError::TooWide(cell) => (
-                Phrase::new(format!("a value in cell {cell}, beyond column {}", column_name(MAX_COLUMN)), format!("có giá trị ở ô {cell}, quá cột {}", column_name(MAX_COLUMN))),
+                Phrase::new(format!("a value in cell {cell}, beyond column {}", column_name(MAX_COLUMN)), format!("có giá trị ở ô {cell}, xa quá cột {}", column_name(MAX_COLUMN))),
                 Phrase::new(
                     "at most 200 columns: delete the columns that are not part of the list",
-                    "tối đa 200 cột: hãy xóa các cột không thuộc danh sách",
+                    "xóa các cột không thuộc danh sách: Atlas đọc tối đa 200 cột",
                 ),
             ),
         };

@@ -933,11 +933,13 @@ fn human_size(bytes: f64, lang: Lang) -> String {
 }
 
 
-/// What an issue expected. A long one that ends in a list ("a province code of the 63-province
-/// list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's screen and
-/// pushed the other errors out of sight.
+/// What an issue expected. A long one that ends in a long list ("a province code of the
+/// 63-province list: one of 01, 02, …", 63 codes) shows its list folded: open, it filled a phone's
+/// screen and pushed the other errors out of sight. A short list (the six kinds of unit, named)
+/// stays open: it is what the reader needs to fix the cell.
 fn expected_view(text: &str, lang: Lang) -> impl IntoView {
-    match text.split_once(": ").filter(|_| text.chars().count() > 120) {
+    let items = |list: &str| list.matches(", ").count() + list.matches("; ").count() + 1;
+    match text.split_once(": ").filter(|(_, list)| text.chars().count() > 120 && items(list) > 10) {
         Some((head, list)) => view! {
             <span class="expected">{head.to_string()}": "
                 <details class="expected-list"><summary>{tr(lang, "xem danh sách", "show the list")}</summary>{list.to_string()}</details>
@@ -987,7 +989,7 @@ fn issue_list(issues: Vec<IssueView>, more: u32, lang: Lang, testid: &'static st
         </ol>
         {(more > 0).then(|| view! {
             <p data-testid=format!("{testid}-more")>{match lang {
-                Lang::Vi => format!("… và {more} mục nữa (tải báo cáo để xem 50 mục đầu dưới dạng bảng)."),
+                Lang::Vi => format!("… và còn {more} mục nữa (tải báo cáo về để xem 50 mục đầu dưới dạng bảng)."),
                 Lang::En => format!("… and {more} more (download the report for the first 50 as a table)."),
             }}</p>
         })}
@@ -1097,8 +1099,8 @@ fn MappingStep() -> impl IntoView {
                 });
             };
             let guess_text = match (&c.guess, c.sure) {
-                (Some(f), true) => format!("{} {}", tr(lang, "nhận ra:", "recognised:"), label(f)),
-                (Some(f), false) => format!("{} {}?", tr(lang, "đoán:", "guess:"), label(f)),
+                (Some(f), true) => format!("{} {}", tr(lang, "đã nhận ra:", "recognised:"), label(f)),
+                (Some(f), false) => format!("{} {}?", tr(lang, "đoán là:", "guess:"), label(f)),
                 (None, _) => tr(lang, "không nhận ra", "not recognised").to_string(),
             };
             let h = c.header.clone();
@@ -1119,22 +1121,22 @@ fn MappingStep() -> impl IntoView {
         }).collect_view();
         Some(view! {
             <div class="mapping" data-testid="mapping-step" role="group" aria-labelledby="mapping-title">
-                <h3 id="mapping-title">{tr(lang, "Chọn trường cho từng cột của ", "Pick the field of each column of ")}<q>{file_name}</q></h3>
+                <h3 id="mapping-title">{tr(lang, "Chọn thông tin cho từng cột của ", "Pick the field of each column of ")}<q>{file_name}</q></h3>
                 {sheet_pick}
                 <p>{tr(lang,
-                    "Kiểm tra trường đoán sẵn cho từng cột; các trường bắt buộc: mã đơn vị, tỉnh, năm, loại hình.",
-                    "Check the field guessed for each column; required fields: unit id, province, year, kind.")}</p>
+                    "Xem lại thông tin Atlas đã đoán cho từng cột. Bắt buộc phải có tỉnh, năm và loại hình; nếu không có cột mã đơn vị, các đơn vị được đánh số theo hàng.",
+                    "Check the field guessed for each column. Province, year and kind are required; without a unit id column, the units are numbered by their row.")}</p>
                 <div class="table-wrap">
                     <table class="stacked">
                         <thead><tr>
                             <th scope="col">{tr(lang, "Cột", "Column")}</th>
-                            <th scope="col">{tr(lang, "Trường (và giá trị đầu)", "Field (and first values)")}</th>
+                            <th scope="col">{tr(lang, "Thông tin (và vài giá trị đầu)", "Field (and first values)")}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
                 <label class="field">
-                    <span>{tr(lang, "Mã tỉnh trong tệp theo", "Province codes in the file follow")}</span>
+                    <span>{tr(lang, "Tỉnh trong tệp theo danh sách", "Province codes in the file follow")}</span>
                     <select data-testid="map-boundary" on:change=move |ev| {
                         boundary.set(if event_target_value(&ev) == "34" { 34 } else { 63 });
                     }>
@@ -1173,12 +1175,12 @@ fn FileReport() -> impl IntoView {
                 view! {
                     <div class="error-box file-report" role="alert" data-testid="file-report">
                         <p><strong>{match lang {
-                            Lang::Vi => format!("Không mở tệp \u{201c}{name}\u{201d}: {n} lỗi. Dữ liệu đang hiển thị không thay đổi."),
+                            Lang::Vi => format!("Chưa mở được tệp \u{201c}{name}\u{201d}: có {n} lỗi. Dữ liệu đang hiển thị vẫn giữ nguyên."),
                             Lang::En => format!("\u{201c}{name}\u{201d} was not opened: {n} error(s). The data on screen is unchanged."),
                         }}</strong></p>
                         {issue_list(report.errors.clone(), report.more_errors, lang, "report-errors")}
                         {(!report.warnings.is_empty()).then(|| view! {
-                            <p>{tr(lang, "Cảnh báo (không chặn):", "Warnings (not blocking):")}</p>
+                            <p>{tr(lang, "Cảnh báo (không ngăn việc mở tệp):", "Warnings (not blocking):")}</p>
                             {issue_list(report.warnings.clone(), report.more_warnings, lang, "report-warnings")}
                         })}
                         <button type="button" class="btn small" data-testid="report-download" on:click=download>
@@ -1199,7 +1201,7 @@ fn FileReport() -> impl IntoView {
                         Lang::En => format!("Opened \u{201c}{name}\u{201d}."),
                     }}</p>
                     {save_error.map(|e| view! {
-                        <p data-testid="save-error">{tr(lang, "Không lưu được trên thiết bị (sẽ mất khi tải lại trang): ", "Could not keep it on this device (it will be gone after a reload): ")}{e}</p>
+                        <p data-testid="save-error">{tr(lang, "Không lưu được vào thiết bị (dữ liệu sẽ mất khi tải lại trang): ", "Could not keep it on this device (it will be gone after a reload): ")}{e}</p>
                     })}
                     {(!warnings.warnings.is_empty()).then(|| view! {
                         <p>{tr(lang, "Cảnh báo (dữ liệu vẫn được mở):", "Warnings (the data is open anyway):")}</p>

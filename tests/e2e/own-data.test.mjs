@@ -43,14 +43,14 @@ function recordRequests(page) {
 /** Each bad file, with a part of its message in Vietnamese and in English. */
 const CASES = [
   ['empty.json', /tệp rỗng, cần/, /found an empty file/],
-  ['image.png', /byte NUL/, /NUL byte/],
-  ['utf16.json', /văn bản UTF-16.*hãy lưu lại dưới dạng UTF-8/s, /a UTF-16 text.*save it as UTF-8/s],
+  ['image.png', /ký tự rỗng \(NUL\)/, /NUL byte/],
+  ['utf16.json', /bảng mã UTF-16.*lưu lại tệp bằng bảng mã UTF-8/s, /a UTF-16 text.*save it as UTF-8/s],
   ['web-page.json', /HTML hoặc XML/, /HTML or XML/],
-  ['truncated.json', /cuối tệp, cần/, /found the end of the file/],
+  ['truncated.json', /tệp kết thúc giữa chừng, cần/, /found the end of the file/],
   ['wrong-format.json', /coop-atlas\/1.*định dạng mới hơn/s, /coop-atlas\/1.*a newer format/s],
   ['bad-values.json', /hàng 2, cột Tỉnh \(mã hoặc tên\): ghi "99"/s, /row 2, field "province".*"99"/s],
   ['bad-values.csv', /hàng 3, cột Tỉnh \(mã hoặc tên\): ghi "Sông Bé"/s, /row 3, field "province".*Sông Bé/s],
-  ['windows-1258.csv', /byte không phải UTF-8/, /not UTF-8/],
+  ['windows-1258.csv', /tệp không được lưu bằng bảng mã UTF-8/, /not UTF-8/],
 ];
 
 for (const lang of ['vi', 'en']) test(`each bad file gets its message in the reader's language (${lang}, role=alert) and the dataset on screen stays exactly as it was`, async () => {
@@ -84,7 +84,7 @@ test('a 300 MB file and JSON nested a million levels deep get a message, not a h
   const ctx = await site.browser.newContext();
   const page = await openPage(ctx, site.url);
   const before = await onScreen(page);
-  for (const [path, message] of [[huge, /tối đa 100000000 byte/], [deep, /lồng sâu hơn 128 cấp/]]) {
+  for (const [path, message] of [[huge, /tối đa 100000000 byte/], [deep, /lồng nhau quá 128 cấp/]]) {
     const t0 = Date.now();
     await openFile(page, path);
     await page.waitForSelector('[data-testid="file-report"]', { timeout: 20000 });
@@ -106,7 +106,7 @@ test('the same mistake in 120 rows is one line whose rows open on demand, and th
   assert.equal(await issues.count(), 1);
   assert.equal(await page.locator('[data-testid="report-errors-more"]').count(), 0);
   assert.match(await page.textContent('[data-testid="file-report"]'), /120 lỗi/);
-  assert.match(await issues.first().textContent(), /^cột Số lao động, 120 hàng \(1–120\): ghi "nhiều", cần số nguyên ≥ 0/);
+  assert.match(await issues.first().textContent(), /^cột Số lao động, 120 hàng \(1–120\): ghi "nhiều", cần một số nguyên từ 0 trở lên/);
   // The rows are folded under "xem các hàng", and listed on a tap.
   const rows = issues.first().locator('[data-testid="issue-rows"]');
   assert.equal(await rows.getAttribute('open'), null);
@@ -122,7 +122,7 @@ test('the same mistake in 120 rows is one line whose rows open on demand, and th
   // In the reader's language, as on screen: the column by its name, the rows in one cell.
   assert.match(lines[0], /^hàng;cột;vấn đề;cần;mức/);
   assert.equal(lines.length, 2, csv);
-  assert.match(lines[1], /^1–120;Số lao động;.*nhiều.*;số nguyên ≥ 0.*;lỗi$/);
+  assert.match(lines[1], /^1–120;Số lao động;.*nhiều.*;một số nguyên từ 0 trở lên.*;lỗi$/);
   await ctx.close();
 });
 
@@ -141,8 +141,8 @@ test('a refused file lists its errors from the top of the file down, in Vietname
   assert.ok(rows.includes(3) && rows.includes(4), `places ${places}`);
   // In Vietnamese throughout: the field's Vietnamese name, and what was expected.
   const items = await page.$$eval('[data-testid="report-errors"] [data-testid="issue"]', (els) => els.map((e) => e.textContent));
-  assert.ok(items.some((t) => /hàng 4, cột Năm: ghi .*20x4.*, cần số nguyên từ 1990 đến 2100/.test(t)), items.join(' | '));
-  assert.ok(items.some((t) => /hàng 3, cột Số thành viên: ghi .*abc.*, cần số nguyên ≥ 0/.test(t)), items.join(' | '));
+  assert.ok(items.some((t) => /hàng 4, cột Năm: ghi .*20x4.*, cần một năm từ 1990 đến 2100/.test(t)), items.join(' | '));
+  assert.ok(items.some((t) => /hàng 3, cột Số thành viên: ghi .*abc.*, cần một số nguyên từ 0 trở lên/.test(t)), items.join(' | '));
   // A CSV takes province names: the message says so rather than listing 63 codes.
   assert.ok(items.some((t) => /hàng 3, cột Tỉnh \(mã hoặc tên\): ghi "99", cần tên tỉnh .*hoặc mã tỉnh/.test(t)), items.join(' | '));
   assert.ok(items.every((t) => !/ expected |a whole number|one of|thấy|members|province/.test(t)), items.join(' | '));
@@ -393,7 +393,7 @@ test('a hostile dataset shows its markup as text, runs nothing, and links no jav
   assert.match(line, /<img src=x onerror="window\.__pwned=3">Nhà xuất bản/);
   await page.waitForSelector('[data-testid="sources"]');
   assert.match(await page.textContent('[data-testid="sources"]'), /<iframe src="https:\/\/example\.com"><\/iframe>/);
-  assert.match(await page.textContent('[data-testid="privacy-note"]'), /không gửi chúng đi đâu/);
+  assert.match(await page.textContent('[data-testid="privacy-note"]'), /không gửi dữ liệu đi đâu cả/);
   await page.waitForTimeout(500);
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.equal(await page.locator('main img, header img, main iframe, main b, [data-testid="own-data"] script').count(), 0);

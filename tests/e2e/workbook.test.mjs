@@ -120,12 +120,12 @@ test('each bad workbook gets its own message saying what to do, and the data on 
   const renamed = join(TMP, 'so-lieu.xlsx');
   copyFileSync(join(FIX, 'register-excel97.xls'), renamed);
   const cases = [
-    ['register-excel97.xls', /sổ tính Excel 97-2003 \(\.xls\).*Lưu thành → "Excel Workbook \(\.xlsx\)"/s],
-    [renamed, /sổ tính Excel 97-2003 \(\.xls\)/],
+    ['register-excel97.xls', /sổ tính Excel đời cũ \(\.xls, Excel 97-2003\).*Lưu thành → "Excel Workbook \(\.xlsx\)"/s],
+    [renamed, /sổ tính Excel đời cũ \(\.xls, Excel 97-2003\)/],
     ['register-password.xlsx', /sổ tính có đặt mật khẩu.*gỡ mật khẩu/s],
     ['register-truncated.xlsx', /sổ tính bị hỏng.*chép hoặc tải lại tệp/s],
     ['bomb.xlsx', /giải nén ra từ 299 MB.*tối đa 256 MB/s],
-    ['register.ods', /bảng tính OpenDocument \(\.ods\).*Excel 2007-365/s],
+    ['register.ods', /bảng tính LibreOffice \(\.ods\).*Excel 2007-365/s],
   ];
   for (const [f, says] of cases) {
     await openFile(page, f.startsWith('/') ? f : join(FIX, f));
