@@ -7,8 +7,8 @@
 //! takes over as it does from the copy (`ui::web::retire_prerender`), with the focus carried over.
 //!
 //! What it does not do itself — downloads, the year's play-through, the province search, the
-//! Chart, Profile and Sources tabs — shows "loading…" until the app is there (it was already
-//! started): nothing pretends to work. A link with own data (`ld=`, `data=`), an embed, or a link
+//! charts but a trend (drawn as SVG, `charts::svg`), the Profile and Sources tabs — shows
+//! "loading…" until the app is there (it was already started): nothing pretends to work. A link with own data (`ld=`, `data=`), an embed, or a link
 //! whose problems need explaining (notices) goes to the app directly (`hand_over`).
 //!
 //! The markup comes from `crate::first_view` (pure, tested natively); this module is only the DOM
@@ -65,7 +65,7 @@ struct Lean {
     /// The Map tab's panel, kept while another tab shows.
     map_panel: Option<Element>,
     /// The Leptos app is not started yet: a link opening on a trend first fetches its years (the
-    /// app's 540 KB would share the connection with them), then starts it (`fetched`).
+    /// app's ≈ 370 KB would share the connection with them), then starts it (`release_app`).
     app_waits: bool,
     /// The Leptos app has started: from now on it owns the view.
     stopped: bool,

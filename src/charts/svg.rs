@@ -79,13 +79,19 @@ pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
             years.push(y);
         }
     }
-    let values = tr.series.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.value)).chain(tr.targets.iter().map(|t| t.value));
+    // Only finite figures are drawn (an own file's absurd sums could overflow): a point without one
+    // is a gap, as a year without a figure is.
+    let finite = |v: &f64| v.is_finite() && v.abs() < 1e300;
+    let values = tr.series.iter().flat_map(|(_, items)| items.iter().filter_map(|i| i.value)).chain(tr.targets.iter().map(|t| t.value)).filter(finite);
     let (lo, hi) = values.fold((0f64, 0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     // Round ticks, as the map's legend has (classify::nice_step): 0–1.000–2.000, not 0–937–1.874.
-    let step = nice_step(if hi - lo > 0.0 { hi - lo } else { 1.0 }, 4);
+    let step = match nice_step(if hi - lo > 0.0 { hi - lo } else { 1.0 }, 4) {
+        s if s > 0.0 && s.is_finite() => s,
+        _ => 1.0,
+    };
     let (lo, hi) = ((lo / step).floor() * step, ((hi / step).ceil() * step).max(lo + step));
     let unit = axis_unit(lo.abs().max(hi.abs()));
-    let ticks: Vec<f64> = (0..=((hi - lo) / step).round() as usize).map(|k| lo + k as f64 * step).collect();
+    let ticks: Vec<f64> = (0..=((hi - lo) / step).round().min(20.0) as usize).map(|k| lo + k as f64 * step).collect();
     let tick_text: Vec<String> = ticks.iter().map(|v| axis_label(*v, unit, lang)).collect();
 
     // The legend: every line, and the targets when there are any.
@@ -160,7 +166,7 @@ pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
         let mut marks = String::new();
         let mut last_label_end = f64::MIN;
         for (i, item) in items.iter().enumerate() {
-            let Some(v) = item.value else {
+            let Some(v) = item.value.filter(finite) else {
                 pen_down = false;
                 continue;
             };
@@ -188,6 +194,7 @@ pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
         let points: Vec<(f64, f64, &str)> = tr
             .targets
             .iter()
+            .filter(|t| finite(&t.value))
             .filter_map(|t| years.iter().position(|y| *y == t.year).map(|i| (x_of(i), y_of(t.value), t.label.as_str())))
             .collect();
         let d: Vec<String> = points.iter().enumerate().map(|(i, (x, y, _))| format!("{}{} {}", if i == 0 { "M" } else { "L" }, plain(*x, 1), plain(*y, 1))).collect();
@@ -202,7 +209,7 @@ pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
         }
         out.push_str("</g>");
     }
-    if tr.series.iter().all(|(_, items)| items.iter().all(|i| i.value.is_none())) && tr.targets.is_empty() {
+    if tr.series.iter().all(|(_, items)| items.iter().all(|i| i.value.filter(finite).is_none())) && tr.targets.is_empty() {
         out.push_str(&format!(
             "<text class=\"no-data\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#6e7079\">{}</text>",
             plain((left + right) / 2.0, 1),
@@ -308,6 +315,23 @@ mod tests {
         assert_eq!(years(&narrow), 5, "{narrow}");
         assert!(narrow.contains(">2030</text>"));
         assert!(svg.contains(">4.000</text>"), "the axis reaches the target: {svg}");
+    }
+
+    #[test]
+    fn figures_too_large_to_draw_are_gaps_not_a_hang() {
+        let mut tr = one_line();
+        tr.series[0].1[0].value = Some(f64::INFINITY);
+        tr.series[0].1[1].value = Some(1e308);
+        tr.series[0].1[2].value = Some(-1e308);
+        let svg = trend(&tr, 390.0, 360.0, Lang::Vi);
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        assert!(svg.contains(&format!(">{}</text>", t(Lang::Vi, Msg::NoData))), "{svg}");
+        // Two figures whose difference overflows: drawn, with a bounded number of ticks.
+        tr.series[0].1[0].value = Some(1e299);
+        tr.series[0].1[2].value = Some(-1e299);
+        let svg = trend(&tr, 390.0, 360.0, Lang::Vi);
+        assert!(svg.matches("<line").count() < 40, "{svg}");
+        assert!(!svg.contains("NaN"), "{svg}");
     }
 
     #[test]
