@@ -176,10 +176,11 @@ export function hashLean(dist, bin = LEAN_BIN) {
  *  - preload: the map's shapes (on a link to the Map tab), the catalogue and the default dataset's
  *    latest year start downloading while the wasm does, when the link asks for that data (on 3G this saves two round trips before the headline
  *    cards; a link to another dataset or year preloads nothing, so no byte is wasted). With the
- *    lean first view in the build (`lean`), a link it shows gets the shapes preloaded only when
- *    the copy's own paths are not its map — the 34-province version (`b=34`), or a zoom to a
- *    region or provinces (`r`, `p`) —: otherwise the lean paints the copy's paths and fetches the
- *    shapes once it is live (src/lean.rs), and a preload would take their bytes before the lean's;
+ *    lean first view in the build (`lean`), a link it shows gets no shapes preloaded: the lean
+ *    responds first (the copy's paths painted, or hidden when they are the other boundary
+ *    version's), then fetches the shapes for the zoom and the 34-province map (src/lean.rs); a
+ *    preload would take their bytes before the lean's (stop 17: the bytes until the app responds
+ *    on `?l=en&b=34&p=19` were 201 KB with them, over the 200 KB target);
  *  - when index.html carries the pre-rendered first view (scripts/prerender.mjs): whether the link
  *    asks for the default header, filters and cards — no key, or only `d`, `y`, `l` equal to the
  *    default dataset, its latest year and the page's language, each once, besides the tracking
@@ -206,11 +207,11 @@ export function firstViewScript(dist, html, { lean = false } = {}) {
       `else if(w[k]!==v)p=0;if(s[k])p=0;s[k]=1});` +
       `if(p){var h=document.documentElement.classList;h.add('prerendered');if(o)h.add('prerendered-no-panel')}`
     : '';
-  // The map's shapes too when the link opens on the Map tab (any dataset): the Leptos app draws the
-  // map, and lets the pre-rendered copy go, only once they are in; the lean first view needs them
-  // first only when the copy's paths are not its map (see above).
+  // The map's shapes too when the link opens on the Map tab (any dataset) and the Leptos app starts
+  // at once: it draws the map, and lets the pre-rendered copy go, only once they are in; the lean
+  // first view fetches them once it has responded (see above).
   return `(function(){try{var q=new URLSearchParams(location.search),d=q.get('d'),y=q.get('y'),t=q.get('t'),f=[];${snapshot}` +
-    `if((!t||t==='map')${lean ? "&&(q.has('ld')||q.has('data')||q.has('embed')||q.get('b')==='34'||q.has('r')||q.has('p'))" : ''})` +
+    `if((!t||t==='map')${lean ? "&&(q.has('ld')||q.has('data')||q.has('embed'))" : ''})` +
     `f.push('geo/vn'+(q.get('b')==='34'?'34':'63')+'-svg.tsv');` +
     `if(!(q.has('ld')||q.has('data')||(d&&d!=='${id}')${yearCheck}))f.push('data/catalog.json','${file}');` +
     `f.forEach(function(h){var l=document.createElement('link');` +

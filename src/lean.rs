@@ -268,14 +268,11 @@ async fn first_view() -> Result<(), String> {
     if !parsed.notices.is_empty() || !url_state::validate_against(&mut view, registry()).is_empty() {
         return Err("the link has notices".into());
     }
-    // Everything at once: the head script preloaded the catalogue, the default year and the
-    // shapes, so these requests are answered from what is already arriving.
+    // Everything at once: the head script preloaded the catalogue and the default year, so these
+    // requests are answered from what is already arriving. The map's shapes come after the lean
+    // responds (`ensure_shapes`): the copy's 63 paths are the whole country's; a zoom or the
+    // 34-province map follows them a moment later, and their bytes never delay the figures.
     let catalog_req = fetch("data/catalog.json");
-    // The shapes only when the copy's paths (the whole country, 63 provinces) are not this map:
-    // another boundary version, or a zoom to a region or provinces. Otherwise they come after.
-    let zoom = view.region.is_some() || !view.provinces.is_empty();
-    let shapes_req = (view.tab == Tab::Map && (view.boundary != Boundary::P63 || zoom))
-        .then(|| (view.boundary, fetch(&shapes_path(view.boundary))));
     let catalog = catalog_of(catalog_req).await?;
     let Some(entry) = catalog.get(&view.dataset) else { return Err(format!("no bundled dataset {}", view.dataset)) };
     if !url_state::validate_years(&mut view, &entry.years).is_empty() {
@@ -291,16 +288,12 @@ async fn first_view() -> Result<(), String> {
     if !url_state::validate_indicator(&mut view, &ids).is_empty() {
         return Err("the link's indicator is not in the dataset".into());
     }
-    let mut shapes = Vec::new();
-    if let Some((b, req)) = shapes_req {
-        shapes.push((b, Rc::new(shapes_of(req, &shapes_path(b)).await?)));
-    }
     let lean = Lean {
         view,
         catalog,
         data: vec![(key, Rc::new(ds))],
         fetching: Vec::new(),
-        shapes,
+        shapes: Vec::new(),
         drawn: Boundary::P63,
         copy_lang: Lang::Vi,
         table_by: TableBy::Province,
@@ -327,12 +320,6 @@ async fn first_view() -> Result<(), String> {
     if with_lean(|l| l.release_app()) == Some(true) {
         start_app();
     }
-    // The map's shapes, if the copy's paths did: for the tooltips, the arrow keys and the zoom.
-    with_lean(|l| {
-        if l.view.tab == Tab::Map {
-            l.ensure_shapes(l.view.boundary);
-        }
-    });
     Ok(())
 }
 
@@ -692,17 +679,22 @@ impl Lean {
         let Some(svg) = tid("map-chart") else { return };
         set_attr(&svg, "aria-label", &m.title);
         let Some(shapes) = self.shapes(self.view.boundary) else {
-            // The copy's own paths are this map's when it shows the whole country in its
-            // boundary version: fills and names are enough until the shapes arrive (fetched
-            // once the first view is live: the zoom, the tooltips and the arrow keys need them).
-            if self.drawn == self.view.boundary && m.focus.is_empty() {
+            // Until the shapes arrive (fetched once the first view is live: the zoom, the
+            // tooltips and the arrow keys need them), the copy's own paths show this map's
+            // fills and names when they are its boundary version, the whole country even on a
+            // zoomed link; the other version's paths are hidden, never shown with wrong fills.
+            let own = self.drawn == self.view.boundary;
+            if own {
+                let _ = svg.remove_attribute("visibility");
                 self.paint_areas(&m);
-                self.render_map_after(&m, lang);
             } else {
-                self.ensure_shapes(self.view.boundary);
+                set_attr(&svg, "visibility", "hidden");
             }
+            self.render_map_after(&m, lang);
+            self.ensure_shapes(self.view.boundary);
             return;
         };
+        let _ = svg.remove_attribute("visibility");
         let vb = shapes.zoom(&m.focus);
         let scale = fv::map_scale(vb);
         set_attr(&svg, "viewBox", &vb.to_string());
@@ -781,10 +773,11 @@ impl Lean {
         let _ = map_box.append_child(&tip);
     }
 
-    /// Whether the Leptos app may start now (once: `true` the first time only). It waits while the
-    /// years of a trend are being fetched: they are what the reader asked to see.
+    /// Whether the Leptos app may start now (once: `true` the first time only). On a trend it waits
+    /// while the dataset's years are being fetched: they are what the reader asked to see.
     fn release_app(&mut self) -> bool {
-        if !self.app_waits || !self.fetching.is_empty() {
+        let trend = self.view.tab == Tab::Chart && self.view.chart == ChartKind::Trend;
+        if !self.app_waits || (trend && self.fetching.iter().any(|p| p.ends_with(".pack"))) {
             return false;
         }
         self.app_waits = false;

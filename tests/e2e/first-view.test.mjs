@@ -16,7 +16,7 @@ const site = useSite();
 const APP = /\/coop-atlas-web-[0-9a-f]+(\.js|_bg\.wasm)$/;
 
 /** A page whose Leptos app is held until `release()` (never, if not called). Records errors. */
-async function leanPage(link, { hold = true } = {}) {
+async function leanPage(link, { hold = true, shapes = false } = {}) {
   const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
   let release;
   const released = new Promise((r) => { release = r; });
@@ -27,8 +27,17 @@ async function leanPage(link, { hold = true } = {}) {
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  // The map's shapes come after the lean responds (the zoom, the 34-province map): `shapes` waits
+  // for them, and for the map drawn with them.
+  const geo = shapes ? page.waitForResponse(/\/geo\/vn(63|34)-svg\.tsv$/, { timeout: 30000 }) : null;
   await page.goto(site.url + link, { waitUntil: 'commit' });
   await page.waitForFunction(() => document.documentElement.classList.contains('first-live'), null, { timeout: 30000 });
+  if (geo) {
+    await geo;
+    // Read, parsed and drawn in the task its response ends (src/lean.rs `load_once`).
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100))));
+    assert.equal(await page.getAttribute('#prerender svg[data-testid="pre-map-chart"]', 'visibility'), null, 'the map shown');
+  }
   return { context, page, release };
 }
 
@@ -131,7 +140,8 @@ const LINKS = ['?k=htx', '?l=en&b=34&p=19', '?t=table&r=tdmnpb', '?r=tn&ht=1', '
 
 for (const link of LINKS) {
   test(`the first view of ${link} is the app's own markup for it`, { timeout: 120000 }, async () => {
-    const { context, page } = await leanPage(link);
+    const q = new URLSearchParams(link.slice(1));
+    const { context, page } = await leanPage(link, { shapes: (q.get('t') || 'map') === 'map' });
     try {
       const lean = await page.evaluate(parts, ['pre-']);
       assert.deepEqual(page.errors, []);
@@ -387,6 +397,35 @@ test('the first view\'s other charts are the app\'s: a chart kind chosen shows l
     await page.waitForFunction(() => location.search.includes('ch=trend'));
     await page.waitForSelector(svg, { timeout: 30000 });
     assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the first view responds before the map\'s shapes: the copy\'s 63 paths never stand for the 34-province map, a zoom follows them', { timeout: 120000 }, async () => {
+  const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
+  let releaseGeo;
+  const geoReleased = new Promise((r) => { releaseGeo = r; });
+  await context.route(APP, () => {}); // the Leptos app held for good
+  await context.route(/\/geo\//, async (route) => { await geoReleased; return route.continue(); });
+  const page = await context.newPage();
+  try {
+    await page.goto(site.url + '?b=34&p=19', { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.documentElement.classList.contains('first-live'), null, { timeout: 30000 });
+    const svg = '#prerender svg[data-testid="pre-map-chart"]';
+    // Live with the link's figures and chips, the map hidden (its paths are the 63 provinces').
+    assert.ok(Number(await page.getAttribute('#prerender [data-testid="pre-kpi-htx_count"]', 'data-value')) > 0);
+    assert.equal(await page.getAttribute(svg, 'visibility'), 'hidden');
+    assert.equal(await page.locator(`${svg} path.area`).count(), 63);
+    releaseGeo();
+    await page.waitForFunction((s) => !document.querySelector(s).hasAttribute('visibility'), svg, { timeout: 30000 });
+    assert.equal(await page.locator(`${svg} path.area`).count(), 34, 'the 34-province map');
+    assert.equal(await page.getAttribute(`${svg} path.area[data-code="19"]`, 'aria-pressed'), 'true');
+    // Back to the 63-province map (Thái Nguyên still chosen): its own 63 paths, shown.
+    await page.click('#prerender [data-testid="pre-filters-toggle"]');
+    await page.check('#prerender [data-testid="pre-boundary-63"]');
+    await page.waitForFunction(() => !location.search.includes('b=34'));
+    await page.waitForFunction((s) => document.querySelectorAll(`${s} path.area`).length === 63 && !document.querySelector(s).hasAttribute('visibility'), svg, { timeout: 30000 });
   } finally {
     await context.close();
   }
