@@ -159,8 +159,13 @@ export const INTERACTIVE_MAP_READY = () => {
     return paths.length > 0 && paths.some((p) => p.getAttribute('fill') !== '#e3e6e5') && svg.getClientRects().length > 0;
   };
   const copy = document.getElementById('prerender');
+  // The lean's map once it is the link's: shown (hidden while the 34-province shapes are on their
+  // way), and zoomed when the link chooses a region or provinces (the whole country until then).
+  const svg = copy && copy.querySelector('svg[data-testid="pre-map-chart"]');
+  const q = new URLSearchParams(location.search);
+  const zoomed = !(q.has('r') || q.has('p')) || (svg && svg.getAttribute('viewBox') !== '0 0 768 1000');
   const lean = document.documentElement.classList.contains('first-live') && !!copy && getComputedStyle(copy).display !== 'none'
-    && drawn(copy.querySelector('svg[data-testid="pre-map-chart"]'));
+    && drawn(svg) && getComputedStyle(svg).visibility !== 'hidden' && zoomed;
   return (lean || drawn(document.querySelector('#main svg[data-testid="map-chart"]'))) && performance.now();
 };
 
