@@ -144,12 +144,14 @@ pub fn EChart(
                 aria-label=move || label.get()
                 data-testid=testid
             ></div>
-            {move || (!lib.ready.get() && lib.error.with(|e| e.is_none())).then(|| {
-                if sketch.is_some_and(|s| s.with(|t| t.is_some())) {
-                    return view! { <div class="chart-fallback" data-testid="chart-fallback" node_ref=sketch_box></div> }.into_any();
-                }
+            // The sketch stays when ECharts cannot be loaded (a connection cut on 3G): the trend is
+            // still there to read, with the error line below it.
+            {move || (!lib.ready.get() && sketch.is_some_and(|s| s.with(|t| t.is_some()))).then(|| {
+                view! { <div class="chart-fallback" data-testid="chart-fallback" node_ref=sketch_box></div> }
+            })}
+            {move || (!lib.ready.get() && lib.error.with(|e| e.is_none()) && !sketch.is_some_and(|s| s.with(|t| t.is_some()))).then(|| {
                 let lang = use_context::<super::state::AppState>().map(|s| s.lang()).unwrap_or_default();
-                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }.into_any()
+                view! { <p class="chart-loading" role="status" data-testid="chart-loading">{crate::i18n::t(lang, crate::i18n::Msg::LoadingChart)}</p> }
             })}
             {move || lib.error.get().or_else(|| error.get()).map(|e| view! { <p class="chart-error" role="status">{e}</p> })}
         </div>

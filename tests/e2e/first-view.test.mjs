@@ -430,3 +430,24 @@ test('the first view responds before the map\'s shapes: the copy\'s 63 paths nev
     await context.close();
   }
 });
+
+test('a trend whose ECharts cannot be loaded keeps its SVG drawing, the error line below it', { timeout: 120000 }, async () => {
+  const context = await site.browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 800 } });
+  await context.route(/\/vendor\/echarts/, (route) => route.abort());
+  const page = await context.newPage();
+  try {
+    await page.goto(site.url + '?t=chart&ch=trend', { waitUntil: 'commit' });
+    await page.waitForFunction(() => !document.getElementById('prerender'), null, { timeout: 60000 });
+    await page.waitForSelector('#main .chart-error', { timeout: 30000 });
+    const fallback = await page.$eval('#main [data-testid="chart-fallback"]', (f) => {
+      const r = f.getBoundingClientRect();
+      return { bottom: r.bottom, points: f.querySelectorAll('.series title').length };
+    });
+    assert.equal(fallback.points, 6, 'the trend, a point per year');
+    const error = await page.$eval('#main .chart-error', (e) => e.getBoundingClientRect().top);
+    assert.ok(error >= fallback.bottom - 0.5, `the error line below the drawing (${error} ≥ ${fallback.bottom})`);
+    assert.equal(await page.$('#main [data-testid="chart-loading"]'), null, 'no loading line: nothing is on its way');
+  } finally {
+    await context.close();
+  }
+});
