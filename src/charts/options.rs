@@ -200,6 +200,22 @@ pub struct TargetMark {
     pub label: String,
 }
 
+/// A trend's year axis: `years`, run on year by year to the last target year (`last`) when it is
+/// later, so that a 2030 target after figures up to 2025 sits five years on, not next to 2025 (an
+/// axis without years stays empty). ECharts' trend ([`add_targets`]) and the SVG one
+/// (`charts::svg`) share it.
+pub fn years_through(years: &[u16], last: Option<u16>) -> Vec<u16> {
+    let mut out = years.to_vec();
+    if let (Some(last), Some(&from)) = (last, years.last()) {
+        let mut y = from;
+        while y < last {
+            y += 1;
+            out.push(y);
+        }
+    }
+    out
+}
+
 /// Adds the targets to a trend built by [`trend_lines`]: the year axis runs on to the last target
 /// year (a 2030 target after figures up to 2025 sits five years on, not next to 2025), and one
 /// dashed line named `name` joins the targets, each a labelled diamond. A reader sees how far the
@@ -209,14 +225,9 @@ pub fn add_targets(option: &mut Value, targets: &[TargetMark], name: &str) {
         return;
     }
     let Some(cats) = option.get_mut("xAxis").and_then(|x| x.get_mut("data")).and_then(Value::as_array_mut) else { return };
-    let mut years: Vec<u16> = cats.iter().filter_map(|c| c.as_str().and_then(|s| s.parse().ok())).collect();
-    let last_target = targets.iter().map(|t| t.year).max().unwrap_or(0);
-    let mut y = years.last().copied().unwrap_or(last_target);
-    while y < last_target {
-        y += 1;
-        years.push(y);
-        cats.push(json!(y.to_string()));
-    }
+    let shown: Vec<u16> = cats.iter().filter_map(|c| c.as_str().and_then(|s| s.parse().ok())).collect();
+    let years = years_through(&shown, targets.iter().map(|t| t.year).max());
+    cats.extend(years[shown.len()..].iter().map(|y| json!(y.to_string())));
     let data: Vec<Value> = years
         .iter()
         .map(|y| match targets.iter().find(|t| t.year == *y) {

@@ -18,7 +18,7 @@ use crate::engine::markup::escape;
 use crate::engine::vocab::Lang;
 use crate::i18n::{t, Msg};
 
-use super::options::SERIES_COLORS;
+use super::options::{years_through, SERIES_COLORS};
 
 /// The targets' colour, as on the ECharts trend.
 const TARGET_COLOR: &str = "#8a1c1c";
@@ -68,17 +68,7 @@ fn legend_layout(names: &[String], left: f64, width: f64) -> (Vec<(f64, f64)>, u
 pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
     let (width, height) = (width.max(200.0), height.max(160.0));
     // The year axis runs on to the last target year, as on the ECharts trend.
-    let mut years = tr.years.clone();
-    if let Some(last) = tr.targets.iter().map(|t| t.year).max() {
-        let mut y = years.last().copied().unwrap_or(last);
-        if years.is_empty() {
-            years.push(last);
-        }
-        while y < last {
-            y += 1;
-            years.push(y);
-        }
-    }
+    let years = years_through(&tr.years, tr.targets.iter().map(|t| t.year).max());
     // Only finite figures are drawn (an own file's absurd sums could overflow): a point without one
     // is a gap, as a year without a figure is.
     let finite = |v: &f64| v.is_finite() && v.abs() < 1e300;
