@@ -553,7 +553,7 @@ pub fn targets_of(ds: &Dataset, def: &IndicatorDef, base: &Filter, year: Option<
             };
             let label = format!(
                 "{} {}: {about}{}",
-                if lang == Lang::Vi { "Mục tiêu" } else { "Target" },
+                t(lang, Msg::Target),
                 tg.year,
                 format_value(Some(tg.value), tg.unit, lang)
             );
@@ -1190,7 +1190,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
     let mut option = option;
     let marks: Vec<options::TargetMark> =
         targets.iter().map(|t| options::TargetMark { year: t.year, value: t.value, label: t.label.clone() }).collect();
-    options::add_targets(&mut option, &marks, if lang == Lang::Vi { "Mục tiêu" } else { "Target" });
+    options::add_targets(&mut option, &marks, t(lang, Msg::Target));
     // The title, source and label are drawn into the chart only when it is downloaded (`foot`): on
     // screen they are the page's own lines around the chart, so the source shows once.
     let foot = print_foot(&option, &title, &source, ds.meta.illustrative, lang);
@@ -1221,7 +1221,7 @@ pub fn chart_view(ds: &Dataset, v: &ViewState, lang: Lang) -> ChartView {
 /// province (up to six) beside the selection, one series each, with the targets set for it.
 /// Written once for the chart's two faces: ECharts' lines ([`chart_view`]) and the SVG drawing a
 /// link shows before ECharts has arrived (`charts::svg`, the lean first view and the app alike).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TrendView {
     /// Every year of the dataset, in order: the points of each series.
     pub years: Vec<u16>,
@@ -1243,9 +1243,7 @@ pub struct TrendView {
 /// files carry none (the bundled ones do not; the lean draws no trend from such parts when one
 /// does, `has_targets`).
 pub fn trend(parts: &[&Dataset], v: &ViewState, lang: Lang) -> TrendView {
-    let Some(first) = parts.first() else {
-        return TrendView { years: Vec::new(), series: Vec::new(), title: String::new(), source: String::new(), targets: Vec::new() };
-    };
+    let Some(first) = parts.first() else { return TrendView::default() };
     let id = current_indicator(first, v).unwrap_or_else(|| v.indicator.clone());
     let def = def_of(first, &id);
     let base = base_filter(v);

@@ -152,6 +152,7 @@ messages! {
     Observed => "Số liệu công bố", "Published figure";
     /// The Sources tab's list of targets, with their documents and wording.
     Targets => "Mục tiêu", "Targets";
+    Target => "Mục tiêu", "Target";
     /// The Sources tab's list of figures two sources give differently.
     RivalFigures => "Nơi các nguồn khác nhau", "Where sources differ";
     ConceptNote => "Khái niệm", "Concept";

@@ -633,8 +633,10 @@ impl Lean {
             // until ECharts has arrived; the other charts are the app's (their box says loading).
             Tab::Chart => {
                 let parts = if self.view.chart == ChartKind::Trend { self.all_years() } else { None };
-                let refs: Vec<&Dataset> = parts.iter().flatten().map(|p| &**p).collect();
-                let tr = parts.as_ref().map(|_| dashboard::trend(&refs, &self.view, lang));
+                let tr = parts.map(|parts| {
+                    let refs: Vec<&Dataset> = parts.iter().map(|p| &**p).collect();
+                    dashboard::trend(&refs, &self.view, lang)
+                });
                 let picker = dashboard::indicator_picker(ds, &self.view, lang);
                 panel.set_inner_html(&fv::chart_tab(self.view.chart, &picker, tr.as_ref(), ds.meta.illustrative, lang));
                 if let (Some(tr), Some(b)) = (tr, tid("chart-fallback")) {

@@ -85,7 +85,7 @@ pub fn trend(tr: &TrendView, width: f64, height: f64, lang: Lang) -> String {
     let tick_text: Vec<String> = ticks.iter().map(|v| axis_label(*v, unit, lang)).collect();
 
     // The legend: every line, and the targets when there are any.
-    let target_name = if lang == Lang::Vi { "Mục tiêu" } else { "Target" };
+    let target_name = t(lang, Msg::Target);
     let mut names: Vec<String> = tr.series.iter().map(|(n, _)| n.clone()).collect();
     if !tr.targets.is_empty() {
         names.push(target_name.to_string());
