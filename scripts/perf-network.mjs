@@ -178,8 +178,9 @@ export const MAP_READY = () => {
     && performance.now();
 };
 
-/** A chart (by test id) is drawn: its ECharts instance holds a series with data. */
-export const CHART_READY = (testid) => {
+/** A chart (by test id, `chart` when none is given) is drawn: its ECharts instance holds a series
+ *  with data. */
+export const CHART_READY = (testid = 'chart') => {
   const el = document.querySelector(`[data-testid="${testid}"]`);
   const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
   const opt = inst && inst.getOption();
@@ -201,23 +202,10 @@ const MAP_WATCH = (picture, live) => {
   requestAnimationFrame(tick);
 };
 
-/** ECharts' chart (by test id `chart`) drawn: its instance holds a series with data. */
-export const ECHARTS_READY = () => {
-  const el = document.querySelector('[data-testid="chart"]');
-  const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-  const opt = inst && inst.getOption();
-  return !!(opt && (opt.series || []).some((s) => (s.data || []).length > 0)) && performance.now();
-};
-
-/** A chart drawn: a trend as SVG (the lean first view's, or the app's while ECharts loads:
- *  src/charts/svg.rs, once every year is in), or ECharts' chart with its data. */
-export const DRAWN_CHART_READY = () => {
-  if (document.querySelector('[data-testid="pre-chart-fallback"] svg .series path, [data-testid="chart-fallback"] svg .series path')) return performance.now();
-  const el = document.querySelector('[data-testid="chart"]');
-  const inst = el && globalThis.echarts && globalThis.echarts.getInstanceByDom(el);
-  const opt = inst && inst.getOption();
-  return !!(opt && (opt.series || []).some((s) => (s.data || []).length > 0)) && performance.now();
-};
+/** A trend drawn as SVG (the lean first view's, or the app's while ECharts loads:
+ *  src/charts/svg.rs, once every year is in). */
+export const SKETCH_READY = () => !!document.querySelector('[data-testid="pre-chart-fallback"] svg .series path, [data-testid="chart-fallback"] svg .series path')
+  && performance.now();
 
 /** Installed in the page before navigation (an init script): records in `window.__firstAt` the
  *  first frame each predicate of `preds` held (its performance.now()), and in `window.__copyCards`
@@ -318,7 +306,7 @@ async function visit(browser, url, throttle, { map = true, chart = false, wire =
   // the copy's map nor the live map (an empty map panel).
   await page.addInitScript(`(${MAP_WATCH})(${MAP_PICTURE_READY}, ${MAP_READY})`);
   // The charts too on a link that opens on one (they may come and go before `visit` returns).
-  const charts = chart ? `, chart: ${DRAWN_CHART_READY}, echarts: ${ECHARTS_READY}` : '';
+  const charts = chart ? `, sketch: ${SKETCH_READY}, echarts: ${CHART_READY}` : '';
   await page.addInitScript(`(${FIRST_AT})({ lean: ${LEAN_READY}, app: ${CARDS_READY}, map: ${INTERACTIVE_MAP_READY}, liveMap: ${MAP_READY}${charts} })`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -430,7 +418,7 @@ export async function measureLinks({ dist = join(ROOT, 'dist'), throttle = SLOW_
       const tab = q.get('t') || 'map';
       const v = await visit(browser, srv.url + link, throttle, { map: tab === 'map', chart: tab === 'chart', wire: wireLog });
       // The chart drawn (the lean's SVG trend counts), and apart, ECharts' own (tooltips, PNG).
-      const chartMs = tab === 'chart' ? await firstAt(v.page, ['chart']) : null;
+      const chartMs = tab === 'chart' ? await firstAt(v.page, ['sketch', 'echarts']) : null;
       const echartsMs = tab === 'chart' ? await firstAt(v.page, ['echarts']) : null;
       const responds = v.log.bytesBy(v.origin + v.liveMs);
       // The first request for what the first view does not need, from the page's own log.
